@@ -1,0 +1,25 @@
+// Builds the package: tsc for the three layers (JS + d.ts), then esbuild for the classic-script drop-in.
+import { execFileSync } from 'node:child_process';
+import { rmSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = new URL('..', import.meta.url);
+rmSync(new URL('dist', root), { recursive: true, force: true });
+execFileSync(process.execPath, [new URL('node_modules/typescript/bin/tsc', root).pathname, '-b', 'tsconfig.json'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+
+const dropIn = new URL('dist/hisewebsocket-min.js', root).pathname;
+await build({
+  entryPoints: [new URL('src/client/global.ts', root).pathname],
+  outfile: dropIn,
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: 'es2022',
+  legalComments: 'none',
+});
+const bytes = readFileSync(dropIn);
+console.log(`dist/hisewebsocket-min.js: ${bytes.byteLength} bytes, ${gzipSync(bytes).byteLength} bytes gzip`);

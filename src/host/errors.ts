@@ -1,0 +1,59 @@
+import type { ProtocolErrorCode } from '../protocol/index.js';
+
+/** Stable codes of everything the host reports. README.md has the table. */
+export type WebViewErrorCode =
+  /** `setEnableWebSocket(port)` with a port that another program holds. */
+  | 'PORT_IN_USE'
+  /** A port outside 0–65535 (or -1). */
+  | 'INVALID_PORT'
+  /** The server could not start for another reason (see `cause`). */
+  | 'LISTEN_FAILED'
+  /** A socket method was used before `setEnableWebSocket`. */
+  | 'NOT_ENABLED'
+  /** The host was closed; nothing more can be sent or started. */
+  | 'CLOSED'
+  /** An id that is not a string, or that the wire format cannot carry. */
+  | 'INVALID_ID'
+  /** `sendToWebsocket` data that is not a string, `Float32Array`, plain object or array. */
+  | 'UNSUPPORTED_DATA'
+  /** An object that `JSON.stringify` refuses (a cycle, a BigInt). */
+  | 'UNSERIALIZABLE_DATA'
+  /** A registered buffer index outside 0–255, or not registered. */
+  | 'INVALID_BUFFER_INDEX'
+  /** An option with a value of the wrong kind or range. */
+  | 'INVALID_OPTION'
+  /** A page sent text that looks like JSON but is not; the raw text is in `data`. */
+  | 'INVALID_JSON'
+  /** A page sent binary data whose length is not a multiple of 4; the raw bytes are in `data`. */
+  | 'INVALID_FLOAT_PAYLOAD'
+  /** A page sent a message larger than `maxPayload`; the page was disconnected (close code 1009). */
+  | 'MESSAGE_TOO_LARGE'
+  /** A page broke the WebSocket protocol (bad UTF-8 in a text frame, a bad opcode …) and was disconnected. */
+  | 'PAGE_PROTOCOL_ERROR'
+  /** The `setWebSocketCallback` function threw or rejected; the message was delivered. */
+  | 'CALLBACK_FAILED'
+  /** No page is connected and `maxPendingIds` ids are already held: the message was dropped. */
+  | 'PENDING_QUEUE_FULL'
+  /** A page stopped reading and its queued control messages passed `maxQueuedBytesPerPage`: it was disconnected. */
+  | 'PAGE_TOO_SLOW'
+  /** A page did not answer heartbeats and was disconnected. */
+  | 'PAGE_UNRESPONSIVE';
+
+/** The one error class of the host. `cause` holds the underlying error, e.g. a `ProtocolError`. */
+export class WebViewError extends Error {
+  override readonly name = 'WebViewError';
+  readonly code: WebViewErrorCode;
+  /** The raw input that caused it, for errors about what a page sent. */
+  readonly data?: unknown;
+
+  constructor(code: WebViewErrorCode, message: string, details: { cause?: unknown; data?: unknown } = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    if (details.data !== undefined) this.data = details.data;
+  }
+}
+
+/** The protocol codes an encode can fail with, mapped to what the host reports. */
+export function hostCodeForEncodeError(code: ProtocolErrorCode): WebViewErrorCode {
+  return code === 'INVALID_STRING' || code === 'DATA_TOO_LARGE' ? 'UNSUPPORTED_DATA' : 'INVALID_ID';
+}

@@ -1,0 +1,89 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebViewError } from './errors.js';
+
+export interface HttpHandlers {
+  request(request: IncomingMessage, response: ServerResponse): void;
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+/** One port, served on one or two addresses by the same handlers. */
+export interface HttpListener {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const LOOPBACK_V4 = '127.0.0.1';
+const LOOPBACK_V6 = '::1';
+/** How often a random port is tried again when only its IPv6 half turns out to be taken. */
+const RANDOM_PORT_ATTEMPTS = 8;
+
+/**
+ * Listens on `port` (0 = any free one). With host `'loopback'` it binds 127.0.0.1 and, on the
+ * same port, ::1 where the machine has IPv6, because browsers resolve `localhost` to either.
+ * @throws {WebViewError} `PORT_IN_USE` or `LISTEN_FAILED`
+ */
+export async function listenHttp(port: number, host: string, handlers: HttpHandlers): Promise<HttpListener> {
+  if (host !== 'loopback') {
+    const server = await listenOne(port, host, handlers);
+    return listener(addressPort(server), [server]);
+  }
+  for (let attempt = 1; ; attempt++) {
+    const v4 = await listenOne(port, LOOPBACK_V4, handlers);
+    const bound = addressPort(v4);
+    try {
+      const v6 = await listenOne(bound, LOOPBACK_V6, handlers);
+      return listener(bound, [v4, v6]);
+    } catch (error) {
+      const code = (error as WebViewError).code === 'PORT_IN_USE' ? 'EADDRINUSE' : systemCode(error);
+      if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') return listener(bound, [v4]); // no IPv6 here
+      await closeServer(v4);
+      if (port !== 0 || attempt >= RANDOM_PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+function listenOne(port: number, host: string, handlers: HttpHandlers): Promise<Server> {
+  const server = createServer(handlers.request);
+  server.on('upgrade', handlers.upgrade);
+  server.on('clientError', (_error, socket) => socket.destroy());
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new WebViewError('PORT_IN_USE', `port ${port} is already in use on ${host}`, { cause: error })
+          : new WebViewError('LISTEN_FAILED', `cannot listen on ${host}:${port}: ${error.message}`, { cause: error }),
+      );
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve(server);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ port, host, exclusive: true });
+  });
+}
+
+function listener(port: number, servers: Server[]): HttpListener {
+  return { port, close: () => Promise.all(servers.map(closeServer)).then(() => undefined) };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function addressPort(server: Server): number {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new WebViewError('LISTEN_FAILED', 'server has no TCP address');
+  return address.port;
+}
+
+function systemCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
+  return cause?.code;
+}

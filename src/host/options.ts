@@ -1,0 +1,73 @@
+import { WebViewError } from './errors.js';
+
+/** Options of a {@link WebView}. Every limit has a unit and a default. */
+export interface WebViewOptions {
+  /**
+   * Where to listen. `'loopback'` binds both 127.0.0.1 and ::1 (so `ws://localhost` works whichever
+   * one a browser tries first); any other value is passed to `server.listen` as the host.
+   * @default 'loopback'
+   */
+  host?: string;
+  /** Largest message a page may send, in bytes; larger ones close the page with 1009. @default 16 MiB */
+  maxPayload?: number;
+  /**
+   * Bytes buffered for one page above which float frames are coalesced per id (latest wins) and
+   * string frames wait in order. @default 1 MiB
+   */
+  highWaterMark?: number;
+  /** Bytes of string frames a congested page may have waiting before it is disconnected. @default 32 MiB */
+  maxQueuedBytesPerPage?: number;
+  /** Ids held (latest message each) while no page is connected; a new id beyond this is dropped. @default 1024 */
+  maxPendingIds?: number;
+  /** Milliseconds between pings; a page that has not answered the previous ping is disconnected. 0 disables. @default 15000 */
+  heartbeatInterval?: number;
+  /** Milliseconds `close()` waits for pages to answer the close frame before cutting them off. @default 1000 */
+  closeTimeout?: number;
+  /** Origins accepted beside loopback, `null` and HISE's own webview origins, e.g. `https://my.app`. @default [] */
+  allowedOrigins?: readonly string[];
+}
+
+export type ResolvedWebViewOptions = Required<WebViewOptions>;
+
+const MiB = 1024 * 1024;
+
+export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
+  host: 'loopback',
+  maxPayload: 16 * MiB,
+  highWaterMark: 1 * MiB,
+  maxQueuedBytesPerPage: 32 * MiB,
+  maxPendingIds: 1024,
+  heartbeatInterval: 15_000,
+  closeTimeout: 1_000,
+  allowedOrigins: Object.freeze([]) as readonly string[],
+});
+
+const NUMERIC_OPTIONS = [
+  'maxPayload',
+  'highWaterMark',
+  'maxQueuedBytesPerPage',
+  'maxPendingIds',
+  'heartbeatInterval',
+  'closeTimeout',
+] as const;
+
+/** Fills in defaults and refuses values of the wrong kind with `INVALID_OPTION`. */
+export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOptions {
+  const resolved = { ...DEFAULT_OPTIONS };
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) (resolved as Record<string, unknown>)[key] = value;
+  }
+  for (const key of NUMERIC_OPTIONS) {
+    const value = resolved[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new WebViewError('INVALID_OPTION', `option ${key} must be a finite number >= 0, got ${String(value)}`);
+    }
+  }
+  if (typeof resolved.host !== 'string' || resolved.host === '') {
+    throw new WebViewError('INVALID_OPTION', 'option host must be a non-empty string');
+  }
+  if (!Array.isArray(resolved.allowedOrigins) || !resolved.allowedOrigins.every((o) => typeof o === 'string')) {
+    throw new WebViewError('INVALID_OPTION', 'option allowedOrigins must be an array of strings');
+  }
+  return resolved;
+}

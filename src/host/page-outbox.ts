@@ -1,0 +1,125 @@
+import type { OutboundFrame } from './outbound.js';
+
+/** Where an outbox writes: a WebSocket, seen only through the two things the policy needs. */
+export interface FrameSink {
+  /** Bytes accepted but not yet handed to the operating system. */
+  readonly bufferedAmount: number;
+  /** Writes one binary frame; `written` runs once it has left the process (or failed). */
+  send(bytes: Uint8Array, written: (error?: Error) => void): void;
+}
+
+/** What happened to one frame offered to one page. */
+export type DeliveryResult = 'sent' | 'queued' | 'coalesced' | 'overflow';
+
+/** Counters of one page's outbound traffic. */
+export interface OutboxStats {
+  /** Frames written to the socket. */
+  framesSent: number;
+  /** Stream frames replaced by a newer frame of the same id before they were written. */
+  framesCoalesced: number;
+}
+
+/**
+ * The backpressure policy for one page (PROTOCOL.md §3, "Backpressure"). While the page keeps up,
+ * frames go straight to the socket. Once its buffered bytes pass `highWaterMark`, the page is
+ * *congested*: stream frames (float data) wait one per id, latest wins; control frames (strings,
+ * JSON) wait in order and are never dropped. When the socket drains below half the mark, control
+ * frames go first, then the newest stream frames. A stalled page therefore costs at most the mark,
+ * one frame per stream id, and `maxQueuedBytes` of control frames, past which `onOverflow` runs.
+ */
+export class PageOutbox {
+  readonly stats: OutboxStats = { framesSent: 0, framesCoalesced: 0 };
+  readonly #sink: FrameSink;
+  readonly #highWaterMark: number;
+  readonly #maxQueuedBytes: number;
+  readonly #onOverflow: () => void;
+  #congested = false;
+  #control: (OutboundFrame | undefined)[] = [];
+  #controlHead = 0;
+  #controlBytes = 0;
+  readonly #streams = new Map<string, OutboundFrame>();
+
+  constructor(sink: FrameSink, limits: { highWaterMark: number; maxQueuedBytes: number }, onOverflow: () => void) {
+    this.#sink = sink;
+    this.#highWaterMark = limits.highWaterMark;
+    this.#maxQueuedBytes = limits.maxQueuedBytes;
+    this.#onOverflow = onOverflow;
+  }
+
+  /** Offers one frame to the page. */
+  send(frame: OutboundFrame): DeliveryResult {
+    if (!this.#congested) {
+      this.#write(frame);
+      return 'sent';
+    }
+    return frame.kind === 'stream' ? this.#holdStream(frame) : this.#holdControl(frame);
+  }
+
+  /** True while frames are being held back. */
+  get congested(): boolean {
+    return this.#congested;
+  }
+
+  /** Bytes held in this outbox (not counting what the socket buffers). */
+  get queuedBytes(): number {
+    let bytes = this.#controlBytes;
+    for (const frame of this.#streams.values()) bytes += frame.bytes.byteLength;
+    return bytes;
+  }
+
+  /** Drops everything held, e.g. when the page has gone. */
+  clear(): void {
+    this.#control = [];
+    this.#controlHead = 0;
+    this.#controlBytes = 0;
+    this.#streams.clear();
+  }
+
+  readonly #onWritten = (error?: Error): void => {
+    if (error === undefined && this.#congested && this.#sink.bufferedAmount <= this.#highWaterMark / 2) this.#drain();
+  };
+
+  #write(frame: OutboundFrame): void {
+    this.#sink.send(frame.bytes, this.#onWritten);
+    this.stats.framesSent++;
+    if (this.#sink.bufferedAmount > this.#highWaterMark) this.#congested = true;
+  }
+
+  #holdStream(frame: OutboundFrame): DeliveryResult {
+    const replaced = this.#streams.has(frame.id);
+    this.#streams.set(frame.id, frame);
+    if (!replaced) return 'queued';
+    this.stats.framesCoalesced++;
+    return 'coalesced';
+  }
+
+  #holdControl(frame: OutboundFrame): DeliveryResult {
+    if (this.#controlBytes + frame.bytes.byteLength > this.#maxQueuedBytes) {
+      this.#onOverflow();
+      return 'overflow';
+    }
+    this.#control.push(frame);
+    this.#controlBytes += frame.bytes.byteLength;
+    return 'queued';
+  }
+
+  /** Control frames first, in order, then the newest frame of each stream, until congested again. */
+  #drain(): void {
+    this.#congested = false;
+    while (!this.#congested && this.#controlHead < this.#control.length) {
+      const frame = this.#control[this.#controlHead]!;
+      this.#control[this.#controlHead++] = undefined;
+      this.#controlBytes -= frame.bytes.byteLength;
+      this.#write(frame);
+    }
+    if (this.#controlHead === this.#control.length) {
+      this.#control = [];
+      this.#controlHead = 0;
+    }
+    for (const [id, frame] of this.#streams) {
+      if (this.#congested) break;
+      this.#streams.delete(id);
+      this.#write(frame);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import type { OutboundFrame } from './outbound.js';
+import { PageOutbox, type DeliveryResult, type OutboxStats } from './page-outbox.js';
+
+/** Close codes the host uses (RFC 6455 §7.4.1). */
+export const CloseCode = {
+  GOING_AWAY: 1001,
+  POLICY_VIOLATION: 1008,
+  TRY_AGAIN_LATER: 1013,
+} as const;
+
+/** One connected page: its identity, its outbound queue, and whether it still answers. */
+export class Page {
+  /** Unique per host, counting from 1. */
+  readonly id: number;
+  /** The `Origin` header of its handshake; undefined for non-browser clients. */
+  readonly origin: string | undefined;
+  /** The request path of its handshake, e.g. `/`. */
+  readonly path: string;
+  readonly remoteAddress: string | undefined;
+  /** Settles once the connection has closed, whoever closed it. */
+  readonly closed: Promise<void>;
+  readonly #socket: WebSocket;
+  readonly #outbox: PageOutbox;
+  #answeredPing = true;
+
+  /** @internal Created by the host for each accepted connection. */
+  constructor(
+    id: number,
+    socket: WebSocket,
+    request: IncomingMessage,
+    limits: { highWaterMark: number; maxQueuedBytes: number },
+    onOverflow: (page: Page) => void,
+  ) {
+    this.id = id;
+    this.origin = request.headers.origin;
+    this.path = request.url ?? '/';
+    this.remoteAddress = request.socket.remoteAddress;
+    this.#socket = socket;
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    const sink = {
+      get bufferedAmount() {
+        return socket.bufferedAmount;
+      },
+      send(bytes: Uint8Array, written: (error?: Error) => void) {
+        socket.send(bytes, written);
+      },
+    };
+    this.#outbox = new PageOutbox(sink, limits, () => onOverflow(this));
+    socket.on('pong', this.#markAlive);
+    socket.on('message', this.#markAlive);
+  }
+
+  /** Frames sent and coalesced so far. */
+  get stats(): Readonly<OutboxStats> {
+    return this.#outbox.stats;
+  }
+
+  /** Bytes waiting for this page: in the socket's buffer plus held back by backpressure. */
+  get bufferedBytes(): number {
+    return this.#socket.bufferedAmount + this.#outbox.queuedBytes;
+  }
+
+  /** True while frames are held back because the page is not keeping up. */
+  get congested(): boolean {
+    return this.#outbox.congested;
+  }
+
+  /** @internal */
+  deliver(frame: OutboundFrame): DeliveryResult {
+    return this.#outbox.send(frame);
+  }
+
+  /**
+   * @internal One heartbeat: false (and the page is cut off) when it has not answered the previous
+   * ping; otherwise pings again.
+   */
+  heartbeat(): boolean {
+    if (!this.#answeredPing) {
+      this.terminate();
+      return false;
+    }
+    this.#answeredPing = false;
+    this.#socket.ping();
+    return true;
+  }
+
+  /** Starts the closing handshake. */
+  close(code: number = CloseCode.GOING_AWAY, reason = ''): void {
+    this.#socket.close(code, reason);
+  }
+
+  /** Cuts the connection at once. */
+  terminate(): void {
+    this.#outbox.clear();
+    this.#socket.terminate();
+  }
+
+  readonly #markAlive = (): void => {
+    this.#answeredPing = true;
+  };
+}
