@@ -5,7 +5,7 @@ export interface FrameSink {
   /** Bytes accepted but not yet handed to the operating system. */
   readonly bufferedAmount: number;
   /** Writes one binary frame; `written` runs once it has left the process (or failed). */
-  send(bytes: Uint8Array, written: (error?: Error) => void): void;
+  send(bytes: Uint8Array, written: (error?: Error | null) => void): void;
 }
 
 /** What happened to one frame offered to one page. */
@@ -75,8 +75,9 @@ export class PageOutbox {
     this.#streams.clear();
   }
 
-  readonly #onWritten = (error?: Error): void => {
-    if (error === undefined && this.#congested && this.#sink.bufferedAmount <= this.#highWaterMark / 2) this.#drain();
+  readonly #onWritten = (error?: Error | null): void => {
+    // Node passes null, not undefined, for a write that succeeded.
+    if (!error && this.#congested && this.#sink.bufferedAmount <= this.#highWaterMark / 2) this.#drain();
   };
 
   #write(frame: OutboundFrame): void {

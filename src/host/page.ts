@@ -43,7 +43,7 @@ export class Page {
       get bufferedAmount() {
         return socket.bufferedAmount;
       },
-      send(bytes: Uint8Array, written: (error?: Error) => void) {
+      send(bytes: Uint8Array, written: (error?: Error | null) => void) {
         socket.send(bytes, written);
       },
     };

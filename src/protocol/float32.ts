@@ -19,7 +19,9 @@ export function readFloat32(bytes: Uint8Array): Float32Array {
   if (bytes.byteOffset % Layout.FLOAT32_BYTES === 0) {
     return new Float32Array(bytes.buffer, bytes.byteOffset, length);
   }
-  return new Float32Array(bytes.slice().buffer, 0, length);
+  const copy = new Float32Array(length);
+  new Uint8Array(copy.buffer).set(bytes); // not bytes.slice(): on a Node Buffer that is a view
+  return copy;
 }
 
 /** Writes `samples` little-endian into `target` at `offset` (one copy). */

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { connect, until } from '../helpers/node-client.js';
+import { startHost } from '../helpers/host.js';
+
+describe('a page that stops reading', () => {
+  it('is held to the high-water mark; after it resumes, every control message arrives in order and streams are the latest', async () => {
+    const highWaterMark = 64 * 1024;
+    const { wv, port } = await startHost({ highWaterMark });
+    const client = await connect(port);
+    await until(() => wv.pages.length === 1);
+    const page = wv.pages[0]!;
+    const rawSocket = (client.socket as unknown as { _socket: import('node:net').Socket })._socket;
+    rawSocket.pause(); // the page stops reading; the kernel buffers fill, then the host's
+    const frame = new Float32Array(8192);
+    let controls = 0;
+    for (let round = 0; round < 400; round++) {
+      for (let stream = 0; stream < 4; stream++) {
+        frame.fill(round);
+        wv.sendToWebsocket(`s${stream}`, frame);
+      }
+      if (round % 20 === 0) wv.sendToWebsocket('control', `c${controls++}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(page.congested).toBe(true);
+    expect(page.stats.framesCoalesced).toBeGreaterThan(0);
+    // Host memory for this page: socket buffer ≤ mark + one frame, plus one held frame per stream id.
+    const frameBytes = 7 + 3 + 8192 * 4;
+    expect(page.bufferedBytes).toBeLessThanOrEqual(highWaterMark + frameBytes + 4 * frameBytes + controls * 20);
+    rawSocket.resume();
+    await until(() => client.messages.filter((m) => m.data.subarray(3, 10).toString() === 'control').length === controls, 10_000);
+    const controlTexts = client.messages
+      .filter((m) => m.data.subarray(3, 10).toString() === 'control')
+      .map((m) => m.data.subarray(7 + 8).toString());
+    expect(controlTexts).toEqual(Array.from({ length: controls }, (_, i) => `c${i}`));
+    // Each stream's last delivered frame is the newest one sent, and frames never go back in time.
+    await until(() => !page.congested && page.bufferedBytes === 0, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let stream = 0; stream < 4; stream++) {
+      const values = client.messages.filter((m) => m.data.subarray(3, 5).toString() === `s${stream}`).map((m) => m.data.readFloatLE(10));
+      expect(values.at(-1)).toBe(399);
+      expect(values).toEqual([...values].sort((a, b) => a - b));
+    }
+  });
+
+  it('is disconnected with PAGE_TOO_SLOW once its waiting control messages pass maxQueuedBytesPerPage', async () => {
+    const { wv, port } = await startHost({ highWaterMark: 1024, maxQueuedBytesPerPage: 256 * 1024 });
+    const errors: string[] = [];
+    wv.on('error', (error) => errors.push(error.code));
+    const client = await connect(port);
+    (client.socket as unknown as { _socket: import('node:net').Socket })._socket.pause();
+    const text = 'x'.repeat(16 * 1024);
+    for (let i = 0; i < 2000 && errors.length === 0; i++) {
+      wv.sendToWebsocket('log', text);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(errors).toContain('PAGE_TOO_SLOW');
+    await until(() => wv.pages.length === 0);
+  });
+});
+
+describe('heartbeat', () => {
+  it('disconnects a page that stops answering pings with PAGE_UNRESPONSIVE', async () => {
+    const { wv, port } = await startHost({ heartbeatInterval: 50 });
+    const errors: string[] = [];
+    wv.on('error', (error) => errors.push(error.code));
+    const silent = await connect(port, { autoPong: false });
+    const healthy = await connect(port);
+    const { code } = await silent.closed;
+    expect(code).toBe(1006);
+    expect(errors).toEqual(['PAGE_UNRESPONSIVE']);
+    await until(() => wv.pages.length === 1);
+    expect(healthy.socket.readyState).toBe(healthy.socket.OPEN);
+  });
+});
