@@ -1,11 +1,11 @@
 // Builds the package: tsc for the three layers (JS + d.ts), then esbuild for the classic-script drop-in.
 import { execFileSync } from 'node:child_process';
-import { rmSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
-rmSync(new URL('dist', root), { recursive: true, force: true });
+// No clean step: tsc -b is incremental, and other processes (tests, a running demo) may be reading dist/.
 execFileSync(process.execPath, [new URL('node_modules/typescript/bin/tsc', root).pathname, '-b', 'tsconfig.json'], {
   cwd: root,
   stdio: 'inherit',
