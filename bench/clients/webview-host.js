@@ -1,0 +1,60 @@
+// Host side shared by the clients that talk to our `WebView` (drop-in, HISE's stock client, modern).
+import { WebView } from '../../dist/host/index.js';
+
+/**
+ * Starts a `WebView` on loopback, port 0, and wraps it in the bench's host interface.
+ * `rpc` is how page → host calls travel: 'legacy' = a JSON text `{rpc, arg}` answered with
+ * `sendToWebsocket('rpc', {rpc, result})`; 'modern' = `wv.handle(name, fn)`.
+ */
+export async function createWebViewHost({ highWaterMark, rpc = 'legacy' } = {}) {
+  const wv = new WebView(highWaterMark === undefined ? {} : { highWaterMark });
+  const port = await wv.setEnableWebSocket(0);
+  const errors = [];
+  wv.on('error', (error) => errors.push(error));
+  let handler = (arg) => arg;
+  let onMessage = () => {};
+  wv.setWebSocketCallback((data, page) => {
+    if (rpc === 'legacy' && data !== null && typeof data === 'object' && 'rpc' in data) {
+      wv.sendToWebsocket('rpc', { rpc: data.rpc, result: handler(data.arg) });
+      return;
+    }
+    onMessage(data, page);
+  });
+  if (rpc === 'modern') wv.handle('echo', (arg) => handler(arg));
+
+  return {
+    kind: 'webview',
+    port,
+    webView: wv,
+    errors,
+    pageCount: () => wv.pages.length,
+    waitForPages: (n, timeoutMs = 20_000) => waitFor(() => wv.pages.length >= n, timeoutMs, `${n} page(s) to connect`),
+    sendFloats: rpc === 'modern' ? (id, f32) => wv.send(id, f32) : (id, f32) => wv.sendToWebsocket(id, f32),
+    sendText: rpc === 'modern' ? (id, text) => wv.send(id, text) : (id, text) => wv.sendToWebsocket(id, text),
+    /** Most bytes waiting for any one page (socket buffer + held back by backpressure). */
+    buffered() {
+      let most = 0;
+      for (const page of wv.pages) if (page.bufferedBytes > most) most = page.bufferedBytes;
+      return most;
+    },
+    handle(fn) {
+      handler = fn;
+    },
+    onMessage(fn) {
+      onMessage = fn;
+    },
+    close: () => wv.close(),
+  };
+}
+
+export function waitFor(predicate, timeoutMs, what) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = () => {
+      if (predicate()) return resolve();
+      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      setTimeout(poll, 10);
+    };
+    poll();
+  });
+}
