@@ -26,6 +26,8 @@ export type WebViewErrorCode =
   | 'INVALID_JSON'
   /** A page sent binary data whose length is not a multiple of 4; the raw bytes are in `data`. */
   | 'INVALID_FLOAT_PAYLOAD'
+  /** A page that negotiated the extension sent a frame that does not decode (`cause` has the protocol code). */
+  | 'INVALID_FRAME'
   /** A page sent a message larger than `maxPayload`; the page was disconnected (close code 1009). */
   | 'MESSAGE_TOO_LARGE'
   /** A page broke the WebSocket protocol (bad UTF-8 in a text frame, a bad opcode …) and was disconnected. */

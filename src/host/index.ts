@@ -8,3 +8,4 @@ export { DEFAULT_OPTIONS, type WebViewOptions } from './options.js';
 export { Page, CloseCode } from './page.js';
 export type { DeliveryResult, OutboxStats } from './page-outbox.js';
 export { isOriginAllowed } from './origin-policy.js';
+export { CallError, SUBPROTOCOL, type CallErrorCode, type Contract, type AnyContract } from '../protocol/index.js';

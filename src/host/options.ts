@@ -23,11 +23,22 @@ export interface WebViewOptions {
   heartbeatInterval?: number;
   /** Milliseconds `close()` waits for pages to answer the close frame before cutting them off. @default 1000 */
   closeTimeout?: number;
+  /**
+   * A secret every connection must present as `?token=…`; others are refused with 401 before the
+   * upgrade. Unset: no token is asked for (HISE's behaviour).
+   */
+  token?: string | undefined;
+  /** Milliseconds a call to a page waits for its result before rejecting with `CALL_TIMEOUT`. @default 10000 */
+  callTimeout?: number;
+  /** Calls to one page that may wait at once; more reject with `TOO_MANY_CALLS`. @default 1024 */
+  maxPendingCalls?: number;
+  /** Client sessions remembered for exactly-once delivery across reconnects (least recently used forgotten first). @default 1024 */
+  maxSessions?: number;
   /** Origins accepted beside loopback, `null` and HISE's own webview origins, e.g. `https://my.app`. @default [] */
   allowedOrigins?: readonly string[];
 }
 
-export type ResolvedWebViewOptions = Required<WebViewOptions>;
+export type ResolvedWebViewOptions = Required<Omit<WebViewOptions, 'token'>> & { token: string | undefined };
 
 const MiB = 1024 * 1024;
 
@@ -39,6 +50,10 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   maxPendingIds: 1024,
   heartbeatInterval: 15_000,
   closeTimeout: 1_000,
+  token: undefined,
+  callTimeout: 10_000,
+  maxPendingCalls: 1024,
+  maxSessions: 1024,
   allowedOrigins: Object.freeze([]) as readonly string[],
 });
 
@@ -49,6 +64,9 @@ const NUMERIC_OPTIONS = [
   'maxPendingIds',
   'heartbeatInterval',
   'closeTimeout',
+  'callTimeout',
+  'maxPendingCalls',
+  'maxSessions',
 ] as const;
 
 /** Fills in defaults and refuses values of the wrong kind with `INVALID_OPTION`. */
@@ -65,6 +83,9 @@ export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOpt
   }
   if (typeof resolved.host !== 'string' || resolved.host === '') {
     throw new WebViewError('INVALID_OPTION', 'option host must be a non-empty string');
+  }
+  if (resolved.token !== undefined && (typeof resolved.token !== 'string' || resolved.token === '')) {
+    throw new WebViewError('INVALID_OPTION', 'option token must be a non-empty string');
   }
   if (!Array.isArray(resolved.allowedOrigins) || !resolved.allowedOrigins.every((o) => typeof o === 'string')) {
     throw new WebViewError('INVALID_OPTION', 'option allowedOrigins must be an array of strings');

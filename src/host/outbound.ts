@@ -1,11 +1,21 @@
-import { encodeFloat32, encodeString, ProtocolError } from '../protocol/index.js';
+import {
+  encodeFloat32,
+  encodeFrame,
+  encodeString,
+  FrameType,
+  ProtocolError,
+  toJson,
+  utf8ByteLength,
+  valueToWire,
+  Limits,
+} from '../protocol/index.js';
 import { hostCodeForEncodeError, WebViewError } from './errors.js';
 
 /** Whether a frame carries stream data (may be coalesced under backpressure) or a control message (never dropped). */
 export type FrameKind = 'stream' | 'control';
 
-/** One encoded host → page message, shared by every page it goes to. */
-export interface OutboundFrame {
+/** One frame as it goes to one kind of page. */
+export interface WireFrame {
   readonly id: string;
   readonly kind: FrameKind;
   readonly bytes: Uint8Array;
@@ -14,27 +24,124 @@ export interface OutboundFrame {
 /** What `sendToWebsocket` accepts: HISE's String and Buffer, and objects or arrays as JSON. */
 export type SendableData = string | Float32Array | readonly unknown[] | Record<string, unknown>;
 
+type Encoder = () => Uint8Array | null;
+
 /**
- * Encodes `data` for `id` the way HISE does: string → type 1, `Float32Array` → type 2 (copied now),
- * plain object or array → JSON text, type 1.
+ * One message for every page, encoded at most once per kind of page and only when a page of that
+ * kind needs it: HISE's frames for legacy pages, aligned and sequenced frames for pages that
+ * negotiated the extension. Everything that could fail is checked when the message is made.
+ */
+export class OutboundMessage {
+  readonly id: string;
+  readonly kind: FrameKind;
+  #legacy: WireFrame | null | undefined;
+  #extended: WireFrame | undefined;
+  readonly #encodeLegacy: Encoder;
+  readonly #encodeExtended: () => Uint8Array;
+
+  constructor(id: string, kind: FrameKind, encodeLegacy: Encoder, encodeExtended: () => Uint8Array) {
+    this.id = id;
+    this.kind = kind;
+    this.#encodeLegacy = encodeLegacy;
+    this.#encodeExtended = encodeExtended;
+  }
+
+  /** The frame for a page; `null` when a legacy page cannot read this payload type. */
+  forPage(extended: boolean): WireFrame | null {
+    if (extended) return (this.#extended ??= this.#wire(this.#encodeExtended()))!;
+    if (this.#legacy === undefined) {
+      const bytes = this.#encodeLegacy();
+      this.#legacy = bytes === null ? null : this.#wire(bytes);
+    }
+    return this.#legacy;
+  }
+
+  #wire(bytes: Uint8Array): WireFrame {
+    return { id: this.id, kind: this.kind, bytes };
+  }
+}
+
+/**
+ * HISE's `sendToWebsocket`: string → type 1, `Float32Array` → type 2 (copied now), plain object or
+ * array → JSON text as type 1. Extended pages get the same types, aligned, floats with `seq`.
  * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`
  */
-export function encodeOutbound(id: unknown, data: unknown): OutboundFrame {
-  if (typeof id !== 'string') throw new WebViewError('INVALID_ID', `id must be a string, got ${describe(id)}`);
-  try {
-    if (typeof data === 'string') return { id, kind: 'control', bytes: encodeString(id, data) };
-    if (data instanceof Float32Array) return { id, kind: 'stream', bytes: encodeFloat32(id, data) };
-    if (isJsonContainer(data)) return { id, kind: 'control', bytes: encodeString(id, toJson(data)) };
-  } catch (error) {
-    if (error instanceof ProtocolError) {
-      throw new WebViewError(hostCodeForEncodeError(error.code), error.message, { cause: error });
-    }
-    throw error;
+export function hiseMessage(id: unknown, data: unknown, seq: () => number): OutboundMessage {
+  const checkedId = checkId(id);
+  if (typeof data === 'string') return textMessage(checkedId, data, FrameType.String);
+  if (data instanceof Float32Array) {
+    // Copied now: the caller may change its buffer as soon as this returns.
+    const legacy = guard(() => encodeFloat32(checkedId, data));
+    const sequence = seq();
+    return new OutboundMessage(
+      checkedId,
+      'stream',
+      () => legacy,
+      () => encodeFrame(FrameType.Float32, checkedId, legacy.subarray(legacy.byteLength - data.byteLength), { seq: sequence, align: true }),
+    );
   }
-  throw new WebViewError(
-    'UNSUPPORTED_DATA',
-    `cannot send ${describe(data)}: use a string, a Float32Array, a plain object or an array`,
-  );
+  if (isJsonContainer(data)) return textMessage(checkedId, json(data), FrameType.String);
+  throw new WebViewError('UNSUPPORTED_DATA', `cannot send ${describe(data)}: use a string, a Float32Array, a plain object or an array`);
+}
+
+/**
+ * The modern `send`: any value the extension carries. Legacy pages get what HISE's format can
+ * carry (strings, float32, JSON as text) and nothing else.
+ * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`
+ */
+export function anyMessage(id: unknown, value: unknown, seq: () => number): OutboundMessage {
+  const checkedId = checkId(id);
+  if (typeof value === 'string' || value instanceof Float32Array) return hiseMessage(checkedId, value, seq);
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') {
+    throw new WebViewError('UNSUPPORTED_DATA', `cannot send ${describe(value)}`);
+  }
+  const [type, wire] = guard(() => valueToWire(value));
+  if (type === FrameType.Json) {
+    const text = wire as string;
+    return new OutboundMessage(checkedId, 'control', () => encodeString(checkedId, text), () => encodeFrame(FrameType.Json, checkedId, text, { align: true }));
+  }
+  // Typed arrays and bytes: streams, copied now, sequenced; HISE's format has no place for them.
+  const bytes = (wire as Uint8Array).slice();
+  checkDataSize(bytes.byteLength);
+  const sequence = seq();
+  return new OutboundMessage(checkedId, 'stream', () => null, () => encodeFrame(type, checkedId, bytes, { seq: sequence, align: true }));
+}
+
+/** A control frame that only extended pages get (call results, acks, calls). */
+export function controlFrame(bytes: Uint8Array): WireFrame {
+  return { id: '', kind: 'control', bytes };
+}
+
+function textMessage(id: string, text: string, type: FrameType): OutboundMessage {
+  const legacy = guard(() => encodeString(id, text));
+  return new OutboundMessage(id, 'control', () => legacy, () => encodeFrame(type, id, text, { align: true }));
+}
+
+function checkId(id: unknown): string {
+  if (typeof id !== 'string') throw new WebViewError('INVALID_ID', `id must be a string, got ${describe(id)}`);
+  if (id.includes('\0')) throw new WebViewError('INVALID_ID', 'an id cannot contain a NUL character');
+  const bytes = guard(() => utf8ByteLength(id));
+  // Leave room for the alignment padding of extended frames.
+  if (bytes > Limits.MAX_ID_BYTES - 8) throw new WebViewError('INVALID_ID', `id of ${bytes} UTF-8 bytes is too long`);
+  return id;
+}
+
+function checkDataSize(bytes: number): void {
+  if (bytes > Limits.MAX_DATA_BYTES) throw new WebViewError('UNSUPPORTED_DATA', `data of ${bytes} bytes is too large`);
+}
+
+function guard<T>(encode: () => T): T {
+  try {
+    return encode();
+  } catch (error) {
+    if (!(error instanceof ProtocolError)) throw error;
+    if (error.code === 'UNSERIALIZABLE') throw new WebViewError('UNSERIALIZABLE_DATA', error.message, { cause: error });
+    throw new WebViewError(hostCodeForEncodeError(error.code), error.message, { cause: error });
+  }
+}
+
+function json(data: object): string {
+  return guard(() => toJson(data));
 }
 
 function isJsonContainer(data: unknown): data is object {
@@ -42,14 +149,6 @@ function isJsonContainer(data: unknown): data is object {
   if (typeof data !== 'object' || data === null) return false;
   const proto = Object.getPrototypeOf(data) as unknown;
   return proto === Object.prototype || proto === null;
-}
-
-function toJson(data: object): string {
-  try {
-    return JSON.stringify(data);
-  } catch (error) {
-    throw new WebViewError('UNSERIALIZABLE_DATA', `cannot serialise to JSON: ${(error as Error).message}`, { cause: error });
-  }
 }
 
 function describe(value: unknown): string {

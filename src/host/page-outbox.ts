@@ -1,4 +1,4 @@
-import type { OutboundFrame } from './outbound.js';
+import type { WireFrame } from './outbound.js';
 
 /** Where an outbox writes: a WebSocket, seen only through the two things the policy needs. */
 export interface FrameSink {
@@ -34,10 +34,10 @@ export class PageOutbox {
   readonly #maxQueuedBytes: number;
   readonly #onOverflow: () => void;
   #congested = false;
-  #control: (OutboundFrame | undefined)[] = [];
+  #control: (WireFrame | undefined)[] = [];
   #controlHead = 0;
   #controlBytes = 0;
-  readonly #streams = new Map<string, OutboundFrame>();
+  readonly #streams = new Map<string, WireFrame>();
 
   constructor(sink: FrameSink, limits: { highWaterMark: number; maxQueuedBytes: number }, onOverflow: () => void) {
     this.#sink = sink;
@@ -47,7 +47,7 @@ export class PageOutbox {
   }
 
   /** Offers one frame to the page. */
-  send(frame: OutboundFrame): DeliveryResult {
+  send(frame: WireFrame): DeliveryResult {
     if (!this.#congested) {
       this.#write(frame);
       return 'sent';
@@ -80,13 +80,13 @@ export class PageOutbox {
     if (!error && this.#congested && this.#sink.bufferedAmount <= this.#highWaterMark / 2) this.#drain();
   };
 
-  #write(frame: OutboundFrame): void {
+  #write(frame: WireFrame): void {
     this.#sink.send(frame.bytes, this.#onWritten);
     this.stats.framesSent++;
     if (this.#sink.bufferedAmount > this.#highWaterMark) this.#congested = true;
   }
 
-  #holdStream(frame: OutboundFrame): DeliveryResult {
+  #holdStream(frame: WireFrame): DeliveryResult {
     const replaced = this.#streams.has(frame.id);
     this.#streams.set(frame.id, frame);
     if (!replaced) return 'queued';
@@ -94,7 +94,7 @@ export class PageOutbox {
     return 'coalesced';
   }
 
-  #holdControl(frame: OutboundFrame): DeliveryResult {
+  #holdControl(frame: WireFrame): DeliveryResult {
     if (this.#controlBytes + frame.bytes.byteLength > this.#maxQueuedBytes) {
       this.#onOverflow();
       return 'overflow';

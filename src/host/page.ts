@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import type { OutboundFrame } from './outbound.js';
+import { PendingCalls, SESSION_PARAM, SUBPROTOCOL } from '../protocol/index.js';
+import type { OutboundMessage, WireFrame } from './outbound.js';
 import { PageOutbox, type DeliveryResult, type OutboxStats } from './page-outbox.js';
 
 /** Close codes the host uses (RFC 6455 §7.4.1). */
@@ -10,7 +11,15 @@ export const CloseCode = {
   TRY_AGAIN_LATER: 1013,
 } as const;
 
-/** One connected page: its identity, its outbound queue, and whether it still answers. */
+/** Limits a page is created with. */
+export interface PageLimits {
+  highWaterMark: number;
+  maxQueuedBytes: number;
+  callTimeout: number;
+  maxPendingCalls: number;
+}
+
+/** One connected page: its identity, its outbound queue, its calls, and whether it still answers. */
 export class Page {
   /** Unique per host, counting from 1. */
   readonly id: number;
@@ -19,24 +28,32 @@ export class Page {
   /** The request path of its handshake, e.g. `/`. */
   readonly path: string;
   readonly remoteAddress: string | undefined;
+  /**
+   * True when the page negotiated the `hise-webview.1` extension (our modern client): it gets ids
+   * both ways, more payload types, sequence numbers and calls. False for HISE's own client and the
+   * drop-in, which get exactly HISE's frames.
+   */
+  readonly extended: boolean;
+  /** The client's session id (extended pages), stable across its reconnects. */
+  readonly session: string | undefined;
   /** Settles once the connection has closed, whoever closed it. */
   readonly closed: Promise<void>;
+  /** @internal Calls the host made to this page and is waiting for. */
+  readonly calls: PendingCalls;
   readonly #socket: WebSocket;
   readonly #outbox: PageOutbox;
   #answeredPing = true;
 
   /** @internal Created by the host for each accepted connection. */
-  constructor(
-    id: number,
-    socket: WebSocket,
-    request: IncomingMessage,
-    limits: { highWaterMark: number; maxQueuedBytes: number },
-    onOverflow: (page: Page) => void,
-  ) {
+  constructor(id: number, socket: WebSocket, request: IncomingMessage, limits: PageLimits, onOverflow: (page: Page) => void) {
     this.id = id;
     this.origin = request.headers.origin;
-    this.path = request.url ?? '/';
+    const url = new URL(request.url ?? '/', 'http://host');
+    this.path = url.pathname;
     this.remoteAddress = request.socket.remoteAddress;
+    this.extended = socket.protocol === SUBPROTOCOL;
+    this.session = this.extended ? (url.searchParams.get(SESSION_PARAM) ?? undefined) : undefined;
+    this.calls = new PendingCalls({ timeout: limits.callTimeout, max: limits.maxPendingCalls });
     this.#socket = socket;
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     const sink = {
@@ -67,8 +84,10 @@ export class Page {
     return this.#outbox.congested;
   }
 
-  /** @internal */
-  deliver(frame: OutboundFrame): DeliveryResult {
+  /** @internal Offers a message in the form this page reads; `'skipped'` when it cannot read it. */
+  deliver(message: OutboundMessage | WireFrame): DeliveryResult | 'skipped' {
+    const frame = 'forPage' in message ? message.forPage(this.extended) : message;
+    if (frame === null) return 'skipped';
     return this.#outbox.send(frame);
   }
 

@@ -2,25 +2,42 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { loadClientScript } from './client-script.js';
+import {
+  CallError,
+  encodeCall,
+  SUBPROTOCOL,
+  type AnyContract,
+  type CallHandler,
+  type Contract,
+  type EventsOf,
+  type HostFunctionsOf,
+  type MessagesOf,
+  type PageFunctionsOf,
+} from '../protocol/index.js';
+import { CLIENT_SCRIPTS, loadClientScript } from './client-script.js';
 import { WebViewError } from './errors.js';
+import { ExtendedReceiver } from './extended-receiver.js';
 import { listenHttp, type HttpListener } from './http-listener.js';
 import { decodePageMessage } from './inbound.js';
 import { resolveOptions, type ResolvedWebViewOptions, type WebViewOptions } from './options.js';
-import { isOriginAllowed } from './origin-policy.js';
-import { encodeOutbound, type OutboundFrame } from './outbound.js';
+import { anyMessage, controlFrame, hiseMessage, type OutboundMessage } from './outbound.js';
 import { CloseCode, Page } from './page.js';
 import { PendingMessages } from './pending-messages.js';
+import { SessionLedger } from './sessions.js';
+import { checkUpgrade, type RefusalReason } from './upgrade-gate.js';
 
 /** Where a message went: to the connected pages, held for the first page to connect, or dropped. */
 export type SendResult = 'sent' | 'queued' | 'dropped';
 
-/** The one receiver of page → host messages: a string, parsed JSON, or a `Float32Array`. */
-export type WebSocketCallback = (data: unknown, page: Page) => unknown;
+/**
+ * The one receiver of every page message: a string, parsed JSON, or a `Float32Array` from HISE-style
+ * pages (whose messages have no id), any payload type with its `id` from modern pages.
+ */
+export type WebSocketCallback = (data: unknown, page: Page, id: string | undefined) => unknown;
 
 /** Why a connection was refused before the upgrade. */
 export interface RefusedConnection {
-  reason: 'origin';
+  reason: RefusalReason;
   origin: string | undefined;
   remoteAddress: string | undefined;
 }
@@ -35,24 +52,31 @@ export interface WebViewEvents {
    * for `error`, it is written to `console.warn` instead.
    */
   error: [error: WebViewError, page: Page | undefined];
-  /** A connection was refused before the upgrade (HTTP 403). */
+  /** A connection was refused before the upgrade (HTTP 403 for the origin, 401 for the token). */
   refused: [info: RefusedConnection];
 }
 
 /** Highest index `addBufferToWebSocket` accepts (HISE's limit). */
 export const MAX_BUFFER_INDEX = 255;
-const CLIENT_SCRIPT_PATH = '/hisewebsocket-min.js';
 
 /**
  * A webview host with HISE's ScriptWebView API: a WebSocket server on loopback that speaks HISE's
- * binary format to every connected page, byte for byte.
+ * binary format to every connected page, byte for byte, and the negotiated `hise-webview.1`
+ * extension (ids both ways, more types, calls) to pages using the modern client.
+ *
+ * `C` types the ids, payloads and functions both sides agree on (see {@link Contract}).
  */
-export class WebView extends EventEmitter<WebViewEvents> {
+export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebViewEvents> {
   readonly options: Readonly<ResolvedWebViewOptions>;
   readonly #wss: WebSocketServer;
   readonly #pages = new Set<Page>();
-  readonly #pending: PendingMessages<OutboundFrame>;
+  readonly #pending: PendingMessages<OutboundMessage>;
+  readonly #retained = new Map<string, OutboundMessage | undefined>();
   readonly #buffers = new Map<number, Float32Array>();
+  readonly #streamSeq = new Map<string, number>();
+  readonly #handlers = new Map<string, CallHandler>();
+  readonly #listeners = new Map<string, Set<(value: unknown, page: Page) => unknown>>();
+  readonly #ledger: SessionLedger;
   #listening: Promise<number> | undefined;
   #listener: HttpListener | undefined;
   #callback: WebSocketCallback | undefined;
@@ -65,11 +89,13 @@ export class WebView extends EventEmitter<WebViewEvents> {
     super();
     this.options = Object.freeze(resolveOptions(options));
     this.#pending = new PendingMessages(this.options.maxPendingIds);
+    this.#ledger = new SessionLedger(this.options.maxSessions);
     this.#wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
       maxPayload: this.options.maxPayload,
       perMessageDeflate: false, // audio does not compress, and deflate would cost every frame a copy
+      handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
   }
 
@@ -98,19 +124,39 @@ export class WebView extends EventEmitter<WebViewEvents> {
   }
 
   /**
-   * Sends `data` under `id` to every connected page: a string as type 1, a `Float32Array` as type 2
-   * (copied now), a plain object or array as JSON text. With no page connected, the latest message
-   * per id is held for the first page that connects.
+   * HISE's send: `data` under `id` to every connected page: a string as type 1, a `Float32Array` as
+   * type 2 (copied now), a plain object or array as JSON text (type 1). With no page connected, the
+   * latest message per id is held for the first page that connects.
    * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `CLOSED`
    */
   sendToWebsocket(id: string, data: string | Float32Array | object): SendResult {
     this.#assertOpen();
-    return this.#broadcast(encodeOutbound(id, data));
+    return this.#broadcast(hiseMessage(id, data, () => this.#nextSeq(id)));
   }
 
   /** The same as {@link sendToWebsocket}; HISE accepts both spellings. */
   sendToWebSocket(id: string, data: string | Float32Array | object): SendResult {
     return this.sendToWebsocket(id, data);
+  }
+
+  /**
+   * Sends any value the extension carries: string, JSON value (arrives parsed), `Float32Array`,
+   * `Int16Array`, `Int32Array`, `Float64Array`, `Uint8Array`. Typed arrays and bytes are streams
+   * (sequenced, coalesced under backpressure). HISE-style pages get strings, float32 and JSON as
+   * text; types their format cannot carry are skipped for them.
+   * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `CLOSED`
+   */
+  send<K extends keyof EventsOf<C> & string>(id: K, data: EventsOf<C>[K]): SendResult {
+    this.#assertOpen();
+    return this.#broadcast(anyMessage(id, data, () => this.#nextSeq(id)));
+  }
+
+  /**
+   * Marks ids as retained: the host keeps the latest message of each and sends it to every page
+   * when it connects or reconnects, so a page always starts from the current state.
+   */
+  retain(...ids: (keyof EventsOf<C> & string)[]): void {
+    for (const id of ids) if (!this.#retained.has(id)) this.#retained.set(id, undefined);
   }
 
   /**
@@ -125,6 +171,59 @@ export class WebView extends EventEmitter<WebViewEvents> {
       throw new WebViewError('INVALID_OPTION', 'the WebSocket callback must be a function');
     }
     this.#callback = callback;
+  }
+
+  /**
+   * Adds a handler for messages a modern page sends under `id`. Returns a function that removes it.
+   * (Named `onMessage`, not `on`: `on`/`off`/`once` are Node's EventEmitter methods for the host's
+   * own events, and a page may well send an id called `error` or `connect`.)
+   */
+  onMessage<K extends keyof MessagesOf<C> & string>(id: K, handler: (data: MessagesOf<C>[K], page: Page) => unknown): () => void {
+    let set = this.#listeners.get(id);
+    if (set === undefined) this.#listeners.set(id, (set = new Set()));
+    set.add(handler as (value: unknown, page: Page) => unknown);
+    return () => this.offMessage(id, handler);
+  }
+
+  /** Removes a handler added with {@link onMessage}. */
+  offMessage<K extends keyof MessagesOf<C> & string>(id: K, handler: (data: MessagesOf<C>[K], page: Page) => unknown): void {
+    const set = this.#listeners.get(id);
+    set?.delete(handler as (value: unknown, page: Page) => unknown);
+    if (set?.size === 0) this.#listeners.delete(id);
+  }
+
+  /**
+   * Offers `fn` to pages as `call(name, ...args)`: its return value (or awaited promise) resolves
+   * the page's promise; a throw rejects it with the error's `{name, message, code}`. Replaces an
+   * earlier function of that name; `undefined` removes it.
+   */
+  handle<K extends keyof HostFunctionsOf<C> & string>(name: K, fn: HostFunctionsOf<C>[K] | undefined): void {
+    if (fn === undefined) this.#handlers.delete(name);
+    else if (typeof fn !== 'function') throw new WebViewError('INVALID_OPTION', `handle('${name}') needs a function`);
+    else this.#handlers.set(name, fn as CallHandler);
+  }
+
+  /**
+   * Calls a function a modern page offered with `handle`. With a page: its result. With `'all'`: the
+   * settled result of every modern page. Rejects with a `CallError`: `CALL_TIMEOUT`, `DISCONNECTED`,
+   * `UNKNOWN_FUNCTION`, `TOO_MANY_CALLS`, `NOT_SUPPORTED` (a HISE-style page), `UNSERIALIZABLE`, or
+   * the page's own error code.
+   */
+  call<K extends keyof PageFunctionsOf<C> & string>(
+    target: Page,
+    name: K,
+    ...args: Parameters<PageFunctionsOf<C>[K]>
+  ): Promise<Awaited<ReturnType<PageFunctionsOf<C>[K]>>>;
+  call<K extends keyof PageFunctionsOf<C> & string>(
+    target: 'all',
+    name: K,
+    ...args: Parameters<PageFunctionsOf<C>[K]>
+  ): Promise<PromiseSettledResult<Awaited<ReturnType<PageFunctionsOf<C>[K]>>>[]>;
+  call(target: Page | 'all', name: string, ...args: unknown[]): Promise<unknown> {
+    if (target === 'all') {
+      return Promise.allSettled([...this.#pages].filter((page) => page.extended).map((page) => this.#callPage(page, name, args)));
+    }
+    return this.#callPage(target, name, args);
   }
 
   /**
@@ -176,56 +275,88 @@ export class WebView extends EventEmitter<WebViewEvents> {
 
   async #handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://host').pathname;
-    if (path === CLIENT_SCRIPT_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
-      const script = await loadClientScript();
-      if (script !== undefined) {
-        response.writeHead(200, {
-          'Content-Type': 'text/javascript; charset=utf-8',
-          'Content-Length': script.byteLength,
-          'Cache-Control': 'no-cache',
-        });
-        response.end(request.method === 'HEAD' ? undefined : script);
-        return;
-      }
-      respondText(response, 503, 'hisewebsocket-min.js has not been built: run `npm run build`');
+    const file = CLIENT_SCRIPTS[path as keyof typeof CLIENT_SCRIPTS];
+    if (file === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) {
+      respondText(response, 404, 'not found');
       return;
     }
-    respondText(response, 404, 'not found');
+    const script = await loadClientScript(file);
+    if (script === undefined) {
+      respondText(response, 503, `${file} has not been built: run \`npm run build\``);
+      return;
+    }
+    response.writeHead(200, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'Content-Length': script.byteLength,
+      'Cache-Control': 'no-cache',
+      // A page on another loopback port (a dev server) may import the module client from here.
+      'Access-Control-Allow-Origin': '*',
+    });
+    response.end(request.method === 'HEAD' ? undefined : script);
   }
 
   #handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', ignore); // a peer that resets mid-handshake must not crash the host
-    const origin = request.headers.origin;
-    if (this.#closed || !isOriginAllowed(origin, this.options.allowedOrigins)) {
-      const status = this.#closed ? 503 : 403;
-      socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      if (!this.#closed) this.emit('refused', { reason: 'origin', origin, remoteAddress: request.socket.remoteAddress });
+    if (this.#closed) {
+      refuse(socket, 503, 'Service Unavailable');
+      return;
+    }
+    const refusal = checkUpgrade(request, this.options.allowedOrigins, this.options.token);
+    if (refusal !== undefined) {
+      refuse(socket, refusal.status, refusal.status === 401 ? 'Unauthorized' : 'Forbidden');
+      this.emit('refused', { reason: refusal.reason, origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
       return;
     }
     this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, request));
   }
 
   #accept(socket: WebSocket, request: IncomingMessage): void {
+    const { highWaterMark, maxQueuedBytesPerPage, callTimeout, maxPendingCalls } = this.options;
     const page = new Page(
       this.#nextPageId++,
       socket,
       request,
-      { highWaterMark: this.options.highWaterMark, maxQueuedBytes: this.options.maxQueuedBytesPerPage },
+      { highWaterMark, maxQueuedBytes: maxQueuedBytesPerPage, callTimeout, maxPendingCalls },
       (slow) => this.#dropSlowPage(slow),
     );
     const isFirst = this.#pages.size === 0;
     this.#pages.add(page);
-    socket.on('message', (data: Buffer, isBinary: boolean) => this.#receive(page, data, isBinary));
+    if (page.extended) {
+      const receiver = new ExtendedReceiver(page, {
+        handlers: this.#handlers,
+        ledger: this.#ledger,
+        deliver: (from, id, value) => this.#dispatch(from, id, value),
+        report: (error, from) => this.#report(error, from),
+      });
+      socket.on('message', (data: Buffer, isBinary: boolean) => receiver.receive(data, isBinary));
+    } else {
+      socket.on('message', (data: Buffer, isBinary: boolean) => this.#receiveLegacy(page, data, isBinary));
+    }
     socket.on('error', (error: Error & { code?: string }) => this.#report(socketErrorToWebViewError(error), page));
     socket.once('close', (code: number, reason: Buffer) => {
       this.#pages.delete(page);
+      page.calls.rejectAll('DISCONNECTED', `page ${page.id} disconnected`);
       this.emit('disconnect', page, code, reason.toString());
     });
-    if (isFirst) for (const frame of this.#pending.take()) page.deliver(frame);
+    this.#sendInitialState(page, isFirst);
     this.emit('connect', page);
   }
 
-  #receive(page: Page, data: Buffer, isBinary: boolean): void {
+  /** The first page gets what was held while nobody was connected; every page gets the retained ids. */
+  #sendInitialState(page: Page, isFirst: boolean): void {
+    const sent = new Set<OutboundMessage>();
+    if (isFirst) {
+      for (const message of this.#pending.take()) {
+        page.deliver(message);
+        sent.add(message);
+      }
+    }
+    for (const message of this.#retained.values()) {
+      if (message !== undefined && !sent.has(message)) page.deliver(message);
+    }
+  }
+
+  #receiveLegacy(page: Page, data: Buffer, isBinary: boolean): void {
     let message: unknown;
     try {
       message = decodePageMessage(data, isBinary);
@@ -233,27 +364,68 @@ export class WebView extends EventEmitter<WebViewEvents> {
       this.#report(error as WebViewError, page);
       return;
     }
+    this.#dispatch(page, undefined, message);
+  }
+
+  /** Hands one page message to the `on(id)` handlers and the catch-all callback, containing their failures. */
+  #dispatch(page: Page, id: string | undefined, value: unknown): void {
+    if (id !== undefined) {
+      for (const handler of this.#listeners.get(id) ?? []) this.#invoke(() => handler(value, page), page);
+    }
     const callback = this.#callback;
-    if (callback === undefined) return;
+    if (callback !== undefined) this.#invoke(() => callback(value, page, id), page);
+  }
+
+  #invoke(run: () => unknown, page: Page): void {
     try {
-      const result = callback(message, page);
+      const result = run();
       if (result instanceof Promise) result.catch((error: unknown) => this.#reportCallbackFailure(error, page));
     } catch (error) {
       this.#reportCallbackFailure(error, page);
     }
   }
 
-  #broadcast(frame: OutboundFrame): SendResult {
+  #callPage(page: Page, name: string, args: unknown[]): Promise<unknown> {
+    if (!page.extended) {
+      return Promise.reject(new CallError('NOT_SUPPORTED', `page ${page.id} uses HISE's format, which has no calls`));
+    }
+    if (!this.#pages.has(page)) return Promise.reject(new CallError('DISCONNECTED', `page ${page.id} is not connected`));
+    let frame: Uint8Array;
+    try {
+      frame = encodeCall(0, name, args); // checked before a call id is spent
+    } catch (error) {
+      return Promise.reject(new CallError('UNSERIALIZABLE', `arguments of '${name}' cannot be sent: ${(error as Error).message}`));
+    }
+    let started: ReturnType<Page['calls']['start']>;
+    try {
+      started = page.calls.start(name);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    frame = encodeCall(started.callId, name, args);
+    page.deliver(controlFrame(frame));
+    return started.result;
+  }
+
+  #broadcast(message: OutboundMessage): SendResult {
+    if (this.#retained.has(message.id)) this.#retained.set(message.id, message);
     if (this.#pages.size === 0) {
-      if (this.#pending.hold(frame.id, frame)) return 'queued';
+      if (this.#pending.hold(message.id, message)) return 'queued';
+      if (this.#retained.has(message.id)) return 'queued'; // a retained id reaches every page that connects
       this.#report(
-        new WebViewError('PENDING_QUEUE_FULL', `no page is connected and ${this.options.maxPendingIds} ids are held: '${frame.id}' was dropped`),
+        new WebViewError('PENDING_QUEUE_FULL', `no page is connected and ${this.options.maxPendingIds} ids are held: '${message.id}' was dropped`),
         undefined,
       );
       return 'dropped';
     }
-    for (const page of this.#pages) page.deliver(frame);
+    for (const page of this.#pages) page.deliver(message);
     return 'sent';
+  }
+
+  #nextSeq(id: string): number {
+    const seq = ((this.#streamSeq.get(id) ?? 0) + 1) >>> 0;
+    this.#streamSeq.set(id, seq);
+    return seq;
   }
 
   #startHeartbeat(): void {
@@ -284,7 +456,7 @@ export class WebView extends EventEmitter<WebViewEvents> {
   }
 
   #reportCallbackFailure(error: unknown, page: Page): void {
-    this.#report(new WebViewError('CALLBACK_FAILED', `the WebSocket callback failed: ${String((error as Error)?.message ?? error)}`, { cause: error }), page);
+    this.#report(new WebViewError('CALLBACK_FAILED', `a message handler failed: ${String((error as Error)?.message ?? error)}`, { cause: error }), page);
   }
 
   #report(error: WebViewError, page: Page | undefined): void {
@@ -308,6 +480,10 @@ function socketErrorToWebViewError(error: Error & { code?: string }): WebViewErr
     return new WebViewError('MESSAGE_TOO_LARGE', `a page sent a message over maxPayload: ${error.message}`, { cause: error });
   }
   return new WebViewError('PAGE_PROTOCOL_ERROR', `a page broke the WebSocket protocol: ${error.message}`, { cause: error });
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 function respondText(response: ServerResponse, status: number, text: string): void {

@@ -16,6 +16,8 @@ export type ProtocolErrorCode =
   | 'INVALID_UTF8'
   /** A float32 payload whose byte count is not a multiple of 4. */
   | 'FLOAT_SIZE_NOT_MULTIPLE_OF_4'
+  /** Int16, int32 or float64 data whose byte count is not a whole number of elements. */
+  | 'ELEMENT_SIZE_MISMATCH'
   /** Text a page sent that looks like JSON (`{` or `[` first) but does not parse. */
   | 'INVALID_JSON'
   /** An id to encode is longer than the uint16 length field allows. */
@@ -25,7 +27,11 @@ export type ProtocolErrorCode =
   /** Data to encode is larger than the uint32 size field allows. */
   | 'DATA_TOO_LARGE'
   /** A string to encode holds a lone UTF-16 surrogate, which has no UTF-8 form. */
-  | 'INVALID_STRING';
+  | 'INVALID_STRING'
+  /** A value to send that JSON cannot carry (undefined, a function, a cycle, a BigInt). */
+  | 'UNSERIALIZABLE'
+  /** A call, result, error or ack frame whose data is not of the documented shape. */
+  | 'INVALID_CONTROL_FRAME';
 
 /** The one error the protocol layer throws. */
 export class ProtocolError extends Error {

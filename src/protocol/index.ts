@@ -9,3 +9,36 @@ export { decodeMessage, type DecodedMessage, type StringMessage, type Float32Mes
 export { readFloat32, writeFloat32 } from './float32.js';
 export { utf8ByteLength, readUtf8 } from './utf8.js';
 export { interpretPageText } from './page-text.js';
+export {
+  SUBPROTOCOL,
+  EXTENSION_VERSION,
+  FrameType,
+  FLAG_SEQUENCE,
+  TYPE_MASK,
+  SEQUENCE_BYTES,
+  DATA_ALIGNMENT,
+  ELEMENT_BYTES,
+  TOKEN_PARAM,
+  SESSION_PARAM,
+} from './extension.js';
+export { encodeFrame, decodeFrame, readPayload, encodeValue, valueToWire, toJson, type Frame, type FramePayload, type EncodeFrameOptions } from './frame.js';
+export {
+  CallError,
+  PendingCalls,
+  answerCall,
+  serializeError,
+  encodeCall,
+  encodeResult,
+  encodeCallError,
+  encodeAck,
+  readCall,
+  readReply,
+  readAck,
+  type CallErrorCode,
+  type CallHandler,
+  type IncomingCall,
+  type Reply,
+  type SerializedError,
+  type PendingCallsOptions,
+} from './calls.js';
+export type { Contract, AnyContract, EventsOf, MessagesOf, HostFunctionsOf, PageFunctionsOf } from './contract.js';

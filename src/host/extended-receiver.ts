@@ -1,0 +1,101 @@
+import {
+  answerCall,
+  decodeFrame,
+  encodeAck,
+  FrameType,
+  ProtocolError,
+  readCall,
+  readPayload,
+  readReply,
+  type CallHandler,
+} from '../protocol/index.js';
+import { WebViewError } from './errors.js';
+import { controlFrame } from './outbound.js';
+import type { Page } from './page.js';
+import type { SessionLedger } from './sessions.js';
+
+/** What the receiver needs from the host. */
+export interface ReceiverHost {
+  readonly handlers: ReadonlyMap<string, CallHandler>;
+  readonly ledger: SessionLedger;
+  /** Hands a data message to the `on(id)` handlers and the catch-all callback. */
+  deliver(page: Page, id: string, value: unknown): void;
+  report(error: WebViewError, page: Page): void;
+}
+
+/**
+ * Reads the frames of one page that negotiated the extension (PROTOCOL.md §4): data messages
+ * (delivered once, by sequence number, and acknowledged), calls to the host, and replies to the
+ * host's calls.
+ */
+export class ExtendedReceiver {
+  readonly #page: Page;
+  readonly #host: ReceiverHost;
+  /** Highest sequence number seen on this connection, for pages without a session id. */
+  #connectionSeq = 0;
+  #ackScheduled = false;
+
+  constructor(page: Page, host: ReceiverHost) {
+    this.#page = page;
+    this.#host = host;
+  }
+
+  receive(data: Buffer, isBinary: boolean): void {
+    if (!isBinary) {
+      this.#host.report(new WebViewError('INVALID_FRAME', 'an extended page sent a text frame', { data: data.toString('utf8') }), this.#page);
+      return;
+    }
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    try {
+      const frame = decodeFrame(bytes);
+      switch (frame.type) {
+        case FrameType.Call:
+          this.#answer(readCall(frame));
+          return;
+        case FrameType.Result:
+        case FrameType.Error:
+          this.#page.calls.settle(readReply(frame));
+          return;
+        case FrameType.Ack:
+          return; // version 1: the host does not ask pages to acknowledge
+        default:
+          if (frame.seq !== undefined && !this.#isNew(frame.seq)) return;
+          this.#host.deliver(this.#page, frame.id, readPayload(frame));
+      }
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      const code = error.code === 'INVALID_JSON' ? 'INVALID_JSON' : 'INVALID_FRAME';
+      this.#host.report(new WebViewError(code, error.message, { cause: error, data: new Uint8Array(bytes) }), this.#page);
+    }
+  }
+
+  /** Records `seq` and schedules an ack; false for a message already delivered (a resend). */
+  #isNew(seq: number): boolean {
+    const session = this.#page.session;
+    let isNew: boolean;
+    if (session === undefined) {
+      isNew = seq > this.#connectionSeq;
+      this.#connectionSeq = Math.max(this.#connectionSeq, seq);
+    } else {
+      isNew = this.#host.ledger.accept(session, seq);
+    }
+    this.#scheduleAck();
+    return isNew;
+  }
+
+  /** One ack per turn of the event loop, for the highest number delivered so far. */
+  #scheduleAck(): void {
+    if (this.#ackScheduled) return;
+    this.#ackScheduled = true;
+    setImmediate(() => {
+      this.#ackScheduled = false;
+      const session = this.#page.session;
+      const last = session === undefined ? this.#connectionSeq : this.#host.ledger.last(session);
+      this.#page.deliver(controlFrame(encodeAck(last)));
+    });
+  }
+
+  #answer(call: ReturnType<typeof readCall>): void {
+    void answerCall(this.#host.handlers, call).then((reply) => this.#page.deliver(controlFrame(reply)));
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * A typed contract between a host and its pages, shared by both sides as a type parameter:
+ *
+ * ```ts
+ * interface Synth extends Contract {
+ *   events: { scope: Float32Array; state: { gain: number } };   // host → page, by id
+ *   messages: { gain: number };                                 // page → host, by id
+ *   host: { setGain(db: number): number };                      // page calls host
+ *   page: { flash(color: string): void };                       // host calls page
+ * }
+ * ```
+ */
+export interface Contract {
+  events?: Record<string, unknown>;
+  messages?: Record<string, unknown>;
+  host?: Record<string, (...args: any[]) => unknown>;
+  page?: Record<string, (...args: any[]) => unknown>;
+}
+
+/** The contract of an untyped connection: any id, any function. */
+export interface AnyContract {
+  events: Record<string, unknown>;
+  messages: Record<string, unknown>;
+  host: Record<string, (...args: any[]) => unknown>;
+  page: Record<string, (...args: any[]) => unknown>;
+}
+
+type Section<C extends Contract, K extends keyof Contract, Fallback> = C[K] extends infer S
+  ? undefined extends S
+    ? Fallback
+    : Exclude<S, undefined>
+  : never;
+
+/** Host → page ids and their payloads. */
+export type EventsOf<C extends Contract> = Section<C, 'events', Record<string, unknown>>;
+/** Page → host ids and their payloads. */
+export type MessagesOf<C extends Contract> = Section<C, 'messages', Record<string, unknown>>;
+/** Functions the host offers to pages. */
+export type HostFunctionsOf<C extends Contract> = Section<C, 'host', Record<string, (...args: any[]) => unknown>>;
+/** Functions a page offers to the host. */
+export type PageFunctionsOf<C extends Contract> = Section<C, 'page', Record<string, (...args: any[]) => unknown>>;

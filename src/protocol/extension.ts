@@ -1,0 +1,60 @@
+/**
+ * The `hise-webview.1` extension (PROTOCOL.md §4): negotiated per connection with a WebSocket
+ * subprotocol. A connection without it only ever sees HISE's own frames.
+ */
+
+/** The subprotocol a modern client offers and the host accepts. */
+export const SUBPROTOCOL = 'hise-webview.1';
+/** The extension's version, the number at the end of {@link SUBPROTOCOL}. */
+export const EXTENSION_VERSION = 1;
+
+/** Payload types of extended frames (low 7 bits of the type byte). 1 and 2 are HISE's own. */
+export const FrameType = {
+  String: 0x01,
+  Float32: 0x02,
+  /** UTF-8 JSON text, parsed on arrival. */
+  Json: 0x03,
+  /** Raw bytes (images, files). */
+  Bytes: 0x04,
+  /** Little-endian int16 samples. */
+  Int16: 0x05,
+  /** Little-endian int32 values. */
+  Int32: 0x06,
+  /** Little-endian float64 values. */
+  Float64: 0x07,
+  /** A call: id = function name, data = JSON `{"c": callId, "a": [args]}`. */
+  Call: 0x10,
+  /** A call's result: data = JSON `{"c": callId, "v": value}`. */
+  Result: 0x11,
+  /** A call's failure: data = JSON `{"c": callId, "e": {"name", "message", "code"}}`. */
+  Error: 0x12,
+  /** Acknowledges page → host messages: data = uint32 LE, the highest sequence number delivered. */
+  Ack: 0x13,
+} as const;
+export type FrameType = (typeof FrameType)[keyof typeof FrameType];
+
+/** Bit 7 of the type byte: a uint32 LE sequence number follows the size field. */
+export const FLAG_SEQUENCE = 0x80;
+/** Mask of the payload type within the type byte. */
+export const TYPE_MASK = 0x7f;
+/** Bytes of the sequence number field. */
+export const SEQUENCE_BYTES = 4;
+/**
+ * Extended frames pad the id with extra NUL bytes (counted in idLength) so that the data starts at
+ * a multiple of this, and typed arrays can be read as zero-copy views.
+ */
+export const DATA_ALIGNMENT = 8;
+
+/** Bytes per element of each typed payload. */
+export const ELEMENT_BYTES: Readonly<Record<number, number>> = {
+  [FrameType.Float32]: 4,
+  [FrameType.Int16]: 2,
+  [FrameType.Int32]: 4,
+  [FrameType.Float64]: 8,
+  [FrameType.Bytes]: 1,
+};
+
+/** Query parameter carrying the token (`?token=…`). */
+export const TOKEN_PARAM = 'token';
+/** Query parameter carrying the client's session id, for exactly-once delivery across reconnects. */
+export const SESSION_PARAM = 'session';
