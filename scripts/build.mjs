@@ -21,5 +21,16 @@ await build({
   target: 'es2022',
   legalComments: 'none',
 });
+// The modern client (and the drop-in) as one ES module, for pages without a bundler; the host serves it.
+await build({
+  entryPoints: [new URL('src/client/index.ts', root).pathname],
+  outfile: new URL('dist/hise-webview-client.js', root).pathname,
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: 'es2022',
+  legalComments: 'none',
+});
+
 const bytes = readFileSync(dropIn);
 console.log(`dist/hisewebsocket-min.js: ${bytes.byteLength} bytes, ${gzipSync(bytes).byteLength} bytes gzip`);

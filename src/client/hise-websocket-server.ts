@@ -1,4 +1,6 @@
 import { decodeMessage } from '../protocol/decode.js';
+import { backoffDelay, STABLE_CONNECTION_MS } from './backoff.js';
+import { reportError } from './report-error.js';
 
 /** What a listener receives: a string, or the samples of a float buffer. */
 export type HiseData = string | Float32Array;
@@ -24,8 +26,6 @@ export interface HiseWebSocketServerOptions {
 }
 
 const OPEN = 1;
-/** A connection that stayed up this long resets the backoff (ms). */
-const STABLE_CONNECTION_MS = 5000;
 
 /**
  * Drop-in for HISE's `HiseWebSocketServer` (same constructor, `addEventListener((id, data) => …)`,
@@ -142,7 +142,7 @@ export class HiseWebSocketServer {
       try {
         listeners[i]!(id, data);
       } catch (error) {
-        report(error);
+        reportError(error);
       }
     }
   };
@@ -162,8 +162,7 @@ export class HiseWebSocketServer {
     if (this.#openedAt !== 0 && Date.now() - this.#openedAt >= STABLE_CONNECTION_MS) this.#attempt = 0;
     this.#openedAt = 0;
     const { minReconnectDelay, maxReconnectDelay } = this.#options;
-    const delay = Math.min(maxReconnectDelay, minReconnectDelay * 2 ** this.#attempt++);
-    this.#timer = setTimeout(this.initialise, delay / 2 + (Math.random() * delay) / 2);
+    this.#timer = setTimeout(this.initialise, backoffDelay(this.#attempt++, minReconnectDelay, maxReconnectDelay));
   };
 
   readonly #onPageShow = (event: PageTransitionEvent): void => {
@@ -193,15 +192,8 @@ export class HiseWebSocketServer {
       try {
         listener(event);
       } catch (error) {
-        report(error);
+        reportError(error);
       }
     }
   }
-}
-
-/** Reports a listener's error the way an uncaught one would be, without stopping the other listeners. */
-function report(error: unknown): void {
-  setTimeout(() => {
-    throw error;
-  });
 }

@@ -1,7 +1,19 @@
 /**
  * `hise-webview/client`: browser clients. No side effects at import.
+ * - {@link connect}: the modern, typed client.
+ * - {@link HiseWebSocketServer}: the drop-in for HISE's client.
  * @packageDocumentation
  */
+export {
+  connect,
+  HiseClient,
+  type ConnectOptions,
+  type ClientStatus,
+  type ClientMode,
+  type MessageMeta,
+  type SendResult,
+  type WebSocketConstructor,
+} from './connect.js';
 export {
   HiseWebSocketServer,
   type HiseData,
@@ -13,3 +25,5 @@ export {
   type HiseWebSocketServerOptions,
 } from './hise-websocket-server.js';
 export { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.js';
+export { CallError, type CallErrorCode } from '../protocol/calls.js';
+export type { Contract, AnyContract } from '../protocol/contract.js';

@@ -24,6 +24,12 @@ export interface WebViewOptions {
   /** Milliseconds `close()` waits for pages to answer the close frame before cutting them off. @default 1000 */
   closeTimeout?: number;
   /**
+   * Accept the `hise-webview.1` extension from modern clients. `false` makes the host behave like
+   * HISE itself (it ignores subprotocols), e.g. to check that a page still works inside HISE.
+   * @default true
+   */
+  extensions?: boolean;
+  /**
    * A secret every connection must present as `?token=…`; others are refused with 401 before the
    * upgrade. Unset: no token is asked for (HISE's behaviour).
    */
@@ -51,6 +57,7 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   heartbeatInterval: 15_000,
   closeTimeout: 1_000,
   token: undefined,
+  extensions: true,
   callTimeout: 10_000,
   maxPendingCalls: 1024,
   maxSessions: 1024,

@@ -95,7 +95,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       clientTracking: false,
       maxPayload: this.options.maxPayload,
       perMessageDeflate: false, // audio does not compress, and deflate would cost every frame a copy
-      handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+      handleProtocols: (offered) => (this.options.extensions && offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
   }
 

@@ -55,7 +55,8 @@ export function encodeCall(callId: number, name: string, args: readonly unknown[
 
 /** A result frame; an `undefined` value is left out and arrives as `undefined`. */
 export function encodeResult(callId: number, value: unknown): Uint8Array {
-  const data = value === undefined ? toJson({ c: callId }) : toJson({ c: callId, v: value });
+  // toJson(value) on its own, so a function or symbol result is refused instead of silently left out.
+  const data = value === undefined ? `{"c":${callId}}` : `{"c":${callId},"v":${toJson(value)}}`;
   return encodeFrame(FrameType.Result, '', data, { align: true });
 }
 

@@ -1,0 +1,382 @@
+import { decodeMessage } from '../protocol/decode.js';
+import { CallError, PendingCalls, answerCall, encodeCall, readAck, readCall, readReply, type CallHandler } from '../protocol/calls.js';
+import type { AnyContract, Contract, EventsOf, HostFunctionsOf, MessagesOf, PageFunctionsOf } from '../protocol/contract.js';
+import { FrameType, SESSION_PARAM, SUBPROTOCOL, TOKEN_PARAM } from '../protocol/extension.js';
+import { decodeFrame, encodeValue, readPayload, toJson } from '../protocol/frame.js';
+import { backoffDelay, STABLE_CONNECTION_MS } from './backoff.js';
+import { reportError } from './report-error.js';
+import { ReliableQueue } from './reliable-queue.js';
+
+export interface ConnectOptions {
+  /** Full WebSocket URL. Otherwise `ws://{host}:{port}/`. */
+  url?: string;
+  /** The host's port (what `setEnableWebSocket` resolved). */
+  port?: number;
+  /** @default 'localhost' */
+  host?: string;
+  /** The host's token, when it has one (sent as `?token=`). */
+  token?: string;
+  /** Milliseconds a call waits for its result. @default 10000 */
+  callTimeout?: number;
+  /** Calls that may wait at once. @default 1024 */
+  maxPendingCalls?: number;
+  /** Messages kept until the host acknowledges them (also while disconnected). @default 1024 */
+  maxQueue?: number;
+  /** Bytes of such messages. @default 8 MiB */
+  maxQueueBytes?: number;
+  /** Reconnect when the connection drops. @default true */
+  reconnect?: boolean;
+  /** @default 250 */
+  minReconnectDelay?: number;
+  /** @default 5000 */
+  maxReconnectDelay?: number;
+  /** A WebSocket constructor, for running outside a browser (e.g. the `ws` package). @default globalThis.WebSocket */
+  WebSocket?: WebSocketConstructor;
+}
+
+/** The part of the WebSocket API the client uses; browsers' and `ws`'s both fit. */
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+interface WebSocketLike {
+  binaryType: string;
+  readonly protocol: string;
+  readonly readyState: number;
+  onopen: ((event: unknown) => void) | null;
+  onclose: ((event: unknown) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  send(data: string | ArrayBufferLike | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type ClientStatus = 'connecting' | 'open' | 'closed';
+/**
+ * `extended`: the host accepted `hise-webview.1` (ids both ways, all types, calls, exactly-once).
+ * `legacy`: a host that speaks only HISE's format (e.g. HISE itself): messages by id still arrive,
+ * `send` loses its id, calls reject with `NOT_SUPPORTED`.
+ */
+export type ClientMode = 'extended' | 'legacy';
+
+/** What a listener learns beside the data. */
+export interface MessageMeta {
+  /** The host's sequence number of this stream frame (extended mode, typed payloads). */
+  seq: number | undefined;
+  /** Frames of this id the host coalesced or dropped since the previous one this page got. */
+  dropped: number;
+}
+
+export type SendResult = 'sent' | 'queued' | 'dropped';
+
+interface Outgoing {
+  id: string;
+  value: unknown;
+}
+
+const OPEN = 1;
+const MiB = 1024 * 1024;
+
+/** Connects to a hise-webview host (or to HISE itself) and returns the typed client. No side effects until called. */
+export function connect<C extends Contract = AnyContract>(options: ConnectOptions): HiseClient<C> {
+  return new HiseClient<C>(options);
+}
+
+/**
+ * The modern client: typed ids both ways, calls both ways with results, reconnect with resync,
+ * and page → host messages delivered exactly once across dropped connections.
+ */
+export class HiseClient<C extends Contract = AnyContract> {
+  /** Resolves when the first connection opens; rejects if {@link close} comes first. */
+  readonly ready: Promise<void>;
+  /** Frames the host coalesced or dropped for this page, over all ids. */
+  dropped = 0;
+  #status: ClientStatus = 'connecting';
+  #mode: ClientMode | undefined;
+  #socket: WebSocketLike | undefined;
+  #attempt = 0;
+  #openedAt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closedByUser = false;
+  #readyResolve!: () => void;
+  #readyReject!: (error: Error) => void;
+  readonly #url: string;
+  readonly #options: Required<Pick<ConnectOptions, 'reconnect' | 'minReconnectDelay' | 'maxReconnectDelay'>>;
+  readonly #WebSocket: WebSocketConstructor;
+  readonly #listeners = new Map<string, Set<(data: never, meta: MessageMeta) => void>>();
+  readonly #anyListeners = new Set<(id: string, data: unknown, meta: MessageMeta) => void>();
+  readonly #statusListeners = new Set<(status: ClientStatus, mode: ClientMode | undefined) => void>();
+  readonly #lastSeq = new Map<string, number>();
+  readonly #handlers = new Map<string, CallHandler>();
+  readonly #calls: PendingCalls;
+  readonly #outbox: ReliableQueue<Outgoing>;
+
+  constructor(options: ConnectOptions) {
+    this.#url = buildUrl(options);
+    this.#options = {
+      reconnect: options.reconnect ?? true,
+      minReconnectDelay: options.minReconnectDelay ?? 250,
+      maxReconnectDelay: options.maxReconnectDelay ?? 5000,
+    };
+    const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (Ctor === undefined) throw new TypeError('no WebSocket here: pass options.WebSocket');
+    this.#WebSocket = Ctor;
+    this.#calls = new PendingCalls({ timeout: options.callTimeout ?? 10_000, max: options.maxPendingCalls ?? 1024 });
+    this.#outbox = new ReliableQueue(options.maxQueue ?? 1024, options.maxQueueBytes ?? 8 * MiB);
+    this.ready = new Promise((resolve, reject) => {
+      this.#readyResolve = resolve;
+      this.#readyReject = reject;
+    });
+    this.ready.catch(() => undefined); // not every caller awaits ready
+    this.#open();
+  }
+
+  get status(): ClientStatus {
+    return this.#status;
+  }
+
+  /** Known once connected. */
+  get mode(): ClientMode | undefined {
+    return this.#mode;
+  }
+
+  /** Messages sent and not yet acknowledged by the host (including those waiting for a connection). */
+  get queued(): number {
+    return this.#outbox.pending.length;
+  }
+
+  /** Listens to messages the host sends under `id`. Returns a function that removes the listener. */
+  on<K extends keyof EventsOf<C> & string>(id: K, listener: (data: EventsOf<C>[K], meta: MessageMeta) => void): () => void {
+    let set = this.#listeners.get(id);
+    if (set === undefined) this.#listeners.set(id, (set = new Set()));
+    set.add(listener as (data: never, meta: MessageMeta) => void);
+    return () => this.off(id, listener);
+  }
+
+  off<K extends keyof EventsOf<C> & string>(id: K, listener: (data: EventsOf<C>[K], meta: MessageMeta) => void): void {
+    this.#listeners.get(id)?.delete(listener as (data: never, meta: MessageMeta) => void);
+  }
+
+  /** Listens to every message the host sends, whatever its id. Returns a function that removes the listener. */
+  onAny(listener: (id: string, data: unknown, meta: MessageMeta) => void): () => void {
+    this.#anyListeners.add(listener);
+    return () => this.#anyListeners.delete(listener);
+  }
+
+  /** Listens to status changes (`connecting`, `open`, `closed`). Returns a function that removes it. */
+  onStatus(listener: (status: ClientStatus, mode: ClientMode | undefined) => void): () => void {
+    this.#statusListeners.add(listener);
+    return () => this.#statusListeners.delete(listener);
+  }
+
+  /**
+   * Sends `data` under `id`: strings, JSON values, typed arrays, bytes. Kept until the host
+   * acknowledges it, and resent after a reconnect, so it is delivered once. `'dropped'` (with an
+   * error status event) when the queue is full.
+   */
+  send<K extends keyof MessagesOf<C> & string>(id: K, data: MessagesOf<C>[K]): SendResult {
+    const entry = this.#outbox.add({ id, value: data }, sizeOf(data));
+    if (entry === undefined) return 'dropped';
+    if (this.#socket?.readyState !== OPEN) return 'queued';
+    this.#transmit(entry.seq, entry.item);
+    if (this.#mode === 'legacy') this.#outbox.ack(entry.seq); // HISE's server has no acks
+    return 'sent';
+  }
+
+  /**
+   * Calls a function the host offered with `handle`. Rejects with a `CallError`: `CALL_TIMEOUT`,
+   * `DISCONNECTED`, `UNKNOWN_FUNCTION`, `TOO_MANY_CALLS`, `NOT_SUPPORTED`, or the host's own code.
+   */
+  call<K extends keyof HostFunctionsOf<C> & string>(
+    name: K,
+    ...args: Parameters<HostFunctionsOf<C>[K]>
+  ): Promise<Awaited<ReturnType<HostFunctionsOf<C>[K]>>> {
+    return this.#call(name, args) as Promise<Awaited<ReturnType<HostFunctionsOf<C>[K]>>>;
+  }
+
+  /** Offers `fn` to the host's `call(page, name, ...args)`; `undefined` removes it. */
+  handle<K extends keyof PageFunctionsOf<C> & string>(name: K, fn: PageFunctionsOf<C>[K] | undefined): void {
+    if (fn === undefined) this.#handlers.delete(name);
+    else this.#handlers.set(name, fn as CallHandler);
+  }
+
+  /** Closes for good: no reconnect; waiting calls reject with `DISCONNECTED`. */
+  close(): void {
+    this.#closedByUser = true;
+    clearTimeout(this.#timer);
+    this.#readyReject(new CallError('DISCONNECTED', 'closed before the connection opened'));
+    const socket = this.#socket;
+    this.#socket = undefined;
+    if (socket !== undefined) {
+      socket.onclose = socket.onmessage = socket.onerror = socket.onopen = null;
+      try {
+        socket.close(1000);
+      } catch {
+        // closing during unload must never throw
+      }
+    }
+    this.#calls.rejectAll('DISCONNECTED', 'the client was closed');
+    this.#setStatus('closed');
+  }
+
+  async #call(name: string, args: unknown[]): Promise<unknown> {
+    await this.#whenOpen();
+    if (this.#mode === 'legacy') throw new CallError('NOT_SUPPORTED', `the host speaks only HISE's format: cannot call '${name}'`);
+    try {
+      toJson(args);
+    } catch (error) {
+      throw new CallError('UNSERIALIZABLE', `arguments of '${name}' cannot be sent: ${(error as Error).message}`);
+    }
+    const { callId, result } = this.#calls.start(name);
+    this.#socket!.send(encodeCall(callId, name, args));
+    return result;
+  }
+
+  /** Calls made while connecting wait for the connection (bounded by their own timeout). */
+  #whenOpen(): Promise<void> {
+    if (this.#socket?.readyState === OPEN) return Promise.resolve();
+    if (this.#closedByUser) return Promise.reject(new CallError('DISCONNECTED', 'the client was closed'));
+    return new Promise((resolve, reject) => {
+      const off = this.onStatus((status) => {
+        if (status === 'open') resolve();
+        else if (status === 'closed' && this.#closedByUser) reject(new CallError('DISCONNECTED', 'the client was closed'));
+        else return;
+        off();
+      });
+    });
+  }
+
+  #open(): void {
+    if (this.#closedByUser) return;
+    this.#setStatus('connecting');
+    const socket = new this.#WebSocket(this.#url, [SUBPROTOCOL]);
+    socket.binaryType = 'arraybuffer';
+    socket.onopen = () => this.#onOpen(socket);
+    socket.onmessage = (event) => this.#onMessage(event.data);
+    socket.onclose = () => this.#onClose(socket);
+    socket.onerror = () => undefined; // a close event always follows
+    this.#socket = socket;
+  }
+
+  #onOpen(socket: WebSocketLike): void {
+    this.#openedAt = Date.now();
+    this.#mode = socket.protocol === SUBPROTOCOL ? 'extended' : 'legacy';
+    // Everything not yet acknowledged goes again, in order; the host skips what it already has.
+    for (const { seq, item } of this.#outbox.pending) this.#transmit(seq, item);
+    if (this.#mode === 'legacy') this.#outbox.ack(Number.MAX_SAFE_INTEGER);
+    this.#setStatus('open');
+    this.#readyResolve();
+  }
+
+  #onClose(socket: WebSocketLike): void {
+    if (socket !== this.#socket) return;
+    this.#socket = undefined;
+    this.#calls.rejectAll('DISCONNECTED', 'the connection dropped');
+    this.#setStatus('closed');
+    if (this.#closedByUser || !this.#options.reconnect) return;
+    if (this.#openedAt !== 0 && Date.now() - this.#openedAt >= STABLE_CONNECTION_MS) this.#attempt = 0;
+    this.#openedAt = 0;
+    const { minReconnectDelay, maxReconnectDelay } = this.#options;
+    this.#timer = setTimeout(() => this.#open(), backoffDelay(this.#attempt++, minReconnectDelay, maxReconnectDelay));
+  }
+
+  #transmit(seq: number, { id, value }: Outgoing): void {
+    const socket = this.#socket!;
+    if (this.#mode === 'extended') {
+      socket.send(encodeValue(id, value, { seq, align: true }));
+    } else if (typeof value === 'string' || value instanceof Float32Array) {
+      socket.send(value); // HISE's format: no id, strings as text, floats as raw bytes
+    } else if (!ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
+      socket.send(toJson(value));
+    }
+  }
+
+  #onMessage(data: unknown): void {
+    if (!(data instanceof ArrayBuffer)) return; // hosts only send binary frames
+    const bytes = new Uint8Array(data);
+    try {
+      if (this.#mode === 'legacy') {
+        const message = decodeMessage(bytes);
+        this.#emit(message.id, message.data, undefined);
+        return;
+      }
+      const frame = decodeFrame(bytes);
+      switch (frame.type) {
+        case FrameType.Ack:
+          this.#outbox.ack(readAck(frame));
+          return;
+        case FrameType.Result:
+        case FrameType.Error:
+          this.#calls.settle(readReply(frame));
+          return;
+        case FrameType.Call: {
+          const socket = this.#socket;
+          void answerCall(this.#handlers, readCall(frame)).then((reply) => {
+            if (socket?.readyState === OPEN) socket.send(reply);
+          });
+          return;
+        }
+        default:
+          this.#emit(frame.id, readPayload(frame), frame.seq);
+      }
+    } catch (error) {
+      reportError(error);
+    }
+  }
+
+  #emit(id: string, data: unknown, seq: number | undefined): void {
+    let dropped = 0;
+    if (seq !== undefined) {
+      const last = this.#lastSeq.get(id);
+      // A smaller number means the host restarted and counts from 1 again.
+      if (last !== undefined && seq > last + 1) dropped = seq - last - 1;
+      this.#lastSeq.set(id, seq);
+      this.dropped += dropped;
+    }
+    const meta = { seq, dropped };
+    for (const listener of this.#listeners.get(id) ?? []) {
+      try {
+        listener(data as never, meta);
+      } catch (error) {
+        reportError(error);
+      }
+    }
+    for (const listener of this.#anyListeners) {
+      try {
+        listener(id, data, meta);
+      } catch (error) {
+        reportError(error);
+      }
+    }
+  }
+
+  #setStatus(status: ClientStatus): void {
+    this.#status = status;
+    for (const listener of this.#statusListeners) {
+      try {
+        listener(status, this.#mode);
+      } catch (error) {
+        reportError(error);
+      }
+    }
+  }
+}
+
+function buildUrl(options: ConnectOptions): string {
+  const url = new URL(options.url ?? `ws://${options.host ?? 'localhost'}:${options.port ?? missingPort()}/`);
+  url.searchParams.set(SESSION_PARAM, randomSession());
+  if (options.token !== undefined) url.searchParams.set(TOKEN_PARAM, options.token);
+  return url.toString();
+}
+
+function missingPort(): never {
+  throw new TypeError('connect() needs a url or a port');
+}
+
+function randomSession(): string {
+  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  return crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+function sizeOf(value: unknown): number {
+  if (typeof value === 'string') return value.length * 3;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value.byteLength;
+  return 64; // JSON is measured when encoded; this only bounds the queue
+}
