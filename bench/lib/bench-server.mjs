@@ -58,7 +58,15 @@ export async function startBenchServer() {
         return;
       }
       if (pages.has(url.pathname)) {
-        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(pages.get(url.pathname));
+        // Cross-origin isolated, so performance.now() has 5 µs resolution instead of 100 µs.
+        res
+          .writeHead(200, {
+            'Content-Type': 'text/html; charset=utf-8',
+            'Cache-Control': 'no-store',
+            'Cross-Origin-Opener-Policy': 'same-origin',
+            'Cross-Origin-Embedder-Policy': 'credentialless',
+          })
+          .end(pages.get(url.pathname));
         return;
       }
       if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();

@@ -18,7 +18,7 @@ export async function withSession({ adapter, server, scenario, params = {}, page
   server.reset();
   for (const [path, file] of Object.entries(adapter.files?.() ?? {})) server.file(path, file);
   const host = await adapter.createHost(hostOptions);
-  let browser;
+  const browsers = [];
   try {
     const urls = [];
     for (let i = 0; i < pages; i++) {
@@ -34,17 +34,22 @@ export async function withSession({ adapter, server, scenario, params = {}, page
         ),
       );
     }
-    browser = launchChromium(urls, { extraFlags: chromiumFlags });
-    const exited = browser.exited.then((code) => {
-      throw new Error(`Chromium exited early (code ${code}): ${browser.stderrTail().slice(-600)}`);
-    });
+    // Headless Chromium opens one target per process, so each page gets its own browser.
+    for (const url of urls) browsers.push(launchChromium([url], { extraFlags: chromiumFlags }));
+    const exited = Promise.race(
+      browsers.map((browser) =>
+        browser.exited.then((code) => {
+          throw new Error(`Chromium exited early (code ${code}): ${browser.stderrTail().slice(-600)}`);
+        }),
+      ),
+    );
     exited.catch(() => {});
     const readies = [];
     for (let i = 0; i < pages; i++) readies.push(server.next('ready', 30_000));
     const ready = await Promise.race([Promise.all(readies), exited]);
-    return await Promise.race([body({ host, browser, ready }), exited]);
+    return await Promise.race([body({ host, browsers, ready }), exited]);
   } finally {
-    await browser?.close();
+    await Promise.all(browsers.map((browser) => browser.close()));
     await host.close().catch(() => {});
   }
 }

@@ -77,6 +77,9 @@ async function pump(host, floats, durationMs) {
 
 async function measureClient(adapter, { server, sizes, durationMs }) {
   return withSession({ adapter, server, scenario: throughputPage, params: { warmFrames: WARM_FRAMES } }, async ({ host }) => {
+    // Warm-up pass (discarded): JIT both ends before the first measured size.
+    await pump(host, sizes[0], durationMs / 3);
+    await server.next('size', 120_000);
     const results = [];
     for (const floats of sizes) {
       const sent = await pump(host, floats, durationMs);
