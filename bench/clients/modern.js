@@ -26,8 +26,7 @@ export default {
     const ready = import('/dist/client/index.js').then(async ({ connect }) => {
       client = connect({ port: params.port });
       await client.ready;
-      client.on('f', (data) => onFloats('f', data));
-      for (const id of params.ids ?? []) client.on(id, (data) => (typeof data === 'string' ? onText(id, data) : onFloats(id, data)));
+      client.onAny((id, data) => (typeof data === 'string' ? onText(id, data) : onFloats(id, data)));
     });
     return {
       ready,

@@ -6,6 +6,7 @@ const COLUMNS = [
   ['framesPerSec', 'frames/s'],
   ['mbPerSec', 'MB/s'],
   ['ratioToRaw', 'x raw'],
+  ['ratioToCopy', 'x copy'],
   ['p50Ms', 'p50 ms'],
   ['p99Ms', 'p99 ms'],
   ['maxMs', 'max ms'],

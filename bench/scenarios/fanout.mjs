@@ -8,6 +8,7 @@ import { median, round, sleep } from '../lib/stats.mjs';
 
 export const FANOUT_CLIENTS = ['drop-in', 'modern', 'raw-ws'];
 const PAGES = 4;
+const QUICK_PAGES = 2;
 const STREAMS = 16;
 const FPS = 60;
 const FLOATS = 2048;
@@ -50,7 +51,7 @@ async function stream(host, buffers, ms, state) {
   }
 }
 
-async function measure(adapter, { server, warmMs, windowMs }) {
+async function measure(adapter, { server, warmMs, windowMs, pages: PAGES }) {
   return withSession({ adapter, server, scenario: fanoutPage, pages: PAGES }, async ({ host }) => {
     await host.waitForPages(PAGES);
     const buffers = Array.from({ length: STREAMS }, () => new Float32Array(FLOATS).fill(0.5));
@@ -77,8 +78,9 @@ async function measure(adapter, { server, warmMs, windowMs }) {
 
 export async function run({ server, quick = false, runs = quick ? 1 : 3, clients, log = () => {} }) {
   const names = (clients ?? FANOUT_CLIENTS).filter((n) => FANOUT_CLIENTS.includes(n));
-  const warmMs = quick ? 300 : 1000;
-  const windowMs = quick ? 1000 : 5000;
+  const warmMs = quick ? 200 : 1000;
+  const windowMs = quick ? 500 : 5000;
+  const pages = quick ? QUICK_PAGES : PAGES;
   const rows = [];
   for (const name of names) {
     const adapter = client(name);
@@ -91,7 +93,7 @@ export async function run({ server, quick = false, runs = quick ? 1 : 3, clients
     for (let r = 0; r < runs; r++) {
       log(`fanout: ${name}, run ${r + 1}/${runs}`);
       try {
-        results.push(await measure(adapter, { server, warmMs, windowMs }));
+        results.push(await measure(adapter, { server, warmMs, windowMs, pages }));
       } catch (error) {
         log(`fanout: ${name} failed: ${error.message}`);
         rows.push({ scenario: 'fanout', client: name, floats: FLOATS, error: error.message, ok: false, note: `failed: ${error.message}` });
@@ -99,13 +101,13 @@ export async function run({ server, quick = false, runs = quick ? 1 : 3, clients
     }
     if (results.length === 0) continue;
     const expected = STREAMS * FPS;
-    const perPage = Array.from({ length: PAGES }, (_, i) => round(median(results.map((r) => r.pages[i])), 1));
+    const perPage = Array.from({ length: pages }, (_, i) => round(median(results.map((r) => r.pages[i])), 1));
     const hostCpu = median(results.map((r) => r.hostCpu));
     rows.push({
       scenario: 'fanout',
       client: name,
       floats: FLOATS,
-      pages: PAGES,
+      pages,
       streams: STREAMS,
       fps: FPS,
       runs: results.length,
@@ -114,7 +116,7 @@ export async function run({ server, quick = false, runs = quick ? 1 : 3, clients
       perPageFramesPerSec: perPage,
       expectedFramesPerSec: expected,
       deliveryRatio: round(Math.min(...perPage) / expected, 3),
-      mbPerSec: round((median(perPage) * FLOATS * 4 * PAGES) / 1e6, 1),
+      mbPerSec: round((median(perPage) * FLOATS * 4 * pages) / 1e6, 1),
       framesCoalesced: results.map((r) => r.coalesced),
       ok: perPage.every((f) => f > 0),
       note: `host CPU ${round(hostCpu * 100, 1)}% of a core; per page ${perPage.join(' / ')} of ${expected} frames/s`,

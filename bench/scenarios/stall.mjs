@@ -94,15 +94,15 @@ async function measure(adapter, { server, stallMs, highWaterMark }) {
         if (wait > 0) await sleep(wait);
       }
     })();
-    await sleep(1000);
+    await sleep(stallMs >= 5000 ? 1000 : 300);
     host.sendText('ctl', 'stall');
     const stallSent = Date.now();
     // Control messages throughout the stall and the second after it.
-    while (Date.now() - stallSent < stallMs + 1000) {
+    while (Date.now() - stallSent < stallMs + (stallMs >= 5000 ? 1000 : 300)) {
       host.sendText('ctl', `ctl:${Date.now()}`);
       await sleep(CONTROL_EVERY_MS);
     }
-    await sleep(500);
+    await sleep(stallMs >= 5000 ? 500 : 100);
     running = false;
     await Promise.all([sampler, streaming]);
     const p = page();

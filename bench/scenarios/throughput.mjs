@@ -47,14 +47,14 @@ function throughputPage({ params, client, report }) {
 }
 
 /** Sends frames of `floats` samples for `durationMs`, then the end marker (first sample −1). */
-async function pump(host, floats, durationMs) {
+async function pump(host, floats, durationMs, warmFrames) {
   const frame = new Float32Array(floats).fill(0.25);
   let seq = 0;
   let waitedMs = 0;
   const cpu = process.cpuUsage();
   const start = performance.now();
   const end = start + durationMs;
-  while (performance.now() < end || seq < WARM_FRAMES * 2) {
+  while (performance.now() < end || seq < warmFrames * 2) {
     let burst = 0;
     while (burst < 256 && host.buffered() < WINDOW_BYTES) {
       frame[0] = seq++;
@@ -75,14 +75,14 @@ async function pump(host, floats, durationMs) {
   return { sent: seq, hostWaitShare: waitedMs / wallMs, hostCpu: (used.user + used.system) / 1000 / wallMs };
 }
 
-async function measureClient(adapter, { server, sizes, durationMs }) {
-  return withSession({ adapter, server, scenario: throughputPage, params: { warmFrames: WARM_FRAMES } }, async ({ host }) => {
+async function measureClient(adapter, { server, sizes, durationMs, warmFrames }) {
+  return withSession({ adapter, server, scenario: throughputPage, params: { warmFrames } }, async ({ host }) => {
     // Warm-up pass (discarded): JIT both ends before the first measured size.
-    await pump(host, sizes[0], durationMs / 3);
+    await pump(host, sizes[0], durationMs / 3, warmFrames);
     await server.next('size', 120_000);
     const results = [];
     for (const floats of sizes) {
-      const sent = await pump(host, floats, durationMs);
+      const sent = await pump(host, floats, durationMs, warmFrames);
       const page = await server.next('size', 120_000);
       const framesPerSec = (page.frames / page.ms) * 1000;
       results.push({
@@ -107,7 +107,7 @@ async function measureClient(adapter, { server, sizes, durationMs }) {
  */
 export async function run({ server, quick = false, runs = quick ? 1 : 3, clients, log = () => {} }) {
   const names = clients ?? Object.keys(CLIENTS);
-  const durationMs = quick ? 250 : 1500;
+  const durationMs = quick ? 150 : 1500;
   const sizes = SIZES;
   const samples = new Map(); // name → floats → [result]
   const rows = [];
@@ -122,7 +122,7 @@ export async function run({ server, quick = false, runs = quick ? 1 : 3, clients
     for (const name of samples.keys()) {
       log(`throughput: ${name}, run ${r + 1}/${runs}`);
       try {
-        for (const result of await measureClient(client(name), { server, sizes, durationMs })) samples.get(name).get(result.floats).push(result);
+        for (const result of await measureClient(client(name), { server, sizes, durationMs, warmFrames: quick ? 50 : WARM_FRAMES })) samples.get(name).get(result.floats).push(result);
       } catch (error) {
         failures.push({ name, error });
         log(`throughput: ${name} failed: ${error.message}`);

@@ -1,0 +1,61 @@
+// The targets of issue 6, judged against result rows. Reported (met / not met / n/a), never enforced.
+const find = (rows, scenario, client, floats) =>
+  rows.find((r) => r.scenario === scenario && r.client === client && (floats === undefined || r.floats === floats) && r.skipped === undefined && r.error === undefined);
+
+const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+
+export function judgeTargets(rows) {
+  const out = [];
+  const add = (target, actual, met) => out.push({ target, actual, status: met === undefined ? 'n/a' : met ? 'met' : 'not met' });
+
+  const sizes = [...new Set(rows.filter((r) => r.scenario === 'throughput').map((r) => r.floats))];
+  for (const client of ['drop-in', 'modern']) {
+    const ratios = sizes.map((f) => [f, find(rows, 'throughput', client, f)?.ratioToRaw]);
+    const have = ratios.filter(([, r]) => Number.isFinite(r));
+    add(
+      `${client} throughput >= 0.9x raw ws at every size`,
+      have.length ? have.map(([f, r]) => `${f}: ${fmt(r)}x`).join(', ') : 'no data',
+      have.length === sizes.length && sizes.length > 0 ? have.every(([, r]) => r >= 0.9) : undefined,
+    );
+  }
+  const d512 = find(rows, 'throughput', 'drop-in', 512);
+  const s512 = find(rows, 'throughput', 'hise-stock', 512);
+  const vsStock = d512 && s512 ? d512.framesPerSec / s512.framesPerSec : NaN;
+  add("drop-in >= 10x HISE's stock client at 512 floats", Number.isFinite(vsStock) ? `${fmt(vsStock)}x` : 'stock client not measured', Number.isFinite(vsStock) ? vsStock >= 10 : undefined);
+  const vsIo = sizes
+    .map((f) => [f, find(rows, 'throughput', 'drop-in', f), find(rows, 'throughput', 'socket-io', f)])
+    .filter(([, a, b]) => a && b)
+    .map(([f, a, b]) => [f, a.framesPerSec / b.framesPerSec]);
+  add('drop-in >= 2x Socket.IO (every size)', vsIo.length ? vsIo.map(([f, r]) => `${f}: ${fmt(r)}x`).join(', ') : 'no data', vsIo.length ? vsIo.every(([, r]) => r >= 2) : undefined);
+  for (const client of ['modern', 'drop-in']) {
+    const rt = find(rows, 'roundtrip', client);
+    add(
+      `round trip p50 <= 1.2x raw ws (${client})`,
+      rt ? `${fmt(rt.p50Ms, 3)} ms = ${fmt(rt.ratioToRaw)}x raw` : 'no data',
+      rt && Number.isFinite(rt.ratioToRaw) ? rt.ratioToRaw <= 1.2 : undefined,
+    );
+  }
+  for (const stall of rows.filter((r) => r.scenario === 'stall' && r.maxBufferedBytes !== undefined)) {
+    add(
+      `stalled page memory <= highWaterMark + one frame per stream id (${stall.client})`,
+      `max ${stall.maxBufferedBytes} B, limit ${stall.limitBytes} B${stall.overshootBytes ? ` (over by ${stall.overshootBytes} B)` : ''}`,
+      stall.withinLimit,
+    );
+    add(
+      `no stale stream frame after the stall (${stall.client})`,
+      `${stall.staleFramesAfterResume} frames sent before the resume arrived after it (max ${stall.maxStaleFramesPerId} per id), ${stall.reorderedFrames} reordered`,
+      stall.staleFramesAfterResume <= 16 && stall.reorderedFrames === 0,
+    );
+  }
+  for (const what of ['encodeFloat32', 'decodeMessage (copy)']) {
+    const c = find(rows, 'codec', what, 8192);
+    add(`codec ${what} >= 2 GB/s at 8192 floats`, c ? `${fmt(c.mbPerSec / 1000)} GB/s` : 'no data', c ? c.mbPerSec >= 2000 : undefined);
+  }
+  return out;
+}
+
+export function printTargets(targets, { quick = false } = {}, out = console.log) {
+  out('');
+  out(quick ? 'Targets (quick mode: tiny counts, the figures mean nothing):' : 'Targets (reported, never enforced):');
+  for (const t of targets) out(`  [${t.status.padEnd(7)}] ${t.target}: ${t.actual}`);
+}
