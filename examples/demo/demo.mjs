@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// `npm start`: a host streaming live audio over HISE's WebView protocol to a scope page.
+import { spawn } from 'node:child_process';
+import cac from 'cac';
+import { startDemoHost, FILE_SIGNAL } from './host.mjs';
+import { startPageServer } from './server.mjs';
+import { SIGNALS } from './signal.mjs';
+import { loadWav, WavError } from './wav-source.mjs';
+
+/**
+ * Preferred host port when none is given; the page server takes the next one. Fixed rather than
+ * random so a page left open reconnects after the demo restarts. Taken → any free port.
+ */
+export const DEFAULT_PORT = 4180;
+
+const cli = cac('demo');
+cli
+  .option('--port <n>', `WebSocket port of the host; the page is served on the next one (default: ${DEFAULT_PORT}, or any free port when taken; 0: any free ports)`)
+  .option('--file <path>', 'play a WAV file (16/24/32-bit integer or 32-bit float, mono or stereo) instead of the synth')
+  .option('--signal <name>', `start with this signal: ${[FILE_SIGNAL, ...SIGNALS].join(', ')}`)
+  .option('--paused', 'start paused at 0:00')
+  .option('--open', 'open the page in the default browser')
+  .option('--quiet', 'print only the URL lines')
+  .usage('[options]   (npm start -- [options])')
+  .help()
+  .example('npm start -- --file loop.wav --open');
+
+try {
+  const { options } = cli.parse();
+  if (!options.help) await main(options);
+} catch (error) {
+  // Expected failures are one line; anything else is a bug worth its stack trace.
+  const expected = error instanceof WavError || error.usage || error.name === 'CACError' || error.code === 'PORT_IN_USE';
+  console.error(`demo: ${expected ? error.message : error.stack}`);
+  process.exit(1);
+}
+
+async function main(options) {
+  const chosePort = options.port !== undefined;
+  const port = chosePort ? parsePort(options.port) : DEFAULT_PORT;
+  const file = options.file === undefined ? undefined : await loadWav(String(options.file));
+  const signals = file ? [FILE_SIGNAL, ...SIGNALS] : SIGNALS;
+  if (options.signal !== undefined && !signals.includes(options.signal)) {
+    throw usageError(`--signal must be one of ${signals.join(', ')}, got ${JSON.stringify(options.signal)}`);
+  }
+  const log = options.quiet ? () => {} : (line) => console.log(`  ${line}`);
+  const start = (p) => startDemoHost({ port: p, file, signal: options.signal, paused: Boolean(options.paused), log });
+
+  let host;
+  try {
+    host = await start(port);
+  } catch (error) {
+    // Only the default port may fall back: a port the user chose and cannot have is an error.
+    if (error.code !== 'PORT_IN_USE' || chosePort) throw error;
+    host = await start(0);
+  }
+  const pages = await startPageServerNear(host.port === 0 || port === 0 ? 0 : host.port + 1, host.port);
+  const state = host.state();
+  console.log(`hise-webview demo: ${file ? `${file.name}, ` : ''}${state.sampleRate} Hz, blocks of ${state.blockFrames}`);
+  console.log(`  host  ws://localhost:${host.port}  (serves /hisewebsocket-min.js)`);
+  console.log(`  page  ${pages.url}`);
+  console.log(`Open ${pages.url} in a browser. Ctrl+C stops.`);
+  if (options.open) openBrowser(pages.url);
+
+  const stop = async () => {
+    await Promise.all([host.close(), pages.close()]);
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** The page server on `preferred`, else anywhere free. */
+async function startPageServerNear(preferred, hostPort) {
+  try {
+    return await startPageServer({ port: preferred, hostPort });
+  } catch (error) {
+    if (preferred === 0 || error.code !== 'EADDRINUSE') throw error;
+    return startPageServer({ port: 0, hostPort });
+  }
+}
+
+function parsePort(value) {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw usageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
+  }
+  return port;
+}
+
+function usageError(message) {
+  return Object.assign(new Error(message), { usage: true });
+}
+
+/** Best effort: a machine without a desktop keeps the demo running and just prints the URL. */
+function openBrowser(url) {
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+    child.on('error', () => console.log(`  (could not run ${command}; open the URL yourself)`));
+    child.unref();
+  } catch {
+    console.log(`  (could not open a browser; open the URL yourself)`);
+  }
+}
