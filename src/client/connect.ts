@@ -24,6 +24,13 @@ export interface ConnectOptions {
   maxQueue?: number;
   /** Bytes of such messages. @default 8 MiB */
   maxQueueBytes?: number;
+  /**
+   * Offer the `hise-webview.1` extension. `false` speaks HISE's format only, from the first attempt:
+   * use it for pages that run inside HISE, which ignores subprotocols (offering one costs a failed
+   * first handshake, into which HISE flushes the messages it held for the first page).
+   * @default true
+   */
+  extensions?: boolean;
   /** Reconnect when the connection drops. @default true */
   reconnect?: boolean;
   /** @default 250 */
@@ -95,6 +102,13 @@ export class HiseClient<C extends Contract = AnyContract> {
   #openedAt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closedByUser = false;
+  /**
+   * Browsers fail a handshake that offered a subprotocol the server ignored (HISE does), so after a
+   * failed attempt the next one goes without it. A host that speaks the extension refuses such an
+   * attempt, and the client comes back with the subprotocol.
+   */
+  #offerSubprotocol = true;
+  readonly #alwaysLegacy: boolean;
   #readyResolve!: () => void;
   #readyReject!: (error: Error) => void;
   readonly #url: string;
@@ -118,6 +132,8 @@ export class HiseClient<C extends Contract = AnyContract> {
     const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (Ctor === undefined) throw new TypeError('no WebSocket here: pass options.WebSocket');
     this.#WebSocket = Ctor;
+    this.#offerSubprotocol = options.extensions ?? true;
+    this.#alwaysLegacy = !this.#offerSubprotocol;
     this.#calls = new PendingCalls({ timeout: options.callTimeout ?? 10_000, max: options.maxPendingCalls ?? 1024 });
     this.#outbox = new ReliableQueue(options.maxQueue ?? 1024, options.maxQueueBytes ?? 8 * MiB);
     this.ready = new Promise((resolve, reject) => {
@@ -246,7 +262,7 @@ export class HiseClient<C extends Contract = AnyContract> {
   #open(): void {
     if (this.#closedByUser) return;
     this.#setStatus('connecting');
-    const socket = new this.#WebSocket(this.#url, [SUBPROTOCOL]);
+    const socket = this.#offerSubprotocol ? new this.#WebSocket(this.#url, [SUBPROTOCOL]) : new this.#WebSocket(this.#url);
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => this.#onOpen(socket);
     socket.onmessage = (event) => this.#onMessage(event.data);
@@ -268,6 +284,7 @@ export class HiseClient<C extends Contract = AnyContract> {
   #onClose(socket: WebSocketLike): void {
     if (socket !== this.#socket) return;
     this.#socket = undefined;
+    if (this.#openedAt === 0 && !this.#alwaysLegacy) this.#offerSubprotocol = !this.#offerSubprotocol; // never opened: try the other way
     this.#calls.rejectAll('DISCONNECTED', 'the connection dropped');
     this.#setStatus('closed');
     if (this.#closedByUser || !this.#options.reconnect) return;

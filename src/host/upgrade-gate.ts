@@ -1,25 +1,46 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { TOKEN_PARAM } from '../protocol/index.js';
+import { SESSION_PARAM, SUBPROTOCOL, TOKEN_PARAM } from '../protocol/index.js';
 import { isOriginAllowed } from './origin-policy.js';
 
 /** Why a connection was refused before the upgrade. */
-export type RefusalReason = 'origin' | 'token';
+export type RefusalReason = 'origin' | 'token' | 'fallback';
 
 export interface Refusal {
   reason: RefusalReason;
-  status: 401 | 403;
+  status: 401 | 403 | 426;
+}
+
+/** What the gate needs to know of the host. */
+export interface GatePolicy {
+  allowedOrigins: readonly string[];
+  token: string | undefined;
+  /** Whether the host speaks the extension (then a modern client's fallback attempt is refused). */
+  extensions: boolean;
 }
 
 /**
  * Decides, from the handshake request alone, whether a WebSocket may open: the Origin must be
  * allowed (403 otherwise), and when the host has a token, `?token=` must match it (401 otherwise).
+ *
+ * A modern client (it sends `?session=`) that does not offer the subprotocol is trying its fallback
+ * for hosts that ignore subprotocols, like HISE. A host that speaks the extension refuses that
+ * attempt (426), so the client comes back with the subprotocol instead of settling for HISE's format.
  */
-export function checkUpgrade(request: IncomingMessage, allowedOrigins: readonly string[], token: string | undefined): Refusal | undefined {
-  if (!isOriginAllowed(request.headers.origin, allowedOrigins)) return { reason: 'origin', status: 403 };
-  if (token === undefined) return undefined;
-  const offered = new URL(request.url ?? '/', 'http://host').searchParams.get(TOKEN_PARAM);
-  return offered !== null && sameSecret(offered, token) ? undefined : { reason: 'token', status: 401 };
+export function checkUpgrade(request: IncomingMessage, policy: GatePolicy): Refusal | undefined {
+  if (!isOriginAllowed(request.headers.origin, policy.allowedOrigins)) return { reason: 'origin', status: 403 };
+  const params = new URL(request.url ?? '/', 'http://host').searchParams;
+  if (policy.token !== undefined) {
+    const offered = params.get(TOKEN_PARAM);
+    if (offered === null || !sameSecret(offered, policy.token)) return { reason: 'token', status: 401 };
+  }
+  if (policy.extensions && params.has(SESSION_PARAM) && !offersSubprotocol(request)) return { reason: 'fallback', status: 426 };
+  return undefined;
+}
+
+function offersSubprotocol(request: IncomingMessage): boolean {
+  const header = request.headers['sec-websocket-protocol'];
+  return header !== undefined && header.split(',').some((protocol) => protocol.trim() === SUBPROTOCOL);
 }
 
 function sameSecret(offered: string, expected: string): boolean {

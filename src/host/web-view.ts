@@ -37,7 +37,7 @@ export type WebSocketCallback = (data: unknown, page: Page, id: string | undefin
 
 /** Why a connection was refused before the upgrade. */
 export interface RefusedConnection {
-  reason: RefusalReason;
+  reason: Exclude<RefusalReason, 'fallback'>;
   origin: string | undefined;
   remoteAddress: string | undefined;
 }
@@ -301,10 +301,12 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       refuse(socket, 503, 'Service Unavailable');
       return;
     }
-    const refusal = checkUpgrade(request, this.options.allowedOrigins, this.options.token);
+    const refusal = checkUpgrade(request, this.options);
     if (refusal !== undefined) {
-      refuse(socket, refusal.status, refusal.status === 401 ? 'Unauthorized' : 'Forbidden');
-      this.emit('refused', { reason: refusal.reason, origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
+      refuse(socket, refusal.status, STATUS_TEXT[refusal.status]);
+      if (refusal.reason !== 'fallback') {
+        this.emit('refused', { reason: refusal.reason, origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
+      }
       return;
     }
     this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, request));
@@ -481,6 +483,8 @@ function socketErrorToWebViewError(error: Error & { code?: string }): WebViewErr
   }
   return new WebViewError('PAGE_PROTOCOL_ERROR', `a page broke the WebSocket protocol: ${error.message}`, { cause: error });
 }
+
+const STATUS_TEXT = { 401: 'Unauthorized', 403: 'Forbidden', 426: 'Upgrade Required' } as const;
 
 function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OutboundFrame } from '../../src/host/outbound.js';
+import type { WireFrame } from '../../src/host/outbound.js';
 import { PageOutbox, type FrameSink } from '../../src/host/page-outbox.js';
 
 /** A socket stand-in whose buffer only empties when the test says so. */
@@ -21,7 +21,7 @@ class ManualSink implements FrameSink {
   }
 }
 
-const frame = (id: string, kind: 'stream' | 'control', body: string): OutboundFrame => ({
+const frame = (id: string, kind: 'stream' | 'control', body: string): WireFrame => ({
   id,
   kind,
   bytes: new TextEncoder().encode(`${id}:${body}`),

@@ -1,0 +1,130 @@
+import type { Browser, Page as BrowserPage } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, WebView } from '../../src/host/index.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { nextEvent, startHost } from '../helpers/host.js';
+import { until } from '../helpers/node-client.js';
+import { servePages, type PageServer } from '../helpers/page-server.js';
+import { modernPage } from '../helpers/pairing-pages.js';
+
+// What only the modern client does, in Chromium: ids both ways, calls both ways, retained state
+// after a reconnect, exactly-once delivery across a killed connection, the token.
+
+let browser: Browser;
+let server: PageServer;
+const files: Record<string, string> = {};
+let pageCount = 0;
+beforeAll(async () => {
+  browser = await launchChromium();
+  server = await servePages(files);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openModernPage(wv: WebView, port: number, options = '{}'): Promise<{ page: BrowserPage; hostPage: Page }> {
+  const path = `/modern-${++pageCount}.html`;
+  files[path] = modernPage(port, options);
+  const page = await (await browser.newContext()).newPage();
+  const connected = nextEvent(wv, 'connect');
+  await page.goto(server.url(path));
+  await page.evaluate(() => (window as unknown as { opened: Promise<void> }).opened);
+  return { page, hostPage: ((await connected) as [Page])[0] };
+}
+
+describe('modern client in Chromium', () => {
+  it('typed payloads both ways with ids', async () => {
+    const { wv, port } = await startHost();
+    const byId = new Map<string, unknown>();
+    wv.setWebSocketCallback((data, _page, id) => void byId.set(id!, data));
+    const { page } = await openModernPage(wv, port);
+    wv.send('json', { a: [1, 'ü'] });
+    wv.send('i16', new Int16Array([-2, 3]));
+    wv.send('bytes', new Uint8Array([9, 8]));
+    await page.waitForFunction(() => (window as unknown as { received: unknown[] }).received.length === 3);
+    expect(await page.evaluate(() => (window as unknown as { received: unknown[] }).received)).toEqual([
+      { id: 'json', kind: 'Object', value: { a: [1, 'ü'] } },
+      { id: 'i16', kind: 'Int16Array', value: [-2, 3] },
+      { id: 'bytes', kind: 'Uint8Array', value: [9, 8] },
+    ]);
+    await page.evaluate(() => {
+      const client = (window as unknown as { client: { send(id: string, v: unknown): void } }).client;
+      client.send('f64', new Float64Array([Math.E]));
+      client.send('obj', { nested: { ok: true } });
+    });
+    await until(() => byId.size === 2);
+    expect(byId.get('f64')).toEqual(new Float64Array([Math.E]));
+    expect(byId.get('obj')).toEqual({ nested: { ok: true } });
+  });
+
+  it('calls both ways: results, rebuilt errors, unknown and prototype names', async () => {
+    const { wv, port } = await startHost();
+    wv.handle('mix', (a: number, b: number) => ({ sum: a + b }));
+    wv.handle('reject', async () => {
+      throw Object.assign(new Error('no such preset'), { code: 'E_PRESET' });
+    });
+    const { page, hostPage } = await openModernPage(wv, port);
+    const fromPage = await page.evaluate(async () => {
+      const client = (window as unknown as { client: { call(name: string, ...args: unknown[]): Promise<unknown>; handle(name: string, fn: (x: number) => number): void } }).client;
+      const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: { name: string; message: string; code: string }) => [e.name, e.message, e.code]);
+      client.handle('square', (x: number) => x * x);
+      return {
+        mixed: await client.call('mix', 2, 3),
+        rejected: await errorOf(client.call('reject')),
+        unknown: await errorOf(client.call('nope')),
+        proto: await errorOf(client.call('__proto__')),
+      };
+    });
+    expect(fromPage.mixed).toEqual({ sum: 5 });
+    expect(fromPage.rejected).toEqual(['Error', 'no such preset', 'E_PRESET']);
+    expect(fromPage.unknown?.[2]).toBe('UNKNOWN_FUNCTION');
+    expect(fromPage.proto?.[2]).toBe('UNKNOWN_FUNCTION');
+    expect(await wv.call(hostPage, 'square', 12)).toBe(144);
+    await expect(wv.call(hostPage, 'toString')).rejects.toMatchObject({ code: 'UNKNOWN_FUNCTION' });
+  });
+
+  it('after its connection is killed: reconnects, gets retained state again, and every message arrives once', async () => {
+    const { wv, port } = await startHost();
+    wv.retain('state');
+    wv.send('state', { preset: 'warm' });
+    const inbox: number[] = [];
+    wv.onMessage('n', (value) => void inbox.push(value as number));
+    const { page, hostPage } = await openModernPage(wv, port);
+    await page.evaluate(() => {
+      const w = window as unknown as { client: { send(id: string, v: number): void }; pump: () => void; sent: number };
+      w.sent = 0;
+      // Sends one message every millisecond until 300 have gone, whatever the connection does.
+      const timer = setInterval(() => {
+        w.client.send('n', w.sent++);
+        if (w.sent === 300) clearInterval(timer);
+      }, 1);
+    });
+    await until(() => inbox.length > 20);
+    const reconnected = nextEvent(wv, 'connect');
+    hostPage.terminate(); // the network connection is cut mid-stream
+    await reconnected;
+    await until(() => inbox.length >= 300, 15_000);
+    await page.waitForFunction(() => (window as unknown as { client: { queued: number } }).client.queued === 0);
+    expect(inbox).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    const states = await page.evaluate(() =>
+      (window as unknown as { received: { id: string; value: unknown }[] }).received.filter((r) => r.id === 'state').map((r) => r.value),
+    );
+    expect(states).toEqual([{ preset: 'warm' }, { preset: 'warm' }]);
+  });
+
+  it('a page without the right token is refused (401) and never opens', async () => {
+    const { wv, port } = await startHost({ token: 'right' });
+    const refused = nextEvent(wv, 'refused');
+    const path = `/modern-${++pageCount}.html`;
+    files[path] = modernPage(port, "{ token: 'wrong', reconnect: false }");
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(server.url(path));
+    expect(((await refused) as [{ reason: string }])[0].reason).toBe('token');
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as unknown as { client: { status: string } }).client.status)).toBe('closed');
+    expect(wv.pages).toHaveLength(0);
+    const { page: good } = await openModernPage(wv, port, "{ token: 'right' }");
+    expect(await good.evaluate(() => (window as unknown as { client: { mode: string } }).client.mode)).toBe('extended');
+  });
+});
