@@ -1,0 +1,133 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.js';
+import { startDemo, type DemoProcess } from './demo-process.js';
+
+/** Polling budget for a condition the live stream should reach within a fraction of a second. */
+const WAIT_MS = 10_000;
+const CANVASES = ['scope', 'spectrum', 'meters'] as const;
+
+interface CanvasPrint {
+  hash: number;
+  lit: number;
+}
+
+/** A fingerprint of each canvas's pixels: a hash, and how many pixels differ from the background. */
+function canvasPrints(page: Page): Promise<Record<string, CanvasPrint>> {
+  return page.evaluate((ids) => {
+    const prints: Record<string, { hash: number; lit: number }> = {};
+    for (const id of ids) {
+      const canvas = document.getElementById(id) as HTMLCanvasElement;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let hash = 0;
+      let lit = 0;
+      const [r0, g0, b0] = [data[0]!, data[1]!, data[2]!]; // the top-left corner is background
+      for (let i = 0; i < data.length; i += 4) {
+        hash = (Math.imul(hash, 31) + data[i]! + (data[i + 1]! << 8) + (data[i + 2]! << 16)) | 0;
+        if (Math.abs(data[i]! - r0) + Math.abs(data[i + 1]! - g0) + Math.abs(data[i + 2]! - b0) > 60) lit++;
+      }
+      prints[id] = { hash, lit };
+    }
+    return prints;
+  }, CANVASES);
+}
+
+const received = (page: Page) => page.evaluate(() => (window as any).demo.stats.received as number);
+const meters = (page: Page) => page.evaluate(() => Array.from((window as any).demo.latest.meters as Float32Array));
+
+async function waitForFrames(page: Page, count: number): Promise<void> {
+  const start = await received(page);
+  await page.waitForFunction((n) => (window as any).demo.stats.received >= n, start + count, { timeout: WAIT_MS });
+}
+
+describe('npm start: the live demo in Chromium', () => {
+  let demo: DemoProcess;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    [demo, browser] = await Promise.all([startDemo(['--port', '0']), launchChromium()]);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(demo.pageUrl);
+    await page.waitForFunction(() => (window as any).demo?.server?.connected && (window as any).demo.latest.state, null, { timeout: WAIT_MS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  it('draws scope, spectrum and meters from live data that keeps changing', async () => {
+    await waitForFrames(page, 10);
+    const before = await canvasPrints(page);
+    const metersBefore = await meters(page);
+    await waitForFrames(page, 10);
+    const after = await canvasPrints(page);
+    const metersAfter = await meters(page);
+    for (const id of CANVASES) {
+      expect(after[id]!.lit, `${id} has drawn pixels`).toBeGreaterThan(500);
+      expect(after[id]!.hash, `${id} changed between two looks`).not.toBe(before[id]!.hash);
+    }
+    // [seq, position, peakL, peakR, rmsL, rmsR]: the showcase is never silent, and time moves.
+    expect(metersAfter[0]).toBeGreaterThan(metersBefore[0]!);
+    expect(metersAfter[1]).not.toBe(metersBefore[1]);
+    expect(Math.max(...metersAfter.slice(2))).toBeGreaterThan(0.01);
+  });
+
+  it('pause from the page stops the position and silences the meters the host streams', async () => {
+    await page.click('#play');
+    await page.waitForFunction(() => (window as any).demo.latest.state.playing === false, null, { timeout: WAIT_MS });
+    // RMS integrates 300 ms, so wait until the whole window is silence.
+    await page.waitForFunction(() => {
+      const m = (window as any).demo.latest.meters as Float32Array;
+      return m[2] === 0 && m[3] === 0 && m[4] === 0 && m[5] === 0;
+    }, null, { timeout: WAIT_MS });
+    const stopped = await meters(page);
+    await waitForFrames(page, 5);
+    expect((await meters(page))[1]).toBe(stopped[1]);
+
+    await page.click('#play');
+    await page.waitForFunction((p) => (window as any).demo.latest.meters[1] !== p, stopped[1], { timeout: WAIT_MS });
+  });
+
+  it('gain at the bottom of the slider mutes what the host streams; every page sees the new state', async () => {
+    const second = await browser.newPage();
+    await second.goto(demo.pageUrl);
+    await second.waitForFunction(() => (window as any).demo?.latest.state, null, { timeout: WAIT_MS });
+
+    await page.locator('#gain').fill('-60');
+    await page.waitForFunction(() => {
+      const m = (window as any).demo.latest.meters as Float32Array;
+      return m[2] === 0 && m[3] === 0;
+    }, null, { timeout: WAIT_MS });
+    await second.waitForFunction(() => (window as any).demo.latest.state.gainDb === -60, null, { timeout: WAIT_MS });
+    expect(await second.inputValue('#gain')).toBe('-60');
+
+    await page.locator('#gain').fill('0');
+    await page.waitForFunction(() => (window as any).demo.latest.meters[2] > 0, null, { timeout: WAIT_MS });
+    await second.close();
+  });
+
+  it('streams at display rate with the frame count reported on the page', async () => {
+    const t0 = Date.now();
+    await waitForFrames(page, 60);
+    const fps = 60 / ((Date.now() - t0) / 1000);
+    const stats = await page.evaluate(() => ({ ...(window as any).demo.stats }));
+    console.log(`frames reaching the page: ${fps.toFixed(1)}/s; skipped ${stats.skipped}, coalesced ${stats.coalesced}, drawn ${stats.drawn}`);
+    expect(fps).toBeGreaterThan(40);
+    expect(fps).toBeLessThan(75);
+    await expect.poll(() => page.textContent('#skipped')).toMatch(/^\d+ skipped$/);
+  });
+
+  it('recovers when the host restarts on the same port', async () => {
+    const port = demo.hostPort;
+    await demo.stop();
+    await page.waitForFunction(() => !(window as any).demo.server.connected, null, { timeout: WAIT_MS });
+    expect(await page.getAttribute('#connection', 'data-state')).toBe('closed');
+    demo = await startDemo(['--port', String(port)]);
+    await page.waitForFunction(() => (window as any).demo.server.connected, null, { timeout: WAIT_MS });
+    await waitForFrames(page, 5);
+    expect(await page.getAttribute('#connection', 'data-state')).toBe('open');
+    expect(await page.evaluate(() => (window as any).demo.latest.state.playing)).toBe(true);
+  });
+});
