@@ -1,10 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
 import { startDemo, type DemoProcess } from './demo-process.js';
 
 /** Polling budget for a condition the live stream should reach within a fraction of a second. */
 const WAIT_MS = 10_000;
+/** Poll on a timer, not on rAF: headless Chromium under load paints at a few frames per second. */
+const POLL_MS = 20;
 const CANVASES = ['scope', 'spectrum', 'meters'] as const;
 
 interface CanvasPrint {
@@ -37,24 +39,30 @@ const meters = (page: Page) => page.evaluate(() => Array.from((window as any).de
 
 async function waitForFrames(page: Page, count: number): Promise<void> {
   const start = await received(page);
-  await page.waitForFunction((n) => (window as any).demo.stats.received >= n, start + count, { timeout: WAIT_MS });
+  await page.waitForFunction((n) => (window as any).demo.stats.received >= n, start + count, { timeout: WAIT_MS, polling: POLL_MS });
 }
 
 describe('npm start: the live demo in Chromium', () => {
   let demo: DemoProcess;
   let browser: Browser;
   let page: Page;
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     [demo, browser] = await Promise.all([startDemo(['--port', '0']), launchChromium()]);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(demo.pageUrl);
-    await page.waitForFunction(() => (window as any).demo?.server?.connected && (window as any).demo.latest.state, null, { timeout: WAIT_MS });
+    await page.waitForFunction(() => (window as any).demo?.server?.connected && (window as any).demo.latest.state, null, { timeout: WAIT_MS, polling: POLL_MS });
   });
 
   afterAll(async () => {
     await browser?.close();
     await demo?.stop();
+  });
+
+  afterEach(() => {
+    expect(pageErrors).toEqual([]);
   });
 
   it('draws scope, spectrum and meters from live data that keeps changing', async () => {
@@ -76,35 +84,35 @@ describe('npm start: the live demo in Chromium', () => {
 
   it('pause from the page stops the position and silences the meters the host streams', async () => {
     await page.click('#play');
-    await page.waitForFunction(() => (window as any).demo.latest.state.playing === false, null, { timeout: WAIT_MS });
+    await page.waitForFunction(() => (window as any).demo.latest.state.playing === false, null, { timeout: WAIT_MS, polling: POLL_MS });
     // RMS integrates 300 ms, so wait until the whole window is silence.
     await page.waitForFunction(() => {
       const m = (window as any).demo.latest.meters as Float32Array;
       return m[2] === 0 && m[3] === 0 && m[4] === 0 && m[5] === 0;
-    }, null, { timeout: WAIT_MS });
+    }, null, { timeout: WAIT_MS, polling: POLL_MS });
     const stopped = await meters(page);
     await waitForFrames(page, 5);
     expect((await meters(page))[1]).toBe(stopped[1]);
 
     await page.click('#play');
-    await page.waitForFunction((p) => (window as any).demo.latest.meters[1] !== p, stopped[1], { timeout: WAIT_MS });
+    await page.waitForFunction((p) => (window as any).demo.latest.meters[1] !== p, stopped[1], { timeout: WAIT_MS, polling: POLL_MS });
   });
 
   it('gain at the bottom of the slider mutes what the host streams; every page sees the new state', async () => {
     const second = await browser.newPage();
     await second.goto(demo.pageUrl);
-    await second.waitForFunction(() => (window as any).demo?.latest.state, null, { timeout: WAIT_MS });
+    await second.waitForFunction(() => (window as any).demo?.latest.state, null, { timeout: WAIT_MS, polling: POLL_MS });
 
     await page.locator('#gain').fill('-60');
     await page.waitForFunction(() => {
       const m = (window as any).demo.latest.meters as Float32Array;
       return m[2] === 0 && m[3] === 0;
-    }, null, { timeout: WAIT_MS });
-    await second.waitForFunction(() => (window as any).demo.latest.state.gainDb === -60, null, { timeout: WAIT_MS });
+    }, null, { timeout: WAIT_MS, polling: POLL_MS });
+    await second.waitForFunction(() => (window as any).demo.latest.state.gainDb === -60, null, { timeout: WAIT_MS, polling: POLL_MS });
     expect(await second.inputValue('#gain')).toBe('-60');
 
     await page.locator('#gain').fill('0');
-    await page.waitForFunction(() => (window as any).demo.latest.meters[2] > 0, null, { timeout: WAIT_MS });
+    await page.waitForFunction(() => (window as any).demo.latest.meters[2] > 0, null, { timeout: WAIT_MS, polling: POLL_MS });
     await second.close();
   });
 
@@ -122,10 +130,10 @@ describe('npm start: the live demo in Chromium', () => {
   it('recovers when the host restarts on the same port', async () => {
     const port = demo.hostPort;
     await demo.stop();
-    await page.waitForFunction(() => !(window as any).demo.server.connected, null, { timeout: WAIT_MS });
+    await page.waitForFunction(() => !(window as any).demo.server.connected, null, { timeout: WAIT_MS, polling: POLL_MS });
     expect(await page.getAttribute('#connection', 'data-state')).toBe('closed');
     demo = await startDemo(['--port', String(port)]);
-    await page.waitForFunction(() => (window as any).demo.server.connected, null, { timeout: WAIT_MS });
+    await page.waitForFunction(() => (window as any).demo.server.connected, null, { timeout: WAIT_MS, polling: POLL_MS });
     await waitForFrames(page, 5);
     expect(await page.getAttribute('#connection', 'data-state')).toBe('open');
     expect(await page.evaluate(() => (window as any).demo.latest.state.playing)).toBe(true);

@@ -80,6 +80,8 @@ describe('--file: decoded samples reach the page unchanged', () => {
     demos.push(demo);
 
     const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(demo.pageUrl);
     await page.waitForFunction(() => (window as any).demo?.latest.state, null, { timeout: WAIT_MS, polling: 50 });
     expect(await page.evaluate(() => (window as any).demo.latest.state)).toMatchObject({ sampleRate, playing: false, signal: 'file' });
@@ -114,6 +116,7 @@ describe('--file: decoded samples reach the page unchanged', () => {
     }
     expect(compared).toBeGreaterThanOrEqual(FRAMES);
     expect(blocks[0]!.start).toBe(0); // --paused starts at the top of the file
+    expect(pageErrors).toEqual([]);
     await page.close();
   });
 });
