@@ -30,7 +30,7 @@ const failed = [];
 try {
   for (const name of names) {
     try {
-      const runs = name === 'stall' && !options.quick ? 1 : options.runs;
+      const runs = options.runs ?? (name === 'stall' && !options.quick ? 2 : undefined);
       const got = await SCENARIOS[name].run({ ...options, runs, server, log });
       rows.push(...got);
       const broken = got.filter((r) => r.error !== undefined);
@@ -47,7 +47,7 @@ try {
   await server.close();
 }
 
-const machine = { ...machineBefore, loadAverageAfter: machineInfo().loadAverage, durationSec: Math.round((Date.now() - started) / 1000), quick: options.quick, runs: options.runs };
+const machine = { ...machineBefore, loadAverageAfter: machineInfo().loadAverage, durationSec: Math.round((Date.now() - started) / 1000), quick: options.quick, runs: options.runs ?? (options.quick ? 1 : 'several (throughput 5, codec 5, round trip 3, fan-out 3, stalled page 2)') };
 const targets = judgeTargets(rows);
 console.log('');
 printRows(rows);

@@ -10,7 +10,7 @@ export function parseArgs(argv = process.argv.slice(2)) {
   const clientsArg = argv.find((a) => a.startsWith('--clients='));
   return {
     quick,
-    runs: runsArg ? Number(runsArg.slice(7)) : quick ? 1 : 3,
+    runs: runsArg ? Number(runsArg.slice(7)) : undefined,
     clients: clientsArg ? clientsArg.slice(10).split(',') : undefined,
     only: argv.filter((a) => !a.startsWith('--')),
   };

@@ -5,7 +5,7 @@
 // pipe is always full but bounded, and it records how much of the time it was waiting on a full
 // pipe (hostWaitShare near 1 = the page is the bottleneck, as intended). The page counts frames
 // received over its own wall time, after a warm-up, reading every frame's first and last sample.
-import { client, CLIENTS } from '../lib/clients.mjs';
+import { client as clientByName, CLIENTS } from '../lib/clients.mjs';
 import { isMain, runStandalone } from '../lib/cli.mjs';
 import { withSession } from '../lib/session.mjs';
 import { median, round, sleep } from '../lib/stats.mjs';
@@ -105,9 +105,10 @@ async function measureClient(adapter, { server, sizes, durationMs, warmFrames })
  * Runs every client `runs` times (round-robin, so noise spreads evenly) and returns one row per
  * client and size with the median of the runs.
  */
-export async function run({ server, quick = false, runs = quick ? 1 : 3, clients, log = () => {} }) {
-  const names = clients ?? Object.keys(CLIENTS);
-  const durationMs = quick ? 150 : 1500;
+export async function run({ server, quick = false, runs = quick ? 1 : 5, clients, adapters = CLIENTS, log = () => {} }) {
+  const names = clients ?? Object.keys(adapters);
+  const client = (name) => adapters[name] ?? clientByName(name);
+  const durationMs = quick ? 150 : 1000;
   const sizes = SIZES;
   const samples = new Map(); // name → floats → [result]
   const rows = [];
@@ -122,14 +123,18 @@ export async function run({ server, quick = false, runs = quick ? 1 : 3, clients
     for (const name of samples.keys()) {
       log(`throughput: ${name}, run ${r + 1}/${runs}`);
       try {
-        for (const result of await measureClient(client(name), { server, sizes, durationMs, warmFrames: quick ? 50 : WARM_FRAMES })) samples.get(name).get(result.floats).push(result);
+        for (const result of await measureClient(client(name), { server, sizes, durationMs, warmFrames: quick ? 50 : WARM_FRAMES })) samples.get(name).get(result.floats).push({ ...result, run: r });
       } catch (error) {
         failures.push({ name, error });
         log(`throughput: ${name} failed: ${error.message}`);
       }
     }
   }
-  const rawFps = new Map(sizes.map((f) => [f, median((samples.get('raw-ws')?.get(f) ?? []).map((s) => s.framesPerSec))]));
+  // The ratio to raw ws is the median of per-run ratios: run r of a client and of raw ws were
+  // measured seconds apart, so a machine busy with something else slows both.
+  const rawRuns = new Map(sizes.map((f) => [f, samples.get('raw-ws')?.get(f) ?? []]));
+  const pairedRatio = (list, floats) =>
+    median(list.map((s) => s.framesPerSec / (rawRuns.get(floats).find((raw) => raw.run === s.run)?.framesPerSec ?? NaN)));
   for (const [name, bySize] of samples) {
     for (const floats of sizes) {
       const list = bySize.get(floats);
@@ -145,7 +150,7 @@ export async function run({ server, quick = false, runs = quick ? 1 : 3, clients
         floats,
         framesPerSec: round(framesPerSec, 0),
         mbPerSec: round((framesPerSec * floats * 4) / 1e6, 1),
-        ratioToRaw: round(framesPerSec / rawFps.get(floats), 3),
+        ratioToRaw: round(pairedRatio(list, floats), 3),
         runs: list.length,
         runsFramesPerSec: list.map((s) => round(s.framesPerSec, 0)),
         hostWaitShare: round(median(list.map((s) => s.hostWaitShare)), 2),
