@@ -32,5 +32,16 @@ await build({
   legalComments: 'none',
 });
 
+// The page side of direct communication, a classic script the host serves after its config.
+await build({
+  entryPoints: [new URL('src/client/bridge.ts', root).pathname],
+  outfile: new URL('dist/hise-webview-bridge.js', root).pathname,
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: 'es2022',
+  legalComments: 'none',
+});
+
 const bytes = readFileSync(dropIn);
 console.log(`dist/hisewebsocket-min.js: ${bytes.byteLength} bytes, ${gzipSync(bytes).byteLength} bytes gzip`);

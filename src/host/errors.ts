@@ -20,6 +20,10 @@ export type WebViewErrorCode =
   | 'UNSERIALIZABLE_DATA'
   /** A registered buffer index outside 0–255, or not registered. */
   | 'INVALID_BUFFER_INDEX'
+  /** `setIndexFile` with a path that does not exist. */
+  | 'ROOT_NOT_FOUND'
+  /** A bound callback name or `callFunction` name that is not a non-empty string. */
+  | 'INVALID_NAME'
   /** An option with a value of the wrong kind or range. */
   | 'INVALID_OPTION'
   /** A page sent text that looks like JSON but is not; the raw text is in `data`. */

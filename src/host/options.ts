@@ -31,7 +31,8 @@ export interface WebViewOptions {
   extensions?: boolean;
   /**
    * A secret every connection must present as `?token=…`; others are refused with 401 before the
-   * upgrade. Unset: no token is asked for (HISE's behaviour).
+   * upgrade. `'auto'`: a random one per launch, which the host puts into the pages it serves (and
+   * its bridge script). Unset: no token is asked for (HISE's behaviour).
    */
   token?: string | undefined;
   /** Milliseconds a call to a page waits for its result before rejecting with `CALL_TIMEOUT`. @default 10000 */

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { PendingCalls, SESSION_PARAM, SUBPROTOCOL } from '../protocol/index.js';
+import { BRIDGE_PARAM, PendingCalls, SESSION_PARAM, SUBPROTOCOL } from '../protocol/index.js';
 import type { OutboundMessage, WireFrame } from './outbound.js';
 import { PageOutbox, type DeliveryResult, type OutboxStats } from './page-outbox.js';
 
@@ -34,6 +34,8 @@ export class Page {
    * drop-in, which get exactly HISE's frames.
    */
   readonly extended: boolean;
+  /** True for a page running the host's bridge (direct communication: bound callbacks, `callFunction`, `evaluate`). */
+  readonly bridged: boolean;
   /** The client's session id (extended pages), stable across its reconnects. */
   readonly session: string | undefined;
   /** Settles once the connection has closed, whoever closed it. */
@@ -52,6 +54,7 @@ export class Page {
     this.path = url.pathname;
     this.remoteAddress = request.socket.remoteAddress;
     this.extended = socket.protocol === SUBPROTOCOL;
+    this.bridged = this.extended && url.searchParams.has(BRIDGE_PARAM);
     this.session = this.extended ? (url.searchParams.get(SESSION_PARAM) ?? undefined) : undefined;
     this.calls = new PendingCalls({ timeout: limits.callTimeout, max: limits.maxPendingCalls });
     this.#socket = socket;

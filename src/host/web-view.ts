@@ -3,9 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
+  BINDINGS_ID,
+  BRIDGE_CONFIG_GLOBAL,
+  BRIDGE_SCRIPT_PATH,
+  BridgeCall,
   CallError,
   encodeCall,
   SUBPROTOCOL,
+  type BridgeConfig,
   type AnyContract,
   type CallHandler,
   type Contract,
@@ -14,7 +19,10 @@ import {
   type MessagesOf,
   type PageFunctionsOf,
 } from '../protocol/index.js';
+import { randomBytes } from 'node:crypto';
 import { CLIENT_SCRIPTS, loadClientScript } from './client-script.js';
+import { PersistentCalls } from './persistent-calls.js';
+import { WebViewRoot } from './webview-root.js';
 import { WebViewError } from './errors.js';
 import { ExtendedReceiver } from './extended-receiver.js';
 import { listenHttp, type HttpListener } from './http-listener.js';
@@ -77,6 +85,10 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   readonly #handlers = new Map<string, CallHandler>();
   readonly #listeners = new Map<string, Set<(value: unknown, page: Page) => unknown>>();
   readonly #ledger: SessionLedger;
+  readonly #root = new WebViewRoot();
+  readonly #bindings = new Map<string, (args: unknown[]) => unknown>();
+  readonly #persistent = new PersistentCalls();
+  readonly #token: string | undefined;
   #listening: Promise<number> | undefined;
   #listener: HttpListener | undefined;
   #callback: WebSocketCallback | undefined;
@@ -88,6 +100,9 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   constructor(options: WebViewOptions = {}) {
     super();
     this.options = Object.freeze(resolveOptions(options));
+    this.#token = this.options.token === 'auto' ? randomBytes(18).toString('base64url') : this.options.token;
+    this.#handlers.set(BridgeCall.Callback, ((name: string, args: unknown) => this.#runBinding(name, args)) as CallHandler);
+    this.#handlers.set(BridgeCall.Sync, ((version: number) => this.#persistent.since(Number(version) || 0)) as CallHandler);
     this.#pending = new PendingMessages(this.options.maxPendingIds);
     this.#ledger = new SessionLedger(this.options.maxSessions);
     this.#wss = new WebSocketServer({
@@ -226,6 +241,116 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     return this.#callPage(target, name, args);
   }
 
+  // ---- Direct communication (PROTOCOL.md §5): works in any browser, through the injected bridge ----
+
+  /** HISE's `enablePersistence`: store the last `callFunction` per name and `evaluate` per uid and replay them in pages that open later, at DOMContentLoaded. @default true */
+  enablePersistence = true;
+  /** HISE's `enableDebugMode`: in a browser, the bridge logs every call it runs to the console (`console.debug`). @default false */
+  enableDebugMode = false;
+  /** HISE's `scaleFactorToZoom`: kept for API parity; a browser zooms by itself, so it changes nothing here. @default true */
+  scaleFactorToZoom = true;
+
+  /** HISE's `enableCache`: false serves the root with `Cache-Control: no-store`, so every reload shows your edits. @default false */
+  get enableCache(): boolean {
+    return this.#enableCache;
+  }
+  set enableCache(enabled: boolean) {
+    this.#enableCache = enabled;
+    this.#root.cache = enabled;
+  }
+  #enableCache = false;
+
+  /**
+   * Shows a folder (or an HTML file and its folder) at `http://127.0.0.1:PORT/`. Every HTML page gets
+   * the bridge injected. A `hisewebsocket-min.js` in the folder is served as it is; without one, the
+   * host's drop-in answers for it.
+   * @throws {WebViewError} `ROOT_NOT_FOUND` (as a rejection)
+   */
+  async setIndexFile(path: string): Promise<void> {
+    try {
+      await this.#root.setIndexFile(path);
+    } catch (error) {
+      throw new WebViewError('ROOT_NOT_FOUND', `cannot serve ${path}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** Shows one HTML string at `http://127.0.0.1:PORT/`, with the bridge injected. */
+  setHtmlContent(html: string): void {
+    this.#root.setHtmlContent(String(html));
+  }
+
+  /** The folder `setIndexFile` serves. */
+  get rootDirectory(): string | undefined {
+    return this.#root.directory;
+  }
+
+  /** Where the webview is served, once `setEnableWebSocket` has resolved. */
+  get url(): string | undefined {
+    return this.port === undefined ? undefined : `http://127.0.0.1:${this.port}/`;
+  }
+
+  /** The bridge script for pages the host does not serve (a Vite dev server, a file): include it first in `<head>`. */
+  get bridgeScriptUrl(): string | undefined {
+    return this.port === undefined ? undefined : `http://localhost:${this.port}${BRIDGE_SCRIPT_PATH}`;
+  }
+
+  /** The token pages must present (`options.token`, or the random one of `token: 'auto'`). */
+  get token(): string | undefined {
+    return this.#token;
+  }
+
+  /**
+   * HISE's `bindCallback`: pages get `window[name](...args)` returning a Promise. `fn` receives the
+   * array of arguments; its return value (or awaited promise) resolves, a throw rejects with the
+   * error's name, message and code. Rebinding replaces.
+   * @throws {WebViewError} `INVALID_NAME`, `INVALID_OPTION`
+   */
+  bindCallback(name: string, fn: (args: unknown[]) => unknown): void {
+    checkName(name);
+    if (typeof fn !== 'function') throw new WebViewError('INVALID_OPTION', `bindCallback('${name}') needs a function`);
+    this.#bindings.set(name, fn);
+    for (const page of this.#pages) if (page.bridged) this.#sendBindings(page);
+  }
+
+  /**
+   * HISE's `callFunction`: runs `window[name](arg)` (dotted names too) in every page with the bridge;
+   * `arg` travels as JSON, never pasted into code. Stored for replay when `enablePersistence`.
+   * @returns each page's result or error
+   * @throws {WebViewError} `INVALID_NAME`, `UNSERIALIZABLE_DATA`
+   */
+  callFunction(name: string, arg?: unknown): Promise<PromiseSettledResult<unknown>[]> {
+    checkName(name);
+    checkJson(arg);
+    if (this.enablePersistence) this.#persistent.storeFunction(name, arg);
+    return this.#callBridges(BridgeCall.CallFunction, [name, arg]);
+  }
+
+  /**
+   * HISE's `evaluate`: runs `code` in every page with the bridge. Stored per `uid` for replay when
+   * `enablePersistence`.
+   * @returns each page's completion value or error
+   */
+  evaluate(uid: string, code: string): Promise<PromiseSettledResult<unknown>[]> {
+    checkName(uid);
+    if (typeof code !== 'string') throw new WebViewError('UNSUPPORTED_DATA', 'evaluate needs code as a string');
+    if (this.enablePersistence) this.#persistent.storeEvaluate(uid, code);
+    return this.#callBridges(BridgeCall.Evaluate, [code]);
+  }
+
+  /** HISE's `reset`: forgets bound callbacks and persistent calls. */
+  reset(): void {
+    this.#bindings.clear();
+    this.#persistent.clear();
+    for (const page of this.#pages) if (page.bridged) this.#sendBindings(page);
+  }
+
+  /** Asks every page with the bridge to reload (live development). Returns how many were asked. */
+  reloadPages(): number {
+    const bridged = [...this.#pages].filter((page) => page.bridged);
+    for (const page of bridged) void this.#callPage(page, BridgeCall.Reload, []).catch(() => undefined);
+    return bridged.length;
+  }
+
   /**
    * Registers `buffer` under the id `String(index)`; {@link updateBuffer} sends its contents.
    * @throws {WebViewError} `INVALID_BUFFER_INDEX`, `UNSUPPORTED_DATA`
@@ -275,12 +400,22 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   async #handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://host').pathname;
-    const file = CLIENT_SCRIPTS[path as keyof typeof CLIENT_SCRIPTS];
-    if (file === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) {
-      respondText(response, 404, 'not found');
+    const readOnly = request.method === 'GET' || request.method === 'HEAD';
+    if (readOnly && path === BRIDGE_SCRIPT_PATH) {
+      const bridge = await loadClientScript('hise-webview-bridge.js');
+      this.#sendScript(request, response, bridge === undefined ? undefined : Buffer.concat([Buffer.from(this.#bridgePrelude()), bridge]), 'hise-webview-bridge.js');
       return;
     }
-    const script = await loadClientScript(file);
+    if (readOnly && (await this.#root.serve(request, response, path))) return;
+    const file = CLIENT_SCRIPTS[path as keyof typeof CLIENT_SCRIPTS];
+    if (readOnly && file !== undefined) {
+      this.#sendScript(request, response, await loadClientScript(file), file);
+      return;
+    }
+    respondText(response, 404, 'not found');
+  }
+
+  #sendScript(request: IncomingMessage, response: ServerResponse, script: Buffer | undefined, file: string): void {
     if (script === undefined) {
       respondText(response, 503, `${file} has not been built: run \`npm run build\``);
       return;
@@ -289,10 +424,22 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       'Content-Type': 'text/javascript; charset=utf-8',
       'Content-Length': script.byteLength,
       'Cache-Control': 'no-cache',
-      // A page on another loopback port (a dev server) may import the module client from here.
+      // A page on another loopback port (a dev server) may load the clients from here.
       'Access-Control-Allow-Origin': '*',
     });
     response.end(request.method === 'HEAD' ? undefined : script);
+  }
+
+  /** The config the bridge script starts from: port, token, bindings, and the persistent calls as of now. */
+  #bridgePrelude(): string {
+    const config: BridgeConfig = {
+      port: this.port!,
+      token: this.#token,
+      bindings: [...this.#bindings.keys()],
+      persisted: this.enablePersistence ? this.#persistent.all() : [],
+      debug: this.enableDebugMode,
+    };
+    return `window.${BRIDGE_CONFIG_GLOBAL}=${JSON.stringify(config)};\n`;
   }
 
   #handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -301,7 +448,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       refuse(socket, 503, 'Service Unavailable');
       return;
     }
-    const refusal = checkUpgrade(request, this.options);
+    const refusal = checkUpgrade(request, { ...this.options, token: this.#token });
     if (refusal !== undefined) {
       refuse(socket, refusal.status, STATUS_TEXT[refusal.status]);
       if (refusal.reason !== 'fallback') {
@@ -341,6 +488,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       this.emit('disconnect', page, code, reason.toString());
     });
     this.#sendInitialState(page, isFirst);
+    if (page.bridged) this.#sendBindings(page);
     this.emit('connect', page);
   }
 
@@ -385,6 +533,20 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     } catch (error) {
       this.#reportCallbackFailure(error, page);
     }
+  }
+
+  #runBinding(name: unknown, args: unknown): unknown {
+    const fn = typeof name === 'string' ? this.#bindings.get(name) : undefined;
+    if (fn === undefined) throw new CallError('UNKNOWN_FUNCTION', `no callback is bound as '${String(name)}'`);
+    return fn(Array.isArray(args) ? args : []);
+  }
+
+  #sendBindings(page: Page): void {
+    page.deliver(anyMessage(BINDINGS_ID, [...this.#bindings.keys()], () => 0));
+  }
+
+  #callBridges(name: string, args: unknown[]): Promise<PromiseSettledResult<unknown>[]> {
+    return Promise.allSettled([...this.#pages].filter((page) => page.bridged).map((page) => this.#callPage(page, name, args)));
   }
 
   #callPage(page: Page, name: string, args: unknown[]): Promise<unknown> {
@@ -468,6 +630,19 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   #assertOpen(): void {
     if (this.#closed) throw new WebViewError('CLOSED', 'this WebView has been closed');
+  }
+}
+
+function checkName(name: unknown): void {
+  if (typeof name !== 'string' || name === '') throw new WebViewError('INVALID_NAME', `a name must be a non-empty string, got ${String(name)}`);
+}
+
+function checkJson(value: unknown): void {
+  if (value === undefined) return;
+  try {
+    if (JSON.stringify(value) === undefined) throw new TypeError(`${typeof value} has no JSON form`);
+  } catch (error) {
+    throw new WebViewError('UNSERIALIZABLE_DATA', `cannot send as JSON: ${(error as Error).message}`, { cause: error });
   }
 }
 

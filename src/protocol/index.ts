@@ -42,3 +42,12 @@ export {
   type PendingCallsOptions,
 } from './calls.js';
 export type { Contract, AnyContract, EventsOf, MessagesOf, HostFunctionsOf, PageFunctionsOf } from './contract.js';
+export {
+  BridgeCall,
+  BINDINGS_ID,
+  BRIDGE_PARAM,
+  BRIDGE_SCRIPT_PATH,
+  BRIDGE_CONFIG_GLOBAL,
+  type PersistentCall,
+  type BridgeConfig,
+} from './bridge.js';

@@ -1,0 +1,98 @@
+// The page side of direct communication, injected by the host into every page it serves (and
+// included by pages it does not serve): bound callbacks as `window[name]`, `callFunction` and
+// `evaluate` from the host, HISE's persistence replay at DOMContentLoaded, live reload.
+import { BINDINGS_ID, BRIDGE_CONFIG_GLOBAL, BRIDGE_PARAM, BridgeCall, TOKEN_PARAM, type BridgeConfig, type PersistentCall } from '../protocol/index.js';
+import { CallError } from '../protocol/calls.js';
+import { connect } from './connect.js';
+import { reportError } from './report-error.js';
+
+const config = (globalThis as unknown as Record<string, BridgeConfig | undefined>)[BRIDGE_CONFIG_GLOBAL];
+if (config !== undefined) startBridge(config);
+
+function startBridge(config: BridgeConfig): void {
+  const scriptUrl = new URL((document.currentScript as HTMLScriptElement | null)?.src ?? location.href);
+  const hostname = scriptUrl.port === String(config.port) ? scriptUrl.hostname : 'localhost';
+  if (config.token !== undefined) addTokenToSocketsOf(config.port, config.token);
+
+  const client = connect({
+    url: `ws://${hostname}:${config.port}/?${BRIDGE_PARAM}=1`,
+    ...(config.token === undefined ? {} : { token: config.token }),
+  });
+  const log = config.debug ? (...args: unknown[]) => console.debug('[hise-webview]', ...args) : () => undefined;
+
+  for (const name of config.bindings) bind(name);
+  client.on(BINDINGS_ID, (names) => {
+    if (Array.isArray(names)) for (const name of names) if (typeof name === 'string') bind(name);
+  });
+
+  client.handle(BridgeCall.CallFunction, (name: string, arg: unknown) => {
+    log('callFunction', name, arg);
+    return callFunction(name, arg);
+  });
+  client.handle(BridgeCall.Evaluate, (code: string) => {
+    log('evaluate', code);
+    return (0, eval)(code) as unknown;
+  });
+  client.handle(BridgeCall.Reload, () => {
+    setTimeout(() => location.reload());
+  });
+
+  // HISE's persistence: what the host stored runs at DOMContentLoaded, in first-stored order; what
+  // it stored after this page's snapshot arrives once connected.
+  let version = config.persisted.reduce((v, call) => Math.max(v, call.version), 0);
+  afterDomContentLoaded(() => {
+    for (const call of config.persisted) replay(call);
+    void client.ready.then(async () => {
+      const missed = (await client.call(BridgeCall.Sync, version)) as PersistentCall[];
+      for (const call of missed) if (call.version > version) replay(call);
+    });
+  });
+
+  function replay(call: PersistentCall): void {
+    version = Math.max(version, call.version);
+    log('replay', call);
+    try {
+      if (call.kind === 'function') void Promise.resolve(callFunction(call.name, call.arg)).catch(reportError);
+      else (0, eval)(call.code);
+    } catch (error) {
+      reportError(error);
+    }
+  }
+
+  function bind(name: string): void {
+    (window as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      log('callback', name, args);
+      return client.call(BridgeCall.Callback, name, args);
+    };
+  }
+}
+
+/** Resolves `name` (dotted paths too, as HISE evaluates `name(arg)`) on `window` and calls it. */
+function callFunction(name: string, arg: unknown): unknown {
+  let owner: unknown = window;
+  let target: unknown = window;
+  for (const part of name.split('.')) {
+    owner = target;
+    target = target === null || target === undefined ? undefined : (target as Record<string, unknown>)[part];
+  }
+  if (typeof target !== 'function') throw new CallError('UNKNOWN_FUNCTION', `window.${name} is not a function`);
+  return (target as (arg: unknown) => unknown).call(owner, arg);
+}
+
+/** Makes every WebSocket this page opens to the host's port carry the token (HISE's client cannot). */
+function addTokenToSocketsOf(port: number, token: string): void {
+  const Native = window.WebSocket;
+  class WebSocketWithToken extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      const target = new URL(url, location.href);
+      if (target.port === String(port) && !target.searchParams.has(TOKEN_PARAM)) target.searchParams.set(TOKEN_PARAM, token);
+      super(target, protocols);
+    }
+  }
+  window.WebSocket = WebSocketWithToken;
+}
+
+function afterDomContentLoaded(run: () => void): void {
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', run, { once: true });
+  else run();
+}

@@ -1,0 +1,223 @@
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page as BrowserPage } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebView } from '../../src/host/index.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { nextEvent, startHost } from '../helpers/host.js';
+import { RecordingClient, until } from '../helpers/node-client.js';
+
+// Direct communication in a plain browser: the host serves the page, injects the bridge, and HISE's
+// bindCallback / callFunction / evaluate / persistence work as they do inside HISE.
+
+let browser: Browser;
+const roots: string[] = [];
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+/** A temporary webview root with these files. */
+function makeRoot(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'hise-webview-root-'));
+  roots.push(root);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
+  return root;
+}
+
+async function open(url: string): Promise<{ page: BrowserPage; console: string[]; errors: string[] }> {
+  const page = await (await browser.newContext()).newPage();
+  const consoleLines: string[] = [];
+  const errors: string[] = [];
+  page.on('console', (message) => consoleLines.push(message.text()));
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  return { page, console: consoleLines, errors };
+}
+
+// The seed document's page, verbatim: HISE's client in <head>, initWebSocket defined for HISE to call.
+const SEED_PAGE = `<!doctype html>
+<html>
+<head>
+<script src="hisewebsocket-min.js"></script>
+</head>
+<body>
+<script>
+var server;
+// this function will be called from HISE when everything is loaded
+window.initWebSocket = function(port)
+{
+	
+	// create a new instance of the WebSocket server that connects to HISE
+    server = new HiseWebSocketServer(port);
+
+	// Adds a function that receives the id and data that you send to the webview
+    server.addEventListener(function(id, data)
+    {
+		console.log(id, data);
+    });
+}
+</script>
+</body>
+</html>`;
+
+const clientFiles = (): { name: string; files: Record<string, string> }[] => {
+  const list = [{ name: 'our drop-in (served by the host)', files: {} as Record<string, string> }];
+  if (process.env.HISE_CLIENT_JS) list.push({ name: "HISE's stock client (in the root, as the docs say)", files: { 'hisewebsocket-min.js': '' } });
+  else console.log('HISE_CLIENT_JS is not set: the seed walk-through runs with our drop-in only');
+  return list;
+};
+
+describe.each(clientFiles())("the seed's walk-through with $name", ({ files }) => {
+  it('connects although the page loads after callFunction, and receives what the host sends', async () => {
+    const root = makeRoot({ 'index.html': SEED_PAGE });
+    if ('hisewebsocket-min.js' in files) copyFileSync(resolve(process.env.HISE_CLIENT_JS!), join(root, 'hisewebsocket-min.js'));
+    const { wv } = await startHost();
+    // The HISE script of the seed: enable the socket, then call initWebSocket with the port.
+    const PORT = await wv.setEnableWebSocket(0);
+    await wv.setIndexFile(root);
+    await wv.callFunction('initWebSocket', PORT); // no page is open yet: persistence replays it later
+    const connected = nextEvent(wv, 'connect');
+    const { page, console: lines, errors } = await open(wv.url!);
+    await connected;
+    await until(() => wv.pages.some((p) => !p.extended), 10_000);
+    wv.sendToWebsocket('msg', 'hello from HISE');
+    await until(() => lines.includes('msg hello from HISE'), 10_000);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('bindCallback, callFunction, evaluate', () => {
+  async function served(wv: WebView, body: string): Promise<{ page: BrowserPage; errors: string[] }> {
+    await wv.setIndexFile(makeRoot({ 'index.html': `<!doctype html><html><head><meta charset="utf-8"></head><body>${body}</body></html>` }));
+    const connected = nextEvent(wv, 'connect');
+    const opened = await open(wv.url!);
+    await connected;
+    return opened;
+  }
+
+  it('bound callbacks resolve with the return value and reject with message and code; rebinding replaces', async () => {
+    const { wv } = await startHost();
+    const seen: unknown[] = [];
+    wv.bindCallback('setGain', (args) => {
+      seen.push(args);
+      return { applied: (args[0] as number) * 2 };
+    });
+    wv.bindCallback('loadPreset', async (args) => {
+      throw Object.assign(new Error(`no preset '${String(args[0])}'`), { code: 'E_PRESET' });
+    });
+    const { page, errors } = await served(wv, '<p>bound</p>');
+    const results = await page.evaluate(async () => {
+      const w = window as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      const gain = await w.setGain!(0.25, 'dB');
+      const failure = await w.loadPreset!('warm').then(
+        () => null,
+        (e: { message: string; code: string }) => [e.message, e.code],
+      );
+      return { gain, failure };
+    });
+    expect(results).toEqual({ gain: { applied: 0.5 }, failure: ["no preset 'warm'", 'E_PRESET'] });
+    expect(seen).toEqual([[0.25, 'dB']]);
+    wv.bindCallback('setGain', () => 'replaced');
+    wv.bindCallback('added', (args) => args.length);
+    await page.waitForFunction(() => typeof (window as unknown as { added?: unknown }).added === 'function');
+    expect(await page.evaluate(() => (window as unknown as Record<string, () => Promise<unknown>>).setGain!())).toBe('replaced');
+    expect(errors).toEqual([]);
+  });
+
+  it('callFunction passes strings with quotes, backslashes and newlines intact, and returns results', async () => {
+    const { wv } = await startHost();
+    await served(wv, `<script>window.echo = (x) => { window.got = x; return typeof x; }; window.ns = { twice: (x) => x * 2 };</script>`);
+    const tricky = `it's "quoted" \\ back\\slash\nnew line </script> \u2028 ${'`'}\${x}${'`'}`;
+    const [result] = await wv.callFunction('echo', tricky);
+    expect(result).toEqual({ status: 'fulfilled', value: 'string' });
+    const page = (await browser.contexts().at(-1)!.pages())[0]!;
+    expect(await page.evaluate(() => (window as unknown as { got: string }).got)).toBe(tricky);
+    expect(await wv.callFunction('ns.twice', 21)).toEqual([{ status: 'fulfilled', value: 42 }]);
+    const [missing] = await wv.callFunction('nope', 1);
+    expect(missing!.status).toBe('rejected');
+    expect((missing as PromiseRejectedResult).reason.code).toBe('UNKNOWN_FUNCTION');
+    expect(await wv.evaluate('sum', '1 + 2')).toEqual([{ status: 'fulfilled', value: 3 }]);
+  });
+
+  it('persistent calls replay in pages that open later, at DOMContentLoaded, first-stored order', async () => {
+    const { wv } = await startHost();
+    await wv.setIndexFile(
+      makeRoot({
+        'index.html': `<!doctype html><html><head><script>window.order = []; window.a = (x) => order.push('a:' + x); window.b = (x) => order.push('b:' + x);
+          document.addEventListener('DOMContentLoaded', () => order.push('page DOMContentLoaded'));</script></head><body></body></html>`,
+      }),
+    );
+    await wv.callFunction('a', 1);
+    await wv.evaluate('x', "order.push('x:' + document.readyState)");
+    await wv.callFunction('b', 2);
+    await wv.callFunction('a', 3); // replaces a:1, keeps a's first place
+    wv.enablePersistence = false;
+    await wv.callFunction('b', 'not stored');
+    wv.enablePersistence = true;
+    const connected = nextEvent(wv, 'connect');
+    const { page } = await open(wv.url!);
+    await connected;
+    await page.waitForFunction(() => (window as unknown as { order: string[] }).order.length >= 4);
+    expect(await page.evaluate(() => (window as unknown as { order: string[] }).order)).toEqual(['a:3', 'x:interactive', 'b:2', 'page DOMContentLoaded']);
+  });
+
+  it('reloadPages reloads, and the bridge, bindings and persistent calls come back', async () => {
+    const { wv } = await startHost();
+    wv.bindCallback('ping', () => 'pong');
+    await wv.callFunction('mark', 'replayed');
+    const { page } = await served(wv, `<script>window.mark = (x) => { window.marked = (window.marked || 0) + 1; };</script>`);
+    await page.evaluate(() => ((window as unknown as { before: boolean }).before = true));
+    const reconnected = nextEvent(wv, 'connect');
+    expect(wv.reloadPages()).toBe(1);
+    await reconnected;
+    await page.waitForFunction(() => (window as unknown as { marked?: number }).marked === 1);
+    expect(await page.evaluate(() => (window as unknown as { before?: boolean }).before)).toBeUndefined(); // a fresh document
+    expect(await page.evaluate(() => (window as unknown as { ping: () => Promise<string> }).ping())).toBe('pong');
+  });
+
+  it("token 'auto': served pages (the drop-in included) connect; a connection without it is refused", async () => {
+    const { wv, port } = await startHost({ token: 'auto' });
+    expect(wv.token).toMatch(/^[\w-]{20,}$/);
+    await wv.callFunction('start', null);
+    const { page } = await served(
+      wv,
+      `<script src="/hisewebsocket-min.js"></script><script>window.start = () => { window.s = new HiseWebSocketServer(location.port); s.addEventListener((id, d) => window.last = d); };</script>`,
+    );
+    await until(() => wv.pages.length === 2, 10_000); // the bridge and the drop-in
+    wv.sendToWebsocket('x', 'with token');
+    await page.waitForFunction(() => (window as unknown as { last?: string }).last === 'with token');
+    const refused = nextEvent(wv, 'refused');
+    const stranger = new RecordingClient(`ws://127.0.0.1:${port}/`);
+    await expect(stranger.opened).rejects.toThrow('HTTP 401');
+    await refused;
+  });
+});
+
+describe('serving the root', () => {
+  it('static files with MIME types; paths outside the root are not served', async () => {
+    const { wv } = await startHost();
+    await wv.setIndexFile(makeRoot({ 'index.html': '<html><head></head></html>', 'app.js': 'export {}', 'style.css': 'body{}', 'data.json': '{}' }));
+    const get = (path: string) => fetch(new URL(path, wv.url));
+    expect((await get('/')).headers.get('content-type')).toMatch(/text\/html/);
+    expect(await (await get('/')).text()).toContain('<head><script src="/hise-webview-bridge.js"></script></head>');
+    expect((await get('/app.js')).headers.get('content-type')).toMatch(/javascript/);
+    expect((await get('/style.css')).headers.get('content-type')).toMatch(/text\/css/);
+    expect((await get('/data.json')).headers.get('content-type')).toMatch(/json/);
+    expect((await get('/%2e%2e/%2e%2e/etc/passwd')).status).toBe(404);
+    expect((await get('/missing.png')).status).toBe(404);
+    await expect(wv.setIndexFile('/no/such/folder')).rejects.toMatchObject({ code: 'ROOT_NOT_FOUND' });
+  });
+
+  it('setHtmlContent serves one page with the bridge', async () => {
+    const { wv } = await startHost();
+    wv.setHtmlContent('<!doctype html><title>x</title><p>inline');
+    const html = await (await fetch(wv.url!)).text();
+    expect(html.startsWith('<script src="/hise-webview-bridge.js"></script>')).toBe(true);
+  });
+});
