@@ -6,8 +6,8 @@ import { WebView } from '../../dist/host/index.js';
  * `rpc` is how page → host calls travel: 'legacy' = a JSON text `{rpc, arg}` answered with
  * `sendToWebsocket('rpc', {rpc, result})`; 'modern' = `wv.handle(name, fn)`.
  */
-export async function createWebViewHost({ highWaterMark, rpc = 'legacy' } = {}) {
-  const wv = new WebView(highWaterMark === undefined ? {} : { highWaterMark });
+export async function createWebViewHost({ highWaterMark, rpc = 'legacy', WebViewClass = WebView } = {}) {
+  const wv = new WebViewClass(highWaterMark === undefined ? {} : { highWaterMark });
   const port = await wv.setEnableWebSocket(0);
   const errors = [];
   wv.on('error', (error) => errors.push(error));

@@ -133,13 +133,13 @@ async function measure(adapter, { server, stallMs, highWaterMark }) {
   });
 }
 
-export async function run({ server, quick = false, runs = 1, clients, log = () => {} }) {
-  const names = (clients ?? STALL_CLIENTS).filter((n) => STALL_CLIENTS.includes(n));
+export async function run({ server, quick = false, runs = 1, clients, adapters, log = () => {} }) {
+  const names = adapters ? Object.keys(adapters) : (clients ?? STALL_CLIENTS).filter((n) => STALL_CLIENTS.includes(n));
   const stallMs = quick ? 1000 : 5000;
   const highWaterMark = 1024 * 1024; // the WebView default
   const rows = [];
   for (const name of names) {
-    const adapter = client(name);
+    const adapter = adapters?.[name] ?? client(name);
     const available = adapter.available();
     if (!available.ok) {
       rows.push({ scenario: 'stall', client: name, floats: FLOATS, skipped: available.reason, note: `skipped: ${available.reason}` });
