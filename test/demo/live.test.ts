@@ -116,17 +116,21 @@ describe('npm start: the live demo in Chromium', () => {
     await second.close();
   });
 
-  it('streams at display rate with the frame count reported on the page', async () => {
+  it('paces frames by the clock (about 60/s, never one per block) and shows the counts on the page', async () => {
     const t0 = Date.now();
-    await waitForFrames(page, 60);
-    const fps = 60 / ((Date.now() - t0) / 1000);
+    await waitForFrames(page, 30);
+    const fps = 30 / ((Date.now() - t0) / 1000);
     const stats = await page.evaluate(() => ({ ...(window as any).demo.stats }));
-    console.log(`frames reaching the page: ${fps.toFixed(1)}/s; skipped ${stats.skipped}, coalesced ${stats.coalesced}, drawn ${stats.drawn}`);
-    // The host paces 60 frames/s; a page on a loaded CI machine reads fewer (the rest are coalesced
-    // by the host), so the bounds only catch broken pacing, not a busy machine.
-    expect(fps).toBeGreaterThan(25);
+    const health = await page.evaluate(() => (window as any).demo.latest.health);
+    console.log(
+      `frames reaching the page: ${fps.toFixed(1)}/s; skipped ${stats.skipped}, coalesced ${stats.coalesced}, drawn ${stats.drawn}; host CPU ${health?.cpuPercent}%`,
+    );
+    // 60/s on an idle machine; a starved host timer sends fewer (late frames are not replayed), so
+    // the lower bound only says frames keep coming. Above 75/s would mean frames per block, not per display frame.
+    expect(fps).toBeGreaterThan(5);
     expect(fps).toBeLessThan(75);
     await expect.poll(() => page.textContent('#skipped')).toMatch(/^\d+ skipped$/);
+    await expect.poll(() => page.textContent('#coalesced')).toMatch(/^\d+ coalesced$/);
   });
 
   it('recovers when the host restarts on the same port', async () => {
