@@ -1,0 +1,46 @@
+import { DevError } from '../dev/errors.js';
+import { parseSignal, type SignalSpec } from '../dev/signals.js';
+
+/** Highest TCP port. */
+const MAX_PORT = 65535;
+
+/**
+ * A `--port` value: an integer 0–65535 (0: any free port); unset → 0.
+ * @throws {DevError} `INVALID_ARGUMENT`
+ */
+export function parsePort(value: unknown): number {
+  if (value === undefined) return 0;
+  const port = Number(value);
+  if (typeof value === 'boolean' || !Number.isInteger(port) || port < 0 || port > MAX_PORT) {
+    throw new DevError('INVALID_ARGUMENT', `--port must be an integer from 0 to ${MAX_PORT} (0: any free port), got ${JSON.stringify(value)}`);
+  }
+  return port;
+}
+
+/** A positive integer option such as `--block-size`; unset → `undefined`. */
+export function parsePositiveInteger(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (typeof value === 'boolean' || !Number.isInteger(number) || number <= 0) {
+    throw new DevError('INVALID_ARGUMENT', `--${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+/** `--signal` given once, several times, or not at all. */
+export function parseSignals(value: unknown): SignalSpec[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map((item) => parseSignal(String(item)));
+}
+
+/**
+ * `--token`: unset or `auto` → a random token per launch (the host puts it into the pages it serves,
+ * so they need nothing); `none` → no token (HISE's behaviour, for pages the host does not serve);
+ * anything else is the token.
+ */
+export function parseToken(value: unknown): string | undefined {
+  if (value === undefined || value === 'auto') return 'auto';
+  if (value === 'none') return undefined;
+  if (typeof value !== 'string' || value === '') throw new DevError('INVALID_ARGUMENT', '--token needs a value: auto, none, or a secret');
+  return value;
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// `hise-webview`: develop a HISE webview in any browser against a live host.
+import { cac } from 'cac';
+import { DevError } from '../dev/errors.js';
+import { WebViewError } from '../host/index.js';
+import { serve, type ServeOptions } from './serve-command.js';
+import { packageVersion } from './version.js';
+
+const cli = cac('hise-webview');
+
+cli
+  .command('serve <root>', 'serve a webview folder (or its index.html) with the bridge injected, reload pages on change')
+  .option('--host <module>', 'host module (.ts or .js) exporting a function that receives the WebView; restarted when it changes')
+  .option('--port <n>', 'port of the host (0: any free port)', { default: 0 })
+  .option('--open', 'open the page in the default browser')
+  .option('--signal <kind:id>', 'without --host: stream a test signal (sine or noise) to an id, e.g. sine:scope (repeatable)')
+  .option('--block-size <n>', 'samples per signal block (default: 512)')
+  .option('--rate <hz>', 'signal blocks per second (default: 60)')
+  .option('--token <secret>', "token every connection must present: auto (default: random per launch, put into served pages), none, or a secret")
+  .example('hise-webview serve ./webview --host ./host.ts --open')
+  .example('hise-webview serve ./webview --signal sine:scope --signal noise:noise')
+  .action((root: string, options: ServeOptions) => serve(root, options));
+
+cli.help();
+cli.version(packageVersion());
+
+try {
+  cli.parse(process.argv, { run: false });
+  if (cli.options.help || cli.options.version) {
+    // printed by cac
+  } else if (cli.matchedCommand === undefined) {
+    if (cli.args.length > 0) throw new DevError('INVALID_ARGUMENT', `unknown command: ${cli.args[0]} (see hise-webview --help)`);
+    cli.outputHelp();
+  } else {
+    await cli.runMatchedCommand();
+  }
+} catch (error) {
+  // Expected failures are one line; anything else is a bug worth its stack trace.
+  const expected =
+    error instanceof DevError || error instanceof WebViewError || (error as Error | undefined)?.name === 'CACError';
+  console.error(`hise-webview: ${expected ? (error as Error).message : ((error as Error)?.stack ?? String(error))}`);
+  process.exit(1);
+}

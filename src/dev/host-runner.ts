@@ -1,0 +1,127 @@
+import { relative } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { WebView } from '../host/index.js';
+import { debounce } from './debounce.js';
+import { DevError, firstLine } from './errors.js';
+import { loadHostModule, runCleanup, type HostCleanup, type HostFunction } from './host-module.js';
+import type { DevLogger } from './log.js';
+import { scopeWebView, type ScopedWebView } from './scoped-web-view.js';
+
+/** Milliseconds of quiet after a change before the host module restarts. */
+export const RESTART_DEBOUNCE_MS = 50;
+
+/** One run of a host function: its scoped view, its abort signal and what it returned. */
+interface Run {
+  scope: ScopedWebView;
+  abort: AbortController;
+  cleanup: HostCleanup;
+}
+
+/**
+ * Runs a host function against a WebView and, for a module, restarts it when the module or a
+ * project file it imports changes.
+ *
+ * Restart keeps the WebView and gives each run a scoped view of it instead of recreating it on the
+ * same port: pages stay connected (no reconnect gap, no port left free for another program to take,
+ * the same token), and what the module registered (event listeners, `onMessage`, `handle`,
+ * `bindCallback`, the WebSocket callback) is removed before the next run whether or not the module
+ * cleans up. What the scope cannot see (timers, sockets) is stopped by the cleanup the module
+ * returns, or on its context's abort signal.
+ */
+export class HostRunner {
+  readonly #webView: WebView;
+  readonly #log: DevLogger;
+  #run: Run | undefined;
+  #watcher: FSWatcher | undefined;
+  #watched = new Set<string>();
+  #queue: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(webView: WebView, log: DevLogger) {
+    this.#webView = webView;
+    this.#log = log;
+  }
+
+  /** Runs a host function that needs no loading (the inspector). */
+  async runFunction(run: HostFunction): Promise<void> {
+    await this.#start(run);
+  }
+
+  /**
+   * Loads and runs the module at `path` (absolute), then watches it.
+   * @throws {DevError} when the first load or run fails; later failures are logged and retried on the next change
+   */
+  async runModule(path: string): Promise<void> {
+    const loaded = await loadHostModule(path);
+    await this.#start(loaded.run, path);
+    await this.#watch(path, loaded.files);
+  }
+
+  /** Stops the current run (its cleanup, then its registrations) and the watcher. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#watcher?.close();
+    await this.#queue;
+    await this.#stop();
+  }
+
+  async #start(run: HostFunction, path?: string): Promise<void> {
+    const scope = scopeWebView(this.#webView);
+    const abort = new AbortController();
+    try {
+      const cleanup = await run(scope.webView, { signal: abort.signal });
+      this.#run = { scope, abort, cleanup };
+    } catch (error) {
+      abort.abort();
+      scope.dispose();
+      if (error instanceof DevError) throw error;
+      const what = path === undefined ? 'the host' : `host module ${path}`;
+      throw new DevError('HOST_MODULE_FAILED', `${what} threw: ${firstLine(error)}`, { cause: error });
+    }
+  }
+
+  async #stop(): Promise<void> {
+    const run = this.#run;
+    this.#run = undefined;
+    if (run === undefined) return;
+    run.abort.abort();
+    try {
+      await runCleanup(run.cleanup);
+    } catch (error) {
+      this.#log.warn(`host module cleanup threw: ${firstLine(error)}`);
+    }
+    run.scope.dispose();
+  }
+
+  async #watch(path: string, files: string[]): Promise<void> {
+    const restart = debounce<string>(RESTART_DEBOUNCE_MS, (changed) => {
+      this.#queue = this.#queue.then(() => this.#restart(path, changed));
+    });
+    this.#watcher = watch([], { ignoreInitial: true });
+    this.#watcher.on('all', (_event, file) => restart.push(file));
+    this.#watcher.on('error', (error) => this.#log.warn(`watching the host module failed: ${firstLine(error)}`));
+    this.#updateWatched(files);
+    await new Promise<void>((ready) => this.#watcher!.once('ready', ready));
+  }
+
+  /** Watches the files of the latest successful load (plus those already watched, so a fix after a failed load is seen). */
+  #updateWatched(files: string[]): void {
+    const fresh = files.filter((file) => !this.#watched.has(file));
+    for (const file of fresh) this.#watched.add(file);
+    if (fresh.length > 0) this.#watcher?.add(fresh);
+  }
+
+  async #restart(path: string, changed: string[]): Promise<void> {
+    if (this.#closed) return;
+    const names = [...new Set(changed)].map((file) => relative(process.cwd(), file)).join(', ');
+    await this.#stop();
+    try {
+      const loaded = await loadHostModule(path);
+      this.#updateWatched(loaded.files);
+      await this.#start(loaded.run, path);
+      this.#log.info(`host module restarted (${names})`);
+    } catch (error) {
+      this.#log.error(`${firstLine(error)} (waiting for the next change)`);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import type { WebView } from '../host/index.js';
+
+/** A view of a {@link WebView} that remembers what was registered through it, to undo it all at once. */
+export interface ScopedWebView {
+  /** The proxy to hand to a host module: every member of the WebView, registrations recorded. */
+  readonly webView: WebView;
+  /** Removes every listener, handler, callback and bound function registered through {@link webView}. */
+  dispose(): void;
+}
+
+type Undo = () => void;
+type Recorder = (target: WebView, args: unknown[], result: unknown) => Undo | undefined;
+
+const offEvent: Recorder = (target, [event, listener]) => () => target.off(event as 'connect', listener as () => void);
+
+/**
+ * What undoes each registering method (undos run once each, newest first; `reset()` twice is harmless). Anything else (sends, `retain`, buffers) passes straight
+ * through: it is state the next run of the module overwrites, not a listener that would pile up.
+ */
+const RECORDERS: Record<string, Recorder> = {
+  on: offEvent,
+  addListener: offEvent,
+  once: offEvent,
+  prependListener: offEvent,
+  prependOnceListener: offEvent,
+  onMessage: (_target, _args, result) => (typeof result === 'function' ? (result as Undo) : undefined),
+  setWebSocketCallback: (target, [callback]) =>
+    callback === undefined ? undefined : () => target.setWebSocketCallback(undefined),
+  handle: (target, [name, fn]) => (fn === undefined ? undefined : () => target.handle(name as string, undefined)),
+  // The host has no way to unbind one name or forget one persistent call, only `reset()` for all of
+  // them; the next run of the module binds and calls again what it still wants.
+  bindCallback: resetOnDispose,
+  callFunction: resetOnDispose,
+  evaluate: resetOnDispose,
+};
+
+const resets = new WeakMap<WebView, Undo>();
+
+function resetOnDispose(target: WebView): Undo {
+  let reset = resets.get(target);
+  if (reset === undefined) resets.set(target, (reset = () => target.reset()));
+  return reset; // the same function each time, so dispose runs it once
+}
+
+/**
+ * Wraps `target` so that what a host module registers can be undone when the module restarts,
+ * while the WebView itself (its port, its pages, its served root) stays up.
+ */
+export function scopeWebView(target: WebView): ScopedWebView {
+  const undos: Undo[] = [];
+  let disposed = false;
+  const proxy: WebView = new Proxy(target, {
+    get(object, property) {
+      // The receiver is the real object: WebView keeps its state in private fields, which a proxy cannot reach.
+      const value: unknown = Reflect.get(object, property, object);
+      if (typeof value !== 'function') return value;
+      const record = typeof property === 'string' ? RECORDERS[property] : undefined;
+      return (...args: unknown[]) => {
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(object, args);
+        const undo = record?.(object, args, result);
+        if (undo !== undefined) {
+          if (disposed) undo(); // a late registration (from a timer the module forgot) is undone at once
+          else undos.push(undo);
+        }
+        return result === object ? proxy : result; // chaining (`wv.on(…).on(…)`) stays inside the scope
+      };
+    },
+    set(object, property, value) {
+      return Reflect.set(object, property, value, object);
+    },
+  });
+  return {
+    webView: proxy,
+    dispose() {
+      disposed = true;
+      for (const undo of new Set(undos.splice(0).reverse())) {
+        try {
+          undo();
+        } catch {
+          // undoing one registration must not keep the others in place
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { HtmlTagDescriptor, Logger, Plugin, ViteDevServer } from 'vite';
+import { startDevHost, type DevHost } from '../dev/dev-host.js';
+import type { InspectorOptions } from '../dev/inspector.js';
+import type { DevLogger } from '../dev/log.js';
+import type { WebViewOptions } from '../host/index.js';
+
+/** Options of {@link hiseWebview}. */
+export interface HiseWebviewPluginOptions {
+  /** Host module (TS or JS, relative to Vite's root) exporting a function that receives the WebView; restarted when it changes. Unset: the inspector logs what pages send. */
+  host?: string;
+  /** Port of the host (not Vite's). 0: any free port. @default 0 */
+  port?: number;
+  /** Test signals and logging of the inspector (when `host` is unset). */
+  inspector?: InspectorOptions;
+  /** Options of the WebView (limits, token, …). */
+  webView?: WebViewOptions;
+}
+
+const PREFIX = '[hise-webview] ';
+
+/**
+ * Runs a WebView (and its host module) beside Vite's dev server, and injects the host's bridge
+ * script into `<head>` of every page Vite serves, so the page gets the same API as one the host
+ * serves itself. Vite's HMR is untouched; the WebView closes with Vite's server. Dev server only.
+ */
+export function hiseWebview(options: HiseWebviewPluginOptions = {}): Plugin {
+  let starting: Promise<DevHost> | undefined;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= (starting ?? Promise.resolve(undefined)).then((host) => host?.close(), () => undefined));
+
+  return {
+    name: 'hise-webview',
+    apply: 'serve',
+    configureServer(server: ViteDevServer) {
+      starting = startDevHost({
+        hostModule: options.host,
+        port: options.port,
+        inspector: options.inspector,
+        webView: options.webView,
+        cwd: server.config.root,
+        log: viteLogger(server.config.logger),
+      });
+      starting.then(
+        (host) => server.config.logger.info(`${PREFIX}host on ${host.url} (bridge: ${host.webView.bridgeScriptUrl ?? 'not available'})`, { timestamp: true }),
+        (error: Error) => server.config.logger.error(`${PREFIX}${error.message}`, { timestamp: true }),
+      );
+      server.httpServer?.once('close', () => void close());
+    },
+    async transformIndexHtml(): Promise<HtmlTagDescriptor[]> {
+      const host = await starting?.catch(() => undefined);
+      const src = host?.webView.bridgeScriptUrl;
+      if (src === undefined) return [];
+      return [{ tag: 'script', attrs: { src }, injectTo: 'head-prepend' }];
+    },
+    async closeBundle() {
+      await close();
+    },
+  };
+}
+
+function viteLogger(logger: Logger): DevLogger {
+  return {
+    info: (line) => logger.info(PREFIX + line.trim(), { timestamp: true }),
+    warn: (line) => logger.warn(PREFIX + line.trim(), { timestamp: true }),
+    error: (line) => logger.error(PREFIX + line.trim(), { timestamp: true }),
+  };
+}
