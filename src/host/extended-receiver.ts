@@ -1,6 +1,8 @@
 import {
   answerCall,
+  CallError,
   decodeFrame,
+  encodeCallError,
   encodeAck,
   FrameType,
   ProtocolError,
@@ -18,6 +20,8 @@ import type { SessionLedger } from './sessions.js';
 export interface ReceiverHost {
   readonly handlers: ReadonlyMap<string, CallHandler>;
   readonly ledger: SessionLedger;
+  /** Calls from this page that may run at once; more are answered `TOO_MANY_CALLS` unrun. */
+  readonly maxIncomingCalls: number;
   /** Hands a data message to the `on(id)` handlers and the catch-all callback. */
   deliver(page: Page, id: string, value: unknown): void;
   report(error: WebViewError, page: Page): void;
@@ -34,6 +38,8 @@ export class ExtendedReceiver {
   /** Highest sequence number seen on this connection, for pages without a session id. */
   #connectionSeq = 0;
   #ackScheduled = false;
+  /** Calls from this page whose handlers have not finished yet. */
+  #runningCalls = 0;
 
   constructor(page: Page, host: ReceiverHost) {
     this.#page = page;
@@ -96,6 +102,14 @@ export class ExtendedReceiver {
   }
 
   #answer(call: ReturnType<typeof readCall>): void {
-    void answerCall(this.#host.handlers, call).then((reply) => this.#page.deliver(controlFrame(reply)));
+    if (this.#runningCalls >= this.#host.maxIncomingCalls) {
+      const refusal = new CallError('TOO_MANY_CALLS', `${this.#host.maxIncomingCalls} calls from this page are already running; '${call.name}' was not run`);
+      this.#page.deliver(controlFrame(encodeCallError(call.callId, refusal)));
+      return;
+    }
+    this.#runningCalls++;
+    void answerCall(this.#host.handlers, call)
+      .finally(() => this.#runningCalls--)
+      .then((reply) => this.#page.deliver(controlFrame(reply)));
   }
 }

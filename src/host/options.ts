@@ -39,6 +39,22 @@ export interface WebViewOptions {
   callTimeout?: number;
   /** Calls to one page that may wait at once; more reject with `TOO_MANY_CALLS`. @default 1024 */
   maxPendingCalls?: number;
+  /**
+   * Calls from one page the host may be running at once; more are answered with `TOO_MANY_CALLS`
+   * without running the handler, so a page cannot pile up unbounded work. @default 256
+   */
+  maxIncomingCalls?: number;
+  /**
+   * Pages connected at once; a further upgrade is refused with HTTP 503 and a `refused` event with
+   * reason `'capacity'`. @default 64
+   */
+  maxPages?: number;
+  /**
+   * Milliseconds a connection may take from TCP accept to complete request headers (an upgrade or
+   * an HTTP request); slower ones (a stalled or slowloris client) are destroyed and reported as
+   * `refused` with reason `'timeout'`. 0 disables. @default 10000
+   */
+  handshakeTimeout?: number;
   /** Client sessions remembered for exactly-once delivery across reconnects (least recently used forgotten first). @default 1024 */
   maxSessions?: number;
   /** Origins accepted beside loopback, `null` and HISE's own webview origins, e.g. `https://my.app`. @default [] */
@@ -61,6 +77,9 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   extensions: true,
   callTimeout: 10_000,
   maxPendingCalls: 1024,
+  maxIncomingCalls: 256,
+  maxPages: 64,
+  handshakeTimeout: 10_000,
   maxSessions: 1024,
   allowedOrigins: Object.freeze([]) as readonly string[],
 });
@@ -74,8 +93,16 @@ const NUMERIC_OPTIONS = [
   'closeTimeout',
   'callTimeout',
   'maxPendingCalls',
+  'maxIncomingCalls',
+  'maxPages',
+  'handshakeTimeout',
   'maxSessions',
 ] as const;
+
+/** Options that become `setTimeout`/`setInterval` delays. */
+const TIMER_OPTIONS = ['heartbeatInterval', 'closeTimeout', 'callTimeout', 'handshakeTimeout'] as const;
+/** The longest delay Node's timers take (2³¹−1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 0x7fffffff;
 
 /** Fills in defaults and refuses values of the wrong kind with `INVALID_OPTION`. */
 export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOptions {
@@ -87,6 +114,12 @@ export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOpt
     const value = resolved[key];
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new WebViewError('INVALID_OPTION', `option ${key} must be a finite number >= 0, got ${String(value)}`);
+    }
+  }
+  for (const key of TIMER_OPTIONS) {
+    if (resolved[key] > MAX_TIMER_MS) {
+      // Node fires a longer timer after 1 ms instead, which would turn a lenient limit into none.
+      throw new WebViewError('INVALID_OPTION', `option ${key} must be at most ${MAX_TIMER_MS} ms, got ${resolved[key]}`);
     }
   }
   if (typeof resolved.host !== 'string' || resolved.host === '') {

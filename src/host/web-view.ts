@@ -43,9 +43,12 @@ export type SendResult = 'sent' | 'queued' | 'dropped';
  */
 export type WebSocketCallback = (data: unknown, page: Page, id: string | undefined) => unknown;
 
-/** Why a connection was refused before the upgrade. */
+/**
+ * Why a connection was refused before the upgrade: `'origin'` (403), `'token'` (401), `'capacity'`
+ * (`maxPages` connected, 503), `'timeout'` (no complete request within `handshakeTimeout`; destroyed).
+ */
 export interface RefusedConnection {
-  reason: Exclude<RefusalReason, 'fallback'>;
+  reason: Exclude<RefusalReason, 'fallback'> | 'capacity' | 'timeout';
   origin: string | undefined;
   remoteAddress: string | undefined;
 }
@@ -60,7 +63,7 @@ export interface WebViewEvents {
    * for `error`, it is written to `console.warn` instead.
    */
   error: [error: WebViewError, page: Page | undefined];
-  /** A connection was refused before the upgrade (HTTP 403 for the origin, 401 for the token). */
+  /** A connection was refused before the upgrade (403 origin, 401 token, 503 capacity) or timed out in its handshake. */
   refused: [info: RefusedConnection];
 }
 
@@ -389,7 +392,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#listener = await listenHttp(port, this.options.host, {
       request: (request, response) => void this.#handleRequest(request, response),
       upgrade: (request, socket, head) => this.#handleUpgrade(request, socket, head),
-    });
+      timeout: (socket) => this.emit('refused', { reason: 'timeout', origin: undefined, remoteAddress: socket.remoteAddress }),
+    }, { handshakeTimeout: this.options.handshakeTimeout });
     if (this.#closed) {
       await this.#listener.close();
       throw new WebViewError('CLOSED', 'this WebView was closed while starting');
@@ -456,6 +460,11 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       }
       return;
     }
+    if (this.#pages.size >= this.options.maxPages) {
+      refuse(socket, 503, STATUS_TEXT[503]);
+      this.emit('refused', { reason: 'capacity', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
+      return;
+    }
     this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, request));
   }
 
@@ -474,6 +483,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       const receiver = new ExtendedReceiver(page, {
         handlers: this.#handlers,
         ledger: this.#ledger,
+        maxIncomingCalls: this.options.maxIncomingCalls,
         deliver: (from, id, value) => this.#dispatch(from, id, value),
         report: (error, from) => this.#report(error, from),
       });
@@ -659,7 +669,7 @@ function socketErrorToWebViewError(error: Error & { code?: string }): WebViewErr
   return new WebViewError('PAGE_PROTOCOL_ERROR', `a page broke the WebSocket protocol: ${error.message}`, { cause: error });
 }
 
-const STATUS_TEXT = { 401: 'Unauthorized', 403: 'Forbidden', 426: 'Upgrade Required' } as const;
+const STATUS_TEXT = { 401: 'Unauthorized', 403: 'Forbidden', 426: 'Upgrade Required', 503: 'Service Unavailable' } as const;
 
 function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
