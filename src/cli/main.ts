@@ -2,8 +2,8 @@
 // `hise-webview`: develop a HISE webview in any browser against a live host.
 import { cac } from 'cac';
 import { DevError } from '../dev/errors.js';
-import { WebViewError } from '../host/index.js';
-import { serve, type ServeOptions } from './serve-command.js';
+import { WebViewError } from '../host/errors.js';
+import type { ServeOptions } from './serve-command.js';
 import { packageVersion } from './version.js';
 
 const cli = cac('hise-webview');
@@ -19,7 +19,8 @@ cli
   .option('--token <secret>', "token every connection must present: auto (default: random per launch, put into served pages), none, or a secret")
   .example('hise-webview serve ./webview --host ./host.ts --open')
   .example('hise-webview serve ./webview --signal sine:scope --signal noise:noise')
-  .action((root: string, options: ServeOptions) => serve(root, options));
+  // Loaded only when serving, so --help and argument errors answer at once.
+  .action(async (root: string, options: ServeOptions) => (await import('./serve-command.js')).serve(root, options));
 
 cli.help();
 cli.version(packageVersion());

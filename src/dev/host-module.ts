@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import type { WebView } from '../host/index.js';
 import { DevError, firstLine } from './errors.js';
 
@@ -43,6 +42,7 @@ export async function loadHostModule(path: string): Promise<LoadedHostModule> {
   const files = new Set<string>([path]);
   let exports: Record<string, unknown>;
   try {
+    const { tsImport } = await import('tsx/esm/api'); // esbuild and the loader only when a module is used
     exports = (await tsImport(pathToFileURL(path).href, {
       parentURL: import.meta.url,
       onImport: (url) => {

@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = 'dist/cli/main.js';
+const STARTUP_TIMEOUT_MS = 15_000;
+
+/** `hise-webview` running as a user starts it: a real `node dist/cli/main.js` process. */
+export interface CliProcess {
+  child: ChildProcess;
+  url: string;
+  /** Every line printed so far, stdout and stderr. */
+  output: string[];
+  /** Resolves once a printed line matches `pattern` (lines already printed count). */
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  stop(): Promise<number | null>;
+}
+
+/** Starts the CLI with `args` and resolves once it has printed its URL. */
+export async function startCli(args: string[]): Promise<CliProcess> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  const waiters = new Set<() => void>();
+  const collect = (chunk: Buffer): void => {
+    output.push(...chunk.toString().split('\n').filter(Boolean));
+    for (const waiter of waiters) waiter();
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+
+  const waitForLine = (pattern: RegExp, timeoutMs = STARTUP_TIMEOUT_MS): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        const line = output.find((l) => pattern.test(l));
+        if (line !== undefined) done(() => resolve(line));
+        else if (child.exitCode !== null) done(() => reject(new Error(`the CLI exited (${child.exitCode}) before printing ${pattern}:\n${output.join('\n')}`)));
+      };
+      const timer = setTimeout(() => done(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${output.join('\n')}`))), timeoutMs);
+      const done = (settle: () => void): void => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        child.off('exit', check);
+        settle();
+      };
+      waiters.add(check);
+      child.on('exit', check);
+      check();
+    });
+
+  const line = await waitForLine(/serving .* at http:\/\//);
+  const url = /at (http:\/\/\S+)/.exec(line)![1]!;
+  return {
+    child,
+    url,
+    output,
+    waitForLine,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const [code] = (await exited) as [number | null];
+      return code;
+    },
+  };
+}
+
+/** Runs the CLI to completion (for errors and --help) and returns its exit code and output. */
+export async function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
+}
