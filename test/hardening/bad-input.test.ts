@@ -1,0 +1,418 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BridgeCall,
+  decodeMessage,
+  encodeCall,
+  encodeFloat32,
+  encodeFrame,
+  encodeString,
+  FrameType,
+  ProtocolError,
+  readAck,
+  type ProtocolErrorCode,
+} from '../../src/protocol/index.js';
+import { CallError, WebViewError, type WebView } from '../../src/host/index.js';
+import { hex, until } from '../helpers/node-client.js';
+import { closedAfter, codeOf, collectGarbage, openPage, RawPage, tcp, watchedHost } from './helpers.js';
+import { clientFrame, Opcode, rawUpgrade } from './raw-socket.js';
+
+// One test per row of docs/BAD-INPUT.md, named after the row. Each sends the bad input to a real
+// host on port 0 and checks what the table says: the code, what happens to the page, and that the
+// host goes on serving.
+
+/** An extended frame as the modern client writes it (id padded so the data is 8-byte aligned). */
+function ext(type: number, id: string, data: Uint8Array | string, seq?: number): Uint8Array {
+  return encodeFrame(type, id, data, { align: true, ...(seq === undefined ? {} : { seq }) });
+}
+
+/** Sets the uint32 size field of a frame without sequence number. */
+function withSize(frame: Uint8Array, size: number): Uint8Array {
+  const copy = new Uint8Array(frame); // a copy with its own buffer (Buffer#slice would be a view)
+  const idLength = copy[1]! | (copy[2]! << 8);
+  new DataView(copy.buffer).setUint32(3 + idLength, size >>> 0, true);
+  return copy;
+}
+
+function decodeError(run: () => unknown): ProtocolErrorCode | undefined {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ProtocolError);
+    return (error as ProtocolError).code;
+  }
+  return undefined;
+}
+
+/**
+ * Sends `bytes` from an extended page, then a good message: the host reports exactly `code`, keeps
+ * the page, and delivers the good message.
+ */
+async function extendedPageSends(bytes: Uint8Array | string, code: string): Promise<void> {
+  const { wv, port, inbox, errors } = await watchedHost();
+  const page = await openPage(wv, port);
+  page.send(bytes);
+  page.send(ext(FrameType.String, 'after', 'still here'));
+  await until(() => inbox.some((m) => m.id === 'after'), 3000, 'the good message after the bad one');
+  expect(errors.map(codeOf)).toEqual([code]);
+  expect(inbox.map((m) => m.id)).toEqual(['after']);
+  expect(wv.pages).toHaveLength(1);
+}
+
+/** A fresh page still gets a round trip: the host is serving. */
+async function stillServes(wv: WebView, port: number): Promise<void> {
+  const probe = await openPage(wv, port);
+  probe.send(encodeCall(7, 'nobody', []));
+  expect((await probe.reply(7)).ok).toBe(false);
+  probe.close();
+}
+
+describe('BAD-INPUT.md: malformed frames', () => {
+  it('01 truncated header', async () => {
+    const bytes = hex('01 04 00');
+    expect(decodeError(() => decodeMessage(bytes))).toBe('TRUNCATED_HEADER');
+    await extendedPageSends(bytes, 'INVALID_FRAME/TRUNCATED_HEADER');
+  });
+
+  it('02 id length past the end', async () => {
+    const bytes = hex('03 | ff 00 | 61 00 | 00 00 00 00');
+    expect(decodeError(() => decodeMessage(hex('01 | ff 00 | 61 00 | 00 00 00 00')))).toBe('ID_PAST_END');
+    await extendedPageSends(bytes, 'INVALID_FRAME/ID_PAST_END');
+  });
+
+  it('03 size past the end', async () => {
+    expect(decodeError(() => decodeMessage(withSize(encodeString('s', 'hi'), 100)))).toBe('SIZE_PAST_END');
+    await extendedPageSends(withSize(ext(FrameType.String, 's', 'hi'), 100), 'INVALID_FRAME/SIZE_PAST_END');
+  });
+
+  it('04 huge length field (size 0xFFFFFFFF)', async () => {
+    expect(decodeError(() => decodeMessage(withSize(encodeString('s', 'hi'), 0xffffffff)))).toBe('SIZE_PAST_END');
+    await extendedPageSends(withSize(ext(FrameType.Float32, 's', new Uint8Array(8)), 0xffffffff), 'INVALID_FRAME/SIZE_PAST_END');
+  });
+
+  it('05 unknown type', async () => {
+    expect(decodeError(() => decodeMessage(hex('7f | 02 00 | 61 00 | 00 00 00 00')))).toBe('UNKNOWN_TYPE');
+    await extendedPageSends(hex('7f | 02 00 | 61 00 | 00 00 00 00'), 'INVALID_FRAME/UNKNOWN_TYPE');
+  });
+
+  it('06 id without its NUL terminator', async () => {
+    expect(decodeError(() => decodeMessage(hex('01 | 02 00 | 61 62 | 00 00 00 00')))).toBe('ID_NOT_TERMINATED');
+    await extendedPageSends(hex('01 | 02 00 | 61 62 | 00 00 00 00'), 'INVALID_FRAME/ID_NOT_TERMINATED');
+  });
+
+  it('07 trailing bytes after the data', async () => {
+    const legacy = Buffer.concat([encodeString('s', 'hi'), hex('00')]);
+    expect(decodeError(() => decodeMessage(legacy))).toBe('TRAILING_BYTES');
+    await extendedPageSends(Buffer.concat([ext(FrameType.String, 's', 'hi'), hex('00')]), 'INVALID_FRAME/TRAILING_BYTES');
+  });
+
+  it('08 float bytes not a multiple of 4', async () => {
+    expect(decodeError(() => decodeMessage(withSize(Buffer.concat([encodeFloat32('f', new Float32Array(1)), hex('00 00')]), 6)))).toBe(
+      'FLOAT_SIZE_NOT_MULTIPLE_OF_4',
+    );
+    await extendedPageSends(ext(FrameType.Float32, 'f', new Uint8Array(6)), 'INVALID_FRAME/FLOAT_SIZE_NOT_MULTIPLE_OF_4');
+    // A HISE-style page's binary message is raw floats: 5 bytes cannot be.
+    const { wv, port, inbox, errors } = await watchedHost();
+    const page = await openPage(wv, port, { extended: false });
+    page.send(new Uint8Array(5));
+    page.send(new Float32Array([1]));
+    await until(() => inbox.length === 1);
+    expect(errors.map((e) => e.code)).toEqual(['INVALID_FLOAT_PAYLOAD']);
+    expect(errors[0]!.data).toEqual(new Uint8Array(5));
+  });
+
+  it('09 invalid UTF-8 (id, string data, a text frame)', async () => {
+    expect(decodeError(() => decodeMessage(hex('01 | 02 00 | ff 00 | 00 00 00 00')))).toBe('INVALID_UTF8');
+    expect(decodeError(() => decodeMessage(hex('01 | 02 00 | 61 00 | 02 00 00 00 | c3 28')))).toBe('INVALID_UTF8');
+    await extendedPageSends(ext(FrameType.String, 's', hex('c3 28')), 'INVALID_FRAME/INVALID_UTF8');
+    // A text frame that is not UTF-8 breaks the WebSocket protocol itself: ws closes the page with 1007.
+    const { wv, port, errors } = await watchedHost();
+    const socket = await rawUpgrade(port);
+    await until(() => wv.pages.length === 1);
+    const closed = closedAfter(socket);
+    socket.write(clientFrame(Opcode.Text, hex('c3 28')));
+    await closed;
+    await until(() => wv.pages.length === 0);
+    expect(errors.map((e) => e.code)).toEqual(['PAGE_PROTOCOL_ERROR']);
+    await stillServes(wv, port);
+  });
+
+  it('10 invalid JSON', async () => {
+    await extendedPageSends(ext(FrameType.Json, 'j', '{"gain": '), 'INVALID_JSON');
+    const { wv, port, inbox, errors } = await watchedHost();
+    const page = await openPage(wv, port, { extended: false });
+    page.send('{"gain": ');
+    page.send('{"gain": 1}');
+    await until(() => inbox.length === 1);
+    expect(inbox[0]!.data).toEqual({ gain: 1 });
+    expect(errors.map((e) => e.code)).toEqual(['INVALID_JSON']);
+    expect(errors[0]!.data).toBe('{"gain": ');
+  });
+
+  it('11 message over maxPayload', async () => {
+    const { wv, port, errors } = await watchedHost({ maxPayload: 1024 });
+    const page = await openPage(wv, port);
+    page.send(ext(FrameType.Bytes, 'big', new Uint8Array(4096)));
+    expect(await page.closed).toBe(1009);
+    await until(() => errors.length === 1 && wv.pages.length === 0);
+    expect(errors[0]!.code).toBe('MESSAGE_TOO_LARGE');
+    await stillServes(wv, port);
+  });
+
+  it('12 binary where text is expected, text where binary is expected', async () => {
+    // An extended page speaks binary frames only.
+    const { wv, port, errors } = await watchedHost();
+    const page = await openPage(wv, port);
+    page.send('plain text');
+    await until(() => errors.length === 1);
+    expect(errors[0]!.code).toBe('INVALID_FRAME');
+    expect(errors[0]!.data).toBe('plain text');
+    // A call whose data is not the documented JSON object.
+    page.send(ext(FrameType.Call, 'fn', hex('00 01 02 03')));
+    await until(() => errors.length === 2);
+    expect(codeOf(errors[1]!)).toBe('INVALID_FRAME/INVALID_CONTROL_FRAME');
+    expect(wv.pages).toHaveLength(1);
+  });
+
+  it('13 a reserved WebSocket opcode', async () => {
+    const { wv, port, errors } = await watchedHost();
+    const socket = await rawUpgrade(port);
+    await until(() => wv.pages.length === 1);
+    const closed = closedAfter(socket);
+    socket.write(clientFrame(Opcode.Reserved, hex('00')));
+    await closed;
+    await until(() => wv.pages.length === 0);
+    expect(errors.map((e) => e.code)).toEqual(['PAGE_PROTOCOL_ERROR']);
+    await stillServes(wv, port);
+  });
+
+  it('14 a replayed sequence number', async () => {
+    const { wv, port, inbox, errors } = await watchedHost();
+    const page = await openPage(wv, port, { query: '?session=replay' });
+    page.send(ext(FrameType.String, 'once', 'a', 1));
+    page.send(ext(FrameType.String, 'once', 'a', 1));
+    page.send(ext(FrameType.String, 'once', 'b', 2));
+    await until(() => page.frames.some((f) => f.type === FrameType.Ack && readAck(f) === 2));
+    expect(inbox.map((m) => m.data)).toEqual(['a', 'b']);
+    expect(errors).toEqual([]);
+  });
+
+  it('15 a reply to a call the host never made', async () => {
+    const { wv, port, errors } = await watchedHost();
+    const page = await openPage(wv, port);
+    page.send(ext(FrameType.Result, '', '{"c":999,"v":1}'));
+    page.send(ext(FrameType.Error, '', '{"c":998,"e":{"message":"x"}}'));
+    page.send(encodeCall(5, 'nobody', []));
+    await page.reply(5);
+    expect(errors).toEqual([]);
+    expect(wv.pages).toHaveLength(1);
+  });
+});
+
+describe('BAD-INPUT.md: calls', () => {
+  it('16 call to an unknown function', async () => {
+    const { wv, port } = await watchedHost();
+    const page = await openPage(wv, port);
+    page.send(encodeCall(1, 'noSuchFunction', []));
+    const reply = await page.reply(1);
+    expect(reply.ok || reply.error.code).toBe('UNKNOWN_FUNCTION');
+  });
+
+  it('17 call with a prototype name (__proto__, constructor, toString, hasOwnProperty)', async () => {
+    const { wv, port } = await watchedHost();
+    wv.bindCallback('real', () => 'ok');
+    const page = await openPage(wv, port);
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+    names.forEach((name, i) => page.send(encodeCall(i + 1, name, [])));
+    names.forEach((name, i) => page.send(encodeCall(i + 11, BridgeCall.Callback, [name, []])));
+    for (const callId of [1, 2, 3, 4, 11, 12, 13, 14]) {
+      const reply = await page.reply(callId);
+      expect(reply.ok || reply.error.code, `call ${callId}`).toBe('UNKNOWN_FUNCTION');
+    }
+    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+  });
+
+  it('18 huge argument arrays', async () => {
+    const { wv, port, errors } = await watchedHost();
+    let longest = 0;
+    wv.handle('count', (...args: unknown[]) => (longest = args.length));
+    const page = await openPage(wv, port);
+    // 100 000 arguments are spread into the handler; a million overflow the stack: a coded error reply.
+    page.send(encodeCall(1, 'count', new Array(100_000).fill(0)));
+    page.send(encodeCall(2, 'count', new Array(1_000_000).fill(0)));
+    const [small, huge] = [await page.reply(1), await page.reply(2)];
+    expect(small).toMatchObject({ ok: true, value: 100_000 });
+    expect(huge.ok || [huge.error.code, huge.error.name]).toEqual(['REMOTE_ERROR', 'RangeError']);
+    expect(longest).toBe(100_000);
+    // Past maxPayload the frame never reaches JSON.parse.
+    expect(errors).toEqual([]);
+    await stillServes(wv, port);
+  });
+
+  it('19 a flood of calls from a page (maxIncomingCalls)', async () => {
+    const { wv, port } = await watchedHost({ maxIncomingCalls: 4 });
+    let running = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    wv.handle('slow', async () => {
+      running++;
+      await gate;
+      return 'done';
+    });
+    const page = await openPage(wv, port);
+    for (let callId = 1; callId <= 10; callId++) page.send(encodeCall(callId, 'slow', []));
+    await until(() => page.replies().length === 6);
+    expect(running).toBe(4);
+    expect(page.replies().map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(Array(6).fill('TOO_MANY_CALLS'));
+    release();
+    await until(() => page.replies().length === 10);
+    expect(page.replies().filter((r) => r.ok)).toHaveLength(4);
+    page.send(encodeCall(11, 'slow', []));
+    expect((await page.reply(11)).ok).toBe(true); // the bound frees up as calls finish
+  });
+
+  it('20 a flood of calls to a page that never answers (maxPendingCalls, callTimeout)', async () => {
+    const { wv, port } = await watchedHost({ maxPendingCalls: 3, callTimeout: 300 });
+    await openPage(wv, port);
+    const target = wv.pages[0]!;
+    const calls = Array.from({ length: 5 }, () => wv.call(target, 'silent').then(() => 'ok', (error: CallError) => error.code));
+    expect(await Promise.all(calls)).toEqual(['CALL_TIMEOUT', 'CALL_TIMEOUT', 'CALL_TIMEOUT', 'TOO_MANY_CALLS', 'TOO_MANY_CALLS']);
+    expect(target.calls.size).toBe(0);
+  });
+});
+
+describe('BAD-INPUT.md: connections', () => {
+  it('21 a wrong token', async () => {
+    const { wv, port, refused } = await watchedHost({ token: 'secret' });
+    await expect(new RawPage(port, { query: '?token=guess' }).opened).rejects.toThrow('HTTP 401');
+    await expect(new RawPage(port).opened).rejects.toThrow('HTTP 401');
+    expect(refused.map((r) => r.reason)).toEqual(['token', 'token']);
+    expect(wv.pages).toHaveLength(0);
+    await new RawPage(port, { query: '?token=secret' }).opened;
+  });
+
+  it('22 a foreign Origin', async () => {
+    const { wv, port, refused } = await watchedHost();
+    await expect(new RawPage(port, { headers: { Origin: 'https://evil.example' } }).opened).rejects.toThrow('HTTP 403');
+    expect(refused).toMatchObject([{ reason: 'origin', origin: 'https://evil.example' }]);
+    expect(wv.pages).toHaveLength(0);
+  });
+
+  it('23 a handshake that never completes (slowloris)', async () => {
+    const handshakeTimeout = 300;
+    const { wv, port, refused } = await watchedHost({ handshakeTimeout });
+    const partial = await tcp(port);
+    const upgradeClosed = closedAfter(partial);
+    partial.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upg`);
+    const silent = await tcp(port); // not a byte
+    const silentClosed = closedAfter(silent);
+    const [upgradeMs, silentMs] = await Promise.all([upgradeClosed, silentClosed]);
+    for (const ms of [upgradeMs, silentMs]) {
+      expect(ms).toBeGreaterThanOrEqual(handshakeTimeout - 50);
+      expect(ms).toBeLessThan(handshakeTimeout + 2000);
+    }
+    expect(refused.map((r) => r.reason)).toEqual(['timeout', 'timeout']);
+    // A connection that completes its upgrade in time is not cut afterwards.
+    const page = await openPage(wv, port);
+    await new Promise((resolve) => setTimeout(resolve, handshakeTimeout * 2));
+    expect(page.socket.readyState).toBe(page.socket.OPEN);
+  });
+
+  it('24 more pages than maxPages', async () => {
+    const { wv, port, refused } = await watchedHost({ maxPages: 2 });
+    const first = await openPage(wv, port);
+    await openPage(wv, port);
+    await expect(new RawPage(port).opened).rejects.toThrow('HTTP 503');
+    expect(refused.map((r) => r.reason)).toEqual(['capacity']);
+    first.close();
+    await until(() => wv.pages.length === 1);
+    await openPage(wv, port);
+  });
+
+  it('25 thousands of connect/disconnect cycles', async () => {
+    const { wv, port, errors } = await watchedHost();
+    let disconnects = 0;
+    wv.on('disconnect', () => disconnects++);
+    const cycle = async (extended: boolean): Promise<void> => {
+      const page = new RawPage(port, { extended });
+      await page.opened;
+      page.socket.terminate(); // half the time no close frame at all
+    };
+    const run = async (cycles: number): Promise<void> => {
+      for (let i = 0; i < cycles; i += 20) await Promise.all(Array.from({ length: 20 }, (_, k) => cycle((i + k) % 2 === 0)));
+      await until(() => wv.pages.length === 0, 5000, 'every page gone');
+    };
+    await run(400); // warm-up
+    collectGarbage();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const handlesBefore = activeHandles();
+    await run(2000);
+    collectGarbage();
+    const grown = process.memoryUsage().heapUsed - heapBefore;
+    expect(disconnects).toBe(2400);
+    expect(wv.pages).toHaveLength(0);
+    expect(grown).toBeLessThan(8 * 1024 * 1024);
+    await until(() => activeHandles() <= handlesBefore + 2, 5000, 'sockets released');
+    expect(errors.filter((e) => e.code !== 'PAGE_PROTOCOL_ERROR')).toEqual([]);
+    await stillServes(wv, port);
+  }, 60_000);
+
+  it('26 a page that never reads', async () => {
+    const { wv, port, errors } = await watchedHost({ highWaterMark: 16 * 1024, maxQueuedBytesPerPage: 256 * 1024 });
+    const page = await openPage(wv, port, { extended: false });
+    (page.socket as unknown as { _socket: import('node:net').Socket })._socket.pause();
+    const text = 'x'.repeat(4096);
+    for (let i = 0; i < 2000 && errors.length === 0; i++) {
+      wv.sendToWebsocket('log', `${i}${text}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await until(() => wv.pages.length === 0);
+    expect(errors.map((e) => e.code)).toEqual(['PAGE_TOO_SLOW']);
+    await stillServes(wv, port);
+  });
+
+  it('27 a page that stops answering pings', async () => {
+    const { wv, port, errors } = await watchedHost({ heartbeatInterval: 100 });
+    const page = await openPage(wv, port);
+    (page.socket as unknown as { _socket: import('node:net').Socket })._socket.pause();
+    await until(() => wv.pages.length === 0, 3000);
+    expect(errors.map((e) => e.code)).toEqual(['PAGE_UNRESPONSIVE']);
+  });
+});
+
+describe('BAD-INPUT.md: the host API', () => {
+  it('28 sendToWebsocket with unsupported types', async () => {
+    const { wv, port, inbox } = await watchedHost();
+    const page = await openPage(wv, port, { extended: false });
+    const unsupported: unknown[] = [42, undefined, null, true, Symbol('s'), () => 1, new Int8Array(2), new Map(), new Date(0), 10n];
+    for (const data of unsupported) {
+      expect(() => wv.sendToWebsocket('x', data as never), String(data as never)).toThrow(
+        expect.objectContaining({ code: 'UNSUPPORTED_DATA' }) as unknown as Error,
+      );
+    }
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => wv.sendToWebsocket('x', cyclic)).toThrow(expect.objectContaining({ code: 'UNSERIALIZABLE_DATA' }) as unknown as Error);
+    expect(() => wv.sendToWebsocket('a\0b', 'text')).toThrow(expect.objectContaining({ code: 'INVALID_ID' }) as unknown as Error);
+    expect(() => wv.sendToWebsocket('x', 'lone \ud800')).toThrow(WebViewError);
+    expect(wv.sendToWebsocket('x', 'fine')).toBe('sent');
+    await until(() => page.frames.length === 1);
+    expect(page.frames[0]).toMatchObject({ id: 'x' });
+    expect(inbox).toEqual([]);
+  });
+
+  it('29 a message handler that throws', async () => {
+    const { wv, port, inbox, errors } = await watchedHost();
+    wv.onMessage('boom', () => {
+      throw new Error('handler bug');
+    });
+    const page = await openPage(wv, port);
+    page.send(ext(FrameType.String, 'boom', '1'));
+    page.send(ext(FrameType.String, 'boom', '2'));
+    await until(() => inbox.length === 2 && errors.length === 2);
+    expect(errors.map((e) => e.code)).toEqual(['CALLBACK_FAILED', 'CALLBACK_FAILED']);
+  });
+});
+
+function activeHandles(): number {
+  return (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
+}
