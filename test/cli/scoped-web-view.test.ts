@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { scopeWebView } from '../../dist/dev/scoped-web-view.js';
+import { preview } from '../../dist/dev/preview.js';
+import { parseSignal } from '../../dist/dev/signals.js';
+import { WebView } from '../../dist/host/index.js';
+
+// What lets the CLI restart a host module without recreating the WebView: every registration made
+// through the scoped view is undone on dispose, and the WebView itself stays up.
+
+let wv: WebView | undefined;
+afterEach(async () => {
+  await wv?.close();
+  wv = undefined;
+});
+
+describe('scopeWebView', () => {
+  it('undoes listeners, onMessage handlers, handle and the WebSocket callback; the WebView stays up', async () => {
+    wv = new WebView();
+    const port = await wv.setEnableWebSocket(0);
+    const scope = scopeWebView(wv);
+    const scoped = scope.webView;
+    const noop = (): void => undefined;
+    scoped.on('connect', noop).on('disconnect', noop); // chained calls stay in the scope
+    scoped.once('error', noop);
+    scoped.onMessage('gain', noop);
+    scoped.handle('sum', (a: number, b: number) => a + b);
+    scoped.setWebSocketCallback(noop);
+    scoped.bindCallback('ping', () => 'pong');
+    expect(scoped.port).toBe(port); // getters reach the private state through the proxy
+    expect(scoped).toBeInstanceOf(WebView);
+    expect(wv.listenerCount('connect') + wv.listenerCount('disconnect') + wv.listenerCount('error')).toBe(3);
+
+    scope.dispose();
+    expect(wv.listenerCount('connect') + wv.listenerCount('disconnect') + wv.listenerCount('error')).toBe(0);
+    expect(wv.port).toBe(port);
+    // A registration after dispose (a timer the module forgot) is undone at once.
+    scoped.on('connect', noop);
+    expect(wv.listenerCount('connect')).toBe(0);
+  });
+
+  it('leaves registrations made outside the scope alone', () => {
+    wv = new WebView();
+    const outside = (): void => undefined;
+    wv.on('connect', outside);
+    const scope = scopeWebView(wv);
+    scope.webView.on('connect', () => undefined);
+    scope.dispose();
+    expect(wv.listeners('connect')).toEqual([outside]);
+  });
+});
+
+describe('inspector previews and signal specs', () => {
+  it.each([
+    ['hello', 'string(5) "hello"'],
+    [new Float32Array([0.5, -0.25, 1, 2, 3]), 'Float32Array(5) [0.5000, -0.2500, 1, 2, …]'],
+    [{ gain: 0.5 }, 'object(1 keys) {"gain":0.5}'],
+    [[1, 2], 'array(2) [1,2]'],
+    [null, 'null null'],
+  ])('%o → %s', (data, expected) => {
+    expect(preview(data)).toBe(expected);
+  });
+
+  it('cuts long strings', () => {
+    expect(preview('x'.repeat(500))).toMatch(/^string\(500\) "x{60}…"$/);
+  });
+
+  it('parses kind:id and refuses the rest with INVALID_ARGUMENT', () => {
+    expect(parseSignal('sine:scope')).toEqual({ kind: 'sine', id: 'scope' });
+    expect(parseSignal('noise:a:b')).toEqual({ kind: 'noise', id: 'a:b' });
+    for (const bad of ['sine', 'sine:', 'laser:x', ':x']) expect(() => parseSignal(bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});

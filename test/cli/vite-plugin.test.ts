@@ -1,0 +1,87 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hiseWebview } from '../../dist/vite/index.js';
+import { launchChromium } from '../helpers/chromium.js';
+
+// Vite's dev server with the plugin: the page Vite serves gets the host's bridge script in <head>,
+// connects to the host the plugin started, and Vite's own client (HMR) is still there.
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** What the host module below records, on the test process's globalThis (tsx runs it in this process). */
+interface ViteHostRecord {
+  connects: number;
+  closed: boolean;
+}
+
+const HOST_MODULE = `export default function host(wv) {
+  const record = (globalThis.__viteHostRecord ??= { connects: 0, closed: false });
+  wv.on('connect', () => record.connects++);
+  wv.bindCallback('whoAmI', () => 'the host beside vite');
+  return () => { record.closed = true; };
+}
+`;
+
+let browser: Browser;
+let dir: string;
+let server: ViteDevServer;
+let viteUrl: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hise-vite-'));
+  await writeFile(join(dir, 'index.html'), '<!doctype html><html><head><title>vite page</title></head><body><h1>vite</h1></body></html>');
+  await writeFile(join(dir, 'host.mjs'), HOST_MODULE);
+  server = await createServer({
+    root: dir,
+    configFile: false,
+    logLevel: 'silent',
+    server: { host: '127.0.0.1', port: 0, strictPort: true },
+    plugins: [hiseWebview({ host: 'host.mjs' })],
+  });
+  await server.listen();
+  const address = server.httpServer!.address() as { port: number };
+  viteUrl = `http://localhost:${address.port}/`;
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function record(): ViteHostRecord | undefined {
+  return (globalThis as { __viteHostRecord?: ViteHostRecord }).__viteHostRecord;
+}
+
+describe('hise-webview/vite', () => {
+  let bridgePort: number;
+
+  it('injects the bridge script into <head> of the page Vite serves, beside Vite\'s own client', async () => {
+    const html = await (await fetch(viteUrl)).text();
+    const match = /<head>\s*<script src="http:\/\/localhost:(\d+)\/hise-webview-bridge\.js"><\/script>/.exec(html);
+    expect(match, html).not.toBeNull();
+    bridgePort = Number(match![1]);
+    expect(html).toContain('/@vite/client'); // HMR is Vite's, untouched
+  });
+
+  it('the page connects to the host and gets its bound callbacks', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(viteUrl);
+    await page.waitForFunction(() => typeof (window as unknown as { whoAmI?: unknown }).whoAmI === 'function', undefined, { timeout: CONNECT_TIMEOUT_MS });
+    expect(await page.evaluate(() => (window as unknown as { whoAmI(): Promise<string> }).whoAmI())).toBe('the host beside vite');
+    expect(record()?.connects).toBeGreaterThanOrEqual(1);
+  });
+
+  it("closes the host (cleanup run, port freed) when Vite's server closes", async () => {
+    await server.close();
+    expect(record()?.closed).toBe(true);
+    const probe = createNetServer();
+    await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(bridgePort, '127.0.0.1', resolve));
+    probe.close();
+  });
+});
