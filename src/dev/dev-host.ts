@@ -59,7 +59,9 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
     if (hostModule !== undefined) await runner.runModule(hostModule);
     else await runner.runFunction(inspectorHost(options.log, options.inspector));
     if (root !== undefined) {
-      watcher = await watchRoot(root.folder, (changed) => reloadPages(webView, changed, options.log), options.log);
+      // A host module kept under the root restarts the host when edited; it does not reload the pages.
+      const isHostFile = (file: string): boolean => runner.watchedFiles.has(file);
+      watcher = await watchRoot(root.folder, (changed) => reloadPages(webView, changed, options.log), options.log, isHostFile);
     }
     return { webView, url: webView.url ?? `http://127.0.0.1:${port}/`, port, close };
   } catch (error) {

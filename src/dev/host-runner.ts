@@ -42,6 +42,11 @@ export class HostRunner {
     this.#log = log;
   }
 
+  /** The host module's files being watched for restarts (absolute paths). */
+  get watchedFiles(): ReadonlySet<string> {
+    return this.#watched;
+  }
+
   /** Runs a host function that needs no loading (the inspector). */
   async runFunction(run: HostFunction): Promise<void> {
     await this.#start(run);
@@ -113,7 +118,7 @@ export class HostRunner {
 
   async #restart(path: string, changed: string[]): Promise<void> {
     if (this.#closed) return;
-    const names = [...new Set(changed)].map((file) => relative(process.cwd(), file)).join(', ');
+    const names = [...new Set(changed)].map(shortPath).join(', ');
     await this.#stop();
     try {
       const loaded = await loadHostModule(path);
@@ -124,4 +129,10 @@ export class HostRunner {
       this.#log.error(`${firstLine(error)} (waiting for the next change)`);
     }
   }
+}
+
+/** A path relative to the working directory when it is under it, else as it is. */
+function shortPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
 }

@@ -15,11 +15,20 @@ export function isIgnoredPath(root: string, path: string): boolean {
 }
 
 /**
- * Calls `reload` (debounced) when files under `root` change; resolves once the watcher is ready,
- * so a change made after it resolves is seen.
+ * Calls `reload` (debounced) with the paths, relative to `root`, of files that changed under it,
+ * except those `skip` claims (the host module's own files, which restart the host instead).
+ * Resolves once the watcher is ready, so a change made after it resolves is seen.
  */
-export async function watchRoot(root: string, reload: (changed: string[]) => void, log: DevLogger): Promise<FSWatcher> {
-  const batch = debounce<string>(RELOAD_DEBOUNCE_MS, (changed) => reload([...new Set(changed)].map((file) => relative(root, file))));
+export async function watchRoot(
+  root: string,
+  reload: (changed: string[]) => void,
+  log: DevLogger,
+  skip: (file: string) => boolean = () => false,
+): Promise<FSWatcher> {
+  const batch = debounce<string>(RELOAD_DEBOUNCE_MS, (changed) => {
+    const files = [...new Set(changed)].filter((file) => !skip(file));
+    if (files.length > 0) reload(files.map((file) => relative(root, file)));
+  });
   const watcher = watch(root, { ignoreInitial: true, ignored: (path) => isIgnoredPath(root, path) });
   watcher.on('all', (_event, file) => batch.push(file));
   watcher.on('error', (error) => log.warn(`watching ${root} failed: ${firstLine(error)}`));
