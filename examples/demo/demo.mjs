@@ -3,19 +3,18 @@
 import { spawn } from 'node:child_process';
 import cac from 'cac';
 import { startDemoHost, FILE_SIGNAL } from './host.mjs';
-import { startPageServer } from './server.mjs';
 import { SIGNALS } from './signal.mjs';
 import { loadWav, WavError } from './wav-source.mjs';
 
 /**
- * Preferred host port when none is given; the page server takes the next one. Fixed rather than
- * random so a page left open reconnects after the demo restarts. Taken → any free port.
+ * Preferred port when none is given (socket and page share it). Fixed rather than random so a page
+ * left open reconnects after the demo restarts. Taken → any free port.
  */
 export const DEFAULT_PORT = 4180;
 
 const cli = cac('demo');
 cli
-  .option('--port <n>', `WebSocket port of the host; the page is served on the next one (default: ${DEFAULT_PORT}, or any free port when taken; 0: any free ports)`)
+  .option('--port <n>', `port of the host, which serves the socket and the page (default: ${DEFAULT_PORT}, or any free port when taken; 0: any free port)`)
   .option('--file <path>', 'play a WAV file (16/24/32-bit integer or 32-bit float, mono or stereo) instead of the synth')
   .option('--signal <name>', `start with this signal: ${[FILE_SIGNAL, ...SIGNALS].join(', ')}`)
   .option('--paused', 'start paused at 0:00')
@@ -54,30 +53,19 @@ async function main(options) {
     if (error.code !== 'PORT_IN_USE' || chosePort) throw error;
     host = await start(0);
   }
-  const pages = await startPageServerNear(host.port === 0 || port === 0 ? 0 : host.port + 1, host.port);
   const state = host.state();
   console.log(`hise-webview demo: ${file ? `${file.name}, ` : ''}${state.sampleRate} Hz, blocks of ${state.blockFrames}`);
-  console.log(`  host  ws://localhost:${host.port}  (serves /hisewebsocket-min.js)`);
-  console.log(`  page  ${pages.url}`);
-  console.log(`Open ${pages.url} in a browser. Ctrl+C stops.`);
-  if (options.open) openBrowser(pages.url);
+  console.log(`  host  ws://localhost:${host.port}  (serves the page and /hisewebsocket-min.js)`);
+  console.log(`  page  ${host.url}`);
+  console.log(`Open ${host.url} in a browser. Ctrl+C stops.`);
+  if (options.open) openBrowser(host.url);
 
   const stop = async () => {
-    await Promise.all([host.close(), pages.close()]);
+    await host.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-}
-
-/** The page server on `preferred`, else anywhere free. */
-async function startPageServerNear(preferred, hostPort) {
-  try {
-    return await startPageServer({ port: preferred, hostPort });
-  } catch (error) {
-    if (preferred === 0 || error.code !== 'EADDRINUSE') throw error;
-    return startPageServer({ port: 0, hostPort });
-  }
 }
 
 function parsePort(value) {

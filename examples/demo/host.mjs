@@ -1,10 +1,14 @@
 // The demo's host: a WebView streaming what the player plays, and taking the page's controls.
+import { fileURLToPath } from 'node:url';
 import { WebView } from 'hise-webview';
 import { Analysis } from './analysis.mjs';
 import { Player } from './player.mjs';
 import { Action, AUDIO_ID, Audio, BufferIndex, START_SPLIT, STATE_ID } from './public/streams.js';
 import { createSignal, SIGNALS } from './signal.mjs';
 import { Transport } from './transport.mjs';
+
+/** The page: served by the host, on its own port. */
+export const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
 /** Frames per block: what a DAW would hand a plug-in at a typical buffer setting. */
 export const BLOCK_FRAMES = 512;
@@ -32,6 +36,8 @@ export async function startDemoHost({ port, file, signal, paused = false, log = 
 
   const wv = new WebView();
   const boundPort = await wv.setEnableWebSocket(port);
+  // The host serves the page itself, on the same port as the socket.
+  await wv.setIndexFile(PUBLIC_DIR);
   const player = new Player(sourceFor(initial));
   player.playing = !paused;
   const analysis = new Analysis(sampleRate, BLOCK_FRAMES);
@@ -138,6 +144,7 @@ export async function startDemoHost({ port, file, signal, paused = false, log = 
   transport.start();
   return {
     port: boundPort,
+    url: wv.url,
     wv,
     player,
     state,

@@ -1,10 +1,10 @@
 // Finds the host, loads its drop-in client (HISE's `hisewebsocket-min.js` API) and connects.
 
-/** The host's port: `?port=N` in the address, else what /config.js says, else this page's own port. */
+/** The host's port: `?port=N` in the address (a page served elsewhere), else this page's own (the host serves it). */
 export function hostPort() {
   const fromQuery = new URLSearchParams(location.search).get('port');
-  const port = Number(fromQuery ?? window.DEMO_CONFIG?.port ?? location.port);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`no usable host port (got ${fromQuery ?? window.DEMO_CONFIG?.port})`);
+  const port = Number(fromQuery ?? location.port);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`no usable host port (got ${fromQuery ?? location.port})`);
   return port;
 }
 
