@@ -2,7 +2,7 @@
 // Runs every scenario (or the ones named) in one process, prints a table and the targets, and writes
 // bench/results/latest.json; a full run also writes bench/results/throughput.svg and bench/RESULTS.md.
 // Exits non-zero only when a scenario failed to execute, never because something is slow.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { startBenchServer } from './lib/bench-server.mjs';
 import { parseArgs } from './lib/cli.mjs';
 import { machineInfo } from './lib/machine.mjs';
@@ -18,6 +18,17 @@ import * as throughput from './scenarios/throughput.mjs';
 
 const SCENARIOS = { codec, throughput, roundtrip, fanout, stall };
 const options = parseArgs();
+const resultsDir = new URL('./results/', import.meta.url);
+
+// `--render`: rewrite RESULTS.md and the SVG from the last full run's latest.json (e.g. after editing ANALYSIS.md).
+if (process.argv.includes('--render')) {
+  const latest = JSON.parse(readFileSync(new URL('latest.json', resultsDir), 'utf8'));
+  if (latest.machine.quick) throw new Error('latest.json is from a --quick run; run the full bench first');
+  writeFileSync(new URL('throughput.svg', resultsDir), throughputSvg(latest.rows, latest.machine));
+  writeFileSync(new URL('./RESULTS.md', import.meta.url), resultsMarkdown(latest));
+  console.log('rewrote bench/RESULTS.md and bench/results/throughput.svg from bench/results/latest.json');
+  process.exit(0);
+}
 const names = options.only.length ? options.only : Object.keys(SCENARIOS);
 for (const name of names) if (!SCENARIOS[name]) throw new Error(`unknown scenario '${name}' (known: ${Object.keys(SCENARIOS).join(', ')})`);
 
@@ -53,7 +64,6 @@ console.log('');
 printRows(rows);
 printTargets(targets, options);
 
-const resultsDir = new URL('./results/', import.meta.url);
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(new URL('latest.json', resultsDir), JSON.stringify({ machine, targets, rows }, null, 2) + '\n');
 if (!options.quick && options.only.length === 0) {
