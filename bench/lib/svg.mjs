@@ -15,7 +15,7 @@ export function throughputSvg(rows, machine) {
   const plotW = W - left - right;
   const plotH = H - top - bottom;
   const maxFps = Math.max(1, ...data.map((r) => r.framesPerSec));
-  const step = 10 ** Math.floor(Math.log10(maxFps));
+  const step = 10 ** Math.floor(Math.log10(maxFps)) / 2;
   const yMax = Math.ceil(maxFps / step) * step;
   const y = (v) => top + plotH - (v / yMax) * plotH;
   const groupW = plotW / Math.max(1, sizes.length);

@@ -2,6 +2,16 @@
 const find = (rows, scenario, client, floats) =>
   rows.find((r) => r.scenario === scenario && r.client === client && (floats === undefined || r.floats === floats) && r.skipped === undefined && r.error === undefined);
 
+/** Median of per-run ratios a/b when both rows have the same runs (measured seconds apart), else ratio of medians. */
+function pairedRatio(a, b) {
+  const ra = a.runsFramesPerSec;
+  const rb = b.runsFramesPerSec;
+  if (!ra || !rb || ra.length !== rb.length) return a.framesPerSec / b.framesPerSec;
+  const ratios = ra.map((x, i) => x / rb[i]).sort((x, y) => x - y);
+  const mid = ratios.length >> 1;
+  return ratios.length % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+}
+
 const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
 export function judgeTargets(rows) {
@@ -20,12 +30,12 @@ export function judgeTargets(rows) {
   }
   const d512 = find(rows, 'throughput', 'drop-in', 512);
   const s512 = find(rows, 'throughput', 'hise-stock', 512);
-  const vsStock = d512 && s512 ? d512.framesPerSec / s512.framesPerSec : NaN;
+  const vsStock = d512 && s512 ? pairedRatio(d512, s512) : NaN;
   add("drop-in >= 10x HISE's stock client at 512 floats", Number.isFinite(vsStock) ? `${fmt(vsStock)}x` : 'stock client not measured', Number.isFinite(vsStock) ? vsStock >= 10 : undefined);
   const vsIo = sizes
     .map((f) => [f, find(rows, 'throughput', 'drop-in', f), find(rows, 'throughput', 'socket-io', f)])
     .filter(([, a, b]) => a && b)
-    .map(([f, a, b]) => [f, a.framesPerSec / b.framesPerSec]);
+    .map(([f, a, b]) => [f, pairedRatio(a, b)]);
   add('drop-in >= 2x Socket.IO (every size)', vsIo.length ? vsIo.map(([f, r]) => `${f}: ${fmt(r)}x`).join(', ') : 'no data', vsIo.length ? vsIo.every(([, r]) => r >= 2) : undefined);
   for (const client of ['modern', 'drop-in']) {
     const rt = find(rows, 'roundtrip', client);
