@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+
+// Imports the built package through its own `exports` map, as a user's code would.
+describe('the built package', () => {
+  it('hise-webview exports the host', async () => {
+    const host = await import('hise-webview');
+    expect(typeof host.WebView).toBe('function');
+    expect(new host.WebViewError('CLOSED', 'x')).toBeInstanceOf(Error);
+    expect(host.DEFAULT_OPTIONS.maxPayload).toBe(16 * 1024 * 1024);
+  });
+
+  it('hise-webview/protocol and hise-webview/client load without side effects', async () => {
+    const protocol = await import('hise-webview/protocol');
+    expect(protocol.SUBPROTOCOL).toBe('hise-webview.1');
+    const client = await import('hise-webview/client');
+    expect(Object.keys(client).sort()).toEqual(['CallError', 'HiseClient', 'HiseWebSocketServer', 'ProtocolError', 'connect']);
+    expect((globalThis as { HiseWebSocketServer?: unknown }).HiseWebSocketServer).toBeUndefined();
+  });
+
+  it('hise-webview/vite exports the plugin', async () => {
+    const vite = await import('hise-webview/vite');
+    expect(typeof vite.hiseWebview).toBe('function');
+  });
+});
