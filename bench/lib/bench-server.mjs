@@ -111,6 +111,7 @@ export async function startBenchServer() {
           if (i >= 0) list.splice(i, 1);
           reject(new Error(`timed out after ${timeoutMs} ms waiting for the page to report '${channel}'`));
         }, timeoutMs);
+        timer.unref(); // a waiter left behind by a failed session must not keep the process alive
         const waiter = {
           resolve: (v) => (clearTimeout(timer), resolve(v)),
           reject: (e) => (clearTimeout(timer), reject(e)),
@@ -123,6 +124,8 @@ export async function startBenchServer() {
     reset() {
       inbox.clear();
       pageErrors = [];
+      // Waiters of an earlier (failed) session must not take this session's reports.
+      for (const list of waiters.values()) for (const w of list.splice(0)) w.reject(new Error('superseded by a new session'));
     },
     close: () => new Promise((r) => server.close(() => r())).finally(() => server.closeAllConnections?.()),
   };

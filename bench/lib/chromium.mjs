@@ -58,9 +58,12 @@ export function launchChromium(urls, { extraFlags = [] } = {}) {
   child.stderr.on('data', (chunk) => {
     tail = (tail + chunk.toString()).slice(-4000);
   });
-  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  child.once('error', (error) => {
-    tail += `\nspawn failed: ${error.message}`;
+  const exited = new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', (error) => {
+      tail += `\nspawn of ${CHROMIUM_PATH} failed: ${error.message} (set CHROMIUM_PATH)`;
+      resolve(null); // a browser that never started has exited, as far as anyone waiting is concerned
+    });
   });
   let killed = false;
   const browser = {

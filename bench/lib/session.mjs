@@ -46,6 +46,7 @@ export async function withSession({ adapter, server, scenario, params = {}, page
     exited.catch(() => {});
     const readies = [];
     for (let i = 0; i < pages; i++) readies.push(server.next('ready', 30_000));
+    for (const r of readies) r.catch(() => {}); // rejected later by reset() when this session fails
     const ready = await Promise.race([Promise.all(readies), exited]);
     return await Promise.race([body({ host, browsers, ready }), exited]);
   } finally {
