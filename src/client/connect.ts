@@ -310,7 +310,7 @@ export class HiseClient<C extends Contract = AnyContract> {
     const bytes = new Uint8Array(data);
     try {
       if (this.#mode === 'legacy') {
-        const message = decodeMessage(bytes);
+        const message = decodeMessage(bytes, { inPlace: true });
         this.#emit(message.id, message.data, undefined);
         return;
       }

@@ -23,9 +23,10 @@ export interface OutboxStats {
  * The backpressure policy for one page (PROTOCOL.md §3, "Backpressure"). While the page keeps up,
  * frames go straight to the socket. Once its buffered bytes pass `highWaterMark`, the page is
  * *congested*: stream frames (float data) wait one per id, latest wins; control frames (strings,
- * JSON) wait in order and are never dropped. When the socket drains below half the mark, control
- * frames go first, then the newest stream frames. A stalled page therefore costs at most the mark,
- * one frame per stream id, and `maxQueuedBytes` of control frames, past which `onOverflow` runs.
+ * JSON) wait in order and are never dropped. A frame is written only when it keeps the buffer within
+ * the mark (or the buffer is empty). When the socket drains below half the mark, control frames go
+ * first, then the newest stream frames. A stalled page therefore costs at most the mark, one frame
+ * per stream id, and `maxQueuedBytes` of control frames, past which `onOverflow` runs.
  */
 export class PageOutbox {
   readonly stats: OutboxStats = { framesSent: 0, framesCoalesced: 0 };
@@ -48,10 +49,11 @@ export class PageOutbox {
 
   /** Offers one frame to the page. */
   send(frame: WireFrame): DeliveryResult {
-    if (!this.#congested) {
+    if (!this.#congested && this.#fits(frame)) {
       this.#write(frame);
       return 'sent';
     }
+    this.#congested = true;
     return frame.kind === 'stream' ? this.#holdStream(frame) : this.#holdControl(frame);
   }
 
@@ -79,6 +81,15 @@ export class PageOutbox {
     // Node passes null, not undefined, for a write that succeeded.
     if (!error && this.#congested && this.#sink.bufferedAmount <= this.#highWaterMark / 2) this.#drain();
   };
+
+  /**
+   * Checked before writing, so the buffer never passes the mark by the frame that crosses it
+   * (bench/ANALYSIS.md §3); an empty buffer takes any frame, however large.
+   */
+  #fits(frame: WireFrame): boolean {
+    const buffered = this.#sink.bufferedAmount;
+    return buffered === 0 || buffered + frame.bytes.byteLength <= this.#highWaterMark;
+  }
 
   #write(frame: WireFrame): void {
     this.#sink.send(frame.bytes, this.#onWritten);
@@ -109,6 +120,10 @@ export class PageOutbox {
     this.#congested = false;
     while (!this.#congested && this.#controlHead < this.#control.length) {
       const frame = this.#control[this.#controlHead]!;
+      if (!this.#fits(frame)) {
+        this.#congested = true;
+        break;
+      }
       this.#control[this.#controlHead++] = undefined;
       this.#controlBytes -= frame.bytes.byteLength;
       this.#write(frame);
@@ -119,6 +134,10 @@ export class PageOutbox {
     }
     for (const [id, frame] of this.#streams) {
       if (this.#congested) break;
+      if (!this.#fits(frame)) {
+        this.#congested = true;
+        break;
+      }
       this.#streams.delete(id);
       this.#write(frame);
     }

@@ -1,4 +1,4 @@
-import { Layout, MessageType } from './constants.js';
+import { Layout, MessageType, PLATFORM_IS_LITTLE_ENDIAN } from './constants.js';
 import { ProtocolError } from './errors.js';
 import { readFloat32 } from './float32.js';
 import { readUtf8 } from './utf8.js';
@@ -19,6 +19,16 @@ export interface Float32Message {
 
 export type DecodedMessage = StringMessage | Float32Message;
 
+export interface DecodeOptions {
+  /**
+   * The caller owns `bytes` outright (a WebSocket message's own `ArrayBuffer`) and lets unaligned
+   * float data be moved down within it, over header bytes already read, so the result is a view and
+   * nothing is allocated. Allocating a second buffer per frame is what made copying slow in browsers
+   * (bench/ANALYSIS.md §1).
+   */
+  inPlace?: boolean;
+}
+
 /**
  * Decodes one host → page payload. Every length is checked against `bytes` before it is read.
  *
@@ -27,7 +37,7 @@ export type DecodedMessage = StringMessage | Float32Message;
  * @throws {ProtocolError} and nothing else: `TRUNCATED_HEADER`, `UNKNOWN_TYPE`, `ID_NOT_TERMINATED`,
  *   `ID_PAST_END`, `SIZE_PAST_END`, `TRAILING_BYTES`, `INVALID_UTF8`, `FLOAT_SIZE_NOT_MULTIPLE_OF_4`
  */
-export function decodeMessage(bytes: Uint8Array): DecodedMessage {
+export function decodeMessage(bytes: Uint8Array, options?: DecodeOptions): DecodedMessage {
   const total = bytes.byteLength;
   if (total < Layout.FIXED_HEADER_BYTES) {
     throw new ProtocolError('TRUNCATED_HEADER', `${total} bytes is shorter than the ${Layout.FIXED_HEADER_BYTES}-byte header`);
@@ -55,5 +65,12 @@ export function decodeMessage(bytes: Uint8Array): DecodedMessage {
   const id = readUtf8(bytes.subarray(Layout.ID_OFFSET, sizeOffset - 1), 'id');
   const payload = bytes.subarray(dataOffset, dataOffset + size);
   if (type === MessageType.String) return { type, id, data: readUtf8(payload, 'string data') };
+  const misaligned = payload.byteOffset % Layout.FLOAT32_BYTES;
+  if (options?.inPlace && misaligned !== 0 && PLATFORM_IS_LITTLE_ENDIAN && size % Layout.FLOAT32_BYTES === 0) {
+    // The header is at least 8 bytes, so the previous boundary is still inside this message.
+    const aligned = payload.byteOffset - misaligned;
+    new Uint8Array(bytes.buffer).copyWithin(aligned, payload.byteOffset, payload.byteOffset + size);
+    return { type, id, data: new Float32Array(bytes.buffer, aligned, size / Layout.FLOAT32_BYTES) };
+  }
   return { type, id, data: readFloat32(payload) };
 }

@@ -1,6 +1,8 @@
 import { ProtocolError } from './errors.js';
 
 const encoder = /* @__PURE__ */ new TextEncoder();
+/** Up to this many bytes, text is first tried as plain ASCII. */
+const SHORT_ASCII_BYTES = 32;
 const strictDecoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
@@ -42,6 +44,17 @@ export function writeUtf8(text: string, target: Uint8Array, offset: number, byte
  * @throws {ProtocolError} `INVALID_UTF8` for any malformed sequence
  */
 export function readUtf8(bytes: Uint8Array, what: string): string {
+  if (bytes.length <= SHORT_ASCII_BYTES) {
+    // Ids are short and ASCII: a loop beats a TextDecoder call (bench/ANALYSIS.md §1).
+    let text = '';
+    let i = 0;
+    for (; i < bytes.length; i++) {
+      const byte = bytes[i]!;
+      if (byte >= 0x80) break;
+      text += String.fromCharCode(byte);
+    }
+    if (i === bytes.length) return text;
+  }
   try {
     return strictDecoder.decode(bytes);
   } catch {

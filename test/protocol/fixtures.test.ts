@@ -60,6 +60,16 @@ describe('float32 views', () => {
     expect(Array.from(decoded.data as Float32Array)).toEqual([1, 2, 3]);
   });
 
+  it('in place: moves unaligned samples within the message buffer and returns a view (no allocation)', () => {
+    const frame = encodeFloat32('buf', new Float32Array([1, -2, 3.5])); // data at 11
+    const decoded = decodeMessage(frame, { inPlace: true });
+    const samples = decoded.data as Float32Array;
+    expect(samples.buffer).toBe(frame.buffer);
+    expect(samples.byteOffset).toBe(8);
+    expect(Array.from(samples)).toEqual([1, -2, 3.5]);
+    expect(decoded.id).toBe('buf'); // read before the header bytes were overwritten
+  });
+
   it('encodes only the bytes of a subarray view', () => {
     const whole = new Float32Array([9, 0.25, 9]);
     expect(Buffer.from(encodeFloat32('x', whole.subarray(1, 2)))).toEqual(hex('02 | 02 00 | 78 00 | 04 00 00 00 | 00 00 80 3e'));
