@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -19,7 +20,6 @@ import {
   type MessagesOf,
   type PageFunctionsOf,
 } from '../protocol/index.js';
-import { randomBytes } from 'node:crypto';
 import { CLIENT_SCRIPTS, loadClientScript } from './client-script.js';
 import { PersistentCalls } from './persistent-calls.js';
 import { WebViewRoot } from './webview-root.js';
@@ -32,6 +32,7 @@ import { anyMessage, controlFrame, hiseMessage, type OutboundMessage } from './o
 import { CloseCode, Page } from './page.js';
 import { PendingMessages } from './pending-messages.js';
 import { SessionLedger } from './sessions.js';
+import { isOriginAllowed } from './origin-policy.js';
 import { checkUpgrade, type RefusalReason } from './upgrade-gate.js';
 
 /** Where a message went: to the connected pages, held for the first page to connect, or dropped. */
@@ -406,20 +407,27 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     const path = new URL(request.url ?? '/', 'http://host').pathname;
     const readOnly = request.method === 'GET' || request.method === 'HEAD';
     if (readOnly && path === BRIDGE_SCRIPT_PATH) {
+      // The bridge carries the token: only pages of allowed origins may load it (a web site could
+      // otherwise include it as a script and read the token).
+      if (!isAllowedScriptRequest(request, this.options.allowedOrigins)) {
+        respondText(response, 403, 'the bridge is served only to pages of allowed origins');
+        return;
+      }
       const bridge = await loadClientScript('hise-webview-bridge.js');
-      this.#sendScript(request, response, bridge === undefined ? undefined : Buffer.concat([Buffer.from(this.#bridgePrelude()), bridge]), 'hise-webview-bridge.js');
+      const script = bridge === undefined ? undefined : Buffer.concat([Buffer.from(this.#bridgePrelude()), bridge]);
+      this.#sendScript(request, response, script, 'hise-webview-bridge.js', false);
       return;
     }
     if (readOnly && (await this.#root.serve(request, response, path))) return;
     const file = CLIENT_SCRIPTS[path as keyof typeof CLIENT_SCRIPTS];
     if (readOnly && file !== undefined) {
-      this.#sendScript(request, response, await loadClientScript(file), file);
+      this.#sendScript(request, response, await loadClientScript(file), file, true);
       return;
     }
     respondText(response, 404, 'not found');
   }
 
-  #sendScript(request: IncomingMessage, response: ServerResponse, script: Buffer | undefined, file: string): void {
+  #sendScript(request: IncomingMessage, response: ServerResponse, script: Buffer | undefined, file: string, anyOrigin: boolean): void {
     if (script === undefined) {
       respondText(response, 503, `${file} has not been built: run \`npm run build\``);
       return;
@@ -428,8 +436,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       'Content-Type': 'text/javascript; charset=utf-8',
       'Content-Length': script.byteLength,
       'Cache-Control': 'no-cache',
-      // A page on another loopback port (a dev server) may load the clients from here.
-      'Access-Control-Allow-Origin': '*',
+      // The clients hold no secret: a page on another port (a dev server) may import them as modules.
+      ...(anyOrigin ? { 'Access-Control-Allow-Origin': '*' } : {}),
     });
     response.end(request.method === 'HEAD' ? undefined : script);
   }
@@ -640,6 +648,23 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   #assertOpen(): void {
     if (this.#closed) throw new WebViewError('CLOSED', 'this WebView has been closed');
+  }
+}
+
+/**
+ * A script request from a page of an allowed origin (or from no page: a tool, a same-origin load).
+ * Browsers say where a request comes from in `Sec-Fetch-Site`; a cross-site one must name an
+ * allowed page in `Referer`.
+ */
+function isAllowedScriptRequest(request: IncomingMessage, allowedOrigins: readonly string[]): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site === undefined || site === 'same-origin' || site === 'same-site' || site === 'none') return true;
+  const referer = request.headers.referer;
+  if (referer === undefined) return false;
+  try {
+    return isOriginAllowed(new URL(referer).origin, allowedOrigins);
+  } catch {
+    return false;
   }
 }
 

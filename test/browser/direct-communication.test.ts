@@ -1,4 +1,5 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page as BrowserPage } from 'playwright-core';
@@ -212,6 +213,22 @@ describe('serving the root', () => {
     expect((await get('/%2e%2e/%2e%2e/etc/passwd')).status).toBe(404);
     expect((await get('/missing.png')).status).toBe(404);
     await expect(wv.setIndexFile('/no/such/folder')).rejects.toMatchObject({ code: 'ROOT_NOT_FOUND' });
+  });
+
+  it('the bridge (which carries the token) is refused to a page of a foreign origin', async () => {
+    const { wv } = await startHost({ token: 'auto' });
+    const status = (headers: Record<string, string>) =>
+      new Promise<number>((done, fail) => {
+        get(new URL('/hise-webview-bridge.js', wv.url), { headers }, (response) => {
+          response.resume();
+          done(response.statusCode!);
+        }).on('error', fail);
+      });
+    expect(await status({ 'Sec-Fetch-Site': 'cross-site', Referer: 'https://evil.example/app' })).toBe(403);
+    expect(await status({ 'Sec-Fetch-Site': 'cross-site' })).toBe(403);
+    expect(await status({ 'Sec-Fetch-Site': 'cross-site', Referer: 'http://127.0.0.1:5173/' })).toBe(200);
+    expect(await status({ 'Sec-Fetch-Site': 'same-origin' })).toBe(200);
+    expect(await status({})).toBe(200);
   });
 
   it('setHtmlContent serves one page with the bridge', async () => {
