@@ -44,7 +44,7 @@ export class RawPage {
     });
   }
 
-  send(bytes: Uint8Array | string): void {
+  send(bytes: Uint8Array | Float32Array | string): void {
     this.socket.send(bytes);
   }
 

@@ -38,6 +38,6 @@ export function clientFrame(opcode: number, payload: Uint8Array): Buffer {
   const length = payload.byteLength;
   const header = length < 126 ? Buffer.from([0x80 | opcode, 0x80 | length]) : Buffer.from([0x80 | opcode, 0x80 | 126, length >> 8, length & 0xff]);
   const body = Buffer.from(payload);
-  for (let i = 0; i < body.length; i++) body[i] ^= mask[i % 4]!;
+  for (let i = 0; i < body.length; i++) body[i] = body[i]! ^ mask[i % 4]!;
   return Buffer.concat([header, mask, body]);
 }
