@@ -166,15 +166,18 @@ function hostOutcome(frame, connection) {
         readReply(decoded);
         return 'ignored';
       case FrameType.Ack:
+        readAck(decoded); // an ack of the host's sequenced messages
         return 'ignored';
-      default:
+      default: {
+        // As the receiver does: the number counts as seen first, the payload is read even for a duplicate.
+        let isNew = true;
         if (decoded.seq !== undefined) {
-          const isNew = decoded.seq > connection.seq;
+          isNew = decoded.seq > connection.seq;
           connection.seq = Math.max(connection.seq, decoded.seq);
-          if (!isNew) return 'dropped';
         }
         readPayload(decoded);
-        return 'delivered';
+        return isNew ? 'delivered' : 'dropped';
+      }
     }
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;

@@ -1,5 +1,6 @@
 import { decodeMessage } from '../protocol/decode.js';
-import { CallError, PendingCalls, answerCall, encodeCall, readAck, readCall, readReply, type CallHandler } from '../protocol/calls.js';
+import { CallError, PendingCalls, answerCall, encodeCall, readCall, readReply, type CallHandler } from '../protocol/calls.js';
+import { encodeAck, readUint32Frame } from '../protocol/delivery.js';
 import type { AnyContract, Contract, EventsOf, HostFunctionsOf, MessagesOf, PageFunctionsOf } from '../protocol/contract.js';
 import { FrameType, SESSION_PARAM, SUBPROTOCOL, TOKEN_PARAM } from '../protocol/extension.js';
 import { decodeFrame, encodeValue, readPayload, toJson } from '../protocol/frame.js';
@@ -121,6 +122,10 @@ export class HiseClient<C extends Contract = AnyContract> {
   readonly #handlers = new Map<string, CallHandler>();
   readonly #calls: PendingCalls;
   readonly #outbox: ReliableQueue<Outgoing>;
+  /** The host's numbering of its strings and JSON to this session, and how far this page has delivered it. */
+  #hostEpoch = 0;
+  #hostSeq = 0;
+  #ackScheduled = false;
 
   constructor(options: ConnectOptions) {
     this.#url = buildUrl(options);
@@ -317,8 +322,14 @@ export class HiseClient<C extends Contract = AnyContract> {
       const frame = decodeFrame(bytes);
       switch (frame.type) {
         case FrameType.Ack:
-          this.#outbox.ack(readAck(frame));
+          this.#outbox.ack(readUint32Frame(frame));
           return;
+        case FrameType.Hello: {
+          const epoch = readUint32Frame(frame);
+          if (epoch !== this.#hostEpoch) this.#hostSeq = 0; // a new host, or one that forgot us: it counts from 1 again
+          this.#hostEpoch = epoch;
+          return;
+        }
         case FrameType.Result:
         case FrameType.Error:
           this.#calls.settle(readReply(frame));
@@ -330,12 +341,32 @@ export class HiseClient<C extends Contract = AnyContract> {
           });
           return;
         }
+        case FrameType.String:
+        case FrameType.Json:
+          // Numbered per session: resent after a reconnect until acknowledged, delivered once.
+          if (frame.seq !== undefined) {
+            this.#scheduleAck(); // a resend we already have is acknowledged again, so the host can let it go
+            if (frame.seq <= this.#hostSeq) return;
+            this.#hostSeq = frame.seq;
+          }
+          this.#emit(frame.id, readPayload(frame), undefined);
+          return;
         default:
           this.#emit(frame.id, readPayload(frame), frame.seq);
       }
     } catch (error) {
       reportError(error);
     }
+  }
+
+  /** One ack per turn of the event loop, for everything delivered so far. */
+  #scheduleAck(): void {
+    if (this.#ackScheduled) return;
+    this.#ackScheduled = true;
+    setTimeout(() => {
+      this.#ackScheduled = false;
+      if (this.#socket?.readyState === OPEN) this.#socket.send(encodeAck(this.#hostSeq));
+    });
   }
 
   #emit(id: string, data: unknown, seq: number | undefined): void {

@@ -4,6 +4,7 @@ import {
   decodeFrame,
   encodeCallError,
   encodeAck,
+  readAck,
   FrameType,
   ProtocolError,
   readCall,
@@ -24,6 +25,8 @@ export interface ReceiverHost {
   readonly maxIncomingCalls: number;
   /** Hands a data message to the `on(id)` handlers and the catch-all callback. */
   deliver(page: Page, id: string, value: unknown): void;
+  /** The page has delivered the host's sequenced messages up to `seq`. */
+  acknowledge(page: Page, seq: number): void;
   report(error: WebViewError, page: Page): void;
 }
 
@@ -63,10 +66,15 @@ export class ExtendedReceiver {
           this.#page.calls.settle(readReply(frame));
           return;
         case FrameType.Ack:
-          return; // version 1: the host does not ask pages to acknowledge
-        default:
-          if (frame.seq !== undefined && !this.#isNew(frame.seq)) return;
-          this.#host.deliver(this.#page, frame.id, readPayload(frame));
+          this.#host.acknowledge(this.#page, readAck(frame));
+          return;
+        default: {
+          // The number counts as seen even when the payload turns out bad, so a resend cannot loop;
+          // the payload is read even for a duplicate, so a bad one is always reported.
+          const isNew = frame.seq === undefined || this.#isNew(frame.seq);
+          const value = readPayload(frame);
+          if (isNew) this.#host.deliver(this.#page, frame.id, value);
+        }
       }
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;

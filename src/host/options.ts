@@ -57,6 +57,11 @@ export interface WebViewOptions {
   handshakeTimeout?: number;
   /** Client sessions remembered for exactly-once delivery across reconnects (least recently used forgotten first). @default 1024 */
   maxSessions?: number;
+  /**
+   * Milliseconds the host keeps the unacknowledged strings and JSON it sent to a modern page's
+   * session after the page disconnected, to resend them when it reconnects (exactly once). @default 30000
+   */
+  sessionTimeout?: number;
   /** Origins accepted beside loopback, `null` and HISE's own webview origins, e.g. `https://my.app`. @default [] */
   allowedOrigins?: readonly string[];
 }
@@ -81,6 +86,7 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   maxPages: 64,
   handshakeTimeout: 10_000,
   maxSessions: 1024,
+  sessionTimeout: 30_000,
   allowedOrigins: Object.freeze([]) as readonly string[],
 });
 
@@ -97,10 +103,11 @@ const NUMERIC_OPTIONS = [
   'maxPages',
   'handshakeTimeout',
   'maxSessions',
+  'sessionTimeout',
 ] as const;
 
 /** Options that become `setTimeout`/`setInterval` delays. */
-const TIMER_OPTIONS = ['heartbeatInterval', 'closeTimeout', 'callTimeout', 'handshakeTimeout'] as const;
+const TIMER_OPTIONS = ['heartbeatInterval', 'closeTimeout', 'callTimeout', 'handshakeTimeout', 'sessionTimeout'] as const;
 /** The longest delay Node's timers take (2³¹−1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 0x7fffffff;
 

@@ -37,13 +37,21 @@ export class OutboundMessage {
   #legacy: WireFrame | null | undefined;
   #extended: WireFrame | undefined;
   readonly #encodeLegacy: Encoder;
-  readonly #encodeExtended: () => Uint8Array;
+  readonly #encodeExtended: (seq?: number) => Uint8Array;
 
-  constructor(id: string, kind: FrameKind, encodeLegacy: Encoder, encodeExtended: () => Uint8Array) {
+  constructor(id: string, kind: FrameKind, encodeLegacy: Encoder, encodeExtended: (seq?: number) => Uint8Array) {
     this.id = id;
     this.kind = kind;
     this.#encodeLegacy = encodeLegacy;
     this.#encodeExtended = encodeExtended;
+  }
+
+  /**
+   * A control message as one session of a modern page gets it: numbered in that session's
+   * sequence, so the page delivers it once and acknowledges it (PROTOCOL.md §4).
+   */
+  sequenced(seq: number): WireFrame {
+    return this.#wire(this.#encodeExtended(seq));
   }
 
   /** The frame for a page; `null` when a legacy page cannot read this payload type. */
@@ -98,7 +106,12 @@ export function anyMessage(id: unknown, value: unknown, seq: () => number): Outb
   const [type, wire] = guard(() => valueToWire(value));
   if (type === FrameType.Json) {
     const text = wire as string;
-    return new OutboundMessage(checkedId, 'control', () => encodeString(checkedId, text), () => encodeFrame(FrameType.Json, checkedId, text, { align: true }));
+    return new OutboundMessage(
+      checkedId,
+      'control',
+      () => encodeString(checkedId, text),
+      (seq) => encodeFrame(FrameType.Json, checkedId, text, { align: true, ...(seq === undefined ? {} : { seq }) }),
+    );
   }
   // Typed arrays and bytes: streams, copied now, sequenced; HISE's format has no place for them.
   const bytes = (wire as Uint8Array).slice();
@@ -114,7 +127,9 @@ export function controlFrame(bytes: Uint8Array): WireFrame {
 
 function textMessage(id: string, text: string, type: FrameType): OutboundMessage {
   const legacy = guard(() => encodeString(id, text));
-  return new OutboundMessage(id, 'control', () => legacy, () => encodeFrame(type, id, text, { align: true }));
+  return new OutboundMessage(id, 'control', () => legacy, (seq) =>
+    encodeFrame(type, id, text, { align: true, ...(seq === undefined ? {} : { seq }) }),
+  );
 }
 
 function checkId(id: unknown): string {

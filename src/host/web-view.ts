@@ -32,6 +32,7 @@ import { anyMessage, controlFrame, hiseMessage, type OutboundMessage } from './o
 import { CloseCode, Page } from './page.js';
 import { PendingMessages } from './pending-messages.js';
 import { SessionLedger } from './sessions.js';
+import { SessionLogs } from './session-outbox.js';
 import { isOriginAllowed } from './origin-policy.js';
 import { checkUpgrade, type RefusalReason } from './upgrade-gate.js';
 
@@ -89,6 +90,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   readonly #handlers = new Map<string, CallHandler>();
   readonly #listeners = new Map<string, Set<(value: unknown, page: Page) => unknown>>();
   readonly #ledger: SessionLedger;
+  readonly #sessions: SessionLogs;
   readonly #root = new WebViewRoot();
   readonly #bindings = new Map<string, (args: unknown[]) => unknown>();
   readonly #persistent = new PersistentCalls();
@@ -109,6 +111,10 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#handlers.set(BridgeCall.Sync, ((version: number) => this.#persistent.since(Number(version) || 0)) as CallHandler);
     this.#pending = new PendingMessages(this.options.maxPendingIds);
     this.#ledger = new SessionLedger(this.options.maxSessions);
+    this.#sessions = new SessionLogs(
+      { sessionTimeout: this.options.sessionTimeout, maxBytes: this.options.maxQueuedBytesPerPage, maxSessions: this.options.maxSessions },
+      (page, session) => this.#dropOverfullSession(page, session),
+    );
     this.#wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -387,6 +393,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     await Promise.all([...this.#pages].map((page) => this.#closePage(page)));
     await this.#listener?.close();
     this.#pending.clear();
+    this.#sessions.clear();
   }
 
   async #listen(port: number): Promise<number> {
@@ -493,6 +500,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
         ledger: this.#ledger,
         maxIncomingCalls: this.options.maxIncomingCalls,
         deliver: (from, id, value) => this.#dispatch(from, id, value),
+        acknowledge: (from, seq) => this.#sessions.acknowledge(from, seq),
         report: (error, from) => this.#report(error, from),
       });
       socket.on('message', (data: Buffer, isBinary: boolean) => receiver.receive(data, isBinary));
@@ -502,26 +510,45 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     socket.on('error', (error: Error & { code?: string }) => this.#report(socketErrorToWebViewError(error), page));
     socket.once('close', (code: number, reason: Buffer) => {
       this.#pages.delete(page);
+      if (page.session !== undefined) this.#sessions.detach(page);
       page.calls.rejectAll('DISCONNECTED', `page ${page.id} disconnected`);
       this.emit('disconnect', page, code, reason.toString());
     });
-    this.#sendInitialState(page, isFirst);
+    const resent = page.extended && page.session !== undefined ? this.#sessions.attach(page) : new Set<OutboundMessage>();
+    this.#sendInitialState(page, isFirst, resent);
     if (page.bridged) this.#sendBindings(page);
     this.emit('connect', page);
   }
 
-  /** The first page gets what was held while nobody was connected; every page gets the retained ids. */
-  #sendInitialState(page: Page, isFirst: boolean): void {
-    const sent = new Set<OutboundMessage>();
+  /**
+   * The first page gets what was held while nobody was connected; every page gets the retained ids
+   * (again on a reconnect: a page always starts from the current state). What its session log just
+   * resent is not sent twice.
+   */
+  #sendInitialState(page: Page, isFirst: boolean, sent: Set<OutboundMessage>): void {
     if (isFirst) {
       for (const message of this.#pending.take()) {
-        page.deliver(message);
+        if (!sent.has(message)) this.#deliverTo(page, message);
         sent.add(message);
       }
     }
     for (const message of this.#retained.values()) {
-      if (message !== undefined && !sent.has(message)) page.deliver(message);
+      if (message !== undefined && !sent.has(message)) this.#deliverTo(page, message);
     }
+  }
+
+  /** Control messages to a modern page's session are numbered and logged until acknowledged. */
+  #deliverTo(page: Page, message: OutboundMessage): void {
+    if (message.kind === 'control' && page.extended && page.session !== undefined) this.#sessions.deliver(page, message);
+    else page.deliver(message);
+  }
+
+  #dropOverfullSession(page: Page | undefined, session: string): void {
+    this.#report(
+      new WebViewError('PAGE_TOO_SLOW', `session ${session} has over ${this.options.maxQueuedBytesPerPage} bytes of unacknowledged messages; it was forgotten`),
+      page,
+    );
+    page?.terminate();
   }
 
   #receiveLegacy(page: Page, data: Buffer, isBinary: boolean): void {
@@ -591,6 +618,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   #broadcast(message: OutboundMessage): SendResult {
     if (this.#retained.has(message.id)) this.#retained.set(message.id, message);
+    if (message.kind === 'control') this.#sessions.holdForAbsent(message);
     if (this.#pages.size === 0) {
       if (this.#pending.hold(message.id, message)) return 'queued';
       if (this.#retained.has(message.id)) return 'queued'; // a retained id reaches every page that connects
@@ -600,7 +628,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       );
       return 'dropped';
     }
-    for (const page of this.#pages) page.deliver(message);
+    for (const page of this.#pages) this.#deliverTo(page, message);
     return 'sent';
   }
 

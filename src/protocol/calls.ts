@@ -65,13 +65,6 @@ export function encodeCallError(callId: number, error: unknown): Uint8Array {
   return encodeFrame(FrameType.Error, '', toJson({ c: callId, e: serializeError(error) }), { align: true });
 }
 
-/** An ack frame: every page → host message up to `seq` has been delivered. */
-export function encodeAck(seq: number): Uint8Array {
-  const data = new Uint8Array(4);
-  new DataView(data.buffer).setUint32(0, seq >>> 0, true);
-  return encodeFrame(FrameType.Ack, '', data, { align: true });
-}
-
 export interface IncomingCall {
   callId: number;
   name: string;
@@ -95,12 +88,6 @@ export function readReply(frame: Frame): Reply {
   if (typeof e !== 'object' || e === null || typeof e.message !== 'string') throw invalid('an error frame needs "e.message"');
   const error = new CallError(typeof e.code === 'string' ? e.code : 'REMOTE_ERROR', e.message, typeof e.name === 'string' ? e.name : 'Error');
   return { callId: body.c, ok: false, error };
-}
-
-/** @throws {ProtocolError} `INVALID_CONTROL_FRAME` */
-export function readAck(frame: Frame): number {
-  if (frame.bytes.byteLength !== 4) throw invalid('an ack carries exactly 4 bytes');
-  return new DataView(frame.bytes.buffer, frame.bytes.byteOffset, 4).getUint32(0, true);
 }
 
 function readControlJson(frame: Frame): { c: number; a?: unknown; v?: unknown; e?: unknown } {

@@ -28,8 +28,14 @@ export const FrameType = {
   Result: 0x11,
   /** A call's failure: data = JSON `{"c": callId, "e": {"name", "message", "code"}}`. */
   Error: 0x12,
-  /** Acknowledges page → host messages: data = uint32 LE, the highest sequence number delivered. */
+  /** Acknowledges messages: data = uint32 LE, the highest sequence number the sender of the ack has delivered. */
   Ack: 0x13,
+  /**
+   * Host → page, first on every extended connection: data = uint32 LE, the epoch of the host's
+   * outbound sequence for this session. A different epoch than before (a new host process, or a
+   * session the host forgot) means the numbering started again at 1.
+   */
+  Hello: 0x14,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 

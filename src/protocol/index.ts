@@ -30,10 +30,8 @@ export {
   encodeCall,
   encodeResult,
   encodeCallError,
-  encodeAck,
   readCall,
   readReply,
-  readAck,
   type CallErrorCode,
   type CallHandler,
   type IncomingCall,
@@ -41,6 +39,7 @@ export {
   type SerializedError,
   type PendingCallsOptions,
 } from './calls.js';
+export { encodeAck, encodeHello, readAck, readUint32Frame } from './delivery.js';
 export type { Contract, AnyContract, EventsOf, MessagesOf, HostFunctionsOf, PageFunctionsOf } from './contract.js';
 export {
   BridgeCall,

@@ -75,6 +75,7 @@ function receiver() {
     ledger: new SessionLedger(DEFAULT_OPTIONS.maxSessions),
     maxIncomingCalls: 4,
     deliver: (_page, id, value) => void delivered.push([id, value]),
+    acknowledge: () => undefined,
     report: (error) => void reports.push(error),
   });
   return { rx, reports, delivered, sent };

@@ -245,6 +245,49 @@ describe('reconnect', () => {
     expect(inbox).toEqual(Array.from({ length: 200 }, (_, i) => i));
   });
 
+  it('host → page strings and JSON arrive exactly once, in order, across killed connections and while away', async () => {
+    const { wv, port } = await startHost();
+    const client = nodeClient(port);
+    const got: number[] = [];
+    client.on('n', (value) => void got.push(value as number));
+    let page = await connected(wv, client);
+    let next = 0;
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 30; i++) wv.send('n', next++); // JSON
+      const reconnected = nextEvent(wv, 'connect');
+      page.terminate(); // cut before the page's acks can all arrive
+      for (let i = 0; i < 10; i++) wv.send('n', next++); // sent while the page is away
+      page = ((await reconnected) as [Page])[0];
+    }
+    for (let i = 0; i < 10; i++) wv.send('n', next++);
+    await until(() => got.length >= next, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(got).toEqual(Array.from({ length: next }, (_, i) => i));
+  });
+
+  it('a new host (a new epoch) numbers from 1 again and the page accepts it', async () => {
+    const first = new WebView();
+    const port = await first.setEnableWebSocket(0);
+    const client = nodeClient(port);
+    const got: string[] = [];
+    client.on('text', (value) => void got.push(value as string));
+    await connected(first, client);
+    for (let i = 0; i < 5; i++) first.sendToWebsocket('text', `old ${i}`);
+    await until(() => got.length === 5);
+    await first.close();
+    const second = new WebView();
+    try {
+      const reconnected = nextEvent(second, 'connect');
+      await second.setEnableWebSocket(port);
+      await reconnected;
+      second.sendToWebsocket('text', 'new 0');
+      await until(() => got.length === 6, 10_000);
+      expect(got.at(-1)).toBe('new 0');
+    } finally {
+      await second.close();
+    }
+  });
+
   it('messages sent while disconnected are queued (bounded) and delivered after the host returns', async () => {
     const first = new WebView();
     const port = await first.setEnableWebSocket(0);

@@ -1,0 +1,147 @@
+import { encodeHello } from '../protocol/index.js';
+import { controlFrame, type OutboundMessage, type WireFrame } from './outbound.js';
+import type { Page } from './page.js';
+
+interface LoggedMessage {
+  seq: number;
+  message: OutboundMessage;
+  frame: WireFrame;
+}
+
+/** Limits of the per-session logs. */
+export interface SessionLimits {
+  /** Milliseconds a disconnected session's log is kept for its page to come back. */
+  sessionTimeout: number;
+  /** Bytes of unacknowledged control messages one session may hold. */
+  maxBytes: number;
+  /** Sessions kept at once; the oldest disconnected one is forgotten first. */
+  maxSessions: number;
+}
+
+/**
+ * Host → page control messages (strings, JSON) of one modern client's session: numbered, kept until
+ * the page acknowledges them, also while it is disconnected, and resent in order when it comes back
+ * with the same session id, so each is delivered exactly once (PROTOCOL.md §4).
+ */
+class SessionLog {
+  /** Random per log: tells the page whether the numbering it knows still holds. */
+  readonly epoch = (Math.random() * 0xffffffff) >>> 0 || 1;
+  page: Page | undefined;
+  expiry: ReturnType<typeof setTimeout> | undefined;
+  #entries: LoggedMessage[] = [];
+  #bytes = 0;
+  #nextSeq = 1;
+
+  append(message: OutboundMessage): LoggedMessage {
+    const seq = this.#nextSeq++;
+    const entry = { seq, message, frame: message.sequenced(seq) };
+    this.#entries.push(entry);
+    this.#bytes += entry.frame.bytes.byteLength;
+    return entry;
+  }
+
+  acknowledge(seq: number): void {
+    let drop = 0;
+    while (drop < this.#entries.length && this.#entries[drop]!.seq <= seq) this.#bytes -= this.#entries[drop++]!.frame.bytes.byteLength;
+    if (drop > 0) this.#entries = this.#entries.slice(drop);
+  }
+
+  get entries(): readonly LoggedMessage[] {
+    return this.#entries;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+}
+
+/** Every session's log, keyed by the session id a modern client connects with. */
+export class SessionLogs {
+  readonly #logs = new Map<string, SessionLog>();
+  readonly #limits: SessionLimits;
+  readonly #onOverflow: (page: Page | undefined, session: string) => void;
+
+  constructor(limits: SessionLimits, onOverflow: (page: Page | undefined, session: string) => void) {
+    this.#limits = limits;
+    this.#onOverflow = onOverflow;
+  }
+
+  /**
+   * A page of a session connected: says hello (the epoch), then resends what it has not
+   * acknowledged. Returns the messages resent, so the host does not send them twice.
+   */
+  attach(page: Page): Set<OutboundMessage> {
+    const session = page.session!;
+    let log = this.#logs.get(session);
+    if (log === undefined) {
+      log = new SessionLog();
+      this.#logs.set(session, log);
+      this.#forgetOldest();
+    }
+    clearTimeout(log.expiry);
+    log.page?.terminate(); // an older connection of the same session is stale
+    log.page = page;
+    page.deliver(controlFrame(encodeHello(log.epoch)));
+    const resent = new Set<OutboundMessage>();
+    for (const entry of log.entries) {
+      page.deliver(entry.frame);
+      resent.add(entry.message);
+    }
+    return resent;
+  }
+
+  /** Its page went away: the log waits `sessionTimeout` for it to come back. */
+  detach(page: Page): void {
+    const session = page.session!;
+    const log = this.#logs.get(session);
+    if (log === undefined || log.page !== page) return;
+    log.page = undefined;
+    log.expiry = setTimeout(() => this.#logs.delete(session), this.#limits.sessionTimeout);
+    log.expiry.unref();
+  }
+
+  /** Numbers `message` for the session of `page`, logs it, and gives the page its frame. */
+  deliver(page: Page, message: OutboundMessage): void {
+    const log = this.#logs.get(page.session!);
+    if (log === undefined) return;
+    page.deliver(log.append(message).frame);
+    this.#checkSize(page.session!, log);
+  }
+
+  /** Logs `message` for every session whose page is away now. */
+  holdForAbsent(message: OutboundMessage): void {
+    for (const [session, log] of this.#logs) {
+      if (log.page !== undefined) continue;
+      log.append(message);
+      this.#checkSize(session, log);
+    }
+  }
+
+  acknowledge(page: Page, seq: number): void {
+    const log = this.#logs.get(page.session!);
+    if (log?.page === page) log.acknowledge(seq);
+  }
+
+  clear(): void {
+    for (const log of this.#logs.values()) clearTimeout(log.expiry);
+    this.#logs.clear();
+  }
+
+  /** A log past its bound is forgotten (its page, if connected, is cut off and starts a fresh numbering). */
+  #checkSize(session: string, log: SessionLog): void {
+    if (log.bytes <= this.#limits.maxBytes) return;
+    clearTimeout(log.expiry);
+    this.#logs.delete(session);
+    this.#onOverflow(log.page, session);
+  }
+
+  #forgetOldest(): void {
+    if (this.#logs.size <= this.#limits.maxSessions) return;
+    for (const [session, log] of this.#logs) {
+      if (log.page !== undefined) continue;
+      clearTimeout(log.expiry);
+      this.#logs.delete(session);
+      return;
+    }
+  }
+}
