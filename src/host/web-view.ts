@@ -177,6 +177,21 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   /**
+   * Like {@link send}, to one page only: e.g. a stream that only the page which asked for it wants.
+   * Stream sequence numbers are per id for the whole host, so an id sent this way should not also be
+   * broadcast (other pages would count the gaps as dropped frames).
+   * @returns `'sent'`, or `'dropped'` when the page is no longer connected
+   * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `CLOSED`
+   */
+  sendTo<K extends keyof EventsOf<C> & string>(page: Page, id: K, data: EventsOf<C>[K]): SendResult {
+    this.#assertOpen();
+    const message = anyMessage(id, data, () => this.#nextSeq(id));
+    if (!this.#pages.has(page)) return 'dropped';
+    this.#deliverTo(page, message);
+    return 'sent';
+  }
+
+  /**
    * Marks ids as retained: the host keeps the latest message of each and sends it to every page
    * when it connects or reconnects, so a page always starts from the current state.
    */

@@ -76,6 +76,27 @@ describe('ids and types both ways', () => {
     }
   });
 
+  it('sendTo reaches one page only', async () => {
+    const { wv, port } = await startHost();
+    const a = nodeClient(port);
+    const b = nodeClient(port);
+    const gotA: unknown[] = [];
+    const gotB: unknown[] = [];
+    a.on('only', (data) => void gotA.push(data));
+    b.on('only', (data) => void gotB.push(data));
+    const pageA = await connected(wv, a);
+    await b.ready;
+    await until(() => wv.pages.length === 2);
+    expect(wv.sendTo(pageA, 'only', new Float32Array([1]))).toBe('sent');
+    expect(wv.sendTo(pageA, 'only', { to: 'a' })).toBe('sent');
+    await until(() => gotA.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(gotB).toEqual([]);
+    pageA.terminate();
+    await pageA.closed;
+    expect(wv.sendTo(pageA, 'only', 'gone')).toBe('dropped');
+  });
+
   it('onMessage(id) gets only its id; offMessage removes it', async () => {
     const { wv, port } = await startHost();
     const gains: unknown[] = [];
