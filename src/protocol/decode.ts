@@ -1,6 +1,7 @@
 import { Layout, MessageType, PLATFORM_IS_LITTLE_ENDIAN } from './constants.js';
 import { ProtocolError } from './errors.js';
 import { readFloat32 } from './float32.js';
+import { readUint32LE } from './uint32.js';
 import { readUtf8 } from './utf8.js';
 
 /** A decoded string message. */
@@ -53,8 +54,7 @@ export function decodeMessage(bytes: Uint8Array, options?: DecodeOptions): Decod
     throw new ProtocolError('ID_PAST_END', `id of length ${idLength} runs past the end of ${total} bytes`);
   }
   if (bytes[sizeOffset - 1] !== 0) throw new ProtocolError('ID_NOT_TERMINATED', 'id does not end with a NUL byte');
-  const size =
-    (bytes[sizeOffset]! | (bytes[sizeOffset + 1]! << 8) | (bytes[sizeOffset + 2]! << 16) | (bytes[sizeOffset + 3]! << 24)) >>> 0;
+  const size = readUint32LE(bytes, sizeOffset);
   const dataOffset = sizeOffset + Layout.SIZE_FIELD_BYTES;
   if (size > total - dataOffset) {
     throw new ProtocolError('SIZE_PAST_END', `data of ${size} bytes runs past the end of ${total} bytes`);

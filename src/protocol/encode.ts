@@ -1,6 +1,7 @@
 import { Layout, Limits, MessageType } from './constants.js';
 import { ProtocolError } from './errors.js';
 import { writeFloat32 } from './float32.js';
+import { writeUint32LE } from './uint32.js';
 import { utf8ByteLength, writeUtf8 } from './utf8.js';
 
 /**
@@ -54,11 +55,4 @@ function checkedIdByteLength(id: string): number {
     throw new ProtocolError('ID_TOO_LONG', `id of ${idBytes} UTF-8 bytes exceeds ${Limits.MAX_ID_BYTES}`);
   }
   return idBytes;
-}
-
-function writeUint32LE(bytes: Uint8Array, offset: number, value: number): void {
-  bytes[offset] = value & 0xff;
-  bytes[offset + 1] = (value >>> 8) & 0xff;
-  bytes[offset + 2] = (value >>> 16) & 0xff;
-  bytes[offset + 3] = value >>> 24;
 }

@@ -1,6 +1,7 @@
 import { Layout, Limits, PLATFORM_IS_LITTLE_ENDIAN } from './constants.js';
 import { ProtocolError } from './errors.js';
 import { DATA_ALIGNMENT, ELEMENT_BYTES, FLAG_SEQUENCE, FrameType, SEQUENCE_BYTES, TYPE_MASK } from './extension.js';
+import { readUint32LE, writeUint32LE } from './uint32.js';
 import { utf8ByteLength, writeUtf8, readUtf8 } from './utf8.js';
 
 /** Every payload an extended frame carries, as the receiver gets it. */
@@ -55,9 +56,8 @@ export function encodeFrame(type: number, id: string, data: Uint8Array | string,
   bytes[Layout.ID_LENGTH_OFFSET] = idLength & 0xff;
   bytes[Layout.ID_LENGTH_OFFSET + 1] = idLength >>> 8;
   writeUtf8(id, bytes, Layout.ID_OFFSET, idBytes);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(sizeOffset, dataBytes, true);
-  if (options.seq !== undefined) view.setUint32(sizeOffset + Layout.SIZE_FIELD_BYTES, options.seq >>> 0, true);
+  writeUint32LE(bytes, sizeOffset, dataBytes);
+  if (options.seq !== undefined) writeUint32LE(bytes, sizeOffset + Layout.SIZE_FIELD_BYTES, options.seq >>> 0);
   if (typeof data === 'string') writeUtf8(data, bytes, dataOffset, dataBytes);
   else bytes.set(data, dataOffset);
   return bytes;
@@ -90,9 +90,9 @@ export function decodeFrame(bytes: Uint8Array): Frame {
   for (let i = idEnd + 1; i < sizeOffset; i++) {
     if (bytes[i] !== 0) throw new ProtocolError('ID_NOT_TERMINATED', 'id padding holds a byte other than NUL');
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, total);
-  const size = view.getUint32(sizeOffset, true);
-  const seq = hasSeq ? view.getUint32(sizeOffset + Layout.SIZE_FIELD_BYTES, true) : undefined;
+  // Byte reads rather than a DataView: this runs for every frame, and a DataView is an allocation.
+  const size = readUint32LE(bytes, sizeOffset);
+  const seq = hasSeq ? readUint32LE(bytes, sizeOffset + Layout.SIZE_FIELD_BYTES) : undefined;
   if (size > total - headerEnd) throw new ProtocolError('SIZE_PAST_END', `data of ${size} bytes runs past the end of ${total} bytes`);
   if (size < total - headerEnd) throw new ProtocolError('TRAILING_BYTES', `${total - headerEnd - size} bytes follow the announced data`);
   const id = readUtf8(bytes.subarray(Layout.ID_OFFSET, idEnd), 'id');
