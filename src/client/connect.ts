@@ -1,5 +1,5 @@
 import { decodeMessage } from '../protocol/decode.js';
-import { CallError, PendingCalls, answerCall, encodeCall, readCall, readReply, type CallHandler } from '../protocol/calls.js';
+import { CallError, DEFAULT_MAX_CALL_ARGUMENTS, PendingCalls, answerCall, encodeCall, readCall, readReply, type CallHandler } from '../protocol/calls.js';
 import { encodeAck, readUint32Frame } from '../protocol/delivery.js';
 import type { AnyContract, Contract, EventsOf, HostFunctionsOf, MessagesOf, PageFunctionsOf } from '../protocol/contract.js';
 import { FrameType, SESSION_PARAM, SUBPROTOCOL, TOKEN_PARAM } from '../protocol/extension.js';
@@ -21,6 +21,8 @@ export interface ConnectOptions {
   callTimeout?: number;
   /** Calls that may wait at once. @default 1024 */
   maxPendingCalls?: number;
+  /** Arguments a call from the host may carry; more are answered `TOO_MANY_ARGUMENTS`. @default 1000 */
+  maxCallArguments?: number;
   /** Messages kept until the host acknowledges them (also while disconnected). @default 1024 */
   maxQueue?: number;
   /** Bytes of such messages. @default 8 MiB */
@@ -121,6 +123,7 @@ export class HiseClient<C extends Contract = AnyContract> {
   readonly #lastSeq = new Map<string, number>();
   readonly #handlers = new Map<string, CallHandler>();
   readonly #calls: PendingCalls;
+  readonly #maxCallArguments: number;
   readonly #outbox: ReliableQueue<Outgoing>;
   /** The host's numbering of its strings and JSON to this session, and how far this page has delivered it. */
   #hostEpoch = 0;
@@ -139,6 +142,7 @@ export class HiseClient<C extends Contract = AnyContract> {
     this.#WebSocket = Ctor;
     this.#offerSubprotocol = options.extensions ?? true;
     this.#alwaysLegacy = !this.#offerSubprotocol;
+    this.#maxCallArguments = options.maxCallArguments ?? DEFAULT_MAX_CALL_ARGUMENTS;
     this.#calls = new PendingCalls({ timeout: options.callTimeout ?? 10_000, max: options.maxPendingCalls ?? 1024 });
     this.#outbox = new ReliableQueue(options.maxQueue ?? 1024, options.maxQueueBytes ?? 8 * MiB);
     this.ready = new Promise((resolve, reject) => {
@@ -336,7 +340,7 @@ export class HiseClient<C extends Contract = AnyContract> {
           return;
         case FrameType.Call: {
           const socket = this.#socket;
-          void answerCall(this.#handlers, readCall(frame)).then((reply) => {
+          void answerCall(this.#handlers, readCall(frame), this.#maxCallArguments).then((reply) => {
             if (socket?.readyState === OPEN) socket.send(reply);
           });
           return;

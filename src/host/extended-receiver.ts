@@ -23,6 +23,7 @@ export interface ReceiverHost {
   readonly ledger: SessionLedger;
   /** Calls from this page that may run at once; more are answered `TOO_MANY_CALLS` unrun. */
   readonly maxIncomingCalls: number;
+  readonly maxCallArguments: number;
   /** Hands a data message to the `on(id)` handlers and the catch-all callback. */
   deliver(page: Page, id: string, value: unknown): void;
   /** The page has delivered the host's sequenced messages up to `seq`. */
@@ -116,7 +117,7 @@ export class ExtendedReceiver {
       return;
     }
     this.#runningCalls++;
-    void answerCall(this.#host.handlers, call)
+    void answerCall(this.#host.handlers, call, this.#host.maxCallArguments)
       .finally(() => this.#runningCalls--)
       .then((reply) => this.#page.deliver(controlFrame(reply)));
   }

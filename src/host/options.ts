@@ -55,6 +55,8 @@ export interface WebViewOptions {
    * `refused` with reason `'timeout'`. 0 disables. @default 10000
    */
   handshakeTimeout?: number;
+  /** Arguments a page's call may carry; more are answered `TOO_MANY_ARGUMENTS` without running. @default 1000 */
+  maxCallArguments?: number;
   /** Client sessions remembered for exactly-once delivery across reconnects (least recently used forgotten first). @default 1024 */
   maxSessions?: number;
   /**
@@ -86,6 +88,7 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   maxPages: 64,
   handshakeTimeout: 10_000,
   maxSessions: 1024,
+  maxCallArguments: 1000,
   sessionTimeout: 30_000,
   allowedOrigins: Object.freeze([]) as readonly string[],
 });
@@ -103,6 +106,7 @@ const NUMERIC_OPTIONS = [
   'maxPages',
   'handshakeTimeout',
   'maxSessions',
+  'maxCallArguments',
   'sessionTimeout',
 ] as const;
 

@@ -514,6 +514,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
         handlers: this.#handlers,
         ledger: this.#ledger,
         maxIncomingCalls: this.options.maxIncomingCalls,
+        maxCallArguments: this.options.maxCallArguments,
         deliver: (from, id, value) => this.#dispatch(from, id, value),
         acknowledge: (from, seq) => this.#sessions.acknowledge(from, seq),
         report: (error, from) => this.#report(error, from),

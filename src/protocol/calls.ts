@@ -17,6 +17,8 @@ export type CallErrorCode =
   | 'NOT_SUPPORTED'
   /** The arguments or the result cannot travel as JSON. */
   | 'UNSERIALIZABLE'
+  /** More arguments than the answering side's `maxCallArguments`; the function did not run. */
+  | 'TOO_MANY_ARGUMENTS'
   /** The function threw an error that had no string `code` of its own. */
   | 'REMOTE_ERROR'
   | (string & {});
@@ -185,14 +187,25 @@ export class PendingCalls {
 /** A function the other side may call. */
 export type CallHandler = (...args: never[]) => unknown;
 
+/** Arguments a call may carry unless the answering side says otherwise (they are spread into the function). */
+export const DEFAULT_MAX_CALL_ARGUMENTS = 1000;
+
 /**
  * Runs an incoming call against `handlers` (own names only, so `__proto__` or `constructor` are
  * unknown) and returns the reply frame: the result, or the error with its name, message and code.
+ * More than `maxArguments` arguments are refused before the function runs (`TOO_MANY_ARGUMENTS`).
  */
-export async function answerCall(handlers: ReadonlyMap<string, CallHandler>, call: IncomingCall): Promise<Uint8Array> {
+export async function answerCall(
+  handlers: ReadonlyMap<string, CallHandler>,
+  call: IncomingCall,
+  maxArguments: number = DEFAULT_MAX_CALL_ARGUMENTS,
+): Promise<Uint8Array> {
   const handler = handlers.get(call.name);
   if (handler === undefined) {
     return encodeCallError(call.callId, new CallError('UNKNOWN_FUNCTION', `no function named '${call.name}'`));
+  }
+  if (call.args.length > maxArguments) {
+    return encodeCallError(call.callId, new CallError('TOO_MANY_ARGUMENTS', `'${call.name}' takes at most ${maxArguments} arguments, got ${call.args.length}`));
   }
   let value: unknown;
   try {

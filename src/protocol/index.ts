@@ -26,6 +26,7 @@ export {
   CallError,
   PendingCalls,
   answerCall,
+  DEFAULT_MAX_CALL_ARGUMENTS,
   serializeError,
   encodeCall,
   encodeResult,

@@ -74,6 +74,7 @@ function receiver() {
     handlers,
     ledger: new SessionLedger(DEFAULT_OPTIONS.maxSessions),
     maxIncomingCalls: 4,
+    maxCallArguments: DEFAULT_OPTIONS.maxCallArguments,
     deliver: (_page, id, value) => void delivered.push([id, value]),
     acknowledge: () => undefined,
     report: (error) => void reports.push(error),
