@@ -20,9 +20,13 @@ function startBridge(config: BridgeConfig): void {
   });
   const log = config.debug ? (...args: unknown[]) => console.debug('[hise-webview]', ...args) : () => undefined;
 
+  const bound = new Set<string>();
   for (const name of config.bindings) bind(name);
   client.on(BINDINGS_ID, (names) => {
-    if (Array.isArray(names)) for (const name of names) if (typeof name === 'string') bind(name);
+    if (!Array.isArray(names)) return;
+    const current = new Set(names.filter((name): name is string => typeof name === 'string'));
+    for (const name of bound) if (!current.has(name)) unbind(name);
+    for (const name of current) if (!bound.has(name)) bind(name);
   });
 
   client.handle(BridgeCall.CallFunction, (name: string, arg: unknown) => {
@@ -59,7 +63,13 @@ function startBridge(config: BridgeConfig): void {
     }
   }
 
+  function unbind(name: string): void {
+    bound.delete(name);
+    delete (window as unknown as Record<string, unknown>)[name];
+  }
+
   function bind(name: string): void {
+    bound.add(name);
     (window as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
       log('callback', name, args);
       return client.call(BridgeCall.Callback, name, args);

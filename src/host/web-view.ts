@@ -337,6 +337,12 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     for (const page of this.#pages) if (page.bridged) this.#sendBindings(page);
   }
 
+  /** Removes one bound callback; pages lose `window[name]`. */
+  unbindCallback(name: string): void {
+    if (!this.#bindings.delete(name)) return;
+    for (const page of this.#pages) if (page.bridged) this.#sendBindings(page);
+  }
+
   /**
    * HISE's `callFunction`: runs `window[name](arg)` (dotted names too) in every page with the bridge;
    * `arg` travels as JSON, never pasted into code. Stored for replay when `enablePersistence`.

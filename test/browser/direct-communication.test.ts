@@ -128,6 +128,8 @@ describe('bindCallback, callFunction, evaluate', () => {
     wv.bindCallback('added', (args) => args.length);
     await page.waitForFunction(() => typeof (window as unknown as { added?: unknown }).added === 'function');
     expect(await page.evaluate(() => (window as unknown as Record<string, () => Promise<unknown>>).setGain!())).toBe('replaced');
+    wv.unbindCallback('added');
+    await page.waitForFunction(() => !('added' in window));
     expect(errors).toEqual([]);
   });
 
