@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { runToExit } from '../helpers/run-to-exit.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = 'dist/cli/main.js';
@@ -66,12 +67,6 @@ export async function startCli(args: string[]): Promise<CliProcess> {
 }
 
 /** Runs the CLI to completion (for errors and --help) and returns its exit code and output. */
-export async function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
+export function runCli(args: string[]): ReturnType<typeof runToExit> {
+  return runToExit(CLI, args, ROOT);
 }

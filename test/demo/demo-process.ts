@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { runToExit } from '../helpers/run-to-exit.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STARTUP_TIMEOUT_MS = 15_000;
@@ -53,12 +54,6 @@ export async function startDemo(args: string[]): Promise<DemoProcess> {
 }
 
 /** Runs the demo to completion (for argument errors) and returns its exit code and output. */
-export async function runDemo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['examples/demo/demo.mjs', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
+export function runDemo(args: string[]): ReturnType<typeof runToExit> {
+  return runToExit('examples/demo/demo.mjs', args, ROOT);
 }
