@@ -543,19 +543,21 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   /**
-   * The first page gets what was held while nobody was connected; every page gets the retained ids
-   * (again on a reconnect: a page always starts from the current state). What its session log just
-   * resent is not sent twice.
+   * The first page gets what was held while nobody was connected, except what its session log just
+   * resent. Every page gets the retained ids, again on every reconnect, even when the log resent one
+   * too (the page may not have had it): a page always starts from the current state, and may see
+   * the latest value of a retained id twice.
    */
-  #sendInitialState(page: Page, isFirst: boolean, sent: Set<OutboundMessage>): void {
+  #sendInitialState(page: Page, isFirst: boolean, resent: Set<OutboundMessage>): void {
+    const flushed = new Set<OutboundMessage>();
     if (isFirst) {
       for (const message of this.#pending.take()) {
-        if (!sent.has(message)) this.#deliverTo(page, message);
-        sent.add(message);
+        if (!resent.has(message)) this.#deliverTo(page, message);
+        flushed.add(message);
       }
     }
     for (const message of this.#retained.values()) {
-      if (message !== undefined && !sent.has(message)) this.#deliverTo(page, message);
+      if (message !== undefined && !flushed.has(message)) this.#deliverTo(page, message);
     }
   }
 
