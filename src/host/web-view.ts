@@ -513,7 +513,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       { highWaterMark, maxQueuedBytes: maxQueuedBytesPerPage, callTimeout, maxPendingCalls },
       (slow) => this.#dropSlowPage(slow),
     );
-    const isFirst = this.#pages.size === 0;
+    // The bridge's own connection carries direct communication only, never the page's data.
+    const isFirst = !page.bridged && !this.#hasDataPages();
     this.#pages.add(page);
     if (page.extended) {
       const receiver = new ExtendedReceiver(page, {
@@ -536,8 +537,10 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       page.calls.rejectAll('DISCONNECTED', `page ${page.id} disconnected`);
       this.emit('disconnect', page, code, reason.toString());
     });
-    const resent = page.extended && page.session !== undefined ? this.#sessions.attach(page) : new Set<OutboundMessage>();
-    this.#sendInitialState(page, isFirst, resent);
+    if (!page.bridged) {
+      const resent = page.extended && page.session !== undefined ? this.#sessions.attach(page) : new Set<OutboundMessage>();
+      this.#sendInitialState(page, isFirst, resent);
+    }
     if (page.bridged) this.#sendBindings(page);
     this.emit('connect', page);
   }
@@ -563,7 +566,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   /** Control messages to a modern page's session are numbered and logged until acknowledged. */
   #deliverTo(page: Page, message: OutboundMessage): void {
-    if (message.kind === 'control' && page.extended && page.session !== undefined) this.#sessions.deliver(page, message);
+    if (message.kind === 'control' && page.extended && page.session !== undefined && !page.bridged) this.#sessions.deliver(page, message);
     else page.deliver(message);
   }
 
@@ -643,7 +646,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   #broadcast(message: OutboundMessage): SendResult {
     if (this.#retained.has(message.id)) this.#retained.set(message.id, message);
     if (message.kind === 'control') this.#sessions.holdForAbsent(message);
-    if (this.#pages.size === 0) {
+    if (!this.#hasDataPages()) {
       if (this.#pending.hold(message.id, message)) return 'queued';
       if (this.#retained.has(message.id)) return 'queued'; // a retained id reaches every page that connects
       this.#report(
@@ -652,8 +655,14 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       );
       return 'dropped';
     }
-    for (const page of this.#pages) this.#deliverTo(page, message);
+    for (const page of this.#pages) if (!page.bridged) this.#deliverTo(page, message);
     return 'sent';
+  }
+
+  /** Whether a page that takes data (anything but a bridge's own connection) is connected. */
+  #hasDataPages(): boolean {
+    for (const page of this.#pages) if (!page.bridged) return true;
+    return false;
   }
 
   #nextSeq(id: string): number {

@@ -82,12 +82,17 @@ describe.each(clientFiles())("the seed's walk-through with $name", ({ files }) =
     const PORT = await wv.setEnableWebSocket(0);
     await wv.setIndexFile(root);
     await wv.callFunction('initWebSocket', PORT); // no page is open yet: persistence replays it later
+    wv.sendToWebsocket('early', 'held for the first page'); // the bridge connects first, but must not take it
     const connected = nextEvent(wv, 'connect');
     const { page, console: lines, errors } = await open(wv.url!);
     await connected;
     await until(() => wv.pages.some((p) => !p.extended), 10_000);
     wv.sendToWebsocket('msg', 'hello from HISE');
     await until(() => lines.includes('msg hello from HISE'), 10_000);
+    expect(lines).toContain('early held for the first page');
+    // The bridge's own connection carries direct communication only, never the page's data.
+    const bridge = wv.pages.find((p) => p.bridged)!;
+    expect(bridge.stats.framesSent).toBeLessThan(5);
     expect(errors).toEqual([]);
     await page.close();
   });
