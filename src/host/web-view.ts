@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
@@ -20,12 +20,12 @@ import {
   type MessagesOf,
   type PageFunctionsOf,
 } from '../protocol/index.js';
-import { CLIENT_SCRIPTS, loadClientScript } from './client-script.js';
 import { PersistentCalls } from './persistent-calls.js';
 import { WebViewRoot } from './webview-root.js';
 import { WebViewError } from './errors.js';
 import { ExtendedReceiver } from './extended-receiver.js';
 import { listenHttp, type HttpListener } from './http-listener.js';
+import { serveHttp } from './http-routes.js';
 import { decodePageMessage } from './inbound.js';
 import { resolveOptions, type ResolvedWebViewOptions, type WebViewOptions } from './options.js';
 import { anyMessage, controlFrame, hiseMessage, type OutboundMessage } from './outbound.js';
@@ -33,7 +33,6 @@ import { CloseCode, Page } from './page.js';
 import { PendingMessages } from './pending-messages.js';
 import { SessionLedger } from './sessions.js';
 import { SessionLogs } from './session-outbox.js';
-import { isOriginAllowed } from './origin-policy.js';
 import { checkUpgrade, type RefusalReason } from './upgrade-gate.js';
 
 /** Where a message went: to the connected pages, held for the first page to connect, or dropped. */
@@ -419,7 +418,12 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   async #listen(port: number): Promise<number> {
     this.#listener = await listenHttp(port, this.options.host, {
-      request: (request, response) => void this.#handleRequest(request, response),
+      request: (request, response) =>
+        void serveHttp(request, response, {
+          root: this.#root,
+          allowedOrigins: this.options.allowedOrigins,
+          bridgePrelude: () => this.#bridgePrelude(),
+        }),
       upgrade: (request, socket, head) => this.#handleUpgrade(request, socket, head),
       timeout: (socket) => this.emit('refused', { reason: 'timeout', origin: undefined, remoteAddress: socket.remoteAddress }),
     }, { handshakeTimeout: this.options.handshakeTimeout });
@@ -429,45 +433,6 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     }
     this.#startHeartbeat();
     return this.#listener.port;
-  }
-
-  async #handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = new URL(request.url ?? '/', 'http://host').pathname;
-    const readOnly = request.method === 'GET' || request.method === 'HEAD';
-    if (readOnly && path === BRIDGE_SCRIPT_PATH) {
-      // The bridge carries the token: only pages of allowed origins may load it (a web site could
-      // otherwise include it as a script and read the token).
-      if (!isAllowedScriptRequest(request, this.options.allowedOrigins)) {
-        respondText(response, 403, 'the bridge is served only to pages of allowed origins');
-        return;
-      }
-      const bridge = await loadClientScript('hise-webview-bridge.js');
-      const script = bridge === undefined ? undefined : Buffer.concat([Buffer.from(this.#bridgePrelude()), bridge]);
-      this.#sendScript(request, response, script, 'hise-webview-bridge.js', false);
-      return;
-    }
-    if (readOnly && (await this.#root.serve(request, response, path))) return;
-    const file = CLIENT_SCRIPTS[path as keyof typeof CLIENT_SCRIPTS];
-    if (readOnly && file !== undefined) {
-      this.#sendScript(request, response, await loadClientScript(file), file, true);
-      return;
-    }
-    respondText(response, 404, 'not found');
-  }
-
-  #sendScript(request: IncomingMessage, response: ServerResponse, script: Buffer | undefined, file: string, anyOrigin: boolean): void {
-    if (script === undefined) {
-      respondText(response, 503, `${file} has not been built: run \`npm run build\``);
-      return;
-    }
-    response.writeHead(200, {
-      'Content-Type': 'text/javascript; charset=utf-8',
-      'Content-Length': script.byteLength,
-      'Cache-Control': 'no-cache',
-      // The clients hold no secret: a page on another port (a dev server) may import them as modules.
-      ...(anyOrigin ? { 'Access-Control-Allow-Origin': '*' } : {}),
-    });
-    response.end(request.method === 'HEAD' ? undefined : script);
   }
 
   /** The config the bridge script starts from: port, token, bindings, and the persistent calls as of now. */
@@ -712,23 +677,6 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 }
 
-/**
- * A script request from a page of an allowed origin (or from no page: a tool, a same-origin load).
- * Browsers say where a request comes from in `Sec-Fetch-Site`; a cross-site one must name an
- * allowed page in `Referer`.
- */
-function isAllowedScriptRequest(request: IncomingMessage, allowedOrigins: readonly string[]): boolean {
-  const site = request.headers['sec-fetch-site'];
-  if (site === undefined || site === 'same-origin' || site === 'same-site' || site === 'none') return true;
-  const referer = request.headers.referer;
-  if (referer === undefined) return false;
-  try {
-    return isOriginAllowed(new URL(referer).origin, allowedOrigins);
-  } catch {
-    return false;
-  }
-}
-
 function checkName(name: unknown): void {
   if (typeof name !== 'string' || name === '') throw new WebViewError('INVALID_NAME', `a name must be a non-empty string, got ${String(name)}`);
 }
@@ -759,11 +707,6 @@ const STATUS_TEXT = { 401: 'Unauthorized', 403: 'Forbidden', 426: 'Upgrade Requi
 
 function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
-function respondText(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-  response.end(text);
 }
 
 function ignore(): void {}
