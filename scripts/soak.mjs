@@ -6,11 +6,10 @@
 //   node scripts/soak.mjs [--minutes 0.5] [--max-slope-mib-per-min 2]
 //
 // Chromium: CHROMIUM_PATH or /usr/bin/chromium, launched as a plain process. Needs `npm run build`.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launchChromium } from '../bench/lib/chromium.mjs';
 import { WebView } from '../dist/host/index.js';
 
 const args = parseArgs(process.argv.slice(2));
@@ -26,7 +25,6 @@ const CALLS_PER_SECOND = 10;
 const SAMPLE_MS = 1000;
 /** Samples before this fraction of the run are warm-up and left out of the slope. */
 const WARM_UP_FRACTION = 0.25;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench', 'results', 'soak.json');
 const MiB = 1024 * 1024;
 
@@ -59,7 +57,8 @@ async function main() {
   wv.setHtmlContent(page(port));
 
   // One plain Chromium process per page (headless Chromium opens only the first URL it is given).
-  const browsers = Array.from({ length: PAGES }, () => launchChromium(wv.url));
+  // A plain process (no DevTools attached), as the benchmarks launch it; precise memory for the pages' figures.
+  const browsers = Array.from({ length: PAGES }, () => launchChromium([wv.url], { extraFlags: ['--enable-precise-memory-info'] }));
   const modernPages = () => wv.pages.filter((p) => p.extended && !p.bridged);
   await waitFor(() => modernPages().length === PAGES, 30_000, `${PAGES} pages`);
 
@@ -101,7 +100,7 @@ async function main() {
   clearInterval(caller);
   const reports = [...pages.values()];
   const congested = wv.pages.map((p) => p.stats);
-  await Promise.all(browsers.map((browser) => browser.stop()));
+  await Promise.all(browsers.map((browser) => browser.close()));
   await wv.close();
 
   const after = samples.filter((s) => s.t >= (durationMs / 1000) * WARM_UP_FRACTION);
@@ -148,35 +147,6 @@ function print(s) {
   console.log(row('host heap', ...s.host.heapMiB, s.host.heapSlopeMiBPerMin));
   s.pageHeapMiB.forEach((range, i) => console.log(row(`page ${i + 1} JS heap`, ...range, s.pageHeapSlopeMiBPerMin[i])));
   console.log(`${s.flat ? 'FLAT' : 'GROWING'}: heap slopes after ${WARM_UP_FRACTION * 100}% warm-up ${s.flat ? 'below' : 'not all below'} ${s.maxSlopeMiBPerMin} MiB/min; wrote ${OUT}`);
-}
-
-/** Chromium as a plain process on `url`, with its own throwaway profile. */
-function launchChromium(url) {
-  const profile = mkdtempSync(join(tmpdir(), 'soak-chromium-'));
-  const child = spawn(
-    CHROMIUM,
-    [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-background-timer-throttling',
-      '--disable-renderer-backgrounding',
-      '--enable-precise-memory-info',
-      '--no-first-run',
-      `--user-data-dir=${profile}`,
-      url,
-    ],
-    { stdio: 'ignore' },
-  );
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  return {
-    async stop() {
-      child.kill('SIGKILL');
-      await exited;
-      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-    },
-  };
 }
 
 /** Least-squares slope of y over x, ignoring points whose y is not a number. */
