@@ -1,5 +1,5 @@
 import { decodeMessage } from '../protocol/decode.js';
-import { CallError, DEFAULT_MAX_CALL_ARGUMENTS, PendingCalls, answerCall, encodeCall, readCall, readReply, type CallHandler } from '../protocol/calls.js';
+import { CallError, DEFAULT_MAX_CALL_ARGUMENTS, PendingCalls, answerCall, readCall, readReply, type CallHandler } from '../protocol/calls.js';
 import { encodeAck, readUint32Frame } from '../protocol/delivery.js';
 import type { AnyContract, Contract, EventsOf, HostFunctionsOf, MessagesOf, PageFunctionsOf } from '../protocol/contract.js';
 import { FrameType, SESSION_PARAM, SUBPROTOCOL, TOKEN_PARAM } from '../protocol/extension.js';
@@ -244,13 +244,8 @@ export class HiseClient<C extends Contract = AnyContract> {
   async #call(name: string, args: unknown[]): Promise<unknown> {
     await this.#whenOpen();
     if (this.#mode === 'legacy') throw new CallError('NOT_SUPPORTED', `the host speaks only HISE's format: cannot call '${name}'`);
-    try {
-      toJson(args);
-    } catch (error) {
-      throw new CallError('UNSERIALIZABLE', `arguments of '${name}' cannot be sent: ${(error as Error).message}`);
-    }
-    const { callId, result } = this.#calls.start(name);
-    this.#socket!.send(encodeCall(callId, name, args));
+    const { frame, result } = this.#calls.start(name, args);
+    this.#socket!.send(frame);
     return result;
   }
 

@@ -159,6 +159,14 @@ function json(data: object): string {
   return guard(() => toJson(data));
 }
 
+/**
+ * Checks that `value` has a JSON form.
+ * @throws {WebViewError} `UNSERIALIZABLE_DATA`
+ */
+export function checkSerializable(value: unknown): void {
+  guard(() => toJson(value));
+}
+
 function isJsonContainer(data: unknown): data is object {
   if (Array.isArray(data)) return true;
   if (typeof data !== 'object' || data === null) return false;

@@ -9,7 +9,6 @@ import {
   BRIDGE_SCRIPT_PATH,
   BridgeCall,
   CallError,
-  encodeCall,
   SUBPROTOCOL,
   type BridgeConfig,
   type AnyContract,
@@ -28,7 +27,7 @@ import { listenHttp, type HttpListener } from './http-listener.js';
 import { serveHttp } from './http-routes.js';
 import { decodePageMessage } from './inbound.js';
 import { resolveOptions, type ResolvedWebViewOptions, type WebViewOptions } from './options.js';
-import { anyMessage, controlFrame, hiseMessage, type OutboundMessage } from './outbound.js';
+import { anyMessage, checkSerializable, controlFrame, hiseMessage, type OutboundMessage } from './outbound.js';
 import { CloseCode, Page } from './page.js';
 import { PendingMessages } from './pending-messages.js';
 import { SessionLedger } from './sessions.js';
@@ -350,7 +349,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
    */
   callFunction(name: string, arg?: unknown): Promise<PromiseSettledResult<unknown>[]> {
     checkName(name);
-    checkJson(arg);
+    if (arg !== undefined) checkSerializable(arg);
     if (this.enablePersistence) this.#persistent.storeFunction(name, arg);
     return this.#callBridges(BridgeCall.CallFunction, [name, arg]);
   }
@@ -591,20 +590,13 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       return Promise.reject(new CallError('NOT_SUPPORTED', `page ${page.id} uses HISE's format, which has no calls`));
     }
     if (!this.#pages.has(page)) return Promise.reject(new CallError('DISCONNECTED', `page ${page.id} is not connected`));
-    let frame: Uint8Array;
-    try {
-      frame = encodeCall(0, name, args); // checked before a call id is spent
-    } catch (error) {
-      return Promise.reject(new CallError('UNSERIALIZABLE', `arguments of '${name}' cannot be sent: ${(error as Error).message}`));
-    }
     let started: ReturnType<Page['calls']['start']>;
     try {
-      started = page.calls.start(name);
+      started = page.calls.start(name, args);
     } catch (error) {
       return Promise.reject(error);
     }
-    frame = encodeCall(started.callId, name, args);
-    page.deliver(controlFrame(frame));
+    page.deliver(controlFrame(started.frame));
     return started.result;
   }
 
@@ -679,15 +671,6 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
 function checkName(name: unknown): void {
   if (typeof name !== 'string' || name === '') throw new WebViewError('INVALID_NAME', `a name must be a non-empty string, got ${String(name)}`);
-}
-
-function checkJson(value: unknown): void {
-  if (value === undefined) return;
-  try {
-    if (JSON.stringify(value) === undefined) throw new TypeError(`${typeof value} has no JSON form`);
-  } catch (error) {
-    throw new WebViewError('UNSERIALIZABLE_DATA', `cannot send as JSON: ${(error as Error).message}`, { cause: error });
-  }
 }
 
 function checkBufferIndex(index: number): void {

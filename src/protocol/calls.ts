@@ -135,14 +135,21 @@ export class PendingCalls {
   }
 
   /**
-   * Registers a call and returns its id and the promise of its result. The caller sends the frame.
-   * @throws {CallError} `TOO_MANY_CALLS`
+   * Encodes a call and registers it: its id, the frame for the caller to send, and the promise of
+   * its result. Nothing is registered when the call cannot be made.
+   * @throws {CallError} `TOO_MANY_CALLS`, `UNSERIALIZABLE` (arguments JSON cannot carry, or a name the frame cannot)
    */
-  start(name: string): { callId: number; result: Promise<unknown> } {
+  start(name: string, args: readonly unknown[]): { callId: number; frame: Uint8Array; result: Promise<unknown> } {
     if (this.#waiting.size >= this.#options.max) {
       throw new CallError('TOO_MANY_CALLS', `${this.#options.max} calls are already waiting; '${name}' was not sent`);
     }
     const callId = this.#nextId;
+    let frame: Uint8Array;
+    try {
+      frame = encodeCall(callId, name, args);
+    } catch (error) {
+      throw new CallError('UNSERIALIZABLE', `'${name}' cannot be sent: ${(error as Error).message}`);
+    }
     this.#nextId = this.#nextId >= 0xffffffff ? 1 : this.#nextId + 1;
     const result = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -151,7 +158,7 @@ export class PendingCalls {
       }, this.#options.timeout);
       this.#waiting.set(callId, { resolve, reject, timer });
     });
-    return { callId, result };
+    return { callId, frame, result };
   }
 
   /** Settles the call a reply belongs to; false when no such call waits (late or unknown). */

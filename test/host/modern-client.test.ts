@@ -183,6 +183,8 @@ describe('calls', () => {
     await b.ready;
     await until(() => wv.pages.length === 2);
     expect(await api.call(pageA, 'double', 21)).toBe(42);
+    await expect(wv.call(pageA, 'double', 1n)).rejects.toMatchObject({ code: 'UNSERIALIZABLE' });
+    await expect((a as HiseClient).call('anything', 1n)).rejects.toMatchObject({ code: 'UNSERIALIZABLE' });
     await expect(api.call(pageA, 'boom')).rejects.toMatchObject({ message: 'page failed', code: 'REMOTE_ERROR' });
     await expect(wv.call(pageA, 'constructor')).rejects.toMatchObject({ code: 'UNKNOWN_FUNCTION' });
     const all = await api.call('all', 'double', 2);

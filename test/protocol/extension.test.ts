@@ -164,14 +164,19 @@ describe('calls', () => {
 
   it('pending calls time out, are bounded, and reject together', async () => {
     const calls = new PendingCalls({ timeout: 20, max: 2 });
-    const first = calls.start('slow');
+    const first = calls.start('slow', []);
     await expect(first.result).rejects.toMatchObject({ code: 'CALL_TIMEOUT' });
-    const a = calls.start('a');
-    calls.start('b').result.catch(() => undefined);
-    expect(() => calls.start('c')).toThrow(expect.objectContaining({ code: 'TOO_MANY_CALLS' }));
+    const a = calls.start('a', []);
+    calls.start('b', []).result.catch(() => undefined);
+    expect(() => calls.start('c', [])).toThrow(expect.objectContaining({ code: 'TOO_MANY_CALLS' }));
     calls.rejectAll('DISCONNECTED', 'gone');
     await expect(a.result).rejects.toMatchObject({ code: 'DISCONNECTED' });
     expect(calls.size).toBe(0);
     expect(calls.settle({ callId: a.callId, ok: true, value: 1 })).toBe(false); // late replies are ignored
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => calls.start('x', [1n])).toThrow(expect.objectContaining({ code: 'UNSERIALIZABLE' }));
+    expect(() => calls.start('x', [cyclic])).toThrow(expect.objectContaining({ code: 'UNSERIALIZABLE' }));
+    expect(calls.size).toBe(0); // nothing registered for the calls that could not be made
   });
 });
