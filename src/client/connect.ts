@@ -6,7 +6,7 @@ import { FrameType, SESSION_PARAM, SUBPROTOCOL, TOKEN_PARAM } from '../protocol/
 import { decodeFrame, encodeValue, readPayload, toJson } from '../protocol/frame.js';
 import { backoffDelay, STABLE_CONNECTION_MS } from './backoff.js';
 import { reportError } from './report-error.js';
-import { ReliableQueue } from './reliable-queue.js';
+import { SequencedLog } from '../protocol/sequenced-log.js';
 
 export interface ConnectOptions {
   /** Full WebSocket URL. Otherwise `ws://{host}:{port}/`. */
@@ -124,7 +124,7 @@ export class HiseClient<C extends Contract = AnyContract> {
   readonly #handlers = new Map<string, CallHandler>();
   readonly #calls: PendingCalls;
   readonly #maxCallArguments: number;
-  readonly #outbox: ReliableQueue<Outgoing>;
+  readonly #outbox: SequencedLog<Outgoing>;
   /** The host's numbering of its strings and JSON to this session, and how far this page has delivered it. */
   #hostEpoch = 0;
   #hostSeq = 0;
@@ -144,7 +144,7 @@ export class HiseClient<C extends Contract = AnyContract> {
     this.#alwaysLegacy = !this.#offerSubprotocol;
     this.#maxCallArguments = options.maxCallArguments ?? DEFAULT_MAX_CALL_ARGUMENTS;
     this.#calls = new PendingCalls({ timeout: options.callTimeout ?? 10_000, max: options.maxPendingCalls ?? 1024 });
-    this.#outbox = new ReliableQueue(options.maxQueue ?? 1024, options.maxQueueBytes ?? 8 * MiB);
+    this.#outbox = new SequencedLog(options.maxQueue ?? 1024, options.maxQueueBytes ?? 8 * MiB);
     this.ready = new Promise((resolve, reject) => {
       this.#readyResolve = resolve;
       this.#readyReject = reject;

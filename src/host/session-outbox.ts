@@ -1,9 +1,8 @@
-import { encodeHello } from '../protocol/index.js';
+import { encodeHello, SequencedLog } from '../protocol/index.js';
 import { controlFrame, type OutboundMessage, type WireFrame } from './outbound.js';
 import type { Page } from './page.js';
 
 interface LoggedMessage {
-  seq: number;
   message: OutboundMessage;
   frame: WireFrame;
 }
@@ -28,30 +27,14 @@ class SessionLog {
   readonly epoch = (Math.random() * 0xffffffff) >>> 0 || 1;
   page: Page | undefined;
   expiry: ReturnType<typeof setTimeout> | undefined;
-  #entries: LoggedMessage[] = [];
-  #bytes = 0;
-  #nextSeq = 1;
+  /** Unbounded here: its size is checked after each message, against `maxBytes`, by the owner. */
+  readonly messages = new SequencedLog<LoggedMessage>(Infinity, Infinity);
 
   append(message: OutboundMessage): LoggedMessage {
-    const seq = this.#nextSeq++;
-    const entry = { seq, message, frame: message.sequenced(seq) };
-    this.#entries.push(entry);
-    this.#bytes += entry.frame.bytes.byteLength;
+    const frame = message.sequenced(this.messages.nextSeq);
+    const entry = { message, frame };
+    this.messages.add(entry, frame.bytes.byteLength);
     return entry;
-  }
-
-  acknowledge(seq: number): void {
-    let drop = 0;
-    while (drop < this.#entries.length && this.#entries[drop]!.seq <= seq) this.#bytes -= this.#entries[drop++]!.frame.bytes.byteLength;
-    if (drop > 0) this.#entries = this.#entries.slice(drop);
-  }
-
-  get entries(): readonly LoggedMessage[] {
-    return this.#entries;
-  }
-
-  get bytes(): number {
-    return this.#bytes;
   }
 }
 
@@ -83,9 +66,9 @@ export class SessionLogs {
     log.page = page;
     page.deliver(controlFrame(encodeHello(log.epoch)));
     const resent = new Set<OutboundMessage>();
-    for (const entry of log.entries) {
-      page.deliver(entry.frame);
-      resent.add(entry.message);
+    for (const { item } of log.messages.pending) {
+      page.deliver(item.frame);
+      resent.add(item.message);
     }
     return resent;
   }
@@ -119,7 +102,7 @@ export class SessionLogs {
 
   acknowledge(page: Page, seq: number): void {
     const log = this.#logs.get(page.session!);
-    if (log?.page === page) log.acknowledge(seq);
+    if (log?.page === page) log.messages.ack(seq);
   }
 
   clear(): void {
@@ -129,7 +112,7 @@ export class SessionLogs {
 
   /** A log past its bound is forgotten (its page, if connected, is cut off and starts a fresh numbering). */
   #checkSize(session: string, log: SessionLog): void {
-    if (log.bytes <= this.#limits.maxBytes) return;
+    if (log.messages.bytes <= this.#limits.maxBytes) return;
     clearTimeout(log.expiry);
     this.#logs.delete(session);
     this.#onOverflow(log.page, session);

@@ -51,3 +51,4 @@ export {
   type PersistentCall,
   type BridgeConfig,
 } from './bridge.js';
+export { SequencedLog, type Unacked } from './sequenced-log.js';

@@ -1,4 +1,4 @@
-/** One message waiting for the host's ack. */
+/** One message waiting for the other side's ack. */
 export interface Unacked<T> {
   seq: number;
   item: T;
@@ -6,11 +6,12 @@ export interface Unacked<T> {
 }
 
 /**
- * Page → host messages kept until the host acknowledges them, so that a message survives a
- * dropped connection and is resent, in order, after a reconnect; the host delivers each sequence
- * number once. Bounded by count and bytes.
+ * Messages numbered 1, 2, 3 … and kept until the other side acknowledges them, so that a message
+ * survives a dropped connection and is resent, in order, after a reconnect; the receiver delivers
+ * each number once (PROTOCOL.md §4). Both directions use it: the page for what it sends, the host
+ * for each session's strings and JSON. Bounded by count and bytes.
  */
-export class ReliableQueue<T> {
+export class SequencedLog<T> {
   #items: Unacked<T>[] = [];
   #bytes = 0;
   #nextSeq = 1;
@@ -22,7 +23,12 @@ export class ReliableQueue<T> {
     this.#maxBytes = maxBytes;
   }
 
-  /** Numbers and keeps `item`; undefined when the queue is full (the item is refused, not kept). */
+  /** The number the next `add` gives. */
+  get nextSeq(): number {
+    return this.#nextSeq;
+  }
+
+  /** Numbers and keeps `item`; undefined when the log is full (the item is refused, not kept). */
   add(item: T, bytes: number): Unacked<T> | undefined {
     if (this.#items.length >= this.#maxItems || this.#bytes + bytes > this.#maxBytes) return undefined;
     const entry = { seq: this.#nextSeq++, item, bytes };
@@ -41,5 +47,10 @@ export class ReliableQueue<T> {
   /** Everything not yet acknowledged, oldest first. */
   get pending(): readonly Unacked<T>[] {
     return this.#items;
+  }
+
+  /** Bytes not yet acknowledged. */
+  get bytes(): number {
+    return this.#bytes;
   }
 }
