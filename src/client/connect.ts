@@ -4,7 +4,7 @@ import { encodeAck, readUint32Frame } from '../protocol/delivery.js';
 import type { AnyContract, Contract, EventsOf, HostFunctionsOf, MessagesOf, PageFunctionsOf } from '../protocol/contract.js';
 import { FrameType, SESSION_PARAM, SUBPROTOCOL, TOKEN_PARAM } from '../protocol/extension.js';
 import { decodeFrame, encodeValue, readPayload, toJson } from '../protocol/frame.js';
-import { backoffDelay, STABLE_CONNECTION_MS } from './backoff.js';
+import { Reconnect } from './reconnect.js';
 import { reportError } from './report-error.js';
 import { SequencedLog } from '../protocol/sequenced-log.js';
 
@@ -101,9 +101,7 @@ export class HiseClient<C extends Contract = AnyContract> {
   #status: ClientStatus = 'connecting';
   #mode: ClientMode | undefined;
   #socket: WebSocketLike | undefined;
-  #attempt = 0;
-  #openedAt = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #reconnect: Reconnect;
   #closedByUser = false;
   /**
    * Browsers fail a handshake that offered a subprotocol the server ignored (HISE does), so after a
@@ -115,7 +113,7 @@ export class HiseClient<C extends Contract = AnyContract> {
   #readyResolve!: () => void;
   #readyReject!: (error: Error) => void;
   readonly #url: string;
-  readonly #options: Required<Pick<ConnectOptions, 'reconnect' | 'minReconnectDelay' | 'maxReconnectDelay'>>;
+  readonly #reconnectEnabled: boolean;
   readonly #WebSocket: WebSocketConstructor;
   readonly #listeners = new Map<string, Set<(data: never, meta: MessageMeta) => void>>();
   readonly #anyListeners = new Set<(id: string, data: unknown, meta: MessageMeta) => void>();
@@ -132,11 +130,8 @@ export class HiseClient<C extends Contract = AnyContract> {
 
   constructor(options: ConnectOptions) {
     this.#url = buildUrl(options);
-    this.#options = {
-      reconnect: options.reconnect ?? true,
-      minReconnectDelay: options.minReconnectDelay ?? 250,
-      maxReconnectDelay: options.maxReconnectDelay ?? 5000,
-    };
+    this.#reconnectEnabled = options.reconnect ?? true;
+    this.#reconnect = new Reconnect(options.minReconnectDelay ?? 250, options.maxReconnectDelay ?? 5000);
     const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (Ctor === undefined) throw new TypeError('no WebSocket here: pass options.WebSocket');
     this.#WebSocket = Ctor;
@@ -225,7 +220,7 @@ export class HiseClient<C extends Contract = AnyContract> {
   /** Closes for good: no reconnect; waiting calls reject with `DISCONNECTED`. */
   close(): void {
     this.#closedByUser = true;
-    clearTimeout(this.#timer);
+    this.#reconnect.cancel();
     this.#readyReject(new CallError('DISCONNECTED', 'closed before the connection opened'));
     const socket = this.#socket;
     this.#socket = undefined;
@@ -276,7 +271,7 @@ export class HiseClient<C extends Contract = AnyContract> {
   }
 
   #onOpen(socket: WebSocketLike): void {
-    this.#openedAt = Date.now();
+    this.#reconnect.opened();
     this.#mode = socket.protocol === SUBPROTOCOL ? 'extended' : 'legacy';
     // Everything not yet acknowledged goes again, in order; the host skips what it already has.
     for (const { seq, item } of this.#outbox.pending) this.#transmit(seq, item);
@@ -288,14 +283,11 @@ export class HiseClient<C extends Contract = AnyContract> {
   #onClose(socket: WebSocketLike): void {
     if (socket !== this.#socket) return;
     this.#socket = undefined;
-    if (this.#openedAt === 0 && !this.#alwaysLegacy) this.#offerSubprotocol = !this.#offerSubprotocol; // never opened: try the other way
+    if (!this.#reconnect.wasOpen && !this.#alwaysLegacy) this.#offerSubprotocol = !this.#offerSubprotocol; // never opened: try the other way
     this.#calls.rejectAll('DISCONNECTED', 'the connection dropped');
     this.#setStatus('closed');
-    if (this.#closedByUser || !this.#options.reconnect) return;
-    if (this.#openedAt !== 0 && Date.now() - this.#openedAt >= STABLE_CONNECTION_MS) this.#attempt = 0;
-    this.#openedAt = 0;
-    const { minReconnectDelay, maxReconnectDelay } = this.#options;
-    this.#timer = setTimeout(() => this.#open(), backoffDelay(this.#attempt++, minReconnectDelay, maxReconnectDelay));
+    if (this.#closedByUser || !this.#reconnectEnabled) return;
+    this.#reconnect.schedule(() => this.#open());
   }
 
   #transmit(seq: number, { id, value }: Outgoing): void {

@@ -1,5 +1,5 @@
 import { decodeMessage } from '../protocol/decode.js';
-import { backoffDelay, STABLE_CONNECTION_MS } from './backoff.js';
+import { Reconnect } from './reconnect.js';
 import { reportError } from './report-error.js';
 
 /** What a listener receives: a string, or the samples of a float buffer. */
@@ -40,22 +40,18 @@ export class HiseWebSocketServer {
   /** Messages sent before the connection was open, in order. */
   initQueue: HiseOutgoing[] = [];
   readonly #url: string;
-  readonly #options: Required<Omit<HiseWebSocketServerOptions, 'url'>>;
+  readonly #maxQueue: number;
+  readonly #reconnectEnabled: boolean;
   readonly #status: Record<HiseStatus, HiseStatusListener[]> = { open: [], close: [], error: [] };
   #stopped = false;
-  #attempt = 0;
-  #openedAt = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #reconnect: Reconnect;
 
   constructor(port: number, options: HiseWebSocketServerOptions = {}) {
     this.port = port;
     this.#url = options.url ?? 'ws://localhost:' + port;
-    this.#options = {
-      maxQueue: options.maxQueue ?? 1024,
-      reconnect: options.reconnect ?? true,
-      minReconnectDelay: options.minReconnectDelay ?? 250,
-      maxReconnectDelay: options.maxReconnectDelay ?? 5000,
-    };
+    this.#maxQueue = options.maxQueue ?? 1024;
+    this.#reconnectEnabled = options.reconnect ?? true;
+    this.#reconnect = new Reconnect(options.minReconnectDelay ?? 250, options.maxReconnectDelay ?? 5000);
     // Like HISE's client, wait for `load` so listeners added before it see the first messages;
     // unlike it, connect at once when `load` has already happened.
     if (document.readyState === 'complete') this.initialise();
@@ -104,8 +100,8 @@ export class HiseWebSocketServer {
       this.socket.send(data);
       return 'sent';
     }
-    if (this.initQueue.length >= this.#options.maxQueue) {
-      this.#emit('error', new Error(`send queue full (${this.#options.maxQueue} messages): message dropped`));
+    if (this.initQueue.length >= this.#maxQueue) {
+      this.#emit('error', new Error(`send queue full (${this.#maxQueue} messages): message dropped`));
       return 'dropped';
     }
     this.initQueue.push(data);
@@ -149,7 +145,7 @@ export class HiseWebSocketServer {
   };
 
   readonly #onOpen = (event: Event): void => {
-    this.#openedAt = Date.now();
+    this.#reconnect.opened();
     const queued = this.initQueue;
     this.initQueue = [];
     for (const data of queued) this.socket!.send(data);
@@ -159,11 +155,8 @@ export class HiseWebSocketServer {
   readonly #onClose = (event: CloseEvent): void => {
     this.socket = undefined;
     this.#emit('close', event);
-    if (this.#stopped || !this.#options.reconnect) return;
-    if (this.#openedAt !== 0 && Date.now() - this.#openedAt >= STABLE_CONNECTION_MS) this.#attempt = 0;
-    this.#openedAt = 0;
-    const { minReconnectDelay, maxReconnectDelay } = this.#options;
-    this.#timer = setTimeout(this.initialise, backoffDelay(this.#attempt++, minReconnectDelay, maxReconnectDelay));
+    if (this.#stopped || !this.#reconnectEnabled) return;
+    this.#reconnect.schedule(this.initialise);
   };
 
   readonly #onPageShow = (event: PageTransitionEvent): void => {
@@ -174,7 +167,7 @@ export class HiseWebSocketServer {
 
   #stop(): void {
     this.#stopped = true;
-    clearTimeout(this.#timer);
+    this.#reconnect.cancel();
     const socket = this.socket;
     this.socket = undefined;
     if (socket === undefined) return;
