@@ -27,9 +27,9 @@ const RECORDERS: Record<string, Recorder> = {
   setWebSocketCallback: (target, [callback]) =>
     callback === undefined ? undefined : () => target.setWebSocketCallback(undefined),
   handle: (target, [name, fn]) => (fn === undefined ? undefined : () => target.handle(name as string, undefined)),
-  // The host has no way to unbind one name or forget one persistent call, only `reset()` for all of
-  // them; the next run of the module binds and calls again what it still wants.
-  bindCallback: resetOnDispose,
+  bindCallback: (target, [name]) => () => target.unbindCallback(name as string),
+  // The host has no way to forget one persistent call, only `reset()` for all of them; the next run
+  // of the module calls again what it still wants.
   callFunction: resetOnDispose,
   evaluate: resetOnDispose,
 };
