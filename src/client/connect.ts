@@ -7,6 +7,7 @@ import { decodeFrame, encodeValue, readPayload, toJson } from '../protocol/frame
 import { Reconnect } from './reconnect.js';
 import { reportError } from './report-error.js';
 import { SequencedLog } from '../protocol/sequenced-log.js';
+import { createSessionId } from '../protocol/session-id.js';
 
 export interface ConnectOptions {
   /** Full WebSocket URL. Otherwise `ws://{host}:{port}/`. */
@@ -400,7 +401,7 @@ export class HiseClient<C extends Contract = AnyContract> {
 
 function buildUrl(options: ConnectOptions): string {
   const url = new URL(options.url ?? `ws://${options.host ?? 'localhost'}:${options.port ?? missingPort()}/`);
-  url.searchParams.set(SESSION_PARAM, randomSession());
+  url.searchParams.set(SESSION_PARAM, createSessionId());
   if (options.token !== undefined) url.searchParams.set(TOKEN_PARAM, options.token);
   return url.toString();
 }
@@ -409,10 +410,6 @@ function missingPort(): never {
   throw new TypeError('connect() needs a url or a port');
 }
 
-function randomSession(): string {
-  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  return crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-}
 
 function sizeOf(value: unknown): number {
   if (typeof value === 'string') return value.length * 3;

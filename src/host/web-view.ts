@@ -31,7 +31,7 @@ import { anyMessage, checkSerializable, controlFrame, hiseMessage, type Outbound
 import { CloseCode, Page } from './page.js';
 import { PendingMessages } from './pending-messages.js';
 import { SessionLedger } from './sessions.js';
-import { SessionLogs } from './session-outbox.js';
+import { sessionLimits, SessionLogs, type SessionStats } from './session-outbox.js';
 import { checkUpgrade, type RefusalReason } from './upgrade-gate.js';
 
 /** Where a message went: to the connected pages, held for the first page to connect, or dropped. */
@@ -108,11 +108,10 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#handlers.set(BridgeCall.Callback, ((name: string, args: unknown) => this.#runBinding(name, args)) as CallHandler);
     this.#handlers.set(BridgeCall.Sync, ((version: number) => this.#persistent.since(Number(version) || 0)) as CallHandler);
     this.#pending = new PendingMessages(this.options.maxPendingIds);
-    this.#ledger = new SessionLedger(this.options.maxSessions);
-    this.#sessions = new SessionLogs(
-      { sessionTimeout: this.options.sessionTimeout, maxBytes: this.options.maxQueuedBytesPerPage, maxSessions: this.options.maxSessions },
-      (page, session) => this.#dropOverfullSession(page, session),
-    );
+    this.#ledger = new SessionLedger(this.options.maxSessions, this.options.sequenceWindow);
+    this.#sessions = new SessionLogs(sessionLimits(this.options), {
+      overflow: (page, session, reason) => this.#dropOverfullSession(page, session, reason),
+    });
     this.#wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -317,6 +316,11 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     return this.port === undefined ? undefined : `http://localhost:${this.port}${BRIDGE_SCRIPT_PATH}`;
   }
 
+  /** The host's own accounting of its session logs (what `maxSessions`, `maxSessionsPerSource` and `maxSessionBytes` bound). */
+  get sessionStats(): SessionStats {
+    return this.#sessions.stats;
+  }
+
   /** The token pages must present (`options.token`, or the random one of `token: 'auto'`). */
   get token(): string | undefined {
     return this.#token;
@@ -458,6 +462,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       if (refusal.reason !== 'fallback') {
         this.emit('refused', { reason: refusal.reason, origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
       }
+      if (refusal.reason === 'session') this.#report(new WebViewError('INVALID_SESSION', INVALID_SESSION_MESSAGE), undefined);
       return;
     }
     if (this.#pages.size >= this.options.maxPages) {
@@ -534,11 +539,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     else page.deliver(message);
   }
 
-  #dropOverfullSession(page: Page | undefined, session: string): void {
-    this.#report(
-      new WebViewError('PAGE_TOO_SLOW', `session ${session} has over ${this.options.maxQueuedBytesPerPage} bytes of unacknowledged messages; it was forgotten`),
-      page,
-    );
+  #dropOverfullSession(page: Page | undefined, session: string, reason: string): void {
+    this.#report(new WebViewError('PAGE_TOO_SLOW', `session ${session} was forgotten: ${reason}`), page);
     page?.terminate();
   }
 
@@ -669,6 +671,9 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 }
 
+const INVALID_SESSION_MESSAGE =
+  'a connection offered a ?session= that is not 32 lowercase hex digits (128 random bits) and was refused with 400; is the page using an older client than this host?';
+
 function checkName(name: unknown): void {
   if (typeof name !== 'string' || name === '') throw new WebViewError('INVALID_NAME', `a name must be a non-empty string, got ${String(name)}`);
 }
@@ -686,7 +691,7 @@ function socketErrorToWebViewError(error: Error & { code?: string }): WebViewErr
   return new WebViewError('PAGE_PROTOCOL_ERROR', `a page broke the WebSocket protocol: ${error.message}`, { cause: error });
 }
 
-const STATUS_TEXT = { 401: 'Unauthorized', 403: 'Forbidden', 426: 'Upgrade Required', 503: 'Service Unavailable' } as const;
+const STATUS_TEXT = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 426: 'Upgrade Required', 503: 'Service Unavailable' } as const;
 
 function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
