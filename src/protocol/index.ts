@@ -21,7 +21,7 @@ export {
   TOKEN_PARAM,
   SESSION_PARAM,
 } from './extension.js';
-export { encodeFrame, decodeFrame, withSequence, readPayload, encodeValue, valueToWire, toJson, type Frame, type FramePayload, type EncodeFrameOptions } from './frame.js';
+export { encodeFrame, decodeFrame, withSequence, readPayload, encodeValue, valueToWire, toJson, type Frame, type FramePayload, type EncodeFrameOptions, type ReadPayloadOptions } from './frame.js';
 export {
   CallError,
   PendingCalls,
