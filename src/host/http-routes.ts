@@ -4,6 +4,9 @@ import { CLIENT_SCRIPTS, loadClientScript } from './client-script.js';
 import { isOriginAllowed } from './origin-policy.js';
 import type { WebViewRoot } from './webview-root.js';
 
+/** What browsers request for every page; answered `204 No Content` when the root has no such file. */
+export const FAVICON_PATH = '/favicon.ico';
+
 /** What the routes need from the host. */
 export interface RouteContext {
   readonly root: WebViewRoot;
@@ -35,6 +38,12 @@ export async function serveHttp(request: IncomingMessage, response: ServerRespon
   const file = CLIENT_SCRIPTS[path as keyof typeof CLIENT_SCRIPTS];
   if (readOnly && file !== undefined) {
     sendScript(request, response, await loadClientScript(file), file, true);
+    return;
+  }
+  if (readOnly && path === FAVICON_PATH) {
+    // Browsers ask every page for one; a root without its own gets "none" instead of a 404 in the console.
+    response.writeHead(204, { 'Cache-Control': 'max-age=3600' });
+    response.end();
     return;
   }
   respondText(response, 404, 'not found');

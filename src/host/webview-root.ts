@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import sirv from 'sirv';
 import { BRIDGE_SCRIPT_PATH } from '../protocol/index.js';
+import { injectIntoHead } from './inject-bridge.js';
 
 /** What the webview shows: a folder with its index file, or one HTML string. */
 export type RootContent = { kind: 'folder'; directory: string; indexFile: string } | { kind: 'html'; html: string };
@@ -103,13 +104,10 @@ export class WebViewRoot {
 const BRIDGE_TAG = `<script src="${BRIDGE_SCRIPT_PATH}"></script>`;
 
 /**
- * Puts the bridge script first in `<head>`, so it runs before the page's own scripts and its
- * `DOMContentLoaded` replay runs before theirs. Pages without `<head>` get it after `<html>`, or first.
+ * Puts the bridge script first in the page's real `<head>` (found by parsing the page as a browser
+ * does, not by a pattern), so it runs before the page's own scripts and its `DOMContentLoaded`
+ * replay runs before theirs. Pages without `<head>` get it where the browser's implied head starts.
  */
 export function injectBridge(html: string, tag = BRIDGE_TAG): string {
-  const head = /<head(\s[^>]*)?>/i.exec(html);
-  if (head) return html.slice(0, head.index + head[0].length) + tag + html.slice(head.index + head[0].length);
-  const root = /<html(\s[^>]*)?>/i.exec(html);
-  if (root) return html.slice(0, root.index + root[0].length) + tag + html.slice(root.index + root[0].length);
-  return tag + html;
+  return injectIntoHead(html, tag);
 }
