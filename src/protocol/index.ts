@@ -48,6 +48,10 @@ export {
   BRIDGE_PARAM,
   BRIDGE_SCRIPT_PATH,
   BRIDGE_CONFIG_GLOBAL,
+  HostRestartPhase,
+  KEEP_ALIVE_GLOBAL,
+  HOST_RESTART_EVENT,
+  type HostRestartAnswer,
   type PersistentCall,
   type BridgeConfig,
 } from './bridge.js';
