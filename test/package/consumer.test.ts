@@ -306,7 +306,7 @@ wv.setEnableWebSocket(0).then(async (port) => {
 });
 `,
     );
-    const result = await node(nodeCjs, ['--no-warnings', 'smoke.js']);
+    const result = await node(nodeCjs, ['smoke.js']); // and no ExperimentalWarning on stderr
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toMatchObject({ subprotocol: 'hise-webview.1', connect: 'function' });
   }, TSC_TIMEOUT_MS);
