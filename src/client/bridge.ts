@@ -2,6 +2,7 @@
 // included by pages it does not serve): bound callbacks as `window[name]`, `callFunction` and
 // `evaluate` from the host, HISE's persistence replay at DOMContentLoaded, live reload.
 import { BINDINGS_ID, BRIDGE_CONFIG_GLOBAL, BRIDGE_PARAM, BridgeCall, TOKEN_PARAM, type BridgeConfig, type PersistentCall } from '../protocol/index.js';
+import { isPlainIdentifier } from '../protocol/names.js';
 import { CallError } from '../protocol/calls.js';
 import { connect } from './connect.js';
 import { reportError } from './report-error.js';
@@ -20,6 +21,10 @@ function startBridge(config: BridgeConfig): void {
   });
   const log = config.debug ? (...args: unknown[]) => console.debug('[hise-webview]', ...args) : () => undefined;
 
+  // What the browser put on window, before the page's own scripts run (the bridge comes first):
+  // bindings never replace these, whatever the host sends. A page's own globals may be replaced,
+  // as in HISE (e.g. a stub the page defines for running outside HISE).
+  const builtIns = windowPropertyNames();
   const bound = new Set<string>();
   for (const name of config.bindings) bind(name);
   client.on(BINDINGS_ID, (names) => {
@@ -69,12 +74,25 @@ function startBridge(config: BridgeConfig): void {
   }
 
   function bind(name: string): void {
+    if (!isPlainIdentifier(name) || builtIns.has(name)) {
+      reportError(new TypeError(`hise-webview: not binding ${JSON.stringify(name)}: not a plain identifier, or it would shadow window.${name}`));
+      return;
+    }
     bound.add(name);
     (window as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
       log('callback', name, args);
       return client.call(BridgeCall.Callback, name, args);
     };
   }
+}
+
+/** Every property name of `window`, own and inherited (`location`, `__proto__`, `Object` …). */
+function windowPropertyNames(): Set<string> {
+  const names = new Set<string>();
+  for (let o: object | null = window; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    for (const name of Object.getOwnPropertyNames(o)) names.add(name);
+  }
+  return names;
 }
 
 /** Resolves `name` (dotted paths too, as HISE evaluates `name(arg)`) on `window` and calls it. */

@@ -19,6 +19,7 @@ import {
   type MessagesOf,
   type PageFunctionsOf,
 } from '../protocol/index.js';
+import { checkBindingName } from './binding-name.js';
 import { PersistentCalls } from './persistent-calls.js';
 import { WebViewRoot } from './webview-root.js';
 import { WebViewError } from './errors.js';
@@ -329,11 +330,12 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   /**
    * HISE's `bindCallback`: pages get `window[name](...args)` returning a Promise. `fn` receives the
    * array of arguments; its return value (or awaited promise) resolves, a throw rejects with the
-   * error's name, message and code. Rebinding replaces.
+   * error's name, message and code. Rebinding replaces. `name` must be a plain identifier that is
+   * not a reserved word and does not shadow a property of `window` (`location`, `__proto__`, `fetch` …).
    * @throws {WebViewError} `INVALID_NAME`, `INVALID_OPTION`
    */
   bindCallback(name: string, fn: (args: unknown[]) => unknown): void {
-    checkName(name);
+    checkBindingName(name);
     if (typeof fn !== 'function') throw new WebViewError('INVALID_OPTION', `bindCallback('${name}') needs a function`);
     this.#bindings.set(name, fn);
     for (const page of this.#pages) if (page.bridged) this.#sendBindings(page);

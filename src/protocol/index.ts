@@ -52,4 +52,5 @@ export {
   type BridgeConfig,
 } from './bridge.js';
 export { SequencedLog, type Unacked } from './sequenced-log.js';
+export { bindingNameProblem, isPlainIdentifier, isWindowName, MAX_BINDING_NAME_LENGTH, type BindingNameProblem } from './names.js';
 export { createSessionId, isSessionId, SESSION_ID_BYTES, SESSION_ID_LENGTH, type RandomSource } from './session-id.js';
