@@ -28,7 +28,7 @@ import { listenHttp, type HttpListener } from './http-listener.js';
 import { serveHttp } from './http-routes.js';
 import { decodePageMessage } from './inbound.js';
 import { resolveOptions, type ResolvedWebViewOptions, type WebViewOptions } from './options.js';
-import { anyMessage, checkSerializable, controlFrame, hiseMessage, type OutboundMessage } from './outbound.js';
+import { anyMessage, checkAttached, checkSerializable, controlFrame, hiseMessage, type OutboundMessage } from './outbound.js';
 import { CloseCode, Page } from './page.js';
 import { PendingMessages } from './pending-messages.js';
 import { SessionLedger } from './sessions.js';
@@ -388,13 +388,14 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   /**
    * Registers `buffer` under the id `String(index)`; {@link updateBuffer} sends its contents.
-   * @throws {WebViewError} `INVALID_BUFFER_INDEX`, `UNSUPPORTED_DATA`
+   * @throws {WebViewError} `INVALID_BUFFER_INDEX`, `UNSUPPORTED_DATA`, `DETACHED_BUFFER`
    */
   addBufferToWebSocket(index: number, buffer: Float32Array): void {
     checkBufferIndex(index);
     if (!(buffer instanceof Float32Array)) {
       throw new WebViewError('UNSUPPORTED_DATA', 'addBufferToWebSocket needs a Float32Array');
     }
+    checkAttached(buffer);
     this.#buffers.set(index, buffer);
   }
 
