@@ -96,7 +96,7 @@ export class ExtendedReceiver {
     return verdict;
   }
 
-  /** A number too far past the session's last one: never delivered, never recorded (PROTOCOL.md §4.1). */
+  /** A number too far past the session's last one: never delivered, never recorded (PROTOCOL.md §4, "Sequence numbers"). */
   #refuseSequence(seq: number, id: string): void {
     const last = this.#ledger().last(this.#page.session ?? '');
     this.#host.report(

@@ -13,7 +13,7 @@ export type SequenceVerdict = 'new' | 'duplicate' | 'out-of-window';
  * A page numbers its messages 1, 2, 3 … without gaps, so a new number is never far past the last
  * one delivered. A number more than `window` past it is refused and never advances the ledger:
  * otherwise one forged `seq 0xFFFFFFFF` would make every later message of the session look like a
- * duplicate and vanish (PROTOCOL.md §4.1). A session the ledger does not know yet (a first
+ * duplicate and vanish (PROTOCOL.md §4, "Sequence numbers"). A session the ledger does not know yet (a first
  * connection, or a host that restarted while the page kept its numbering) starts from whatever
  * number it sends first.
  */

@@ -66,7 +66,7 @@ describe('printable', () => {
 });
 
 describe('the inspector prints what pages supply escaped', () => {
-  it('ids and data from HISE-style and extended pages, as one line each, with no control character', async () => {
+  it('I1 ids and data from HISE-style and extended pages, as one line each, with no control character', async () => {
     const { port, lines } = await inspected({ logInterval: 0 }); // every message gets its line
     const legacy = await open(port);
     const extended = await open(port, [SUBPROTOCOL]);

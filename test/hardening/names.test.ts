@@ -20,7 +20,7 @@ const RESERVED = ['if', 'delete', 'class', 'let', 'await', 'yield', 'arguments',
 const GOOD = ['setGain', 'onNoteOn', '$x', '_y', 'loadPreset2', 'x'.repeat(MAX_BINDING_NAME_LENGTH)];
 
 describe('bound callback names: the host', () => {
-  it('refuses names that shadow window, reserved words and non-identifiers with INVALID_NAME; accepts plain names', () => {
+  it('N1 refuses names that shadow window, reserved words and non-identifiers with INVALID_NAME; accepts plain names', () => {
     const wv = new WebView();
     for (const name of [...SHADOWING, ...NOT_IDENTIFIERS, ...RESERVED, 42, null, undefined]) {
       expect(() => wv.bindCallback(name as string, () => undefined), String(name)).toThrow(

@@ -16,7 +16,7 @@ function transferred<T extends ArrayBufferView>(view: T): T {
 
 describe('options where 0 means nothing can work', () => {
   it.each(['maxPayload', 'maxQueuedBytesPerPage', 'callTimeout', 'maxPendingCalls', 'maxPages', 'maxSessionsPerSource', 'maxSessionBytes', 'sequenceWindow'] as const)(
-    '%s: 0 is INVALID_OPTION, 1 is accepted',
+    'O1 %s: 0 is INVALID_OPTION, 1 is accepted',
     (key) => {
       expect(() => new WebView({ [key]: 0 } as WebViewOptions)).toThrow(invalid);
       expect(() => new WebView({ [key]: 0.5 } as WebViewOptions)).toThrow(invalid);
@@ -55,7 +55,7 @@ describe('options where 0 means nothing can work', () => {
 });
 
 describe('detached buffers', () => {
-  it('sendToWebsocket, send, sendTo, addBufferToWebSocket and updateBuffer throw DETACHED_BUFFER; nothing is sent and the host goes on', async () => {
+  it('D1 sendToWebsocket, send, sendTo, addBufferToWebSocket and updateBuffer throw DETACHED_BUFFER; nothing is sent and the host goes on', async () => {
     const { wv, port } = await watchedHost();
     const client = new RecordingClient(`ws://127.0.0.1:${port}`);
     await client.opened;
