@@ -49,7 +49,15 @@ export type WebViewErrorCode =
   /** A page stopped reading and its queued control messages passed `maxQueuedBytesPerPage`: it was disconnected. */
   | 'PAGE_TOO_SLOW'
   /** A page did not answer heartbeats and was disconnected. */
-  | 'PAGE_UNRESPONSIVE';
+  | 'PAGE_UNRESPONSIVE'
+  /** An HTTP request or upgrade whose target or `Host` does not parse (`//%5B`, no `Host` on HTTP/1.1); answered 400. */
+  | 'INVALID_REQUEST'
+  /** A `Range` header no byte of the file satisfies (`bytes=9-2`, past the end, garbage); answered 416. */
+  | 'RANGE_NOT_SATISFIABLE'
+  /** Serving an HTTP request failed inside the host (a file-system error, a bug); answered 500, the host keeps running. */
+  | 'HTTP_HANDLER_FAILED'
+  /** A `connect`, `disconnect` or `refused` listener of the host's author threw or rejected; the host went on. */
+  | 'LISTENER_FAILED';
 
 /** The one error class of the host. `cause` holds the underlying error, e.g. a `ProtocolError`. */
 export class WebViewError extends Error {

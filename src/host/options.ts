@@ -1,4 +1,5 @@
 import { WebViewError } from './errors.js';
+import { allowedHostsProblem, type AllowedHosts } from './host-policy.js';
 
 /** Options of a {@link WebView}. Every limit has a unit and a default. */
 export interface WebViewOptions {
@@ -84,8 +85,19 @@ export interface WebViewOptions {
    * session after the page disconnected, to resend them when it reconnects (exactly once). @default 30000
    */
   sessionTimeout?: number;
-  /** Origins accepted beside loopback, `null` and HISE's own webview origins, e.g. `https://my.app`. @default [] */
+  /**
+   * Origins accepted beside loopback pages and HISE's own webview origins, e.g. `https://my.app`.
+   * `'null'` admits pages without an origin (a sandboxed iframe, a `data:` or `file:` page), which
+   * any web site can create: list it only when such a page must connect. @default []
+   */
   allowedOrigins?: readonly string[];
+  /**
+   * Host names accepted in the `Host` header of requests and upgrades beside `localhost`,
+   * `*.localhost`, 127.0.0.0/8 and `[::1]` with the host's own port (the DNS-rebinding defence).
+   * `'.my.test'` also accepts subdomains; `true` accepts any name. Needed when the host listens on
+   * another address or sits behind a proxy that keeps its own `Host`. @default []
+   */
+  allowedHosts?: AllowedHosts;
 }
 
 export type ResolvedWebViewOptions = Required<Omit<WebViewOptions, 'token'>> & { token: string | undefined };
@@ -114,6 +126,7 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   maxCallArguments: 1000,
   sessionTimeout: 30_000,
   allowedOrigins: Object.freeze([]) as readonly string[],
+  allowedHosts: Object.freeze([]) as readonly string[],
 });
 
 const NUMERIC_OPTIONS = [
@@ -201,5 +214,7 @@ export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOpt
   if (!Array.isArray(resolved.allowedOrigins) || !resolved.allowedOrigins.every((o) => typeof o === 'string')) {
     throw new WebViewError('INVALID_OPTION', 'option allowedOrigins must be an array of strings');
   }
+  const hostsProblem = allowedHostsProblem(resolved.allowedHosts);
+  if (hostsProblem !== undefined) throw new WebViewError('INVALID_OPTION', hostsProblem);
   return resolved;
 }

@@ -3,8 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { isSessionId, SESSION_PARAM, SUBPROTOCOL, TOKEN_PARAM } from '../protocol/index.js';
 import { isOriginAllowed } from './origin-policy.js';
 
-/** Why a connection was refused before the upgrade. */
-export type RefusalReason = 'origin' | 'token' | 'session' | 'fallback';
+/** Why a connection was refused before the upgrade (`'host'`: the HTTP guard's DNS-rebinding check). */
+export type RefusalReason = 'host' | 'origin' | 'token' | 'session' | 'fallback';
 
 export interface Refusal {
   reason: RefusalReason;
@@ -20,7 +20,7 @@ export interface GatePolicy {
 }
 
 /**
- * Decides, from the handshake request alone, whether a WebSocket may open: the Origin must be
+ * Decides, from the handshake request alone (its query as the HTTP guard parsed it), whether a WebSocket may open: the Origin must be
  * allowed (403 otherwise), and when the host has a token, `?token=` must match it (401 otherwise).
  * A `?session=` must have the shape of an unguessable session id (400 otherwise, PROTOCOL.md §4, "Session ids"):
  * the id is a bearer secret, and a short or predictable one could be taken over by another peer.
@@ -29,9 +29,8 @@ export interface GatePolicy {
  * for hosts that ignore subprotocols, like HISE. A host that speaks the extension refuses that
  * attempt (426), so the client comes back with the subprotocol instead of settling for HISE's format.
  */
-export function checkUpgrade(request: IncomingMessage, policy: GatePolicy): Refusal | undefined {
+export function checkUpgrade(request: IncomingMessage, params: URLSearchParams, policy: GatePolicy): Refusal | undefined {
   if (!isOriginAllowed(request.headers.origin, policy.allowedOrigins)) return { reason: 'origin', status: 403 };
-  const params = new URL(request.url ?? '/', 'http://host').searchParams;
   if (policy.token !== undefined) {
     const offered = params.get(TOKEN_PARAM);
     if (offered === null || !sameSecret(offered, policy.token)) return { reason: 'token', status: 401 };

@@ -24,7 +24,10 @@ import { PersistentCalls } from './persistent-calls.js';
 import { WebViewRoot } from './webview-root.js';
 import { WebViewError } from './errors.js';
 import { ExtendedReceiver } from './extended-receiver.js';
+import { emitContained } from './contained-emit.js';
+import { HttpGuard } from './http-guard.js';
 import { listenHttp, type HttpListener } from './http-listener.js';
+import type { ParsedRequest } from './http-request.js';
 import { serveHttp } from './http-routes.js';
 import { decodePageMessage } from './inbound.js';
 import { resolveOptions, type ResolvedWebViewOptions, type WebViewOptions } from './options.js';
@@ -45,7 +48,8 @@ export type SendResult = 'sent' | 'queued' | 'dropped';
 export type WebSocketCallback = (data: unknown, page: Page, id: string | undefined) => unknown;
 
 /**
- * Why a connection was refused before the upgrade: `'origin'` (403), `'token'` (401), `'capacity'`
+ * Why a connection was refused before the upgrade: `'host'` (a `Host` that is not this machine nor
+ * in `allowedHosts`, 403, for plain HTTP requests too), `'origin'` (403), `'token'` (401), `'capacity'`
  * (`maxPages` connected, 503), `'timeout'` (no complete request within `handshakeTimeout`; destroyed).
  */
 export interface RefusedConnection {
@@ -423,14 +427,15 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   async #listen(port: number): Promise<number> {
+    const guard = new HttpGuard({
+      ...this.options,
+      report: (error) => this.#report(error, undefined),
+      refusedHost: (request) => this.emit('refused', { reason: 'host', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress }),
+    });
+    const routes = { root: this.#root, allowedOrigins: this.options.allowedOrigins, bridgePrelude: () => this.#bridgePrelude() };
     this.#listener = await listenHttp(port, this.options.host, {
-      request: (request, response) =>
-        void serveHttp(request, response, {
-          root: this.#root,
-          allowedOrigins: this.options.allowedOrigins,
-          bridgePrelude: () => this.#bridgePrelude(),
-        }),
-      upgrade: (request, socket, head) => this.#handleUpgrade(request, socket, head),
+      request: (request, response) => guard.request(request, response, (...parsed) => serveHttp(...parsed, routes)),
+      upgrade: (request, socket, head) => guard.upgrade(request, socket, head, (...parsed) => this.#handleUpgrade(...parsed)),
       timeout: (socket) => this.emit('refused', { reason: 'timeout', origin: undefined, remoteAddress: socket.remoteAddress }),
     }, { handshakeTimeout: this.options.handshakeTimeout });
     if (this.#closed) {
@@ -453,13 +458,12 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     return `window.${BRIDGE_CONFIG_GLOBAL}=${JSON.stringify(config)};\n`;
   }
 
-  #handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', ignore); // a peer that resets mid-handshake must not crash the host
+  #handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, parsed: ParsedRequest): void {
     if (this.#closed) {
       refuse(socket, 503, 'Service Unavailable');
       return;
     }
-    const refusal = checkUpgrade(request, { ...this.options, token: this.#token });
+    const refusal = checkUpgrade(request, parsed.query, { ...this.options, token: this.#token });
     if (refusal !== undefined) {
       refuse(socket, refusal.status, STATUS_TEXT[refusal.status]);
       if (refusal.reason !== 'fallback') {
@@ -664,6 +668,19 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#report(new WebViewError('CALLBACK_FAILED', `a message handler failed: ${String((error as Error)?.message ?? error)}`, { cause: error }), page);
   }
 
+  /**
+   * Every event goes to every listener even when one throws or rejects: a failing `connect`,
+   * `disconnect` or `refused` listener is reported as `LISTENER_FAILED`, a failing `error` listener
+   * is written to `console.error`. A listener of the host's author can never stop the host.
+   */
+  override emit<K extends keyof WebViewEvents>(event: K, ...args: WebViewEvents[K]): boolean;
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    return emitContained(this, event, args, (error) => {
+      if (event === 'error') console.error(`[hise-webview] an 'error' listener failed:`, error);
+      else this.#report(new WebViewError('LISTENER_FAILED', `a '${String(event)}' listener failed: ${String((error as Error)?.message ?? error)}`, { cause: error }), undefined);
+    });
+  }
+
   #report(error: WebViewError, page: Page | undefined): void {
     if (this.listenerCount('error') > 0) this.emit('error', error, page);
     else console.warn(`[hise-webview] ${error.code}: ${error.message}`);
@@ -700,4 +717,3 @@ function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-function ignore(): void {}

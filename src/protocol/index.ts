@@ -21,7 +21,7 @@ export {
   TOKEN_PARAM,
   SESSION_PARAM,
 } from './extension.js';
-export { encodeFrame, decodeFrame, withSequence, readPayload, encodeValue, valueToWire, toJson, type Frame, type FramePayload, type EncodeFrameOptions } from './frame.js';
+export { encodeFrame, decodeFrame, withSequence, readPayload, encodeValue, valueToWire, toJson, type Frame, type FramePayload, type EncodeFrameOptions, type ReadPayloadOptions } from './frame.js';
 export {
   CallError,
   PendingCalls,
@@ -48,6 +48,10 @@ export {
   BRIDGE_PARAM,
   BRIDGE_SCRIPT_PATH,
   BRIDGE_CONFIG_GLOBAL,
+  HostRestartPhase,
+  KEEP_ALIVE_GLOBAL,
+  HOST_RESTART_EVENT,
+  type HostRestartAnswer,
   type PersistentCall,
   type BridgeConfig,
 } from './bridge.js';
