@@ -113,7 +113,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#handlers.set(BridgeCall.Callback, ((name: string, args: unknown) => this.#runBinding(name, args)) as CallHandler);
     this.#handlers.set(BridgeCall.Sync, ((version: number) => this.#persistent.since(Number(version) || 0)) as CallHandler);
     this.#pending = new PendingMessages(this.options.maxPendingIds);
-    this.#ledger = new SessionLedger(this.options.maxSessions, this.options.sequenceWindow);
+    this.#ledger = new SessionLedger(this.options.maxSessions, this.options.sequenceWindow, this.options.maxSessionsPerSource);
     this.#sessions = new SessionLogs(sessionLimits(this.options), {
       overflow: (page, session, reason) => this.#dropOverfullSession(page, session, reason),
     });

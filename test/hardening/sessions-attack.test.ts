@@ -132,6 +132,30 @@ describe('issue 10 class 5: session ids minted to multiply memory', () => {
     expect(sequencedTexts(old)).toEqual([]);
     connected.close();
   });
+  it("S9 ids minted with messages fill only their source's share of the page → host ledger: another page's resend is still recognised", async () => {
+    const { wv, port, inbox } = await watchedHost({ maxSessions: 64 });
+    const victim = createSessionId();
+    const page = await openPage(wv, port, { query: `?session=${victim}`, headers: { Origin: 'http://localhost:5173' } });
+    page.send(numbered('t', 'once', 1));
+    await until(() => page.frames.some((f) => f.type === FrameType.Ack && readAck(f) === 1));
+    page.close();
+    await page.closed;
+    await until(() => wv.pages.length === 0);
+    for (let i = 0; i < 200; i++) {
+      const minted = await openPage(wv, port, { query: `?session=${createSessionId()}` });
+      minted.send(numbered('t', 'minted', 1));
+      await until(() => minted.frames.some((f) => f.type === FrameType.Ack));
+      minted.close();
+      await minted.closed;
+      await until(() => wv.pages.length === 0);
+    }
+    // The victim comes back and resends its message, whose ack it never saw: delivered once only.
+    const again = await openPage(wv, port, { query: `?session=${victim}`, headers: { Origin: 'http://localhost:5173' } });
+    again.send(numbered('t', 'once', 1));
+    again.send(numbered('t', 'next', 2));
+    await until(() => again.frames.some((f) => f.type === FrameType.Ack && readAck(f) === 2));
+    expect(inbox.filter((m) => m.data !== 'minted').map((m) => m.data)).toEqual(['once', 'next']);
+  });
 });
 
 describe('issue 10 class 6: a session id is a bearer secret', () => {
