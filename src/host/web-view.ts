@@ -115,7 +115,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#pending = new PendingMessages(this.options.maxPendingIds);
     this.#ledger = new SessionLedger(this.options.maxSessions, this.options.sequenceWindow, this.options.maxSessionsPerSource);
     this.#sessions = new SessionLogs(sessionLimits(this.options), {
-      overflow: (page, session, reason) => this.#dropOverfullSession(page, session, reason),
+      overflow: (page, _session, reason) => this.#dropOverfullSession(page, reason),
     });
     this.#wss = new WebSocketServer({
       noServer: true,
@@ -546,8 +546,10 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     else page.deliver(message);
   }
 
-  #dropOverfullSession(page: Page | undefined, session: string, reason: string): void {
-    this.#report(new WebViewError('PAGE_TOO_SLOW', `session ${session} was forgotten: ${reason}`), page);
+  #dropOverfullSession(page: Page | undefined, reason: string): void {
+    // Never the id itself: it is the session's secret, and error messages end up in logs.
+    const which = page === undefined ? 'a disconnected session' : `the session of page ${page.id}`;
+    this.#report(new WebViewError('PAGE_TOO_SLOW', `${which} was forgotten: ${reason}`), page);
     page?.terminate();
   }
 

@@ -112,6 +112,8 @@ describe('issue 10 class 5: session ids minted to multiply memory', () => {
     const reported = errors.filter((e) => e.code === 'PAGE_TOO_SLOW').map((e) => e.message);
     expect(reported).toHaveLength(30);
     expect(reported.every((m) => m.includes('maxSessionBytes'))).toBe(true);
+    // The ids are the sessions' secrets: no error message (they end up in logs) carries one.
+    expect(reported.filter((m) => forgotten.some((id) => m.includes(id)))).toEqual([]);
   });
 
   it('S4 sessions of one source beyond maxSessionsPerSource: the least recently active disconnected one is forgotten, never a connected one', async () => {
