@@ -138,7 +138,7 @@ export class SessionLogs {
   deliver(page: Page, message: OutboundMessage): void {
     const session = page.session!;
     const log = this.#logs.get(session);
-    if (log === undefined) return;
+    if (log === undefined || log.page !== page) return;
     const seq = this.#append(log, message);
     page.deliver(message.sequenced(seq));
     this.#checkSize(session, log);
