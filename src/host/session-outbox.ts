@@ -138,6 +138,7 @@ export class SessionLogs {
   deliver(page: Page, message: OutboundMessage): void {
     const session = page.session!;
     const log = this.#logs.get(session);
+    // A connection replaced by a newer one of its session is cut but not closed yet: it gets nothing more.
     if (log === undefined || log.page !== page) return;
     const seq = this.#append(log, message);
     page.deliver(message.sequenced(seq));
