@@ -82,6 +82,7 @@ describe('issue 10 class 5: session ids minted to multiply memory', () => {
     // frames; one shared frame per message (and HISE's form of it, for legacy pages) is ~3.2 MiB.
     expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(24 * MiB);
     expect(after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers).toBeLessThan(48 * MiB);
+    expect(after.rss - before.rss).toBeLessThan(64 * MiB); // the whole process, coarsely (measured: under 2 MiB)
   });
 
   it('S3 all session logs together stay within maxSessionBytes: disconnected sessions go first, a connected page that acknowledges keeps its session', async () => {
