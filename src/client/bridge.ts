@@ -4,6 +4,7 @@
 import { BINDINGS_ID, BRIDGE_CONFIG_GLOBAL, BRIDGE_PARAM, BridgeCall, TOKEN_PARAM, type BridgeConfig, type PersistentCall } from '../protocol/index.js';
 import { CallError } from '../protocol/calls.js';
 import { connect } from './connect.js';
+import { resolveFunction } from './resolve-function.js';
 import { reportError } from './report-error.js';
 
 const config = (globalThis as unknown as Record<string, BridgeConfig | undefined>)[BRIDGE_CONFIG_GLOBAL];
@@ -29,8 +30,8 @@ function startBridge(config: BridgeConfig): void {
     for (const name of current) if (!bound.has(name)) bind(name);
   });
 
-  client.handle(BridgeCall.CallFunction, (name: string, arg: unknown) => {
-    log('callFunction', name, arg);
+  client.handle(BridgeCall.CallFunction, (name: string, ...arg: unknown[]) => {
+    log('callFunction', name, ...arg);
     return callFunction(name, arg);
   });
   client.handle(BridgeCall.Evaluate, (code: string) => {
@@ -56,10 +57,12 @@ function startBridge(config: BridgeConfig): void {
     version = Math.max(version, call.version);
     log('replay', call);
     try {
-      if (call.kind === 'function') void Promise.resolve(callFunction(call.name, call.arg)).catch(reportError);
+      if (call.kind === 'function') void Promise.resolve(callFunction(call.name, 'arg' in call ? [call.arg] : [])).catch(reportError);
       else (0, eval)(call.code);
     } catch (error) {
-      reportError(error);
+      // As in HISE, a stored call to a function this page does not define is no page error.
+      if (error instanceof CallError && error.code === 'UNKNOWN_FUNCTION') log('replay skipped:', error.message);
+      else reportError(error);
     }
   }
 
@@ -77,16 +80,14 @@ function startBridge(config: BridgeConfig): void {
   }
 }
 
-/** Resolves `name` (dotted paths too, as HISE evaluates `name(arg)`) on `window` and calls it. */
-function callFunction(name: string, arg: unknown): unknown {
-  let owner: unknown = window;
-  let target: unknown = window;
-  for (const part of name.split('.')) {
-    owner = target;
-    target = target === null || target === undefined ? undefined : (target as Record<string, unknown>)[part];
-  }
-  if (typeof target !== 'function') throw new CallError('UNKNOWN_FUNCTION', `window.${name} is not a function`);
-  return (target as (arg: unknown) => unknown).call(owner, arg);
+/**
+ * Calls what HISE's `name(arg)` calls (see `resolveFunction`), with the JSON-decoded argument (none
+ * when the host passed none, as HISE's `name()`).
+ * @throws {CallError} `UNKNOWN_FUNCTION`
+ */
+function callFunction(name: string, arg: unknown[]): unknown {
+  const { fn, self } = resolveFunction(name);
+  return fn.apply(self, arg.slice(0, 1));
 }
 
 /** Makes every WebSocket this page opens to the host's port carry the token (HISE's client cannot). */

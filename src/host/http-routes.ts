@@ -2,12 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BRIDGE_SCRIPT_PATH } from '../protocol/index.js';
 import { CLIENT_SCRIPTS, loadClientScript } from './client-script.js';
 import { isOriginAllowed } from './origin-policy.js';
+import type { ProjectImages } from './project-images.js';
 import type { WebViewRoot } from './webview-root.js';
 
 /** What the routes need from the host. */
 export interface RouteContext {
   readonly root: WebViewRoot;
   readonly allowedOrigins: readonly string[];
+  /** HISE's `{PROJECT_FOLDER}` image references, when a folder is set. */
+  readonly projectImages?: ProjectImages;
   /** The config the bridge script starts from, as of this request. */
   bridgePrelude(): string;
 }
@@ -31,6 +34,7 @@ export async function serveHttp(request: IncomingMessage, response: ServerRespon
     sendScript(request, response, script, 'hise-webview-bridge.js', false);
     return;
   }
+  if (readOnly && (await context.projectImages?.serve(request, response, path))) return;
   if (readOnly && (await context.root.serve(request, response, path))) return;
   const file = CLIENT_SCRIPTS[path as keyof typeof CLIENT_SCRIPTS];
   if (readOnly && file !== undefined) {

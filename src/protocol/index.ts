@@ -52,3 +52,4 @@ export {
   type BridgeConfig,
 } from './bridge.js';
 export { SequencedLog, type Unacked } from './sequenced-log.js';
+export { isFunctionPath, MAX_FUNCTION_PATH_LENGTH } from './function-path.js';
