@@ -23,6 +23,7 @@ import { PersistentCalls } from './persistent-calls.js';
 import { isFunctionPath } from '../protocol/function-path.js';
 import { WebViewRoot } from './webview-root.js';
 import { ProjectImages } from './project-images.js';
+import { resolveNullOnError } from './callback-errors.js';
 import { WebViewError } from './errors.js';
 import { ExtendedReceiver } from './extended-receiver.js';
 import { listenHttp, type HttpListener } from './http-listener.js';
@@ -611,7 +612,12 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   #runBinding(name: unknown, args: unknown): unknown {
     const fn = typeof name === 'string' ? this.#bindings.get(name) : undefined;
     if (fn === undefined) throw new CallError('UNKNOWN_FUNCTION', `no callback is bound as '${String(name)}'`);
-    return fn(Array.isArray(args) ? args : []);
+    const list = Array.isArray(args) ? args : [];
+    if (this.options.callbackErrors === 'reject') return fn(list);
+    return resolveNullOnError(
+      () => fn(list),
+      (error) => this.#report(new WebViewError('CALLBACK_FAILED', `bound callback '${String(name)}' failed: ${String((error as Error)?.message ?? error)}`, { cause: error }), undefined),
+    );
   }
 
   #sendBindings(page: Page): void {

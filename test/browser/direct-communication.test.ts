@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page as BrowserPage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebView } from '../../src/host/index.js';
+import { WebView } from '../../src/host/index.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { nextEvent, startHost } from '../helpers/host.js';
 import { RecordingClient, until } from '../helpers/node-client.js';
@@ -136,6 +136,31 @@ describe('bindCallback, callFunction, evaluate', () => {
     wv.unbindCallback('added');
     await page.waitForFunction(() => !('added' in window));
     expect(errors).toEqual([]);
+  });
+
+  it("callbackErrors: 'null' answers a failing bound callback with null, as HISE does, and reports CALLBACK_FAILED", async () => {
+    const { wv } = await startHost({ callbackErrors: 'null' });
+    const reported: { code: string; message: string }[] = [];
+    wv.on('error', (error) => void reported.push(error));
+    wv.bindCallback('throws', () => {
+      throw new Error('sync failure');
+    });
+    wv.bindCallback('rejects', async () => {
+      throw Object.assign(new Error('async failure'), { code: 'E_ASYNC' });
+    });
+    wv.bindCallback('works', ([x]) => x);
+    const { page, errors } = await served(wv, '<p>null on error</p>');
+    const results = await page.evaluate(async () => {
+      const w = window as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      return [await w.throws!(), await w.rejects!(), await w.works!(7)];
+    });
+    expect(results).toEqual([null, null, 7]);
+    expect(reported.map((e) => [e.code, e.message])).toEqual([
+      ['CALLBACK_FAILED', "bound callback 'throws' failed: sync failure"],
+      ['CALLBACK_FAILED', "bound callback 'rejects' failed: async failure"],
+    ]);
+    expect(errors).toEqual([]);
+    expect(() => new WebView({ callbackErrors: 'resolve' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 
   it('callFunction passes strings with quotes, backslashes and newlines intact, and returns results', async () => {
