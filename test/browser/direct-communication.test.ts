@@ -311,6 +311,19 @@ describe('bindCallback, callFunction, evaluate', () => {
     expect(await openReplayed(wv)).toEqual(['Setup:3', 'evaluate:OTHER']);
   });
 
+  it('reset() forgets bound callbacks and persistent calls, also with enableCache on (HISE does nothing then)', async () => {
+    const { wv } = await startHost();
+    wv.enableCache = true;
+    await wv.setIndexFile(makeRoot({ 'index.html': `<!doctype html><html><head><script>window.order = []; window.a = (x) => order.push('a:' + x);</script></head><body></body></html>` }));
+    wv.bindCallback('gone', () => 1);
+    await wv.callFunction('a', 'stored');
+    wv.reset();
+    expect(await openReplayed(wv)).toEqual([]);
+    const { page } = await open(wv.url!);
+    await page.waitForFunction(() => typeof (window as unknown as { probe?: unknown }).probe === 'function');
+    expect(await page.evaluate(() => typeof (window as unknown as { gone?: unknown }).gone)).toBe('undefined');
+  });
+
   it('reloadPages reloads, and the bridge, bindings and persistent calls come back', async () => {
     const { wv } = await startHost();
     wv.bindCallback('ping', () => 'pong');
