@@ -43,8 +43,8 @@ export interface ConnectOptions {
   /**
    * Every `Float32Array`, other typed array and `Uint8Array` a listener receives owns exactly its
    * data (`byteOffset` 0, `buffer.byteLength === byteLength`), as HISE's client gives: keep it or
-   * transfer its buffer to a Worker or an AudioWorklet. It costs no copy (the message's own buffer is
-   * cut to the data). `false` hands out views into the message instead (zero copy when aligned;
+   * transfer its buffer to a Worker or an AudioWorklet. The message's own buffer is cut to the data
+   * (one copy in Chromium, see bench/ANALYSIS.md). `false` hands out views into the message instead (zero copy when aligned;
    * `data.buffer` then holds the frame's header too, so never build arrays from it).
    * @default true
    */

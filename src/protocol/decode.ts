@@ -33,8 +33,8 @@ export interface DecodeOptions {
    * The caller owns `bytes.buffer` outright and gives it up: float data is moved to the buffer's
    * start and the buffer is cut to exactly the samples (`ArrayBuffer.prototype.transfer`, detaching
    * `bytes`), so the `Float32Array` has `byteOffset` 0 and a buffer of `length * 4` bytes that its
-   * receiver may keep or transfer, as HISE's client gives. Costs about what `inPlace` does in
-   * Chromium (bench/profile/owned-in-chromium.mjs). Takes precedence over `inPlace`.
+   * receiver may keep or transfer, as HISE's client gives. In Chromium that is one copy per message
+   * (see `takeExactBuffer`). Takes precedence over `inPlace`.
    */
   own?: boolean;
 }

@@ -7,8 +7,9 @@ type Transferable = ArrayBuffer & { transfer?: (newLength: number) => ArrayBuffe
  * moved to its start and the buffer is cut to them with `transfer`, which detaches it, so `data` and
  * every other view of it are empty afterwards. Where `transfer` is missing, one copy (`slice`).
  *
- * Measured in Chromium (bench/profile/owned-in-chromium.mjs): moving and cutting costs about what the
- * old in-place view did, half of `slice` or a new typed array plus `set`.
+ * Cost (bench/ANALYSIS.md): where V8 allocated the buffer, `transfer` reallocates in place; Chromium's
+ * WebSocket messages are allocated by Blink, and there it is one allocation and copy, about what
+ * `slice` costs, but the message's memory is released at once instead of waiting for the GC.
  */
 export function takeExactBuffer(data: Uint8Array): ArrayBuffer {
   const buffer = data.buffer as Transferable;
