@@ -3,6 +3,8 @@ import { startDevHost, type DevHost } from '../dev/dev-host.js';
 import type { InspectorOptions } from '../dev/inspector.js';
 import type { DevLogger } from '../dev/log.js';
 import type { WebViewOptions } from '../host/index.js';
+import { resolve } from 'node:path';
+import { projectImagesMiddleware } from './project-images-middleware.js';
 
 /** Options of {@link hiseWebview}. */
 export interface HiseWebviewPluginOptions {
@@ -14,6 +16,8 @@ export interface HiseWebviewPluginOptions {
   inspector?: InspectorOptions;
   /** Options of the WebView (limits, token, …). */
   webView?: WebViewOptions;
+  /** The project's images folder (relative to Vite's root): serves HISE's `{PROJECT_FOLDER}name.png` references. */
+  images?: string;
 }
 
 const PREFIX = '[hise-webview] ';
@@ -45,6 +49,10 @@ export function hiseWebview(options: HiseWebviewPluginOptions = {}): Plugin {
         (error: Error) => server.config.logger.error(`${PREFIX}${error.message}`, { timestamp: true }),
       );
       server.httpServer?.once('close', () => void close());
+      if (options.images !== undefined) {
+        const onError = (message: string): void => server.config.logger.error(PREFIX + message, { timestamp: true });
+        server.middlewares.use(projectImagesMiddleware(resolve(server.config.root, options.images), onError));
+      }
     },
     async transformIndexHtml(): Promise<HtmlTagDescriptor[]> {
       const host = await starting?.catch(() => undefined);
