@@ -14,6 +14,8 @@ import { watchRoot } from './root-watcher.js';
 export interface DevHostOptions {
   /** Folder (or its index.html) the host serves and watches; unset when another server serves the page (Vite). */
   root?: string | undefined;
+  /** The project's images folder, for HISE's `{PROJECT_FOLDER}name.png` references (see `WebView.setProjectImagesFolder`). */
+  projectImages?: string | undefined;
   /** Host module (TS or JS) to run and restart on change; unset runs the inspector. */
   hostModule?: string | undefined;
   /** Port of the host; 0: any free port. @default 0 */
@@ -57,6 +59,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   try {
     const port = await webView.setEnableWebSocket(options.port ?? 0);
     if (root !== undefined) await webView.setIndexFile(root.path);
+    if (options.projectImages !== undefined) await webView.setProjectImagesFolder(resolve(cwd, options.projectImages));
     if (hostModule !== undefined) await runner.runModule(hostModule);
     else await runner.runFunction(inspectorHost(options.log, options.inspector));
     if (root !== undefined) {

@@ -21,7 +21,10 @@ import {
 } from '../protocol/index.js';
 import { checkBindingName } from './binding-name.js';
 import { PersistentCalls } from './persistent-calls.js';
+import { isFunctionPath } from '../protocol/function-path.js';
 import { WebViewRoot } from './webview-root.js';
+import { ProjectImages } from './project-images.js';
+import { resolveNullOnError } from './callback-errors.js';
 import { WebViewError } from './errors.js';
 import { ExtendedReceiver } from './extended-receiver.js';
 import { emitContained } from './contained-emit.js';
@@ -95,6 +98,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   readonly #ledger: SessionLedger;
   readonly #sessions: SessionLogs;
   readonly #root = new WebViewRoot();
+  readonly #projectImages = new ProjectImages(() => this.#enableCache);
   readonly #bindings = new Map<string, (args: unknown[]) => unknown>();
   readonly #persistent = new PersistentCalls();
   readonly #token: string | undefined;
@@ -270,8 +274,18 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   // ---- Direct communication (PROTOCOL.md §5): works in any browser, through the injected bridge ----
 
-  /** HISE's `enablePersistence`: store the last `callFunction` per name and `evaluate` per uid and replay them in pages that open later, at DOMContentLoaded. @default true */
-  enablePersistence = true;
+  /**
+   * HISE's `enablePersistence`: store the last `callFunction` or `evaluate` per key (names and uids
+   * share one namespace, case-insensitive, as in HISE) and replay them in pages that open later, at
+   * DOMContentLoaded. Off: nothing is stored and nothing replays (what was stored is forgotten).
+   * @default true
+   */
+  get enablePersistence(): boolean {
+    return this.#persistent.enabled;
+  }
+  set enablePersistence(enabled: boolean) {
+    this.#persistent.enabled = enabled;
+  }
   /** HISE's `enableDebugMode`: in a browser, the bridge logs every call it runs to the console (`console.debug`). @default false */
   enableDebugMode = false;
   /** HISE's `scaleFactorToZoom`: kept for API parity; a browser zooms by itself, so it changes nothing here. @default true */
@@ -299,6 +313,26 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     } catch (error) {
       throw new WebViewError('ROOT_NOT_FOUND', `cannot serve ${path}: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  /**
+   * The project's images folder, for HISE's `{PROJECT_FOLDER}name.png` references in pages (HISE
+   * resolves them through the project's image pool): `/{PROJECT_FOLDER}knob.png`, also from pages in
+   * sub-folders, is served from `folder/knob.png` (sub-folders too) with its MIME type, inside the
+   * folder only. `undefined` stops serving them.
+   * @throws {WebViewError} `ROOT_NOT_FOUND` (as a rejection) when `folder` is not an existing folder
+   */
+  async setProjectImagesFolder(folder: string | undefined): Promise<void> {
+    try {
+      await this.#projectImages.setFolder(folder);
+    } catch (error) {
+      throw new WebViewError('ROOT_NOT_FOUND', `cannot serve project images from ${String(folder)}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** The folder `{PROJECT_FOLDER}` references are served from (its real path). */
+  get projectImagesFolder(): string | undefined {
+    return this.#projectImages.folder;
   }
 
   /** Shows one HTML string at `http://127.0.0.1:PORT/`, with the bridge injected. */
@@ -352,16 +386,19 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   /**
-   * HISE's `callFunction`: runs `window[name](arg)` (dotted names too) in every page with the bridge;
-   * `arg` travels as JSON, never pasted into code. Stored for replay when `enablePersistence`.
+   * HISE's `callFunction`: runs `name(arg)` in every page with the bridge, finding `name` as HISE
+   * does (top-level `const`/`let`/`function` of classic scripts, dotted paths with `this` = the
+   * owner); `arg` travels as JSON, never pasted into code; no `arg` calls `name()`. Stored for replay
+   * when `enablePersistence`.
    * @returns each page's result or error
-   * @throws {WebViewError} `INVALID_NAME`, `UNSERIALIZABLE_DATA`
+   * @throws {WebViewError} `INVALID_NAME` (not identifiers joined by dots), `UNSERIALIZABLE_DATA`
    */
   callFunction(name: string, arg?: unknown): Promise<PromiseSettledResult<unknown>[]> {
     checkName(name);
+    if (!isFunctionPath(name)) throw new WebViewError('INVALID_NAME', `callFunction needs identifiers joined by dots, got '${name.slice(0, 80)}'`);
     if (arg !== undefined) checkSerializable(arg);
-    if (this.enablePersistence) this.#persistent.storeFunction(name, arg);
-    return this.#callBridges(BridgeCall.CallFunction, [name, arg]);
+    this.#persistent.storeFunction(name, arg);
+    return this.#callBridges(BridgeCall.CallFunction, arg === undefined ? [name] : [name, arg]);
   }
 
   /**
@@ -372,7 +409,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   evaluate(uid: string, code: string): Promise<PromiseSettledResult<unknown>[]> {
     checkName(uid);
     if (typeof code !== 'string') throw new WebViewError('UNSUPPORTED_DATA', 'evaluate needs code as a string');
-    if (this.enablePersistence) this.#persistent.storeEvaluate(uid, code);
+    this.#persistent.storeEvaluate(uid, code);
     return this.#callBridges(BridgeCall.Evaluate, [code]);
   }
 
@@ -432,7 +469,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       report: (error) => this.#report(error, undefined),
       refusedHost: (request) => this.emit('refused', { reason: 'host', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress }),
     });
-    const routes = { root: this.#root, allowedOrigins: this.options.allowedOrigins, bridgePrelude: () => this.#bridgePrelude() };
+    const routes = { root: this.#root, projectImages: this.#projectImages, allowedOrigins: this.options.allowedOrigins, bridgePrelude: () => this.#bridgePrelude() };
     this.#listener = await listenHttp(port, this.options.host, {
       request: (request, response) => guard.request(request, response, (...parsed) => serveHttp(...parsed, routes)),
       upgrade: (request, socket, head) => guard.upgrade(request, socket, head, (...parsed) => this.#handleUpgrade(...parsed)),
@@ -452,7 +489,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       port: this.port!,
       token: this.#token,
       bindings: [...this.#bindings.keys()],
-      persisted: this.enablePersistence ? this.#persistent.all() : [],
+      persisted: this.#persistent.all(),
       debug: this.enableDebugMode,
     };
     return `window.${BRIDGE_CONFIG_GLOBAL}=${JSON.stringify(config)};\n`;
@@ -585,7 +622,12 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   #runBinding(name: unknown, args: unknown): unknown {
     const fn = typeof name === 'string' ? this.#bindings.get(name) : undefined;
     if (fn === undefined) throw new CallError('UNKNOWN_FUNCTION', `no callback is bound as '${String(name)}'`);
-    return fn(Array.isArray(args) ? args : []);
+    const list = Array.isArray(args) ? args : [];
+    if (this.options.callbackErrors === 'reject') return fn(list);
+    return resolveNullOnError(
+      () => fn(list),
+      (error) => this.#report(new WebViewError('CALLBACK_FAILED', `bound callback '${String(name)}' failed: ${String((error as Error)?.message ?? error)}`, { cause: error }), undefined),
+    );
   }
 
   #sendBindings(page: Page): void {
