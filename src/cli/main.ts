@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `hise-webview`: develop a HISE webview in any browser against a live host.
 import { cac } from 'cac';
-import { DevError } from '../dev/errors.js';
+import { DevError, withDetails } from '../dev/errors.js';
 import { WebViewError } from '../host/errors.js';
 import type { ServeOptions } from './serve-command.js';
 import { packageVersion } from './version.js';
@@ -36,9 +36,9 @@ try {
     await cli.runMatchedCommand();
   }
 } catch (error) {
-  // Expected failures are one line; anything else is a bug worth its stack trace.
+  // Expected failures are one line (a host module's error adds its stack and code frame below); anything else is a bug worth its stack trace.
   const expected =
     error instanceof DevError || error instanceof WebViewError || (error as Error | undefined)?.name === 'CACError';
-  console.error(`hise-webview: ${expected ? (error as Error).message : ((error as Error)?.stack ?? String(error))}`);
+  console.error(`hise-webview: ${expected ? withDetails(error) : ((error as Error)?.stack ?? String(error))}`);
   process.exit(1);
 }

@@ -2,7 +2,9 @@ import { relative } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { WebView } from '../host/index.js';
 import { debounce } from './debounce.js';
-import { DevError, firstLine } from './errors.js';
+import { reportError } from './error-report.js';
+import { DevError, firstLine, withDetails } from './errors.js';
+import { FreshImporter, ImportFailure } from './fresh-import.js';
 import { loadHostModule, runCleanup, type HostCleanup, type HostFunction } from './host-module.js';
 import type { DevLogger } from './log.js';
 import { scopeWebView, type ScopedWebView } from './scoped-web-view.js';
@@ -31,15 +33,18 @@ interface Run {
 export class HostRunner {
   readonly #webView: WebView;
   readonly #log: DevLogger;
+  readonly #importer: FreshImporter;
   #run: Run | undefined;
   #watcher: FSWatcher | undefined;
   #watched = new Set<string>();
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
 
-  constructor(webView: WebView, log: DevLogger) {
+  /** @param cwd the project (where tsx is looked for when the package cannot see it) */
+  constructor(webView: WebView, log: DevLogger, cwd = process.cwd()) {
     this.#webView = webView;
     this.#log = log;
+    this.#importer = new FreshImporter(cwd);
   }
 
   /** The host module's files being watched for restarts (absolute paths). */
@@ -57,7 +62,7 @@ export class HostRunner {
    * @throws {DevError} when the first load or run fails; later failures are logged and retried on the next change
    */
   async runModule(path: string): Promise<void> {
-    const loaded = await loadHostModule(path);
+    const loaded = await loadHostModule(path, this.#importer);
     await this.#start(loaded.run, path);
     await this.#watch(path, loaded.files);
   }
@@ -68,6 +73,7 @@ export class HostRunner {
     await this.#watcher?.close();
     await this.#queue;
     await this.#stop();
+    await this.#importer.release();
   }
 
   async #start(run: HostFunction, path?: string): Promise<void> {
@@ -80,8 +86,9 @@ export class HostRunner {
       abort.abort();
       scope.dispose();
       if (error instanceof DevError) throw error;
-      const what = path === undefined ? 'the host' : `host module ${path}`;
-      throw new DevError('HOST_MODULE_FAILED', `${what} threw: ${firstLine(error)}`, { cause: error });
+      const what = path === undefined ? 'the host' : `host module ${shortPath(path)}`;
+      const report = await reportError(error);
+      throw new DevError('HOST_MODULE_FAILED', `${what} threw: ${report.headline}`, { cause: error, details: report.details });
     }
   }
 
@@ -121,12 +128,15 @@ export class HostRunner {
     const names = [...new Set(changed)].map(shortPath).join(', ');
     await this.#stop();
     try {
-      const loaded = await loadHostModule(path);
+      const loaded = await loadHostModule(path, this.#importer);
       this.#updateWatched(loaded.files);
       await this.#start(loaded.run, path);
       this.#log.info(`host module restarted (${names})`);
     } catch (error) {
-      this.#log.error(`${firstLine(error)} (waiting for the next change)`);
+      // A file the failed load reached (a new import with the mistake) must be watched to see the fix.
+      if (error instanceof DevError && error.cause instanceof ImportFailure) this.#updateWatched(error.cause.files);
+      const [headline, ...details] = withDetails(error).split('\n');
+      this.#log.error([`${headline} (waiting for the next change)`, ...details].join('\n'));
     }
   }
 }
