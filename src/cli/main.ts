@@ -3,6 +3,7 @@
 import { cac } from 'cac';
 import { DevError, withDetails } from '../dev/errors.js';
 import { WebViewError } from '../host/errors.js';
+import type { InitOptions } from './init-command.js';
 import type { ServeOptions } from './serve-command.js';
 import { packageVersion } from './version.js';
 
@@ -21,6 +22,15 @@ cli
   .example('hise-webview serve ./webview --signal sine:scope --signal noise:noise')
   // Loaded only when serving, so --help and argument errors answer at once.
   .action(async (root: string, options: ServeOptions) => (await import('./serve-command.js')).serve(root, options));
+
+cli
+  .command('init [dir]', 'create a project: a page written the HISE way, a typed host module, a Vite config and a test')
+  .option('--name <name>', 'package name (default: the folder name)')
+  .option('--force', 'write into a folder that is not empty (existing files are never overwritten)')
+  .option('-y, --yes', 'ask nothing: defaults and flags only (also when not in a terminal)')
+  .example('hise-webview init my-webview')
+  .example('hise-webview init . --force --name my-webview')
+  .action(async (dir: string | undefined, options: InitOptions) => (await import('./init-command.js')).init(dir, options));
 
 cli.help();
 cli.version(packageVersion());
