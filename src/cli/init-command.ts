@@ -77,9 +77,22 @@ function report(target: string, folder: string, result: { written: string[]; kep
 function terminalAsker(options: InitOptions): Asker | undefined {
   if (options.yes === true || !process.stdin.isTTY || !process.stdout.isTTY) return undefined;
   const readline = createInterface({ input: process.stdin, output: process.stdout });
+  // One line iterator for all questions, so answers typed ahead are kept for the next question.
+  const lines = readline[Symbol.asyncIterator]();
+  let cancelled = false;
+  readline.on('SIGINT', () => {
+    cancelled = true;
+    readline.close();
+  });
   return {
     async ask(question, fallback) {
-      const answer = (await readline.question(`${question} (${fallback}): `)).trim();
+      process.stdout.write(`${question} (${fallback}): `);
+      const next = await lines.next();
+      if (next.done === true || cancelled) {
+        process.stdout.write('\n');
+        throw new DevError('CANCELLED', 'cancelled: nothing was written');
+      }
+      const answer = next.value.trim();
       return answer === '' ? fallback : answer;
     },
     close: () => readline.close(),

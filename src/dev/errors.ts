@@ -12,6 +12,8 @@ export type DevErrorCode =
   | 'TSX_NOT_INSTALLED'
   /** `init` was pointed at a folder that is not empty (without `--force`), or could not write. */
   | 'TARGET_NOT_EMPTY'
+  /** A prompt was answered with Ctrl+C or Ctrl+D (end of input). */
+  | 'CANCELLED'
   /** A command-line argument that cannot be used. */
   | 'INVALID_ARGUMENT';
 
