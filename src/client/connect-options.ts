@@ -27,6 +27,7 @@ const CHECKS: { readonly [K in keyof Required<ConnectOptions>]: Check } = {
   maxQueue: positiveInteger,
   maxQueueBytes: positiveInteger,
   extensions: boolean,
+  exactBuffers: boolean,
   reconnect: boolean,
   minReconnectDelay: delay,
   maxReconnectDelay: delay,

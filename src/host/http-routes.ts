@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BRIDGE_SCRIPT_PATH } from '../protocol/index.js';
 import { CLIENT_SCRIPTS, loadClientScript } from './client-script.js';
+import { respondText } from './http-guard.js';
+import type { ParsedRequest } from './http-request.js';
 import { isOriginAllowed } from './origin-policy.js';
 import type { WebViewRoot } from './webview-root.js';
 
@@ -17,10 +19,11 @@ export interface RouteContext {
 
 /**
  * Everything the host answers over plain HTTP on its port: the bridge script (config + code), the
- * webview root, the built clients, else 404. Only GET and HEAD are served.
+ * webview root, the built clients, else 404. Only GET and HEAD are served. Runs behind the
+ * HTTP guard, which parsed the request, checked its `Host` and answers whatever this throws.
  */
-export async function serveHttp(request: IncomingMessage, response: ServerResponse, context: RouteContext): Promise<void> {
-  const path = new URL(request.url ?? '/', 'http://host').pathname;
+export async function serveHttp(request: IncomingMessage, response: ServerResponse, parsed: ParsedRequest, context: RouteContext): Promise<void> {
+  const path = parsed.pathname;
   const readOnly = request.method === 'GET' || request.method === 'HEAD';
   if (readOnly && path === BRIDGE_SCRIPT_PATH) {
     // The bridge carries the token: only pages of allowed origins may load it (a web site could
@@ -65,13 +68,15 @@ function sendScript(request: IncomingMessage, response: ServerResponse, script: 
 }
 
 /**
- * A script request from a page of an allowed origin (or from no page: a tool, a same-origin load).
- * Browsers say where a request comes from in `Sec-Fetch-Site`; a cross-site one must name an
- * allowed page in `Referer`.
+ * A script request from a page of an allowed origin (or from a tool that says it is none).
+ * Browsers say where a request comes from in `Sec-Fetch-Site`, which no page can forge; a
+ * cross-site one must name an allowed page in `Referer`. Without `Sec-Fetch-Site` (browsers before
+ * 2023, tools) a `Referer` of an allowed page is required too: an old browser on a web site that
+ * hides its `Referer` would otherwise be handed the token.
  */
 function isAllowedScriptRequest(request: IncomingMessage, allowedOrigins: readonly string[]): boolean {
   const site = request.headers['sec-fetch-site'];
-  if (site === undefined || site === 'same-origin' || site === 'same-site' || site === 'none') return true;
+  if (site === 'same-origin' || site === 'same-site' || site === 'none') return true;
   const referer = request.headers.referer;
   if (referer === undefined) return false;
   try {
@@ -81,7 +86,3 @@ function isAllowedScriptRequest(request: IncomingMessage, allowedOrigins: readon
   }
 }
 
-function respondText(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-  response.end(text);
-}
