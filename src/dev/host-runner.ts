@@ -9,6 +9,7 @@ import { loadHostModule, runCleanup, type HostCleanup, type HostFunction } from 
 import type { DevLogger } from './log.js';
 import { announceRestart, describeRestartCount, finishRestart } from './page-restart.js';
 import { scopeWebView, type ScopedWebView } from './scoped-web-view.js';
+import { logWebViewErrors } from './webview-errors.js';
 
 /** Milliseconds of quiet after a change before the host module restarts. */
 export const RESTART_DEBOUNCE_MS = 50;
@@ -45,6 +46,7 @@ export class HostRunner {
   #watched = new Set<string>();
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  #stopLoggingErrors: (() => void) | undefined;
 
   /** @param cwd the project (where tsx is looked for when the package cannot see it) */
   constructor(webView: WebView, log: DevLogger, cwd = process.cwd()) {
@@ -69,6 +71,7 @@ export class HostRunner {
    */
   async runModule(path: string): Promise<void> {
     const loaded = await loadHostModule(path, this.#importer);
+    this.#stopLoggingErrors ??= logWebViewErrors(this.#webView, this.#log);
     await this.#start(loaded.run, path);
     await this.#watch(path, loaded.files);
   }
@@ -80,6 +83,7 @@ export class HostRunner {
     await this.#queue;
     await this.#stop();
     await this.#importer.release();
+    this.#stopLoggingErrors?.();
   }
 
   async #start(run: HostFunction, path?: string): Promise<void> {

@@ -2,9 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { HostRunner } from '../../src/dev/host-runner.js';
 import type { DevLogger } from '../../src/dev/log.js';
 import { WebView } from '../../src/host/index.js';
+import { startCli } from './cli-process.js';
 
 // A mistake made while the host runs is logged with its place and a code frame, the last good run
 // is gone, and fixing the mistake (even in a file the broken version imported first) restarts it.
@@ -45,4 +47,29 @@ it('logs a syntax error in a newly imported file with its place, then restarts o
 
   await writeFile(join(dir, 'gain.ts'), 'export const gain: number = -6;\n');
   await expect.poll(() => state().version, { timeout: RESTART_TIMEOUT_MS }).toBe('fixed -6');
+});
+
+it("a handler of the module that throws at run time (real CLI): the WebView's error with the stack and the throwing line", async () => {
+  const handlerDir = await mkdtemp(join(tmpdir(), 'hise-handler-errors-'));
+  await writeFile(join(handlerDir, 'package.json'), '{ "type": "module" }\n');
+  await writeFile(join(handlerDir, 'index.html'), '<!doctype html><title>x</title>');
+  await writeFile(
+    join(handlerDir, 'host.ts'),
+    "import type { WebView } from 'hise-webview';\nexport default function host(wv: WebView): void {\n  wv.setWebSocketCallback((message) => {\n    throw new Error(`cannot handle ${String(message)}`);\n  });\n}\n",
+  );
+  const cli = await startCli(['serve', handlerDir, '--host', join(handlerDir, 'host.ts'), '--token', 'none']);
+  try {
+    const socket = new WebSocket(cli.url.replace(/^http/, 'ws'));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    socket.send('ping');
+    await cli.waitForLine(/CALLBACK_FAILED: a message handler failed: cannot handle ping$/, RESTART_TIMEOUT_MS);
+    await cli.waitForLine(/> 4 \|     throw new Error/, RESTART_TIMEOUT_MS);
+    const at = cli.output.findIndex((line) => line.includes('CALLBACK_FAILED'));
+    expect(cli.output[at + 1]).toMatch(/^ {4}at .*host\.ts:4:11\)?$/);
+    expect(cli.output.slice(at + 1).join('\n')).not.toMatch(/node_modules|node:internal/);
+    socket.close();
+  } finally {
+    await cli.stop();
+    await rm(handlerDir, { recursive: true, force: true });
+  }
 });
