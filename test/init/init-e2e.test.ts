@@ -45,11 +45,9 @@ describe('a project made by `hise-webview init`', () => {
     await installTarball(tarball, app);
   }, STEP_TIMEOUT_MS);
 
-  it('`npm run serve`: the HISE-way page streams from the host, and the host receives its call', async () => {
-    serve = start('npm', ['run', 'serve'], app);
-    const line = await serve.waitForLine(/serving .* at http:\/\//, SERVE_TIMEOUT_MS);
-    const url = /at (http:\/\/\S+)/.exec(line)![1]!;
-    browser = await launchChromium();
+  /** Opens `url`, waits for levels from the host, moves the gain slider, and waits for the host to log it. */
+  async function exercisePage(url: string, server: Running): Promise<void> {
+    browser ??= await launchChromium();
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
@@ -65,18 +63,32 @@ describe('a project made by `hise-webview init`', () => {
       slider.value = '-6';
       slider.dispatchEvent(new Event('input'));
     });
-    await serve.waitForLine(/gain -6 dB/, SERVE_TIMEOUT_MS);
+    await server.waitForLine(/gain -6 dB/, SERVE_TIMEOUT_MS);
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'gain -6 dB', undefined, { timeout: SERVE_TIMEOUT_MS });
     expect(await page.textContent('#gain-value')).toBe('-6 dB');
     expect(problems).toEqual([]);
+    await page.close();
+  }
+
+  it('`npm run serve`: the HISE-way page streams from the host, and the host receives its call', async () => {
+    serve = start('npm', ['run', 'serve'], app);
+    const line = await serve.waitForLine(/serving .* at http:\/\//, SERVE_TIMEOUT_MS);
+    await exercisePage(/at (http:\/\/\S+)/.exec(line)![1]!, serve);
+    await serve.stop();
+  }, STEP_TIMEOUT_MS);
+
+  it('`npm run dev`: the same page through Vite and the plugin', async () => {
+    serve = start('npm', ['run', 'dev', '--', '--port', '0', '--host', '127.0.0.1', '--strictPort'], app);
+    const line = await serve.waitForLine(/Local:\s+http:\/\//, SERVE_TIMEOUT_MS);
+    await serve.waitForLine(/\[hise-webview\] host on http:\/\//, SERVE_TIMEOUT_MS);
+    await exercisePage(/(http:\/\/\S+)/.exec(line)![1]!, serve);
     await serve.stop();
   }, STEP_TIMEOUT_MS);
 
   it('passes its own test and type-check', async () => {
-    const tested = await npm(['test'], app);
+    const [tested] = await Promise.all([npm(['test'], app), npm(['run', 'typecheck'], app)]);
     expect(tested.stdout).toMatch(/# pass 2/);
     expect(tested.stdout).toMatch(/# fail 0/);
-    await npm(['run', 'typecheck'], app);
   }, STEP_TIMEOUT_MS);
 });
 
