@@ -46,6 +46,7 @@ export async function init(dir: string | undefined, options: InitOptions, asker:
 }
 
 async function packageName(flag: unknown, folderName: string, asker: Asker | undefined): Promise<string> {
+  if (typeof flag === 'number') flag = String(flag); // cac reads `--name 808` as a number
   if (flag !== undefined) {
     if (typeof flag !== 'string' || !isValidPackageName(flag)) {
       throw new DevError('INVALID_ARGUMENT', `--name must be a valid npm package name (lower case, no spaces), got ${JSON.stringify(flag)}`);

@@ -74,6 +74,8 @@ describe.concurrent('hise-webview init without a terminal', () => {
   it('--name sets the package name; an invalid one is refused', async () => {
     expect((await init(['named', '--name', '@studio/synth-ui'])).code).toBe(0);
     expect(JSON.parse(await readFile(join(work, 'named', 'package.json'), 'utf8')).name).toBe('@studio/synth-ui');
+    expect((await init(['numeric', '--name', '808'])).code).toBe(0); // cac reads it as a number
+    expect(JSON.parse(await readFile(join(work, 'numeric', 'package.json'), 'utf8')).name).toBe('808');
     const bad = await init(['bad-name', '--name', 'Synth UI']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^hise-webview: --name must be a valid npm package name/);
