@@ -37,6 +37,13 @@ describe.concurrent('hise-webview usage', () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('serve <root>');
+    expect(stdout).toContain('init [dir]');
+  });
+
+  it('init --help lists its options', async () => {
+    const { code, stdout } = await runCli(['init', '--help']);
+    expect(code).toBe(0);
+    for (const option of ['--name', '--force', '--yes']) expect(stdout).toContain(option);
   });
 
   it('serve --help lists its options', async () => {
