@@ -17,6 +17,8 @@ export interface ErrorReport {
   headline: string;
   /** The stack trimmed to the project's files, then a short code frame; `undefined` when there is nothing to add. */
   details: string | undefined;
+  /** Whether the error points into the project's files (its place or a frame of its stack is there). */
+  inProject: boolean;
 }
 
 /** Lines of source shown before and after the line of an error. */
@@ -52,7 +54,7 @@ export async function reportError(error: unknown, candidates: readonly string[] 
   if (frames.length > 0) parts.push(frames.slice(0, MAX_STACK_FRAMES).map((frame) => `    at ${frame.text}`).join('\n'));
   const frame = location === undefined ? undefined : codeFrame(location);
   if (frame !== undefined) parts.push(frame);
-  return { headline, details: parts.length === 0 ? undefined : parts.join('\n') };
+  return { headline, details: parts.length === 0 ? undefined : parts.join('\n'), inProject: location !== undefined };
 }
 
 /**

@@ -73,3 +73,33 @@ it("a handler of the module that throws at run time (real CLI): the WebView's er
     await rm(handlerDir, { recursive: true, force: true });
   }
 });
+
+it('a throw outside any call (a timer, an unawaited promise) is logged with its line, and the CLI keeps serving', async () => {
+  const crashDir = await mkdtemp(join(tmpdir(), 'hise-host-crash-'));
+  await writeFile(join(crashDir, 'package.json'), '{ "type": "module" }\n');
+  await writeFile(join(crashDir, 'index.html'), '<!doctype html><title>still here</title>');
+  await writeFile(
+    join(crashDir, 'host.ts'),
+    [
+      'export default function host(): void {',
+      '  setTimeout(() => {',
+      "    throw new TypeError('timer went wrong');",
+      '  });',
+      "  void Promise.reject(new RangeError('nobody awaited this'));",
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const cli = await startCli(['serve', crashDir, '--host', join(crashDir, 'host.ts')]);
+  try {
+    await cli.waitForLine(/host module error: TypeError: timer went wrong \(still serving; save a file to restart the module\)$/, RESTART_TIMEOUT_MS);
+    await cli.waitForLine(/host module error: RangeError: nobody awaited this/, RESTART_TIMEOUT_MS);
+    await cli.waitForLine(/> 3 \|     throw new TypeError\('timer went wrong'\);/, RESTART_TIMEOUT_MS);
+    const page = await fetch(cli.url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>still here</title>');
+  } finally {
+    expect(await cli.stop()).toBe(0);
+    await rm(crashDir, { recursive: true, force: true });
+  }
+});
