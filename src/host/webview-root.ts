@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { finished } from 'node:stream';
+import parseRange from 'range-parser';
 import send from 'send';
 import { BRIDGE_SCRIPT_PATH } from '../protocol/index.js';
 import { HttpFailure } from './http-failure.js';
@@ -76,6 +77,7 @@ export class WebViewRoot {
       this.#sendHtml(response, html);
       return true;
     }
+    checkRange(request, found);
     return this.#sendFile(request, response, found.path);
   }
 
@@ -156,6 +158,20 @@ function isInside(root: string, real: string): boolean {
   if (real === root) return true;
   if (!real.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
   return !relative(root, real).split(sep).some((segment) => segment.startsWith('.'));
+}
+
+/** The byte ranges `send` honours: it ignores a `Range` that does not start like this. */
+const BYTES_RANGE = /^ *bytes=/;
+
+/**
+ * A byte `Range` that does not parse (`bytes=abc`) is refused like one outside the file (`bytes=9-2`),
+ * so a client never gets the whole file while believing it asked for a part; other units are ignored.
+ * @throws {HttpFailure} 416
+ */
+function checkRange(request: IncomingMessage, file: { path: string; stats: Stats }): void {
+  const range = request.headers.range;
+  if (range === undefined || !BYTES_RANGE.test(range) || parseRange(file.stats.size, range, { combine: true }) !== -2) return;
+  throw new HttpFailure(416, 'RANGE_NOT_SATISFIABLE', `Range ${JSON.stringify(range)} does not parse`, { 'Content-Range': `bytes */${file.stats.size}` });
 }
 
 /** `/sub` names a folder: the browser is sent to `/sub/` (a relative Location, so it cannot leave this host). */
