@@ -16,12 +16,17 @@ export interface RawAnswer {
 /**
  * Writes `request` (bytes exactly as given) on a fresh TCP connection and reads until the host
  * closes it, so nothing a client library would fix (targets, duplicate or missing headers) is fixed.
- * Send `Connection: close`, or a request the host closes on.
+ * Send `Connection: close`, or a request the host closes on; an accepted upgrade is closed after its head.
  */
 export async function rawRequest(port: number, request: string | Buffer): Promise<RawAnswer> {
   const socket = await tcp(port);
   const chunks: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    // An accepted upgrade stays open: its head is the whole answer.
+    const text = Buffer.concat(chunks).toString('latin1');
+    if (text.startsWith('HTTP/1.1 101 ') && text.includes('\r\n\r\n')) socket.destroy();
+  });
   socket.on('error', () => undefined); // a reset after the answer is a close too
   socket.write(request);
   await new Promise((resolve) => socket.once('close', resolve));
