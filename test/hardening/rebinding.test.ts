@@ -63,9 +63,9 @@ describe('Host on every request and upgrade (raw sockets)', () => {
   });
 
   it('allowedHosts admits names (any port), .names with their subdomains; true admits all', async () => {
-    const { wv, port } = await watchedHost({ allowedHosts: ['my.test', '.apps.test'] });
+    const { wv, port } = await watchedHost({ allowedHosts: ['my.test', '.apps.test', '192.168.1.10', '[::1]'] });
     wv.setHtmlContent('<p>mine');
-    for (const host of ['my.test', `my.test:${port}`, 'MY.TEST:8080', 'apps.test', `a.b.apps.test:${port}`]) {
+    for (const host of ['my.test', `my.test:${port}`, 'MY.TEST:8080', 'apps.test', `a.b.apps.test:${port}`, '192.168.1.10:8080', '[::1]:1']) {
       expect((await rawGet(port, '/', [`Host: ${host}`])).status, host).toBe(200);
     }
     for (const host of ['evil.test', 'my.test.evil', 'xapps.test', `notmy.test:${port}`]) {
@@ -77,7 +77,7 @@ describe('Host on every request and upgrade (raw sockets)', () => {
     await openPage(open.wv, open.port, { headers: { Host: 'anything.example' } });
   });
 
-  it.each([[['localhost:80']], [['http://my.test']], [['']], [[7]], ['yes'], [['my.test/x']]])('allowedHosts %j is refused with INVALID_OPTION', async (value) => {
+  it.each([[['localhost:80']], [['http://my.test']], [['']], [['.']], [[7]], ['yes'], [['my.test/x']], [['*.my.test']], [['[::1]:80']]])('allowedHosts %j is refused with INVALID_OPTION', async (value) => {
     await expect(watchedHost({ allowedHosts: value as never })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
 });
