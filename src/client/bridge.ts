@@ -135,13 +135,21 @@ function callFunction(name: string, arg: unknown[]): unknown {
   return fn.apply(self, arg.slice(0, 1));
 }
 
-/** Makes every WebSocket this page opens to the host's port carry the token (HISE's client cannot). */
+/**
+ * Makes every WebSocket this page opens to the host carry the token (HISE's client cannot): to the
+ * host's port on the host name the bridge came from, or on a loopback name (HISE's client always
+ * dials `ws://localhost:PORT`; the host holds that port on 127.0.0.1 and ::1). A server on the same
+ * port number under any other name never sees the token.
+ */
 function addTokenToSocketsOf(port: number, token: string): void {
+  const script = new URL((document.currentScript as HTMLScriptElement | null)?.src ?? location.href);
+  const hostNames = new Set(['localhost', '127.0.0.1', '[::1]', script.port === String(port) ? script.hostname : 'localhost']);
   const Native = window.WebSocket;
   class WebSocketWithToken extends Native {
     constructor(url: string | URL, protocols?: string | string[]) {
       const target = new URL(url, location.href);
-      if (target.port === String(port) && !target.searchParams.has(TOKEN_PARAM)) target.searchParams.set(TOKEN_PARAM, token);
+      const targetPort = target.port === '' ? (target.protocol === 'wss:' || target.protocol === 'https:' ? '443' : '80') : target.port;
+      if (targetPort === String(port) && hostNames.has(target.hostname) && !target.searchParams.has(TOKEN_PARAM)) target.searchParams.set(TOKEN_PARAM, token);
       super(target, protocols);
     }
   }
