@@ -1,6 +1,6 @@
 import { encodeHello, SequencedLog } from '../protocol/index.js';
 import { controlFrame, type OutboundMessage, type WireFrame } from './outbound.js';
-import type { Page } from './page.js';
+import type { Connection } from './connection.js';
 
 interface LoggedMessage {
   message: OutboundMessage;
@@ -25,7 +25,7 @@ export interface SessionLimits {
 class SessionLog {
   /** Random per log: tells the page whether the numbering it knows still holds. */
   readonly epoch = (Math.random() * 0xffffffff) >>> 0 || 1;
-  page: Page | undefined;
+  page: Connection | undefined;
   expiry: ReturnType<typeof setTimeout> | undefined;
   /** Unbounded here: its size is checked after each message, against `maxBytes`, by the owner. */
   readonly messages = new SequencedLog<LoggedMessage>(Infinity, Infinity);
@@ -42,9 +42,9 @@ class SessionLog {
 export class SessionLogs {
   readonly #logs = new Map<string, SessionLog>();
   readonly #limits: SessionLimits;
-  readonly #onOverflow: (page: Page | undefined, session: string) => void;
+  readonly #onOverflow: (page: Connection | undefined, session: string) => void;
 
-  constructor(limits: SessionLimits, onOverflow: (page: Page | undefined, session: string) => void) {
+  constructor(limits: SessionLimits, onOverflow: (page: Connection | undefined, session: string) => void) {
     this.#limits = limits;
     this.#onOverflow = onOverflow;
   }
@@ -53,7 +53,7 @@ export class SessionLogs {
    * A page of a session connected: says hello (the epoch), then resends what it has not
    * acknowledged. Returns the messages resent, so the host does not send them twice.
    */
-  attach(page: Page): Set<OutboundMessage> {
+  attach(page: Connection): Set<OutboundMessage> {
     const session = page.session!;
     let log = this.#logs.get(session);
     if (log === undefined) {
@@ -74,7 +74,7 @@ export class SessionLogs {
   }
 
   /** Its page went away: the log waits `sessionTimeout` for it to come back. */
-  detach(page: Page): void {
+  detach(page: Connection): void {
     const session = page.session!;
     const log = this.#logs.get(session);
     if (log === undefined || log.page !== page) return;
@@ -84,7 +84,7 @@ export class SessionLogs {
   }
 
   /** Numbers `message` for the session of `page`, logs it, and gives the page its frame. */
-  deliver(page: Page, message: OutboundMessage): void {
+  deliver(page: Connection, message: OutboundMessage): void {
     const log = this.#logs.get(page.session!);
     if (log === undefined) return;
     page.deliver(log.append(message).frame);
@@ -100,7 +100,7 @@ export class SessionLogs {
     }
   }
 
-  acknowledge(page: Page, seq: number): void {
+  acknowledge(page: Connection, seq: number): void {
     const log = this.#logs.get(page.session!);
     if (log?.page === page) log.messages.ack(seq);
   }
