@@ -34,6 +34,7 @@ export class Page {
   readonly #held = new Map<string, OutboundMessage>();
   readonly #maxHeld: number;
   readonly #joined = new Set<() => void>();
+  #bridges = 0;
   #resolveClosed!: () => void;
 
   /** @internal Created by the host for the first connection of a page. */
@@ -118,15 +119,24 @@ export class Page {
     return [...this.#connections].filter((connection) => !connection.bridged);
   }
 
+  /**
+   * @internal True while the page has its bridge but no client connection (the bridge connects
+   * first; the page's client may follow): what is sent to it meanwhile is held for that client.
+   */
+  get awaitsClient(): boolean {
+    return this.#bridges > 0 && this.#bridges === this.#connections.size;
+  }
+
   /** @internal A connection of this page opened. */
   add(connection: Connection): void {
     this.#connections.add(connection);
+    if (connection.bridged) this.#bridges++;
     for (const wake of [...this.#joined]) wake();
   }
 
   /** @internal A connection of this page closed; true when it was the last (the page has gone). */
   remove(connection: Connection): boolean {
-    this.#connections.delete(connection);
+    if (this.#connections.delete(connection) && connection.bridged) this.#bridges--;
     if (this.#connections.size > 0) return false;
     this.#held.clear();
     this.#resolveClosed();
@@ -134,7 +144,10 @@ export class Page {
     return true;
   }
 
-  /** @internal Holds `message` (latest per id) for the page's first connection that takes data; false when `maxHeld` ids are held. */
+  /**
+   * @internal Holds `message` (latest per id) for the page's next connection that takes data;
+   * false when `maxHeld` ids are held already.
+   */
   hold(message: OutboundMessage): boolean {
     if (!this.#held.has(message.id) && this.#held.size >= this.#maxHeld) return false;
     this.#held.delete(message.id); // re-insert: the newest message of an id goes last

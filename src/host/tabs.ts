@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { CallError, TAB_PARAM } from '../protocol/index.js';
 import type { Connection } from './connection.js';
+import type { OutboundMessage } from './outbound.js';
 import { Page } from './page.js';
 
 /** What a tab id must look like (the bridge sends 22 base64url characters); anything else is ignored. */
@@ -59,6 +60,15 @@ export class Tabs {
     this.#pages.add(page);
     if (tab !== undefined && !this.#byTab.has(tab)) this.#byTab.set(tab, page);
     return { page, isNew: true };
+  }
+
+  /**
+   * Holds a broadcast message for each page whose client has not connected yet (or is
+   * reconnecting) while its bridge is there, so a host that greets a page on `connect` reaches the
+   * page's client, as it would a page without the bridge. Latest per id, up to `maxPendingIds` ids.
+   */
+  holdForWaiting(message: OutboundMessage): void {
+    for (const page of this.#pages) if (page.awaitsClient) page.hold(message);
   }
 
   /** A connection closed; true when its page has gone with it. */

@@ -513,26 +513,24 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     });
     if (!page.bridged) {
       const resent = page.extended && page.session !== undefined ? this.#sessions.attach(page) : new Set<OutboundMessage>();
-      this.#sendInitialState(page, isFirst, resent);
-      for (const message of tab.page.takeHeld()) this.#deliverTo(page, message);
+      this.#sendInitialState(page, isFirst, resent, tab.page.takeHeld());
     }
     if (page.bridged) this.#sendBindings(page);
     if (tab.isNew) this.emit('connect', tab.page);
   }
 
   /**
-   * The first page gets what was held while nobody was connected, except what its session log just
+   * The first page gets what was held while nobody was connected, then what was held for its tab
+   * while only its bridge was connected (`held`), each once and except what its session log just
    * resent. Every page gets the retained ids, again on every reconnect, even when the log resent one
    * too (the page may not have had it): a page always starts from the current state, and may see
    * the latest value of a retained id twice.
    */
-  #sendInitialState(page: Connection, isFirst: boolean, resent: Set<OutboundMessage>): void {
+  #sendInitialState(page: Connection, isFirst: boolean, resent: Set<OutboundMessage>, held: OutboundMessage[]): void {
     const flushed = new Set<OutboundMessage>();
-    if (isFirst) {
-      for (const message of this.#pending.take()) {
-        if (!resent.has(message)) this.#deliverTo(page, message);
-        flushed.add(message);
-      }
+    for (const message of [...(isFirst ? this.#pending.take() : []), ...held]) {
+      if (!resent.has(message) && !flushed.has(message)) this.#deliverTo(page, message);
+      flushed.add(message);
     }
     for (const message of this.#retained.values()) {
       if (message !== undefined && !flushed.has(message)) this.#deliverTo(page, message);
@@ -620,6 +618,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   #broadcast(message: OutboundMessage): SendResult {
     if (this.#retained.has(message.id)) this.#retained.set(message.id, message);
     if (message.kind === 'control') this.#sessions.holdForAbsent(message);
+    this.#tabs.holdForWaiting(message);
     if (!this.#hasDataPages()) {
       if (this.#pending.hold(message.id, message)) return 'queued';
       if (this.#retained.has(message.id)) return 'queued'; // a retained id reaches every page that connects

@@ -152,6 +152,20 @@ describe('tabs', () => {
     await tab.context().close();
   });
 
+  it('what the host broadcasts on connect reaches each new tab\'s client, which connects after the bridge', async () => {
+    const { wv } = await startHost();
+    await wv.setIndexFile(makeRoot({ 'index.html': HISE_PAGE }));
+    wv.on('connect', () => wv.sendToWebsocket('welcome', String(wv.pages.length)));
+    const first = await openTab(wv.url!);
+    await first.waitForFunction(() => (window as unknown as { received: string[] }).received.includes('welcome:1'), undefined, { timeout: WAIT_MS });
+    const second = await openTab(wv.url!); // the first tab's client is connected: the broadcast is "sent", and held for the second
+    await second.waitForFunction(() => (window as unknown as { received: string[] }).received.includes('welcome:2'), undefined, { timeout: WAIT_MS });
+    expect(await second.evaluate(() => (window as unknown as { received: string[] }).received)).toEqual(['welcome:2']);
+    expect(await first.evaluate(() => (window as unknown as { received: string[] }).received)).toEqual(['welcome:1', 'welcome:2']);
+    await first.context().close();
+    await second.context().close();
+  });
+
   it('a page the host does not serve (no bridge) is one page per connection, as in HISE', async () => {
     const { wv, port } = await startHost();
     const events = record(wv);
