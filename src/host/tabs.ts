@@ -71,6 +71,11 @@ export class Tabs {
     for (const page of this.#pages) if (page.awaitsClient) page.hold(message);
   }
 
+  /** A connection of a page from {@link pageFor} opened. */
+  add(connection: Connection): void {
+    connection.page.add(connection);
+  }
+
   /** A connection closed; true when its page has gone with it. */
   remove(connection: Connection): boolean {
     const { page } = connection;

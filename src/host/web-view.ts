@@ -478,20 +478,20 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   #accept(socket: WebSocket, request: IncomingMessage): void {
     const { highWaterMark, maxQueuedBytesPerPage, callTimeout, maxPendingCalls } = this.options;
-    const tab = this.#tabs.pageFor(request, (id) => new Page(this.#nextPageId++, id, request, this.options.maxPendingIds));
-    const page = new Connection(
-      tab.page,
+    const { page, isNew } = this.#tabs.pageFor(request, (tab) => new Page(this.#nextPageId++, tab, request, this.options.maxPendingIds));
+    const connection = new Connection(
+      page,
       socket,
       request,
       { highWaterMark, maxQueuedBytes: maxQueuedBytesPerPage, callTimeout, maxPendingCalls },
       (slow) => this.#dropSlowPage(slow),
     );
     // The bridge's own connection carries direct communication only, never the page's data.
-    const isFirst = !page.bridged && !this.#hasDataPages();
-    this.#connections.add(page);
-    tab.page.add(page);
-    if (page.extended) {
-      const receiver = new ExtendedReceiver(page, {
+    const isFirst = !connection.bridged && !this.#hasDataPages();
+    this.#connections.add(connection);
+    this.#tabs.add(connection);
+    if (connection.extended) {
+      const receiver = new ExtendedReceiver(connection, {
         handlers: this.#handlers,
         ledger: this.#ledger,
         maxIncomingCalls: this.options.maxIncomingCalls,
@@ -502,21 +502,21 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       });
       socket.on('message', (data: Buffer, isBinary: boolean) => receiver.receive(data, isBinary));
     } else {
-      socket.on('message', (data: Buffer, isBinary: boolean) => this.#receiveLegacy(page, data, isBinary));
+      socket.on('message', (data: Buffer, isBinary: boolean) => this.#receiveLegacy(connection, data, isBinary));
     }
-    socket.on('error', (error: Error & { code?: string }) => this.#report(socketErrorToWebViewError(error), page));
+    socket.on('error', (error: Error & { code?: string }) => this.#report(socketErrorToWebViewError(error), connection));
     socket.once('close', (code: number, reason: Buffer) => {
-      this.#connections.delete(page);
-      if (page.session !== undefined) this.#sessions.detach(page);
-      page.calls.rejectAll('DISCONNECTED', `page ${page.id} disconnected`);
-      if (this.#tabs.remove(page)) this.emit('disconnect', page.page, code, reason.toString());
+      this.#connections.delete(connection);
+      if (connection.session !== undefined) this.#sessions.detach(connection);
+      connection.calls.rejectAll('DISCONNECTED', `page ${connection.id} disconnected`);
+      if (this.#tabs.remove(connection)) this.emit('disconnect', page, code, reason.toString());
     });
-    if (!page.bridged) {
-      const resent = page.extended && page.session !== undefined ? this.#sessions.attach(page) : new Set<OutboundMessage>();
-      this.#sendInitialState(page, isFirst, resent, tab.page.takeHeld());
+    if (!connection.bridged) {
+      const resent = connection.extended && connection.session !== undefined ? this.#sessions.attach(connection) : new Set<OutboundMessage>();
+      this.#sendInitialState(connection, isFirst, resent, page.takeHeld());
     }
-    if (page.bridged) this.#sendBindings(page);
-    if (tab.isNew) this.emit('connect', tab.page);
+    if (connection.bridged) this.#sendBindings(connection);
+    if (isNew) this.emit('connect', page);
   }
 
   /**
