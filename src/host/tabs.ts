@@ -94,22 +94,32 @@ export class Tabs {
 
 /**
  * The connection of `page` that answers a call named `name`: the bridge's for the bridge's own
- * calls (`$…`), else the page's modern client. A bridged page whose client has not connected yet
- * (the bridge connects first) is waited for, up to `timeout` ms.
- * @throws {CallError} `NOT_SUPPORTED` (the page reads HISE's format only), `DISCONNECTED`, `CALL_TIMEOUT` (as rejections)
+ * calls (`$…`), else the page's modern client. Found now when it is there (so the call goes out in
+ * order with what the host sends next); a bridged page whose client has not connected yet (the
+ * bridge connects first) is waited for, up to `timeout` ms.
+ * @throws {CallError} `NOT_SUPPORTED` (the page reads HISE's format only), `DISCONNECTED`; `CALL_TIMEOUT` (as a rejection)
  */
-export async function callTarget(page: Page, name: string, timeout: number, isOpen: (page: Page) => boolean): Promise<Connection> {
-  const deadline = Date.now() + timeout;
+export function callTarget(page: Page, name: string, timeout: number, isOpen: (page: Page) => boolean): Connection | Promise<Connection> {
+  return answering(page, name, isOpen) ?? awaitAnswering(page, name, Date.now() + timeout, timeout, isOpen);
+}
+
+async function awaitAnswering(page: Page, name: string, deadline: number, timeout: number, isOpen: (page: Page) => boolean): Promise<Connection> {
   for (;;) {
-    if (!isOpen(page)) throw new CallError('DISCONNECTED', `page ${page.id} is not connected`);
-    const connections = name.startsWith('$') ? page.connections.filter((c) => c.bridged) : page.dataConnections();
-    const target = connections.find((connection) => connection.extended);
-    if (target !== undefined) return target;
-    if (connections.length > 0 || !page.bridged) {
-      throw new CallError('NOT_SUPPORTED', `page ${page.id} uses HISE's format, which has no calls`);
-    }
     const left = deadline - Date.now();
     if (left <= 0) throw new CallError('CALL_TIMEOUT', `page ${page.id} opened no client that takes calls within ${timeout} ms`);
     await page.nextChange(left);
+    const target = answering(page, name, isOpen);
+    if (target !== undefined) return target;
   }
+}
+
+/** The answering connection, or undefined while a bridged page's client is still to come. */
+function answering(page: Page, name: string, isOpen: (page: Page) => boolean): Connection | undefined {
+  if (!isOpen(page)) throw new CallError('DISCONNECTED', `page ${page.id} is not connected`);
+  const connections = name.startsWith('$') ? page.connections.filter((c) => c.bridged) : page.dataConnections();
+  const target = connections.find((connection) => connection.extended);
+  if (target === undefined && (connections.length > 0 || !page.bridged)) {
+    throw new CallError('NOT_SUPPORTED', `page ${page.id} uses HISE's format, which has no calls`);
+  }
+  return target;
 }

@@ -596,8 +596,13 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   /** A call to a page goes to its connection that answers it (see {@link callTarget}). */
-  async #callTab(page: Page, name: string, args: unknown[]): Promise<unknown> {
-    return this.#callPage(await callTarget(page, name, this.options.callTimeout, (p) => this.#tabs.has(p)), name, args);
+  #callTab(page: Page, name: string, args: unknown[]): Promise<unknown> {
+    try {
+      const target = callTarget(page, name, this.options.callTimeout, (p) => this.#tabs.has(p));
+      return target instanceof Promise ? target.then((connection) => this.#callPage(connection, name, args)) : this.#callPage(target, name, args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   #callPage(page: Connection, name: string, args: unknown[]): Promise<unknown> {
