@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import type { WebSocket } from 'ws';
 import { BRIDGE_PARAM, PendingCalls, SESSION_PARAM, SUBPROTOCOL } from '../protocol/index.js';
 import type { OutboundMessage, WireFrame } from './outbound.js';
 import { PageOutbox, type DeliveryResult, type OutboxStats } from './page-outbox.js';
+import type { PageSocket } from './page-socket.js';
 import { CloseCode, type Page } from './page.js';
 
 /** Limits a connection is created with. */
@@ -40,12 +40,12 @@ export class Connection {
   readonly closed: Promise<void>;
   /** @internal Calls the host made over this connection and is waiting for. */
   readonly calls: PendingCalls;
-  readonly #socket: WebSocket;
+  readonly #socket: PageSocket;
   readonly #outbox: PageOutbox;
   #answeredPing = true;
 
   /** @internal Created by the host for each accepted connection. */
-  constructor(page: Page, socket: WebSocket, request: IncomingMessage, limits: ConnectionLimits, onOverflow: (connection: Connection) => void) {
+  constructor(page: Page, socket: PageSocket, request: IncomingMessage, limits: ConnectionLimits, onOverflow: (connection: Connection) => void) {
     this.page = page;
     this.origin = request.headers.origin;
     const url = new URL(request.url ?? '/', 'http://host');

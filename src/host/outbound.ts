@@ -8,6 +8,7 @@ import {
   utf8ByteLength,
   valueToWire,
   Limits,
+  withSequence,
 } from '../protocol/index.js';
 import { hostCodeForEncodeError, WebViewError } from './errors.js';
 
@@ -30,12 +31,17 @@ type Encoder = () => Uint8Array | null;
  * One message for every page, encoded at most once per kind of page and only when a page of that
  * kind needs it: HISE's frames for legacy pages, aligned and sequenced frames for pages that
  * negotiated the extension. Everything that could fail is checked when the message is made.
+ *
+ * Immutable once made: session logs hold references to one message, never copies of its frames,
+ * so a message waiting in many sessions' logs is held (and counted) once.
  */
 export class OutboundMessage {
   readonly id: string;
   readonly kind: FrameKind;
   #legacy: WireFrame | null | undefined;
   #extended: WireFrame | undefined;
+  /** The sequenced extended frame, numbered 0: each session gets a copy with its own number. */
+  #sequencedTemplate: Uint8Array | undefined;
   readonly #encodeLegacy: Encoder;
   readonly #encodeExtended: (seq?: number) => Uint8Array;
 
@@ -48,10 +54,16 @@ export class OutboundMessage {
 
   /**
    * A control message as one session of a modern page gets it: numbered in that session's
-   * sequence, so the page delivers it once and acknowledges it (PROTOCOL.md §4).
+   * sequence, so the page delivers it once and acknowledges it (PROTOCOL.md §4). Encoded once for
+   * all sessions; each call returns a fresh copy carrying `seq`.
    */
   sequenced(seq: number): WireFrame {
-    return this.#wire(this.#encodeExtended(seq));
+    return this.#wire(withSequence(this.#template(), seq));
+  }
+
+  /** Bytes of this message's sequenced frame: what a session log is charged for holding it. */
+  get sequencedBytes(): number {
+    return this.#template().byteLength;
   }
 
   /** The frame for a page; `null` when a legacy page cannot read this payload type. */
@@ -62,6 +74,10 @@ export class OutboundMessage {
       this.#legacy = bytes === null ? null : this.#wire(bytes);
     }
     return this.#legacy;
+  }
+
+  #template(): Uint8Array {
+    return (this.#sequencedTemplate ??= this.#encodeExtended(0));
   }
 
   #wire(bytes: Uint8Array): WireFrame {

@@ -1,6 +1,7 @@
 import { Layout, MessageType, PLATFORM_IS_LITTLE_ENDIAN } from './constants.js';
 import { ProtocolError } from './errors.js';
 import { readFloat32 } from './float32.js';
+import { takeExactBuffer } from './owned-buffer.js';
 import { readUint32LE } from './uint32.js';
 import { readUtf8 } from './utf8.js';
 
@@ -28,6 +29,14 @@ export interface DecodeOptions {
    * (bench/ANALYSIS.md §1).
    */
   inPlace?: boolean;
+  /**
+   * The caller owns `bytes.buffer` outright and gives it up: float data is moved to the buffer's
+   * start and the buffer is cut to exactly the samples (`ArrayBuffer.prototype.transfer`, detaching
+   * `bytes`), so the `Float32Array` has `byteOffset` 0 and a buffer of `length * 4` bytes that its
+   * receiver may keep or transfer, as HISE's client gives. Costs about what `inPlace` does in
+   * Chromium (bench/profile/owned-in-chromium.mjs). Takes precedence over `inPlace`.
+   */
+  own?: boolean;
 }
 
 /**
@@ -65,6 +74,9 @@ export function decodeMessage(bytes: Uint8Array, options?: DecodeOptions): Decod
   const id = readUtf8(bytes.subarray(Layout.ID_OFFSET, sizeOffset - 1), 'id');
   const payload = bytes.subarray(dataOffset, dataOffset + size);
   if (type === MessageType.String) return { type, id, data: readUtf8(payload, 'string data') };
+  if (options?.own && PLATFORM_IS_LITTLE_ENDIAN && size % Layout.FLOAT32_BYTES === 0) {
+    return { type, id, data: new Float32Array(takeExactBuffer(payload)) };
+  }
   const misaligned = payload.byteOffset % Layout.FLOAT32_BYTES;
   if (options?.inPlace && misaligned !== 0 && PLATFORM_IS_LITTLE_ENDIAN && size % Layout.FLOAT32_BYTES === 0) {
     // The header is at least 8 bytes, so the previous boundary is still inside this message.

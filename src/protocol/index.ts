@@ -21,7 +21,7 @@ export {
   TOKEN_PARAM,
   SESSION_PARAM,
 } from './extension.js';
-export { encodeFrame, decodeFrame, readPayload, encodeValue, valueToWire, toJson, type Frame, type FramePayload, type EncodeFrameOptions } from './frame.js';
+export { encodeFrame, decodeFrame, withSequence, readPayload, encodeValue, valueToWire, toJson, type Frame, type FramePayload, type EncodeFrameOptions, type ReadPayloadOptions } from './frame.js';
 export {
   CallError,
   PendingCalls,
@@ -57,3 +57,4 @@ export {
   type BridgeConfig,
 } from './bridge.js';
 export { SequencedLog, type Unacked } from './sequenced-log.js';
+export { createSessionId, isSessionId, SESSION_ID_BYTES, SESSION_ID_LENGTH, type RandomSource } from './session-id.js';

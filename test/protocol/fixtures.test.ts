@@ -70,6 +70,38 @@ describe('float32 views', () => {
     expect(decoded.id).toBe('buf'); // read before the header bytes were overwritten
   });
 
+  describe('own: the samples take over the message buffer, cut to exactly their size', () => {
+    /** ES2024's `transfer` as Chromium has it (Node 20 has not): the first `n` bytes, the old buffer detached. */
+    const withTransfer = (frame: Uint8Array) =>
+      Object.assign(frame.buffer, {
+        transfer(this: ArrayBuffer, n: number) {
+          const out = this.slice(0, n);
+          structuredClone(this, { transfer: [this] });
+          return out;
+        },
+      });
+
+    it.each(['b', 'bu', 'buf', 'bufs'])('with `transfer` (id %j: every alignment): moved to offset 0 and cut, the message detached', (id) => {
+      const frame = encodeFloat32(id, new Float32Array([1, -2, 3.5]));
+      withTransfer(frame);
+      const samples = decodeMessage(frame, { own: true }).data as Float32Array;
+      expect([samples.byteOffset, samples.buffer.byteLength, Array.from(samples)]).toEqual([0, 12, [1, -2, 3.5]]);
+      expect(frame.byteLength).toBe(0); // given up: the caller must not read it again
+    });
+
+    it('without `transfer`: one exact copy', () => {
+      const frame = encodeFloat32('buf', new Float32Array([1, -2, 3.5]));
+      const samples = decodeMessage(frame, { own: true }).data as Float32Array;
+      expect([samples.byteOffset, samples.buffer.byteLength, Array.from(samples)]).toEqual([0, 12, [1, -2, 3.5]]);
+    });
+
+    it('strings are unaffected; bad float sizes still fail with their code', () => {
+      expect(decodeMessage(encodeString('msg', 'hi'), { own: true }).data).toBe('hi');
+      const bad = hex('02 | 02 00 | 78 00 | 03 00 00 00 | 00 00 80');
+      expect(() => decodeMessage(bad, { own: true })).toThrow(expect.objectContaining({ code: 'FLOAT_SIZE_NOT_MULTIPLE_OF_4' }));
+    });
+  });
+
   it('encodes only the bytes of a subarray view', () => {
     const whole = new Float32Array([9, 0.25, 9]);
     expect(Buffer.from(encodeFloat32('x', whole.subarray(1, 2)))).toEqual(hex('02 | 02 00 | 78 00 | 04 00 00 00 | 00 00 80 3e'));
