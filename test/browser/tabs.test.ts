@@ -189,8 +189,8 @@ describe('tabs', () => {
     const tab = await openTab(wv.url!);
     await untilSettled(wv, 1);
     const page = wv.pages[0]!;
-    const stranger = new RecordingClient(`ws://127.0.0.1:${port}/?tab=${page.tab}`, { headers: { Origin: 'null' } });
-    await stranger.opened; // the gates let it in (an allowed Origin)…
+    const stranger = new RecordingClient(`ws://127.0.0.1:${port}/?tab=${page.tab}`); // no Origin: a local process
+    await stranger.opened; // the gates let it in…
     await until(() => wv.pages.length === 2, WAIT_MS, 'the stranger as a page');
     expect(page.connections).toHaveLength(2); // …but not into the tab
     expect(wv.pages[1]!.tab).toBe(page.tab);

@@ -54,7 +54,7 @@ describe('scopeWebView', () => {
     old.webView.bindCallback('extra', () => 'stale');
     expect(await old.webView.callFunction('late', 3)).toEqual([]);
     old.webView.setWebSocketCallback(undefined);
-    const script = await (await fetch(`http://127.0.0.1:${port}/hise-webview-bridge.js`)).text();
+    const script = await (await fetch(`http://127.0.0.1:${port}/hise-webview-bridge.js`, { headers: { 'Sec-Fetch-Site': 'same-origin' } })).text(); // as the served page asks for it
     const config = JSON.parse(/^window\.__HISE_WEBVIEW__=(.*);$/m.exec(script)![1]!) as { bindings: string[]; persisted: { name: string; arg: unknown }[] };
     expect(config.bindings).toEqual(['ping']);
     expect(config.persisted.map((call) => [call.name, call.arg])).toEqual([['setup', 2]]);
