@@ -31,9 +31,13 @@ export const INIT_FUNCTION = 'initWebSocket';
 /** The `evaluate` uid of that call, stored (persistent) so pages that open later get it too. */
 const INIT_UID = 'hise-webview:inspector-init';
 
-/** Code calling `window.initWebSocket(port)` in a page that defines it; a page that does not is left alone. */
+/**
+ * Code calling `initWebSocket(port)` in a page that defines it (as a `window` property or a top-level
+ * `const`/`let`/`function` of a classic script: `evaluate` runs in the page's global scope, as HISE's
+ * `callFunction` finds it); a page that does not is left alone.
+ */
 export function initWebSocketCode(port: number): string {
-  return `typeof window.${INIT_FUNCTION} === 'function' && (window.${INIT_FUNCTION}(${port}), true)`;
+  return `typeof ${INIT_FUNCTION} === 'function' && (${INIT_FUNCTION}(${port}), true)`;
 }
 
 /** What a connection is, for the log: the bridge carries no page messages, the clients do. */
