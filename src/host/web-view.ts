@@ -55,6 +55,8 @@ export interface RefusedConnection {
   reason: Exclude<RefusalReason, 'fallback'> | 'capacity' | 'timeout';
   origin: string | undefined;
   remoteAddress: string | undefined;
+  /** The refused `Host` header, with reason `'host'` (the name to add to `allowedHosts` if it is yours). */
+  host?: string | undefined;
 }
 
 export interface WebViewEvents {
@@ -423,7 +425,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     const guard = new HttpGuard({
       ...this.options,
       report: (error) => this.#report(error, undefined),
-      refusedHost: (request) => this.emit('refused', { reason: 'host', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress }),
+      refusedHost: (request) =>
+        this.emit('refused', { reason: 'host', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress, host: request.headers.host }),
     });
     const routes = { root: this.#root, allowedOrigins: this.options.allowedOrigins, bridgePrelude: () => this.#bridgePrelude() };
     this.#listener = await listenHttp(port, this.options.host, {
