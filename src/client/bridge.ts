@@ -1,9 +1,24 @@
 // The page side of direct communication, injected by the host into every page it serves (and
 // included by pages it does not serve): bound callbacks as `window[name]`, `callFunction` and
 // `evaluate` from the host, HISE's persistence replay at DOMContentLoaded, live reload.
-import { BINDINGS_ID, BRIDGE_CONFIG_GLOBAL, BRIDGE_PARAM, BridgeCall, TOKEN_PARAM, type BridgeConfig, type PersistentCall } from '../protocol/index.js';
+import {
+  BINDINGS_ID,
+  BRIDGE_CONFIG_GLOBAL,
+  BRIDGE_PARAM,
+  BridgeCall,
+  HOST_RESTART_EVENT,
+  HostRestartPhase,
+  KEEP_ALIVE_GLOBAL,
+  TAB_PARAM,
+  TOKEN_PARAM,
+  type BridgeConfig,
+  type HostRestartAnswer,
+  type PersistentCall,
+} from '../protocol/index.js';
+import { isPlainIdentifier } from '../protocol/names.js';
 import { CallError } from '../protocol/calls.js';
 import { connect } from './connect.js';
+import { resolveFunction } from './resolve-function.js';
 import { reportError } from './report-error.js';
 
 const config = (globalThis as unknown as Record<string, BridgeConfig | undefined>)[BRIDGE_CONFIG_GLOBAL];
@@ -13,13 +28,19 @@ function startBridge(config: BridgeConfig): void {
   const scriptUrl = new URL((document.currentScript as HTMLScriptElement | null)?.src ?? location.href);
   const hostname = scriptUrl.port === String(config.port) ? scriptUrl.hostname : 'localhost';
   if (config.token !== undefined) addTokenToSocketsOf(config.port, config.token);
+  const tab = newTabId();
+  tieSocketsToTab(config.port, tab);
 
   const client = connect({
-    url: `ws://${hostname}:${config.port}/?${BRIDGE_PARAM}=1`,
+    url: `ws://${hostname}:${config.port}/?${BRIDGE_PARAM}=1&${TAB_PARAM}=${tab}`,
     ...(config.token === undefined ? {} : { token: config.token }),
   });
   const log = config.debug ? (...args: unknown[]) => console.debug('[hise-webview]', ...args) : () => undefined;
 
+  // What the browser put on window, before the page's own scripts run (the bridge comes first):
+  // bindings never replace these, whatever the host sends. A page's own globals may be replaced,
+  // as in HISE (e.g. a stub the page defines for running outside HISE).
+  const builtIns = windowPropertyNames();
   const bound = new Set<string>();
   for (const name of config.bindings) bind(name);
   client.on(BINDINGS_ID, (names) => {
@@ -29,16 +50,31 @@ function startBridge(config: BridgeConfig): void {
     for (const name of current) if (!bound.has(name)) bind(name);
   });
 
-  client.handle(BridgeCall.CallFunction, (name: string, arg: unknown) => {
-    log('callFunction', name, arg);
-    return callFunction(name, arg);
+  // Set while a host-module restart is under way and this page will reload at its end: the new
+  // module's calls then run in the fresh page (replayed), not in this one that is about to go.
+  let reloadPending = false;
+  client.handle(BridgeCall.CallFunction, (name: string, ...arg: unknown[]) => {
+    log('callFunction', name, ...arg, reloadPending ? '(skipped: reloading for the restarted host)' : '');
+    return reloadPending ? undefined : callFunction(name, arg);
   });
   client.handle(BridgeCall.Evaluate, (code: string) => {
-    log('evaluate', code);
-    return (0, eval)(code) as unknown;
+    log('evaluate', code, reloadPending ? '(skipped: reloading for the restarted host)' : '');
+    return reloadPending ? undefined : ((0, eval)(code) as unknown);
   });
   client.handle(BridgeCall.Reload, () => {
     setTimeout(() => location.reload());
+  });
+  client.handle(BridgeCall.HostRestart, (phase: unknown): HostRestartAnswer => {
+    const keep = (window as unknown as Record<string, unknown>)[KEEP_ALIVE_GLOBAL] === true;
+    log('host restart', phase, keep ? '(kept alive)' : '');
+    if (keep) {
+      reloadPending = false;
+      if (phase === HostRestartPhase.End) setTimeout(() => window.dispatchEvent(new Event(HOST_RESTART_EVENT)));
+      return 'keep';
+    }
+    reloadPending = true;
+    if (phase === HostRestartPhase.End) setTimeout(() => location.reload());
+    return 'reload';
   });
 
   // HISE's persistence: what the host stored runs at DOMContentLoaded, in first-stored order; what
@@ -56,10 +92,12 @@ function startBridge(config: BridgeConfig): void {
     version = Math.max(version, call.version);
     log('replay', call);
     try {
-      if (call.kind === 'function') void Promise.resolve(callFunction(call.name, call.arg)).catch(reportError);
+      if (call.kind === 'function') void Promise.resolve(callFunction(call.name, 'arg' in call ? [call.arg] : [])).catch(reportError);
       else (0, eval)(call.code);
     } catch (error) {
-      reportError(error);
+      // As in HISE, a stored call to a function this page does not define is no page error.
+      if (error instanceof CallError && error.code === 'UNKNOWN_FUNCTION') log('replay skipped:', error.message);
+      else reportError(error);
     }
   }
 
@@ -69,6 +107,10 @@ function startBridge(config: BridgeConfig): void {
   }
 
   function bind(name: string): void {
+    if (!isPlainIdentifier(name) || builtIns.has(name)) {
+      reportError(new TypeError(`hise-webview: not binding ${JSON.stringify(name)}: not a plain identifier, or it would shadow window.${name}`));
+      return;
+    }
     bound.add(name);
     (window as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
       log('callback', name, args);
@@ -77,16 +119,23 @@ function startBridge(config: BridgeConfig): void {
   }
 }
 
-/** Resolves `name` (dotted paths too, as HISE evaluates `name(arg)`) on `window` and calls it. */
-function callFunction(name: string, arg: unknown): unknown {
-  let owner: unknown = window;
-  let target: unknown = window;
-  for (const part of name.split('.')) {
-    owner = target;
-    target = target === null || target === undefined ? undefined : (target as Record<string, unknown>)[part];
+/** Every property name of `window`, own and inherited (`location`, `__proto__`, `Object` …). */
+function windowPropertyNames(): Set<string> {
+  const names = new Set<string>();
+  for (let o: object | null = window; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    for (const name of Object.getOwnPropertyNames(o)) names.add(name);
   }
-  if (typeof target !== 'function') throw new CallError('UNKNOWN_FUNCTION', `window.${name} is not a function`);
-  return (target as (arg: unknown) => unknown).call(owner, arg);
+  return names;
+}
+
+/**
+ * Calls what HISE's `name(arg)` calls (see `resolveFunction`), with the JSON-decoded argument (none
+ * when the host passed none, as HISE's `name()`).
+ * @throws {CallError} `UNKNOWN_FUNCTION`
+ */
+function callFunction(name: string, arg: unknown[]): unknown {
+  const { fn, self } = resolveFunction(name);
+  return fn.apply(self, arg.slice(0, 1));
 }
 
 /**
@@ -108,6 +157,29 @@ function addTokenToSocketsOf(port: number, token: string): void {
     }
   }
   window.WebSocket = WebSocketWithToken;
+}
+
+/** 16 random bytes, base64url: this document's tab id. */
+function newTabId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * Makes every WebSocket this page opens to the host's port carry the page's tab id, so the host
+ * counts the tab once however many sockets it opens (the bridge's, the drop-in's, HISE's client's,
+ * the modern client's). The id groups connections; it is not a credential.
+ */
+function tieSocketsToTab(port: number, tab: string): void {
+  const Current = window.WebSocket;
+  class WebSocketOfTab extends Current {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      const target = new URL(url, location.href);
+      if (target.port === String(port) && !target.searchParams.has(TAB_PARAM)) target.searchParams.set(TAB_PARAM, tab);
+      super(target, protocols);
+    }
+  }
+  window.WebSocket = WebSocketOfTab;
 }
 
 function afterDomContentLoaded(run: () => void): void {

@@ -2,7 +2,11 @@ import { decodeMessage } from '../protocol/decode.js';
 import { Reconnect } from './reconnect.js';
 import { reportError } from './report-error.js';
 
-/** What a listener receives: a string, or the samples of a float buffer. */
+/**
+ * What a listener receives: a string, or the samples of a float buffer. A `Float32Array` owns
+ * exactly its samples (`byteOffset` 0, `buffer.byteLength === length * 4`): keep it, or transfer
+ * its buffer to a Worker or an AudioWorklet.
+ */
 export type HiseData = string | Float32Array;
 export type HiseMessageListener = (id: string, data: HiseData) => void;
 /** `open` and `close` receive the socket's event; `error` receives an `Error` (e.g. a `ProtocolError`) or the socket's event. */
@@ -119,17 +123,17 @@ export class HiseWebSocketServer {
     this.#stop();
   }
 
-  /** Parses one message of HISE's format (kept for pages that call it). */
+  /** Parses one message of HISE's format (kept for pages that call it); float data is a copy that owns exactly its samples. */
   parseWebSocketMessage(bytes: Uint8Array): { id: string; data: HiseData } {
     const { id, data } = decodeMessage(bytes);
-    return { id, data };
+    return { id, data: typeof data === 'string' || data.buffer !== bytes.buffer ? data : data.slice() };
   }
 
   readonly #onMessage = (event: MessageEvent): void => {
     let id: string, data: HiseData;
     try {
-      // The message's buffer is ours alone: unaligned floats are moved into place, not copied out.
-      ({ id, data } = decodeMessage(new Uint8Array(event.data as ArrayBuffer), { inPlace: true }));
+      // Each Float32Array owns exactly its samples, as HISE's client gives (one copy; bench/ANALYSIS.md §6).
+      ({ id, data } = decodeMessage(new Uint8Array(event.data as ArrayBuffer), { exact: true }));
     } catch (error) {
       this.#emit('error', error);
       return;

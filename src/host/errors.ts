@@ -18,6 +18,8 @@ export type WebViewErrorCode =
   | 'UNSUPPORTED_DATA'
   /** An object that `JSON.stringify` refuses (a cycle, a BigInt). */
   | 'UNSERIALIZABLE_DATA'
+  /** A `Float32Array` (or other typed array) whose buffer was transferred away, e.g. by `postMessage` with a transfer list. */
+  | 'DETACHED_BUFFER'
   /** A registered buffer index outside 0–255, or not registered. */
   | 'INVALID_BUFFER_INDEX'
   /** `setIndexFile` with a path that does not exist. */
@@ -32,6 +34,10 @@ export type WebViewErrorCode =
   | 'INVALID_FLOAT_PAYLOAD'
   /** A page that negotiated the extension sent a frame that does not decode (`cause` has the protocol code). */
   | 'INVALID_FRAME'
+  /** A page's message numbered further past its session's last one than `sequenceWindow` allows: not delivered, the session's ledger unchanged. */
+  | 'INVALID_SEQUENCE'
+  /** A connection offered a `?session=` that is not an unguessable session id (32 lowercase hex digits): refused with 400. */
+  | 'INVALID_SESSION'
   /** A page sent a message larger than `maxPayload`; the page was disconnected (close code 1009). */
   | 'MESSAGE_TOO_LARGE'
   /** A page broke the WebSocket protocol (bad UTF-8 in a text frame, a bad opcode …) and was disconnected. */

@@ -46,10 +46,17 @@ export interface WebViewOptions {
    */
   maxIncomingCalls?: number;
   /**
-   * Pages connected at once; a further upgrade is refused with HTTP 503 and a `refused` event with
+   * Pages connected at once (a browser tab with the bridge is one page however many sockets it
+   * opens; see `maxConnectionsPerPage`); a further upgrade is refused with HTTP 503 and a `refused` event with
    * reason `'capacity'`. @default 64
    */
   maxPages?: number;
+  /**
+   * Connections one page (browser tab) may have open at once: its bridge's and those of its own
+   * clients, which all carry its tab id. A further one is refused like a page over `maxPages`
+   * (HTTP 503, `refused` with reason `'capacity'`). @default 8
+   */
+  maxConnectionsPerPage?: number;
   /**
    * Milliseconds a connection may take from TCP accept to complete request headers (an upgrade or
    * an HTTP request); slower ones (a stalled or slowloris client) are destroyed and reported as
@@ -60,6 +67,26 @@ export interface WebViewOptions {
   maxCallArguments?: number;
   /** Client sessions remembered for exactly-once delivery across reconnects (least recently used forgotten first). @default 1024 */
   maxSessions?: number;
+  /**
+   * Sessions one source may have logs for at once; a source is the peer's address plus the page's
+   * `Origin`. A further session of that source makes the host forget its least recently active
+   * disconnected one, so a page that mints session ids cannot grow the host's memory or push out
+   * other pages' sessions. @default 16
+   */
+  maxSessionsPerSource?: number;
+  /**
+   * Bytes all session logs together may hold: unacknowledged strings and JSON kept for modern
+   * pages, a message held by many sessions counted once, plus 64 bytes per log entry. Past it,
+   * disconnected sessions are forgotten first (least recently active first), then the connected
+   * one holding the most. @default 64 MiB
+   */
+  maxSessionBytes?: number;
+  /**
+   * How far past the last number delivered for a session a page's next message may be numbered.
+   * Pages number without gaps, so a number further on is forged or broken: it is refused with an
+   * `INVALID_SEQUENCE` error and never moves the session's ledger. @default 1024
+   */
+  sequenceWindow?: number;
   /**
    * Milliseconds the host keeps the unacknowledged strings and JSON it sent to a modern page's
    * session after the page disconnected, to resend them when it reconnects (exactly once). @default 30000
@@ -78,6 +105,13 @@ export interface WebViewOptions {
    * another address or sits behind a proxy that keeps its own `Host`. @default []
    */
   allowedHosts?: AllowedHosts;
+  /**
+   * What a page's `await window[name](...)` gets when the bound callback throws (or rejects):
+   * `'reject'` rejects with the error's name, message and code; `'null'` resolves with `null` and
+   * reports `CALLBACK_FAILED`, as HISE does (for pages that rely on it).
+   * @default 'reject'
+   */
+  callbackErrors?: 'reject' | 'null';
 }
 
 export type ResolvedWebViewOptions = Required<Omit<WebViewOptions, 'token'>> & { token: string | undefined };
@@ -98,12 +132,17 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   maxPendingCalls: 1024,
   maxIncomingCalls: 256,
   maxPages: 64,
+  maxConnectionsPerPage: 8,
   handshakeTimeout: 10_000,
   maxSessions: 1024,
+  maxSessionsPerSource: 16,
+  maxSessionBytes: 64 * MiB,
+  sequenceWindow: 1024,
   maxCallArguments: 1000,
   sessionTimeout: 30_000,
   allowedOrigins: Object.freeze([]) as readonly string[],
   allowedHosts: Object.freeze([]) as readonly string[],
+  callbackErrors: 'reject',
 });
 
 const NUMERIC_OPTIONS = [
@@ -117,10 +156,41 @@ const NUMERIC_OPTIONS = [
   'maxPendingCalls',
   'maxIncomingCalls',
   'maxPages',
+  'maxConnectionsPerPage',
   'handshakeTimeout',
   'maxSessions',
+  'maxSessionsPerSource',
+  'maxSessionBytes',
+  'sequenceWindow',
   'maxCallArguments',
   'sessionTimeout',
+] as const;
+
+/**
+ * Options for which 0 would mean nothing can work (not "unlimited", which is a trap: ws reads a
+ * `maxPayload` of 0 as no limit at all), so they must be at least 1.
+ */
+const AT_LEAST_ONE_OPTIONS = [
+  'maxPayload',
+  'maxQueuedBytesPerPage',
+  'callTimeout',
+  'maxPendingCalls',
+  'maxPages',
+  'maxSessionsPerSource',
+  'maxSessionBytes',
+  'sequenceWindow',
+] as const;
+
+/** Options that count things, so they must be whole numbers. */
+const COUNT_OPTIONS = [
+  'maxPendingIds',
+  'maxPendingCalls',
+  'maxIncomingCalls',
+  'maxPages',
+  'maxSessions',
+  'maxSessionsPerSource',
+  'sequenceWindow',
+  'maxCallArguments',
 ] as const;
 
 /** Options that become `setTimeout`/`setInterval` delays. */
@@ -140,6 +210,12 @@ export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOpt
       throw new WebViewError('INVALID_OPTION', `option ${key} must be a finite number >= 0, got ${String(value)}`);
     }
   }
+  for (const key of AT_LEAST_ONE_OPTIONS) {
+    if (resolved[key] < 1) throw new WebViewError('INVALID_OPTION', `option ${key} must be at least 1, got ${resolved[key]}`);
+  }
+  for (const key of COUNT_OPTIONS) {
+    if (!Number.isInteger(resolved[key])) throw new WebViewError('INVALID_OPTION', `option ${key} must be a whole number, got ${resolved[key]}`);
+  }
   for (const key of TIMER_OPTIONS) {
     if (resolved[key] > MAX_TIMER_MS) {
       // Node fires a longer timer after 1 ms instead, which would turn a lenient limit into none.
@@ -151,6 +227,9 @@ export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOpt
   }
   if (resolved.token !== undefined && (typeof resolved.token !== 'string' || resolved.token === '')) {
     throw new WebViewError('INVALID_OPTION', 'option token must be a non-empty string');
+  }
+  if (resolved.callbackErrors !== 'reject' && resolved.callbackErrors !== 'null') {
+    throw new WebViewError('INVALID_OPTION', `option callbackErrors must be 'reject' or 'null', got ${String(resolved.callbackErrors)}`);
   }
   if (!Array.isArray(resolved.allowedOrigins) || !resolved.allowedOrigins.every((o) => typeof o === 'string')) {
     throw new WebViewError('INVALID_OPTION', 'option allowedOrigins must be an array of strings');

@@ -2,11 +2,9 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { finished } from 'node:stream';
-import parseRange from 'range-parser';
-import send from 'send';
 import { BRIDGE_SCRIPT_PATH } from '../protocol/index.js';
-import { HttpFailure } from './http-failure.js';
+import { injectIntoHead } from './inject-bridge.js';
+import { sendFile } from './file-response.js';
 
 /** What the webview shows: a folder with its index file, or one HTML string. */
 export type RootContent = { kind: 'folder'; directory: string; indexFile: string } | { kind: 'html'; html: string };
@@ -77,8 +75,7 @@ export class WebViewRoot {
       this.#sendHtml(response, html);
       return true;
     }
-    checkRange(request, found);
-    return this.#sendFile(request, response, found.path);
+    return sendFile(request, response, found, this.#cache ? 'no-cache' : 'no-store');
   }
 
   /** The file or folder `pathname` names inside the root, or undefined when it must not be served. */
@@ -91,36 +88,6 @@ export class WebViewRoot {
     const stats = await stat(real).catch(() => undefined);
     if (stats?.isDirectory()) return { kind: 'directory' };
     return stats?.isFile() ? { kind: 'file', path: real, stats } : undefined; // not FIFOs, sockets, devices
-  }
-
-  /** Streams a (non-HTML) file through `send`; its failures come back as {@link HttpFailure}s. */
-  #sendFile(request: IncomingMessage, response: ServerResponse, path: string): Promise<boolean> {
-    return new Promise((done, fail) => {
-      const stream = send(request, `/${encodeURIComponent(basename(path))}`, {
-        root: dirname(path),
-        dotfiles: 'allow', // checked above, on the request's path and on the real one
-        index: false,
-        cacheControl: false,
-        etag: true,
-        lastModified: true,
-      });
-      stream.on('headers', (res: ServerResponse) => res.setHeader('Cache-Control', this.#cache ? 'no-cache' : 'no-store'));
-      stream.on('error', (error: { status?: number; headers?: Record<string, string> } & Error) => {
-        if (error.status === 404) done(false); // gone since we looked
-        else if (error.status === 412) {
-          response.writeHead(412).end();
-          done(true);
-        } else if (error.status === 416) {
-          fail(new HttpFailure(416, 'RANGE_NOT_SATISFIABLE', `Range ${JSON.stringify(request.headers.range)} is outside ${basename(path)}`, error.headers ?? {}));
-        } else {
-          const failure = new HttpFailure(500, 'HTTP_HANDLER_FAILED', `reading ${basename(path)} failed: ${error.message}`);
-          failure.cause = error;
-          fail(failure);
-        }
-      });
-      finished(response, () => done(true));
-      stream.pipe(response);
-    });
   }
 
   #sendHtml(response: ServerResponse, html: string): void {
@@ -160,20 +127,6 @@ function isInside(root: string, real: string): boolean {
   return !relative(root, real).split(sep).some((segment) => segment.startsWith('.'));
 }
 
-/** The byte ranges `send` honours: it ignores a `Range` that does not start like this. */
-const BYTES_RANGE = /^ *bytes=/;
-
-/**
- * A byte `Range` that does not parse (`bytes=abc`) is refused like one outside the file (`bytes=9-2`),
- * so a client never gets the whole file while believing it asked for a part; other units are ignored.
- * @throws {HttpFailure} 416
- */
-function checkRange(request: IncomingMessage, file: { path: string; stats: Stats }): void {
-  const range = request.headers.range;
-  if (range === undefined || !BYTES_RANGE.test(range) || parseRange(file.stats.size, range, { combine: true }) !== -2) return;
-  throw new HttpFailure(416, 'RANGE_NOT_SATISFIABLE', `Range ${JSON.stringify(range)} does not parse`, { 'Content-Range': `bytes */${file.stats.size}` });
-}
-
 /** `/sub` names a folder: the browser is sent to `/sub/` (a relative Location, so it cannot leave this host). */
 function redirectToFolder(response: ServerResponse, pathname: string): void {
   const last = pathname.slice(pathname.lastIndexOf('/') + 1);
@@ -184,13 +137,10 @@ function redirectToFolder(response: ServerResponse, pathname: string): void {
 const BRIDGE_TAG = `<script src="${BRIDGE_SCRIPT_PATH}"></script>`;
 
 /**
- * Puts the bridge script first in `<head>`, so it runs before the page's own scripts and its
- * `DOMContentLoaded` replay runs before theirs. Pages without `<head>` get it after `<html>`, or first.
+ * Puts the bridge script first in the page's real `<head>` (found by parsing the page as a browser
+ * does, not by a pattern), so it runs before the page's own scripts and its `DOMContentLoaded`
+ * replay runs before theirs. Pages without `<head>` get it where the browser's implied head starts.
  */
 export function injectBridge(html: string, tag = BRIDGE_TAG): string {
-  const head = /<head(\s[^>]*)?>/i.exec(html);
-  if (head) return html.slice(0, head.index + head[0].length) + tag + html.slice(head.index + head[0].length);
-  const root = /<html(\s[^>]*)?>/i.exec(html);
-  if (root) return html.slice(0, root.index + root[0].length) + tag + html.slice(root.index + root[0].length);
-  return tag + html;
+  return injectIntoHead(html, tag);
 }

@@ -1,6 +1,7 @@
 import { Layout, MessageType, PLATFORM_IS_LITTLE_ENDIAN } from './constants.js';
 import { ProtocolError } from './errors.js';
 import { readFloat32 } from './float32.js';
+import { exactCopy } from './exact-buffer.js';
 import { readUint32LE } from './uint32.js';
 import { readUtf8 } from './utf8.js';
 
@@ -28,6 +29,12 @@ export interface DecodeOptions {
    * (bench/ANALYSIS.md §1).
    */
   inPlace?: boolean;
+  /**
+   * Float data in a buffer of exactly its size (one copy): the `Float32Array` has `byteOffset` 0 and
+   * `buffer.byteLength === length * 4`, so its receiver may keep it or transfer its buffer, as with
+   * HISE's client. Takes precedence over `inPlace`.
+   */
+  exact?: boolean;
 }
 
 /**
@@ -65,6 +72,9 @@ export function decodeMessage(bytes: Uint8Array, options?: DecodeOptions): Decod
   const id = readUtf8(bytes.subarray(Layout.ID_OFFSET, sizeOffset - 1), 'id');
   const payload = bytes.subarray(dataOffset, dataOffset + size);
   if (type === MessageType.String) return { type, id, data: readUtf8(payload, 'string data') };
+  if (options?.exact && PLATFORM_IS_LITTLE_ENDIAN && size % Layout.FLOAT32_BYTES === 0) {
+    return { type, id, data: new Float32Array(exactCopy(payload)) };
+  }
   const misaligned = payload.byteOffset % Layout.FLOAT32_BYTES;
   if (options?.inPlace && misaligned !== 0 && PLATFORM_IS_LITTLE_ENDIAN && size % Layout.FLOAT32_BYTES === 0) {
     // The header is at least 8 bytes, so the previous boundary is still inside this message.

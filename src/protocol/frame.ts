@@ -1,6 +1,7 @@
 import { Layout, Limits, PLATFORM_IS_LITTLE_ENDIAN } from './constants.js';
 import { ProtocolError } from './errors.js';
 import { DATA_ALIGNMENT, ELEMENT_BYTES, FLAG_SEQUENCE, FrameType, SEQUENCE_BYTES, TYPE_MASK } from './extension.js';
+import { exactCopy } from './exact-buffer.js';
 import { readUint32LE, writeUint32LE } from './uint32.js';
 import { utf8ByteLength, writeUtf8, readUtf8 } from './utf8.js';
 
@@ -64,6 +65,23 @@ export function encodeFrame(type: number, id: string, data: Uint8Array | string,
 }
 
 /**
+ * A copy of `frame` (encoded with a sequence field) numbered `seq` instead: one message numbered for
+ * many sessions is encoded once and copied, rather than encoded again for each.
+ * @throws {ProtocolError} `INVALID_CONTROL_FRAME` when `frame` has no sequence field
+ */
+export function withSequence(frame: Uint8Array, seq: number): Uint8Array {
+  if (frame.byteLength < Layout.FIXED_HEADER_BYTES || (frame[Layout.TYPE_OFFSET]! & FLAG_SEQUENCE) === 0) {
+    throw new ProtocolError('INVALID_CONTROL_FRAME', 'only a frame with a sequence field can be renumbered');
+  }
+  const idLength = frame[Layout.ID_LENGTH_OFFSET]! | (frame[Layout.ID_LENGTH_OFFSET + 1]! << 8);
+  const seqOffset = Layout.ID_OFFSET + idLength + Layout.SIZE_FIELD_BYTES;
+  if (seqOffset + SEQUENCE_BYTES > frame.byteLength) throw new ProtocolError('ID_PAST_END', 'the sequence field runs past the end of the frame');
+  const copy = frame.slice();
+  writeUint32LE(copy, seqOffset, seq >>> 0);
+  return copy;
+}
+
+/**
  * Decodes one extended frame's header and locates its data, checking every length first.
  * The id ends at its first NUL; the rest of the id field must be NUL padding.
  * @throws {ProtocolError} `TRUNCATED_HEADER`, `UNKNOWN_TYPE`, `ID_NOT_TERMINATED`, `ID_PAST_END`,
@@ -114,14 +132,24 @@ const TYPED: Readonly<Record<number, TypedArrayConstructor>> = {
   [FrameType.Float64]: Float64Array,
 };
 
+/** Options of {@link readPayload}. */
+export interface ReadPayloadOptions {
+  /**
+   * A `Uint8Array` or typed array payload in a buffer of exactly its size (one copy), so it has
+   * `byteOffset` 0 and `buffer.byteLength === byteLength`. Otherwise such payloads are views into
+   * the message (when aligned).
+   */
+  exact?: boolean;
+}
+
 /**
  * The value a data frame carries: a string, parsed JSON, a `Uint8Array`, or a typed array that is a
- * zero-copy view when aligned (one copy otherwise).
+ * zero-copy view when aligned (one copy otherwise), or in a buffer of its own with `options.exact`.
  * @throws {ProtocolError} `INVALID_UTF8`, `INVALID_JSON`, `FLOAT_SIZE_NOT_MULTIPLE_OF_4`,
  *   `ELEMENT_SIZE_MISMATCH` (int16/int32/float64 data not a whole number of elements),
  *   `UNKNOWN_TYPE` for control frames
  */
-export function readPayload(frame: Frame): FramePayload {
+export function readPayload(frame: Frame, options?: ReadPayloadOptions): FramePayload {
   const { type, bytes } = frame;
   if (type === FrameType.String) return readUtf8(bytes, 'string data');
   if (type === FrameType.Json) {
@@ -132,7 +160,7 @@ export function readPayload(frame: Frame): FramePayload {
       throw new ProtocolError('INVALID_JSON', `JSON data does not parse: ${(error as Error).message}`);
     }
   }
-  if (type === FrameType.Bytes) return bytes;
+  if (type === FrameType.Bytes) return options?.exact ? new Uint8Array(exactCopy(bytes)) : bytes;
   const Typed = TYPED[type];
   if (Typed === undefined) throw new ProtocolError('UNKNOWN_TYPE', `frame type 0x${type.toString(16)} carries no data payload`);
   const size = ELEMENT_BYTES[type]!;
@@ -143,6 +171,7 @@ export function readPayload(frame: Frame): FramePayload {
     );
   }
   if (!PLATFORM_IS_LITTLE_ENDIAN) return readSwapped(Typed, bytes, size);
+  if (options?.exact) return new Typed(exactCopy(bytes));
   if (bytes.byteOffset % size === 0) return new Typed(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / size);
   const copy = new Typed(bytes.byteLength / size);
   new Uint8Array(copy.buffer).set(bytes);

@@ -58,6 +58,31 @@ describe('modern client in Chromium', () => {
     expect(byId.get('obj')).toEqual({ nested: { ok: true } });
   });
 
+  it('every typed array and Uint8Array owns exactly its data by default; exactBuffers: false gives views', async () => {
+    const { wv, port } = await startHost();
+    const sent: [string, ArrayBufferView][] = [
+      ['f', new Float32Array([0.5, -1, 2])],
+      ['f32-long-id', Float32Array.from({ length: 2048 }, (_, i) => i / 2048)],
+      ['i16', new Int16Array([-2, 3, 7])],
+      ['i32', new Int32Array([-70000, 1])],
+      ['f64', new Float64Array([Math.PI, -0])],
+      ['bytes', new Uint8Array([9, 8, 7, 6, 5])],
+    ];
+    const layoutsOf = async (options: string) => {
+      const { page } = await openModernPage(wv, port, options);
+      for (const [id, data] of sent) wv.send(id, data);
+      await page.waitForFunction((n) => (window as unknown as { layouts: unknown[] }).layouts.length === n, sent.length);
+      const received = await page.evaluate(() => (window as unknown as { received: { value: unknown }[] }).received.map((m) => m.value));
+      expect(received).toEqual(sent.map(([, data]) => Array.from(data as Float32Array)));
+      return page.evaluate(() => (window as unknown as { layouts: { byteOffset: number; byteLength: number; bufferBytes: number }[] }).layouts);
+    };
+    const owned = await layoutsOf('{}');
+    expect(owned.map(({ byteOffset, bufferBytes }) => ({ byteOffset, bufferBytes }))).toEqual(sent.map(([, d]) => ({ byteOffset: 0, bufferBytes: d.byteLength })));
+    const views = await layoutsOf('{ exactBuffers: false }');
+    for (const layout of views) expect(layout.byteOffset).toBeGreaterThan(0); // a view past the frame's header
+    expect(views.every((layout) => layout.bufferBytes > layout.byteLength)).toBe(true);
+  });
+
   it('calls both ways: results, rebuilt errors, unknown and prototype names', async () => {
     const { wv, port } = await startHost();
     wv.handle('mix', (a: number, b: number) => ({ sum: a + b }));

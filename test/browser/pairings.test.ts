@@ -5,7 +5,7 @@ import { launchChromium, WITHOUT_LOCAL_NETWORK_ACCESS_CHECKS } from '../helpers/
 import { nextEvent, startHost } from '../helpers/host.js';
 import { until } from '../helpers/node-client.js';
 import { servePages, type PageServer } from '../helpers/page-server.js';
-import { pairings, type Received } from '../helpers/pairing-pages.js';
+import { pairings, type Layout, type Received } from '../helpers/pairing-pages.js';
 
 // One behaviour suite, run against every pairing of client and host in real Chromium: what a page
 // written for HISE sees must be the same with our drop-in, with HISE's own file, and with our
@@ -78,6 +78,30 @@ describe.each(pairings())('$name', (pairing) => {
     const [message] = await received(page);
     expect(message!.kind).toBe('Float32Array');
     expect(message!.value).toEqual(Array.from(samples));
+  });
+
+  it('every Float32Array owns exactly its samples: keep it, build from its buffer, transfer its buffer', async () => {
+    const { wv, port } = await host();
+    const page = await openPage(wv, port);
+    // Ids of 1 to 4 bytes put HISE's float data at every offset modulo 4; sizes from 1 to 8192 floats.
+    const sent = ['a', 'ab', 'abc', 'abcd'].flatMap((id, i) => [1, 128, 8192].map((n) => ({ id, samples: Float32Array.from({ length: n }, (_, k) => k * 0.5 - i) })));
+    for (const { id, samples } of sent) wv.sendToWebsocket(id, samples);
+    await waitForReceived(page, sent.length);
+    const got = await received(page);
+    expect(got.map((m) => [m.id, m.value])).toEqual(sent.map(({ id, samples }) => [id, Array.from(samples)]));
+    const layouts = await page.evaluate(() => (window as unknown as { layouts: Layout[] }).layouts);
+    expect(layouts).toEqual(sent.map(({ id, samples }) => ({ id, byteOffset: 0, byteLength: samples.length * 4, bufferBytes: samples.length * 4 })));
+    // The last one (8192 floats): `new Float32Array(data.buffer)` is the samples, and transferring the buffer moves exactly them.
+    const [rebuilt, moved, afterTransfer] = await page.evaluate(() => {
+      const data = (window as unknown as { lastView: Float32Array }).lastView;
+      const rebuilt = Array.from(new Float32Array(data.buffer));
+      const moved = Array.from(new Float32Array(structuredClone(data.buffer, { transfer: [data.buffer] })));
+      return [rebuilt, moved, data.length];
+    });
+    const last = Array.from(sent.at(-1)!.samples);
+    expect(rebuilt).toEqual(last);
+    expect(moved).toEqual(last);
+    expect(afterTransfer).toBe(0); // it was the listener's to give away
   });
 
   it('JSON both ways: sendToWebsocket objects arrive as JSON text, page JSON arrives parsed', async () => {

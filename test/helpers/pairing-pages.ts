@@ -32,10 +32,23 @@ export interface Received {
 
 const RECORD = `
   window.received = [];
+  window.layouts = [];
   window.record = function (id, data) {
     var kind = typeof data === 'string' ? 'string' : data === null || typeof data !== 'object' ? typeof data : data.constructor.name;
     window.received.push({ id: id, kind: kind, value: ArrayBuffer.isView(data) ? Array.from(data) : data });
+    if (ArrayBuffer.isView(data)) {
+      window.layouts.push({ id: id, byteOffset: data.byteOffset, byteLength: data.byteLength, bufferBytes: data.buffer.byteLength });
+      window.lastView = data;
+    }
   };`;
+
+/** Where a received array sat in its buffer (\`window.layouts\`). */
+export interface Layout {
+  id: string;
+  byteOffset: number;
+  byteLength: number;
+  bufferBytes: number;
+}
 
 /** A page using HISE's API, as HISE's documentation shows it: `new HiseWebSocketServer(port)` in `<head>`. */
 function legacyPage(scriptUrl: string, port: number): string {

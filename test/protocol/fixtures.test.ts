@@ -70,6 +70,23 @@ describe('float32 views', () => {
     expect(decoded.id).toBe('buf'); // read before the header bytes were overwritten
   });
 
+  describe('exact: the samples in a buffer of exactly their size', () => {
+    it.each(['b', 'bu', 'buf', 'bufs'])('id %j (every alignment): byteOffset 0, a buffer of length * 4, the message untouched', (id) => {
+      const frame = encodeFloat32(id, new Float32Array([1, -2, 3.5]));
+      const before = Buffer.from(frame);
+      const samples = decodeMessage(frame, { exact: true }).data as Float32Array;
+      expect([samples.byteOffset, samples.buffer.byteLength, Array.from(samples)]).toEqual([0, 12, [1, -2, 3.5]]);
+      expect(samples.buffer).not.toBe(frame.buffer);
+      expect(Buffer.from(frame)).toEqual(before);
+    });
+
+    it('strings are unaffected; bad float sizes still fail with their code', () => {
+      expect(decodeMessage(encodeString('msg', 'hi'), { exact: true }).data).toBe('hi');
+      const bad = hex('02 | 02 00 | 78 00 | 03 00 00 00 | 00 00 80');
+      expect(() => decodeMessage(bad, { exact: true })).toThrow(expect.objectContaining({ code: 'FLOAT_SIZE_NOT_MULTIPLE_OF_4' }));
+    });
+  });
+
   it('encodes only the bytes of a subarray view', () => {
     const whole = new Float32Array([9, 0.25, 9]);
     expect(Buffer.from(encodeFloat32('x', whole.subarray(1, 2)))).toEqual(hex('02 | 02 00 | 78 00 | 04 00 00 00 | 00 00 80 3e'));
