@@ -25,8 +25,13 @@ cli
   .example('npm start -- --file loop.wav --open');
 
 try {
-  const { options } = cli.parse();
-  if (!options.help) await main(options);
+  const { args, options } = cli.parse();
+  if (!options.help) {
+    // cac checks flags only for commands; the demo has none, so it checks its own (as the CLI does).
+    cli.globalCommand.checkUnknownOptions();
+    if (args.length > 0) throw usageError(`unexpected argument: ${args[0]} (see --help)`);
+    await main(options);
+  }
 } catch (error) {
   // Expected failures are one line; anything else is a bug worth its stack trace.
   const expected = error instanceof WavError || error.usage || error.name === 'CACError' || error.code === 'PORT_IN_USE';

@@ -1,7 +1,20 @@
 // The page side of direct communication, injected by the host into every page it serves (and
 // included by pages it does not serve): bound callbacks as `window[name]`, `callFunction` and
 // `evaluate` from the host, HISE's persistence replay at DOMContentLoaded, live reload.
-import { BINDINGS_ID, BRIDGE_CONFIG_GLOBAL, BRIDGE_PARAM, BridgeCall, TOKEN_PARAM, type BridgeConfig, type PersistentCall } from '../protocol/index.js';
+import {
+  BINDINGS_ID,
+  BRIDGE_CONFIG_GLOBAL,
+  BRIDGE_PARAM,
+  BridgeCall,
+  HOST_RESTART_EVENT,
+  HostRestartPhase,
+  KEEP_ALIVE_GLOBAL,
+  TOKEN_PARAM,
+  type BridgeConfig,
+  type HostRestartAnswer,
+  type PersistentCall,
+} from '../protocol/index.js';
+import { isPlainIdentifier } from '../protocol/names.js';
 import { CallError } from '../protocol/calls.js';
 import { connect } from './connect.js';
 import { resolveFunction } from './resolve-function.js';
@@ -21,6 +34,10 @@ function startBridge(config: BridgeConfig): void {
   });
   const log = config.debug ? (...args: unknown[]) => console.debug('[hise-webview]', ...args) : () => undefined;
 
+  // What the browser put on window, before the page's own scripts run (the bridge comes first):
+  // bindings never replace these, whatever the host sends. A page's own globals may be replaced,
+  // as in HISE (e.g. a stub the page defines for running outside HISE).
+  const builtIns = windowPropertyNames();
   const bound = new Set<string>();
   for (const name of config.bindings) bind(name);
   client.on(BINDINGS_ID, (names) => {
@@ -30,16 +47,31 @@ function startBridge(config: BridgeConfig): void {
     for (const name of current) if (!bound.has(name)) bind(name);
   });
 
+  // Set while a host-module restart is under way and this page will reload at its end: the new
+  // module's calls then run in the fresh page (replayed), not in this one that is about to go.
+  let reloadPending = false;
   client.handle(BridgeCall.CallFunction, (name: string, ...arg: unknown[]) => {
-    log('callFunction', name, ...arg);
-    return callFunction(name, arg);
+    log('callFunction', name, ...arg, reloadPending ? '(skipped: reloading for the restarted host)' : '');
+    return reloadPending ? undefined : callFunction(name, arg);
   });
   client.handle(BridgeCall.Evaluate, (code: string) => {
-    log('evaluate', code);
-    return (0, eval)(code) as unknown;
+    log('evaluate', code, reloadPending ? '(skipped: reloading for the restarted host)' : '');
+    return reloadPending ? undefined : ((0, eval)(code) as unknown);
   });
   client.handle(BridgeCall.Reload, () => {
     setTimeout(() => location.reload());
+  });
+  client.handle(BridgeCall.HostRestart, (phase: unknown): HostRestartAnswer => {
+    const keep = (window as unknown as Record<string, unknown>)[KEEP_ALIVE_GLOBAL] === true;
+    log('host restart', phase, keep ? '(kept alive)' : '');
+    if (keep) {
+      reloadPending = false;
+      if (phase === HostRestartPhase.End) setTimeout(() => window.dispatchEvent(new Event(HOST_RESTART_EVENT)));
+      return 'keep';
+    }
+    reloadPending = true;
+    if (phase === HostRestartPhase.End) setTimeout(() => location.reload());
+    return 'reload';
   });
 
   // HISE's persistence: what the host stored runs at DOMContentLoaded, in first-stored order; what
@@ -72,12 +104,25 @@ function startBridge(config: BridgeConfig): void {
   }
 
   function bind(name: string): void {
+    if (!isPlainIdentifier(name) || builtIns.has(name)) {
+      reportError(new TypeError(`hise-webview: not binding ${JSON.stringify(name)}: not a plain identifier, or it would shadow window.${name}`));
+      return;
+    }
     bound.add(name);
     (window as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
       log('callback', name, args);
       return client.call(BridgeCall.Callback, name, args);
     };
   }
+}
+
+/** Every property name of `window`, own and inherited (`location`, `__proto__`, `Object` …). */
+function windowPropertyNames(): Set<string> {
+  const names = new Set<string>();
+  for (let o: object | null = window; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    for (const name of Object.getOwnPropertyNames(o)) names.add(name);
+  }
+  return names;
 }
 
 /**

@@ -4,14 +4,17 @@ import { encodeAck, readUint32Frame } from '../protocol/delivery.js';
 import type { AnyContract, Contract, EventsOf, HostFunctionsOf, MessagesOf, PageFunctionsOf } from '../protocol/contract.js';
 import { FrameType, SESSION_PARAM, SUBPROTOCOL, TOKEN_PARAM } from '../protocol/extension.js';
 import { decodeFrame, encodeValue, readPayload, toJson } from '../protocol/frame.js';
+import { resolveConnectOptions } from './connect-options.js';
 import { Reconnect } from './reconnect.js';
 import { reportError } from './report-error.js';
 import { SequencedLog } from '../protocol/sequenced-log.js';
+import { createSessionId } from '../protocol/session-id.js';
 
+/** Options of {@link connect}; unknown keys and values of the wrong kind throw `ClientError` `INVALID_OPTION`. */
 export interface ConnectOptions {
-  /** Full WebSocket URL. Otherwise `ws://{host}:{port}/`. */
+  /** Full WebSocket URL (`ws:` or `wss:`). Otherwise `ws://{host}:{port}/`. */
   url?: string;
-  /** The host's port (what `setEnableWebSocket` resolved). */
+  /** The host's port (what `setEnableWebSocket` resolved), 1–65535. @default the bridge's port ({@link hostPort}) in a page the host or the Vite plugin serves */
   port?: number;
   /** @default 'localhost' */
   host?: string;
@@ -93,8 +96,13 @@ interface Outgoing {
 const OPEN = 1;
 const MiB = 1024 * 1024;
 
-/** Connects to a hise-webview host (or to HISE itself) and returns the typed client. No side effects until called. */
-export function connect<C extends Contract = AnyContract>(options: ConnectOptions): HiseClient<C> {
+/**
+ * Connects to a hise-webview host (or to HISE itself) and returns the typed client. No side effects
+ * until called. Without `url` and `port`, a page the host (or the Vite plugin) serves connects to
+ * its host, with its token.
+ * @throws {ClientError} at once for options it cannot use: `INVALID_OPTION`, `NO_PORT`
+ */
+export function connect<C extends Contract = AnyContract>(options: ConnectOptions = {}): HiseClient<C> {
   return new HiseClient<C>(options);
 }
 
@@ -138,7 +146,8 @@ export class HiseClient<C extends Contract = AnyContract> {
   #hostSeq = 0;
   #ackScheduled = false;
 
-  constructor(options: ConnectOptions) {
+  constructor(options: ConnectOptions = {}) {
+    options = resolveConnectOptions(options);
     this.#url = buildUrl(options);
     this.#reconnectEnabled = options.reconnect ?? true;
     this.#reconnect = new Reconnect(options.minReconnectDelay ?? 250, options.maxReconnectDelay ?? 5000);
@@ -411,7 +420,7 @@ export class HiseClient<C extends Contract = AnyContract> {
 
 function buildUrl(options: ConnectOptions): string {
   const url = new URL(options.url ?? `ws://${options.host ?? 'localhost'}:${options.port ?? missingPort()}/`);
-  url.searchParams.set(SESSION_PARAM, randomSession());
+  url.searchParams.set(SESSION_PARAM, createSessionId());
   if (options.token !== undefined) url.searchParams.set(TOKEN_PARAM, options.token);
   return url.toString();
 }
@@ -420,10 +429,6 @@ function missingPort(): never {
   throw new TypeError('connect() needs a url or a port');
 }
 
-function randomSession(): string {
-  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  return crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-}
 
 function sizeOf(value: unknown): number {
   if (typeof value === 'string') return value.length * 3;

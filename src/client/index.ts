@@ -24,6 +24,9 @@ export {
   type HiseOutgoing,
   type HiseWebSocketServerOptions,
 } from './hise-websocket-server.js';
+export { bridgeConfig, hostPort } from './bridge-config.js';
+export { ClientError, type ClientErrorCode } from './client-error.js';
+export type { BridgeConfig, PersistentCall } from '../protocol/bridge.js';
 export { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.js';
 export { CallError, type CallErrorCode } from '../protocol/calls.js';
 export type { Contract, AnyContract } from '../protocol/contract.js';

@@ -6,6 +6,7 @@ import { DevError } from './errors.js';
 import { resolveHostModule } from './host-module.js';
 import { HostRunner } from './host-runner.js';
 import { inspectorHost, type InspectorOptions } from './inspector.js';
+import { printable } from './printable.js';
 import type { DevLogger } from './log.js';
 import { watchRoot } from './root-watcher.js';
 
@@ -76,7 +77,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
 function reloadPages(webView: WebView, changed: string[], log: DevLogger): void {
   const count = webView.reloadPages();
   const files = changed.length > 3 ? `${changed.slice(0, 3).join(', ')} and ${changed.length - 3} more` : changed.join(', ');
-  log.info(`${files} changed: reloading ${count} page${count === 1 ? '' : 's'}`);
+  log.info(`${printable(files)} changed: reloading ${count} page${count === 1 ? '' : 's'}`); // file names may hold anything
 }
 
 /** The path to give `setIndexFile` and the folder to watch: `root` may be the folder or its index.html. */

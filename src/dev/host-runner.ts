@@ -5,6 +5,7 @@ import { debounce } from './debounce.js';
 import { DevError, firstLine } from './errors.js';
 import { loadHostModule, runCleanup, type HostCleanup, type HostFunction } from './host-module.js';
 import type { DevLogger } from './log.js';
+import { announceRestart, describeRestartCount, finishRestart } from './page-restart.js';
 import { scopeWebView, type ScopedWebView } from './scoped-web-view.js';
 
 /** Milliseconds of quiet after a change before the host module restarts. */
@@ -22,11 +23,16 @@ interface Run {
  * project file it imports changes.
  *
  * Restart keeps the WebView and gives each run a scoped view of it instead of recreating it on the
- * same port: pages stay connected (no reconnect gap, no port left free for another program to take,
- * the same token), and what the module registered (event listeners, `onMessage`, `handle`,
- * `bindCallback`, the WebSocket callback) is removed before the next run whether or not the module
- * cleans up. What the scope cannot see (timers, sockets) is stopped by the cleanup the module
- * returns, or on its context's abort signal.
+ * same port (no port left free for another program to take, the same token), and what the module
+ * registered (event listeners, `onMessage`, `handle`, `bindCallback`, the WebSocket callback, its
+ * persistent calls) is removed before the next run whether or not the module cleans up. What the
+ * scope cannot see (timers, sockets) is stopped by the cleanup the module returns, or on its
+ * context's abort signal.
+ *
+ * As HISE reloads its webview when the script recompiles, pages with the bridge reload once the
+ * new module has set up, so they start as a fresh load would (a page written for HISE calls
+ * `new HiseWebSocketServer(port)` again from the replayed `callFunction`, in a page that has no
+ * socket yet). Pages that set `window.__HISE_WEBVIEW_KEEP_ALIVE__ = true` stay open instead.
  */
 export class HostRunner {
   readonly #webView: WebView;
@@ -119,15 +125,19 @@ export class HostRunner {
   async #restart(path: string, changed: string[]): Promise<void> {
     if (this.#closed) return;
     const names = [...new Set(changed)].map(shortPath).join(', ');
+    announceRestart(this.#webView);
     await this.#stop();
     try {
       const loaded = await loadHostModule(path);
       this.#updateWatched(loaded.files);
       await this.#start(loaded.run, path);
-      this.#log.info(`host module restarted (${names})`);
     } catch (error) {
+      // Pages stay as they are (not reloaded into a host without its module) until a run succeeds.
       this.#log.error(`${firstLine(error)} (waiting for the next change)`);
+      return;
     }
+    const pages = await finishRestart(this.#webView);
+    this.#log.info(`host module restarted (${names}): ${describeRestartCount(pages)}`);
   }
 }
 

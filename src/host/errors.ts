@@ -18,6 +18,8 @@ export type WebViewErrorCode =
   | 'UNSUPPORTED_DATA'
   /** An object that `JSON.stringify` refuses (a cycle, a BigInt). */
   | 'UNSERIALIZABLE_DATA'
+  /** A `Float32Array` (or other typed array) whose buffer was transferred away, e.g. by `postMessage` with a transfer list. */
+  | 'DETACHED_BUFFER'
   /** A registered buffer index outside 0–255, or not registered. */
   | 'INVALID_BUFFER_INDEX'
   /** `setIndexFile` with a path that does not exist. */
@@ -32,6 +34,10 @@ export type WebViewErrorCode =
   | 'INVALID_FLOAT_PAYLOAD'
   /** A page that negotiated the extension sent a frame that does not decode (`cause` has the protocol code). */
   | 'INVALID_FRAME'
+  /** A page's message numbered further past its session's last one than `sequenceWindow` allows: not delivered, the session's ledger unchanged. */
+  | 'INVALID_SEQUENCE'
+  /** A connection offered a `?session=` that is not an unguessable session id (32 lowercase hex digits): refused with 400. */
+  | 'INVALID_SESSION'
   /** A page sent a message larger than `maxPayload`; the page was disconnected (close code 1009). */
   | 'MESSAGE_TOO_LARGE'
   /** A page broke the WebSocket protocol (bad UTF-8 in a text frame, a bad opcode …) and was disconnected. */
@@ -43,7 +49,15 @@ export type WebViewErrorCode =
   /** A page stopped reading and its queued control messages passed `maxQueuedBytesPerPage`: it was disconnected. */
   | 'PAGE_TOO_SLOW'
   /** A page did not answer heartbeats and was disconnected. */
-  | 'PAGE_UNRESPONSIVE';
+  | 'PAGE_UNRESPONSIVE'
+  /** An HTTP request or upgrade whose target or `Host` does not parse (`//%5B`, no `Host` on HTTP/1.1); answered 400. */
+  | 'INVALID_REQUEST'
+  /** A `Range` header no byte of the file satisfies (`bytes=9-2`, past the end, garbage); answered 416. */
+  | 'RANGE_NOT_SATISFIABLE'
+  /** Serving an HTTP request failed inside the host (a file-system error, a bug); answered 500, the host keeps running. */
+  | 'HTTP_HANDLER_FAILED'
+  /** A `connect`, `disconnect` or `refused` listener of the host's author threw or rejected; the host went on. */
+  | 'LISTENER_FAILED';
 
 /** The one error class of the host. `cause` holds the underlying error, e.g. a `ProtocolError`. */
 export class WebViewError extends Error {

@@ -15,7 +15,8 @@ import {
 import { WebViewError } from './errors.js';
 import { controlFrame } from './outbound.js';
 import type { Page } from './page.js';
-import type { SessionLedger } from './sessions.js';
+import { SessionLedger, type SequenceVerdict } from './sessions.js';
+import { sessionSource } from './session-source.js';
 
 /** What the receiver needs from the host. */
 export interface ReceiverHost {
@@ -39,8 +40,8 @@ export interface ReceiverHost {
 export class ExtendedReceiver {
   readonly #page: Page;
   readonly #host: ReceiverHost;
-  /** Highest sequence number seen on this connection, for pages without a session id. */
-  #connectionSeq = 0;
+  /** Numbers seen on this connection, for pages without a session id (one entry, under the key ''). */
+  readonly #connectionLedger: SessionLedger;
   #ackScheduled = false;
   /** Calls from this page whose handlers have not finished yet. */
   #runningCalls = 0;
@@ -48,6 +49,7 @@ export class ExtendedReceiver {
   constructor(page: Page, host: ReceiverHost) {
     this.#page = page;
     this.#host = host;
+    this.#connectionLedger = new SessionLedger(1, host.ledger.window);
   }
 
   receive(data: Buffer, isBinary: boolean): void {
@@ -72,9 +74,13 @@ export class ExtendedReceiver {
         default: {
           // The number counts as seen even when the payload turns out bad, so a resend cannot loop;
           // the payload is read even for a duplicate, so a bad one is always reported.
-          const isNew = frame.seq === undefined || this.#isNew(frame.seq);
+          const verdict = frame.seq === undefined ? 'new' : this.#judge(frame.seq);
+          if (verdict === 'out-of-window') {
+            this.#refuseSequence(frame.seq!, frame.id);
+            return;
+          }
           const value = readPayload(frame);
-          if (isNew) this.#host.deliver(this.#page, frame.id, value);
+          if (verdict === 'new') this.#host.deliver(this.#page, frame.id, value);
         }
       }
     } catch (error) {
@@ -84,18 +90,24 @@ export class ExtendedReceiver {
     }
   }
 
-  /** Records `seq` and schedules an ack; false for a message already delivered (a resend). */
-  #isNew(seq: number): boolean {
-    const session = this.#page.session;
-    let isNew: boolean;
-    if (session === undefined) {
-      isNew = seq > this.#connectionSeq;
-      this.#connectionSeq = Math.max(this.#connectionSeq, seq);
-    } else {
-      isNew = this.#host.ledger.accept(session, seq);
-    }
-    this.#scheduleAck();
-    return isNew;
+  /** Judges `seq` against the session's ledger (recording it when new) and schedules an ack. */
+  #judge(seq: number): SequenceVerdict {
+    const verdict = this.#ledger().accept(this.#page.session ?? '', seq, sessionSource(this.#page));
+    if (verdict !== 'out-of-window') this.#scheduleAck();
+    return verdict;
+  }
+
+  /** A number too far past the session's last one: never delivered, never recorded (PROTOCOL.md §4, "Sequence numbers"). */
+  #refuseSequence(seq: number, id: string): void {
+    const last = this.#ledger().last(this.#page.session ?? '');
+    this.#host.report(
+      new WebViewError('INVALID_SEQUENCE', `message '${id}' is numbered ${seq}, more than ${this.#host.ledger.window} past the session's last delivered number ${last}: refused`),
+      this.#page,
+    );
+  }
+
+  #ledger(): SessionLedger {
+    return this.#page.session === undefined ? this.#connectionLedger : this.#host.ledger;
   }
 
   /** One ack per turn of the event loop, for the highest number delivered so far. */
@@ -104,9 +116,7 @@ export class ExtendedReceiver {
     this.#ackScheduled = true;
     setImmediate(() => {
       this.#ackScheduled = false;
-      const session = this.#page.session;
-      const last = session === undefined ? this.#connectionSeq : this.#host.ledger.last(session);
-      this.#page.deliver(controlFrame(encodeAck(last)));
+      this.#page.deliver(controlFrame(encodeAck(this.#ledger().last(this.#page.session ?? ''))));
     });
   }
 

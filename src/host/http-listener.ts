@@ -6,13 +6,16 @@ import { WebViewError } from './errors.js';
 export interface HttpHandlers {
   request(request: IncomingMessage, response: ServerResponse): void;
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** A connection that sent no complete request within the handshake timeout; it has been destroyed. */
+  /**
+   * A connection that sent no complete request within the handshake timeout (its first, or a
+   * later one on a kept-alive connection that had started to arrive); it has been destroyed.
+   */
   timeout?(socket: Socket): void;
 }
 
 /** Limits of the HTTP layer. */
 export interface HttpLimits {
-  /** Milliseconds from TCP accept to complete request headers; 0 disables. */
+  /** Milliseconds from TCP accept, or from the end of the previous response, to complete request headers; 0 disables. */
   handshakeTimeout: number;
 }
 
@@ -54,15 +57,16 @@ export async function listenHttp(port: number, host: string, handlers: HttpHandl
 
 function listenOne(port: number, host: string, handlers: HttpHandlers, limits: HttpLimits): Promise<Server> {
   const server = createServer(httpTimeouts(limits), (request, response) => {
-    handshakeDone(request.socket);
+    requestStarted(request.socket);
+    if (limits.handshakeTimeout > 0) response.once('close', () => responseDone(request.socket, limits.handshakeTimeout, handlers));
     handlers.request(request, response);
   });
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    handshakeDone(request.socket);
+    requestStarted(request.socket);
     handlers.upgrade(request, socket, head);
   });
   if (limits.handshakeTimeout > 0) server.on('connection', (socket: Socket) => startHandshakeTimer(socket, limits.handshakeTimeout, handlers));
-  server.on('clientError', (_error, socket) => socket.destroy());
+  server.on('clientError', answerClientError);
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
@@ -96,26 +100,67 @@ function httpTimeouts(limits: HttpLimits): ServerOptions {
 /** Node's default `requestTimeout`. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
 
-const handshakeTimers = new WeakMap<Socket, ReturnType<typeof setTimeout>>();
-
-/** Destroys `socket` unless a complete request (upgrade or HTTP) arrives within `timeout` ms. */
-function startHandshakeTimer(socket: Socket, timeout: number, handlers: HttpHandlers): void {
-  const timer = setTimeout(() => {
-    handshakeTimers.delete(socket);
-    socket.destroy();
-    handlers.timeout?.(socket);
-  }, timeout);
-  timer.unref();
-  handshakeTimers.set(socket, timer);
-  socket.once('close', () => handshakeDone(socket));
+/** Per connection: the running handshake timer, and how many of its requests are being answered. */
+interface Handshake {
+  timer: ReturnType<typeof setTimeout> | undefined;
+  answering: number;
 }
 
-/** The connection sent a complete request: the handshake timer no longer applies. */
-function handshakeDone(socket: Socket): void {
-  const timer = handshakeTimers.get(socket);
-  if (timer === undefined) return;
-  clearTimeout(timer);
-  handshakeTimers.delete(socket);
+const handshakes = new WeakMap<Socket, Handshake>();
+
+/**
+ * Destroys `socket` unless a complete request (upgrade or HTTP) arrives within `timeout` ms of the
+ * connection, and again of each answered request on a kept-alive connection: otherwise a client
+ * could dribble its second request's headers for as long as Node's own checks allow (~30 s).
+ */
+function startHandshakeTimer(socket: Socket, timeout: number, handlers: HttpHandlers): void {
+  let handshake = handshakes.get(socket);
+  if (handshake === undefined) {
+    const created: Handshake = { timer: undefined, answering: 0 };
+    handshakes.set(socket, (handshake = created));
+    socket.once('close', () => stopTimer(created));
+  }
+  stopTimer(handshake);
+  const bytesBefore = socket.bytesRead;
+  const current = handshake;
+  current.timer = setTimeout(() => {
+    current.timer = undefined;
+    socket.destroy();
+    // An idle kept-alive connection is just closed; one that started a request and stalled is reported.
+    if (socket.bytesRead > bytesBefore || bytesBefore === 0) handlers.timeout?.(socket);
+  }, timeout);
+  current.timer.unref();
+}
+
+/** The connection sent a complete request: the handshake timer waits until it has been answered. */
+function requestStarted(socket: Socket): void {
+  const handshake = handshakes.get(socket);
+  if (handshake === undefined) return;
+  handshake.answering++;
+  stopTimer(handshake);
+}
+
+/** A request of the connection was answered; when none is left, the next one must arrive in time. */
+function responseDone(socket: Socket, timeout: number, handlers: HttpHandlers): void {
+  const handshake = handshakes.get(socket);
+  if (handshake === undefined) return;
+  handshake.answering = Math.max(0, handshake.answering - 1);
+  if (handshake.answering === 0 && !socket.destroyed) startHandshakeTimer(socket, timeout, handlers);
+}
+
+function stopTimer(handshake: Handshake): void {
+  clearTimeout(handshake.timer);
+  handshake.timer = undefined;
+}
+
+/** Request bytes Node's parser refused (a bad request line, oversized headers): a status and a close, never a throw. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || (socket as Socket).bytesWritten > 0) {
+    socket.destroy();
+    return;
+  }
+  const [status, text] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 function listener(port: number, servers: Server[]): HttpListener {

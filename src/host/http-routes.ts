@@ -1,9 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BRIDGE_SCRIPT_PATH } from '../protocol/index.js';
 import { CLIENT_SCRIPTS, loadClientScript } from './client-script.js';
+import { respondText } from './http-guard.js';
+import type { ParsedRequest } from './http-request.js';
 import { isOriginAllowed } from './origin-policy.js';
 import type { ProjectImages } from './project-images.js';
 import type { WebViewRoot } from './webview-root.js';
+
+/** What browsers request for every page; answered `204 No Content` when the root has no such file. */
+export const FAVICON_PATH = '/favicon.ico';
 
 /** What the routes need from the host. */
 export interface RouteContext {
@@ -17,10 +22,11 @@ export interface RouteContext {
 
 /**
  * Everything the host answers over plain HTTP on its port: the bridge script (config + code), the
- * webview root, the built clients, else 404. Only GET and HEAD are served.
+ * webview root, the built clients, else 404. Only GET and HEAD are served. Runs behind the
+ * HTTP guard, which parsed the request, checked its `Host` and answers whatever this throws.
  */
-export async function serveHttp(request: IncomingMessage, response: ServerResponse, context: RouteContext): Promise<void> {
-  const path = new URL(request.url ?? '/', 'http://host').pathname;
+export async function serveHttp(request: IncomingMessage, response: ServerResponse, parsed: ParsedRequest, context: RouteContext): Promise<void> {
+  const path = parsed.pathname;
   const readOnly = request.method === 'GET' || request.method === 'HEAD';
   if (readOnly && path === BRIDGE_SCRIPT_PATH) {
     // The bridge carries the token: only pages of allowed origins may load it (a web site could
@@ -39,6 +45,12 @@ export async function serveHttp(request: IncomingMessage, response: ServerRespon
   const file = CLIENT_SCRIPTS[path as keyof typeof CLIENT_SCRIPTS];
   if (readOnly && file !== undefined) {
     sendScript(request, response, await loadClientScript(file), file, true);
+    return;
+  }
+  if (readOnly && path === FAVICON_PATH) {
+    // Browsers ask every page for one; a root without its own gets "none" instead of a 404 in the console.
+    response.writeHead(204, { 'Cache-Control': 'max-age=3600' });
+    response.end();
     return;
   }
   respondText(response, 404, 'not found');
@@ -60,13 +72,15 @@ function sendScript(request: IncomingMessage, response: ServerResponse, script: 
 }
 
 /**
- * A script request from a page of an allowed origin (or from no page: a tool, a same-origin load).
- * Browsers say where a request comes from in `Sec-Fetch-Site`; a cross-site one must name an
- * allowed page in `Referer`.
+ * A script request from a page of an allowed origin (or from a tool that says it is none).
+ * Browsers say where a request comes from in `Sec-Fetch-Site`, which no page can forge; a
+ * cross-site one must name an allowed page in `Referer`. Without `Sec-Fetch-Site` (browsers before
+ * 2023, tools) a `Referer` of an allowed page is required too: an old browser on a web site that
+ * hides its `Referer` would otherwise be handed the token.
  */
 function isAllowedScriptRequest(request: IncomingMessage, allowedOrigins: readonly string[]): boolean {
   const site = request.headers['sec-fetch-site'];
-  if (site === undefined || site === 'same-origin' || site === 'same-site' || site === 'none') return true;
+  if (site === 'same-origin' || site === 'same-site' || site === 'none') return true;
   const referer = request.headers.referer;
   if (referer === undefined) return false;
   try {
@@ -76,7 +90,3 @@ function isAllowedScriptRequest(request: IncomingMessage, allowedOrigins: readon
   }
 }
 
-function respondText(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-  response.end(text);
-}

@@ -1,4 +1,5 @@
 import { WebViewError } from './errors.js';
+import { allowedHostsProblem, type AllowedHosts } from './host-policy.js';
 
 /** Options of a {@link WebView}. Every limit has a unit and a default. */
 export interface WebViewOptions {
@@ -60,11 +61,35 @@ export interface WebViewOptions {
   /** Client sessions remembered for exactly-once delivery across reconnects (least recently used forgotten first). @default 1024 */
   maxSessions?: number;
   /**
+   * Sessions one source may have logs for at once; a source is the peer's address plus the page's
+   * `Origin`. A further session of that source makes the host forget its least recently active
+   * disconnected one, so a page that mints session ids cannot grow the host's memory or push out
+   * other pages' sessions. @default 16
+   */
+  maxSessionsPerSource?: number;
+  /**
+   * Bytes all session logs together may hold: unacknowledged strings and JSON kept for modern
+   * pages, a message held by many sessions counted once, plus 64 bytes per log entry. Past it,
+   * disconnected sessions are forgotten first (least recently active first), then the connected
+   * one holding the most. @default 64 MiB
+   */
+  maxSessionBytes?: number;
+  /**
+   * How far past the last number delivered for a session a page's next message may be numbered.
+   * Pages number without gaps, so a number further on is forged or broken: it is refused with an
+   * `INVALID_SEQUENCE` error and never moves the session's ledger. @default 1024
+   */
+  sequenceWindow?: number;
+  /**
    * Milliseconds the host keeps the unacknowledged strings and JSON it sent to a modern page's
    * session after the page disconnected, to resend them when it reconnects (exactly once). @default 30000
    */
   sessionTimeout?: number;
-  /** Origins accepted beside loopback, `null` and HISE's own webview origins, e.g. `https://my.app`. @default [] */
+  /**
+   * Origins accepted beside loopback pages and HISE's own webview origins, e.g. `https://my.app`.
+   * `'null'` admits pages without an origin (a sandboxed iframe, a `data:` or `file:` page), which
+   * any web site can create: list it only when such a page must connect. @default []
+   */
   allowedOrigins?: readonly string[];
   /**
    * What a page's `await window[name](...)` gets when the bound callback throws (or rejects):
@@ -73,6 +98,13 @@ export interface WebViewOptions {
    * @default 'reject'
    */
   callbackErrors?: 'reject' | 'null';
+  /**
+   * Host names accepted in the `Host` header of requests and upgrades beside `localhost`,
+   * `*.localhost`, 127.0.0.0/8 and `[::1]` with the host's own port (the DNS-rebinding defence).
+   * `'.my.test'` also accepts subdomains; `true` accepts any name. Needed when the host listens on
+   * another address or sits behind a proxy that keeps its own `Host`. @default []
+   */
+  allowedHosts?: AllowedHosts;
 }
 
 export type ResolvedWebViewOptions = Required<Omit<WebViewOptions, 'token'>> & { token: string | undefined };
@@ -95,10 +127,14 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   maxPages: 64,
   handshakeTimeout: 10_000,
   maxSessions: 1024,
+  maxSessionsPerSource: 16,
+  maxSessionBytes: 64 * MiB,
+  sequenceWindow: 1024,
   maxCallArguments: 1000,
   sessionTimeout: 30_000,
   allowedOrigins: Object.freeze([]) as readonly string[],
   callbackErrors: 'reject',
+  allowedHosts: Object.freeze([]) as readonly string[],
 });
 
 const NUMERIC_OPTIONS = [
@@ -114,8 +150,38 @@ const NUMERIC_OPTIONS = [
   'maxPages',
   'handshakeTimeout',
   'maxSessions',
+  'maxSessionsPerSource',
+  'maxSessionBytes',
+  'sequenceWindow',
   'maxCallArguments',
   'sessionTimeout',
+] as const;
+
+/**
+ * Options for which 0 would mean nothing can work (not "unlimited", which is a trap: ws reads a
+ * `maxPayload` of 0 as no limit at all), so they must be at least 1.
+ */
+const AT_LEAST_ONE_OPTIONS = [
+  'maxPayload',
+  'maxQueuedBytesPerPage',
+  'callTimeout',
+  'maxPendingCalls',
+  'maxPages',
+  'maxSessionsPerSource',
+  'maxSessionBytes',
+  'sequenceWindow',
+] as const;
+
+/** Options that count things, so they must be whole numbers. */
+const COUNT_OPTIONS = [
+  'maxPendingIds',
+  'maxPendingCalls',
+  'maxIncomingCalls',
+  'maxPages',
+  'maxSessions',
+  'maxSessionsPerSource',
+  'sequenceWindow',
+  'maxCallArguments',
 ] as const;
 
 /** Options that become `setTimeout`/`setInterval` delays. */
@@ -135,6 +201,12 @@ export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOpt
       throw new WebViewError('INVALID_OPTION', `option ${key} must be a finite number >= 0, got ${String(value)}`);
     }
   }
+  for (const key of AT_LEAST_ONE_OPTIONS) {
+    if (resolved[key] < 1) throw new WebViewError('INVALID_OPTION', `option ${key} must be at least 1, got ${resolved[key]}`);
+  }
+  for (const key of COUNT_OPTIONS) {
+    if (!Number.isInteger(resolved[key])) throw new WebViewError('INVALID_OPTION', `option ${key} must be a whole number, got ${resolved[key]}`);
+  }
   for (const key of TIMER_OPTIONS) {
     if (resolved[key] > MAX_TIMER_MS) {
       // Node fires a longer timer after 1 ms instead, which would turn a lenient limit into none.
@@ -153,5 +225,7 @@ export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOpt
   if (!Array.isArray(resolved.allowedOrigins) || !resolved.allowedOrigins.every((o) => typeof o === 'string')) {
     throw new WebViewError('INVALID_OPTION', 'option allowedOrigins must be an array of strings');
   }
+  const hostsProblem = allowedHostsProblem(resolved.allowedHosts);
+  if (hostsProblem !== undefined) throw new WebViewError('INVALID_OPTION', hostsProblem);
   return resolved;
 }

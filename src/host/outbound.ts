@@ -8,6 +8,7 @@ import {
   utf8ByteLength,
   valueToWire,
   Limits,
+  withSequence,
 } from '../protocol/index.js';
 import { hostCodeForEncodeError, WebViewError } from './errors.js';
 
@@ -30,12 +31,17 @@ type Encoder = () => Uint8Array | null;
  * One message for every page, encoded at most once per kind of page and only when a page of that
  * kind needs it: HISE's frames for legacy pages, aligned and sequenced frames for pages that
  * negotiated the extension. Everything that could fail is checked when the message is made.
+ *
+ * Immutable once made: session logs hold references to one message, never copies of its frames,
+ * so a message waiting in many sessions' logs is held (and counted) once.
  */
 export class OutboundMessage {
   readonly id: string;
   readonly kind: FrameKind;
   #legacy: WireFrame | null | undefined;
   #extended: WireFrame | undefined;
+  /** The sequenced extended frame, numbered 0: each session gets a copy with its own number. */
+  #sequencedTemplate: Uint8Array | undefined;
   readonly #encodeLegacy: Encoder;
   readonly #encodeExtended: (seq?: number) => Uint8Array;
 
@@ -48,10 +54,16 @@ export class OutboundMessage {
 
   /**
    * A control message as one session of a modern page gets it: numbered in that session's
-   * sequence, so the page delivers it once and acknowledges it (PROTOCOL.md §4).
+   * sequence, so the page delivers it once and acknowledges it (PROTOCOL.md §4). Encoded once for
+   * all sessions; each call returns a fresh copy carrying `seq`.
    */
   sequenced(seq: number): WireFrame {
-    return this.#wire(this.#encodeExtended(seq));
+    return this.#wire(withSequence(this.#template(), seq));
+  }
+
+  /** Bytes of this message's sequenced frame: what a session log is charged for holding it. */
+  get sequencedBytes(): number {
+    return this.#template().byteLength;
   }
 
   /** The frame for a page; `null` when a legacy page cannot read this payload type. */
@@ -64,6 +76,10 @@ export class OutboundMessage {
     return this.#legacy;
   }
 
+  #template(): Uint8Array {
+    return (this.#sequencedTemplate ??= this.#encodeExtended(0));
+  }
+
   #wire(bytes: Uint8Array): WireFrame {
     return { id: this.id, kind: this.kind, bytes };
   }
@@ -72,12 +88,13 @@ export class OutboundMessage {
 /**
  * HISE's `sendToWebsocket`: string → type 1, `Float32Array` → type 2 (copied now), plain object or
  * array → JSON text as type 1. Extended pages get the same types, aligned, floats with `seq`.
- * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`
+ * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `DETACHED_BUFFER`
  */
 export function hiseMessage(id: unknown, data: unknown, seq: () => number): OutboundMessage {
   const checkedId = checkId(id);
   if (typeof data === 'string') return textMessage(checkedId, data, FrameType.String);
   if (data instanceof Float32Array) {
+    checkAttached(data);
     // Copied now: the caller may change its buffer as soon as this returns.
     const legacy = guard(() => encodeFloat32(checkedId, data));
     const sequence = seq();
@@ -95,10 +112,11 @@ export function hiseMessage(id: unknown, data: unknown, seq: () => number): Outb
 /**
  * The modern `send`: any value the extension carries. Legacy pages get what HISE's format can
  * carry (strings, float32, JSON as text) and nothing else.
- * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`
+ * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `DETACHED_BUFFER`
  */
 export function anyMessage(id: unknown, value: unknown, seq: () => number): OutboundMessage {
   const checkedId = checkId(id);
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) checkAttached(value);
   if (typeof value === 'string' || value instanceof Float32Array) return hiseMessage(checkedId, value, seq);
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') {
     throw new WebViewError('UNSUPPORTED_DATA', `cannot send ${describe(value)}`);
@@ -139,6 +157,28 @@ function checkId(id: unknown): string {
   // Leave room for the alignment padding of extended frames.
   if (bytes > Limits.MAX_ID_BYTES - 8) throw new WebViewError('INVALID_ID', `id of ${bytes} UTF-8 bytes is too long`);
   return id;
+}
+
+/**
+ * Refuses data whose buffer was transferred away (`postMessage(…, [buffer])`, `structuredClone`
+ * with `transfer`): reading it would throw a raw `TypeError` deep in the encoder.
+ * @throws {WebViewError} `DETACHED_BUFFER`
+ */
+export function checkAttached(data: ArrayBufferView | ArrayBuffer): void {
+  if (isDetached(ArrayBuffer.isView(data) ? data.buffer : data)) {
+    throw new WebViewError('DETACHED_BUFFER', `cannot send a ${describe(data)} whose buffer was transferred (detached)`);
+  }
+}
+
+function isDetached(buffer: ArrayBufferLike): boolean {
+  if ('detached' in buffer) return (buffer as { detached: boolean }).detached; // Node 22 and later
+  if (buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 function checkDataSize(bytes: number): void {

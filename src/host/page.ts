@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import type { WebSocket } from 'ws';
 import { BRIDGE_PARAM, PendingCalls, SESSION_PARAM, SUBPROTOCOL } from '../protocol/index.js';
 import type { OutboundMessage, WireFrame } from './outbound.js';
 import { PageOutbox, type DeliveryResult, type OutboxStats } from './page-outbox.js';
+import type { PageSocket } from './page-socket.js';
 
 /** Close codes the host uses (RFC 6455 §7.4.1). */
 export const CloseCode = {
@@ -42,12 +42,12 @@ export class Page {
   readonly closed: Promise<void>;
   /** @internal Calls the host made to this page and is waiting for. */
   readonly calls: PendingCalls;
-  readonly #socket: WebSocket;
+  readonly #socket: PageSocket;
   readonly #outbox: PageOutbox;
   #answeredPing = true;
 
   /** @internal Created by the host for each accepted connection. */
-  constructor(id: number, socket: WebSocket, request: IncomingMessage, limits: PageLimits, onOverflow: (page: Page) => void) {
+  constructor(id: number, socket: PageSocket, request: IncomingMessage, limits: PageLimits, onOverflow: (page: Page) => void) {
     this.id = id;
     this.origin = request.headers.origin;
     const url = new URL(request.url ?? '/', 'http://host');

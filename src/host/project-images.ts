@@ -1,12 +1,12 @@
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join, sep } from 'node:path';
-import sirv from 'sirv';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { finished } from 'node:stream';
+import send from 'send';
+import { HttpFailure } from './http-failure.js';
 
 /** HISE's wildcard for the project folder in webview URLs (`<img src="{PROJECT_FOLDER}knob.png">`). */
 export const PROJECT_FOLDER_WILDCARD = '{PROJECT_FOLDER}';
-
-type Middleware = (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
 
 /**
  * Where a decoded request path refers to the project's images: the wildcard at the start of a
@@ -30,14 +30,12 @@ function isSafeRelative(relative: string): boolean {
 
 /**
  * Serves HISE's `{PROJECT_FOLDER}name.png` references from the project's images folder (HISE
- * resolves them through the project's image pool since September 2025). The root's rules apply:
- * no dot segments, nothing outside the folder, symbolic links followed only when their target is
- * inside it too, dotfiles hidden (checked here: sirv's dev mode serves them); MIME types, ETags and
- * HEAD through `sirv`.
+ * resolves them through the project's image pool since September 2025), with the root's rules:
+ * nothing outside the folder (symbolic links followed only to regular files inside it, not through
+ * a dot segment), no dotfiles; MIME types, ranges, ETags and HEAD through `send`.
  */
 export class ProjectImages {
   #folder: string | undefined;
-  #static: Middleware | undefined;
   readonly #cache: () => boolean;
 
   /** @param cache whether responses may be cached (the WebView's `enableCache`); otherwise `no-store` */
@@ -57,62 +55,72 @@ export class ProjectImages {
   async setFolder(path: string | undefined): Promise<void> {
     if (path === undefined) {
       this.#folder = undefined;
-      this.#static = undefined;
       return;
     }
     const folder = await realpath(path);
     if (!(await stat(folder)).isDirectory()) throw new Error(`${path} is not a folder`);
     this.#folder = folder;
-    this.#static = undefined;
   }
 
   /**
    * Answers `request` when `pathname` is a `{PROJECT_FOLDER}` reference and a folder is set: the
    * file, or 404 when it is missing or unsafe. False otherwise (the root may still answer).
+   * @param pathname the request's path, still percent-encoded
+   * @throws {HttpFailure} 416 for a `Range` outside the file, 500 when reading fails
    */
   async serve(request: IncomingMessage, response: ServerResponse, pathname: string): Promise<boolean> {
+    const folder = this.#folder;
+    if (folder === undefined) return false;
     let decoded: string;
     try {
       decoded = decodeURIComponent(pathname);
     } catch {
       return false;
     }
-    const folder = this.#folder;
-    const relative = projectImagePath(decoded);
-    if (folder === undefined || relative === undefined) return false;
-    if (!isSafeRelative(relative) || (await this.#realFileInside(folder, relative)) === undefined) {
-      notFound(response);
-      return true;
-    }
-    // sirv looks the file up by the URL: give it the path inside the folder (each segment encoded).
-    // It answers or passes on synchronously (headers are written before the body streams).
-    request.url = '/' + relative.split('/').map(encodeURIComponent).join('/');
-    let passed = false;
-    this.#staticFor(folder)(request, response, () => (passed = true));
-    if (passed) notFound(response);
+    const relativePath = projectImagePath(decoded);
+    if (relativePath === undefined) return false;
+    const file = isSafeRelative(relativePath) ? await realFileInside(folder, relativePath) : undefined;
+    if (file === undefined || !(await this.#sendFile(request, response, file))) notFound(response);
     return true;
   }
 
-  /** The real path of `folder/relative` when it is a file inside `folder` (after following links). */
-  async #realFileInside(folder: string, relative: string): Promise<string | undefined> {
-    try {
-      const file = await realpath(join(folder, relative));
-      if (!file.startsWith(folder + sep)) return undefined;
-      return (await stat(file)).isFile() ? file : undefined;
-    } catch {
-      return undefined;
-    }
+  /** Streams `path` through `send`; false when it vanished since it was found. */
+  #sendFile(request: IncomingMessage, response: ServerResponse, path: string): Promise<boolean> {
+    return new Promise((done, fail) => {
+      const stream = send(request, `/${encodeURIComponent(basename(path))}`, {
+        root: dirname(path),
+        dotfiles: 'allow', // checked before, on the reference and on the real path
+        index: false,
+        cacheControl: false,
+        etag: true,
+        lastModified: true,
+      });
+      stream.on('headers', (res: ServerResponse) => res.setHeader('Cache-Control', this.#cache() ? 'no-cache' : 'no-store'));
+      stream.on('error', (error: { status?: number; headers?: Record<string, string> } & Error) => {
+        if (error.status === 404) done(false);
+        else if (error.status === 412) {
+          response.writeHead(412).end();
+          done(true);
+        } else if (error.status === 416) {
+          fail(new HttpFailure(416, 'RANGE_NOT_SATISFIABLE', `Range ${JSON.stringify(request.headers.range)} is outside ${basename(path)}`, error.headers ?? {}));
+        } else {
+          const failure = new HttpFailure(500, 'HTTP_HANDLER_FAILED', `reading ${basename(path)} failed: ${error.message}`);
+          failure.cause = error;
+          fail(failure);
+        }
+      });
+      finished(response, () => done(true));
+      stream.pipe(response);
+    });
   }
+}
 
-  #staticFor(folder: string): Middleware {
-    this.#static ??= sirv(folder, {
-      dev: true, // looked up on every request: images added or edited show on reload
-      etag: true,
-      extensions: [],
-      setHeaders: (response) => response.setHeader('Cache-Control', this.#cache() ? 'no-cache' : 'no-store'),
-    }) as Middleware;
-    return this.#static;
-  }
+/** The real path of `folder/relative` when it is a regular file inside `folder`, reached without a dot segment. */
+async function realFileInside(folder: string, relativePath: string): Promise<string | undefined> {
+  const file = await realpath(join(folder, relativePath)).catch(() => undefined); // missing, dangling, a loop
+  if (file === undefined || !file.startsWith(folder + sep)) return undefined;
+  if (relative(folder, file).split(sep).some((segment) => segment.startsWith('.'))) return undefined;
+  return (await stat(file).catch(() => undefined))?.isFile() ? file : undefined;
 }
 
 function notFound(response: ServerResponse): void {

@@ -1,14 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { SESSION_PARAM, SUBPROTOCOL, TOKEN_PARAM } from '../protocol/index.js';
+import { isSessionId, SESSION_PARAM, SUBPROTOCOL, TOKEN_PARAM } from '../protocol/index.js';
 import { isOriginAllowed } from './origin-policy.js';
 
-/** Why a connection was refused before the upgrade. */
-export type RefusalReason = 'origin' | 'token' | 'fallback';
+/** Why a connection was refused before the upgrade (`'host'`: the HTTP guard's DNS-rebinding check). */
+export type RefusalReason = 'host' | 'origin' | 'token' | 'session' | 'fallback';
 
 export interface Refusal {
   reason: RefusalReason;
-  status: 401 | 403 | 426;
+  status: 400 | 401 | 403 | 426;
 }
 
 /** What the gate needs to know of the host. */
@@ -20,21 +20,24 @@ export interface GatePolicy {
 }
 
 /**
- * Decides, from the handshake request alone, whether a WebSocket may open: the Origin must be
+ * Decides, from the handshake request alone (its query as the HTTP guard parsed it), whether a WebSocket may open: the Origin must be
  * allowed (403 otherwise), and when the host has a token, `?token=` must match it (401 otherwise).
+ * A `?session=` must have the shape of an unguessable session id (400 otherwise, PROTOCOL.md §4, "Session ids"):
+ * the id is a bearer secret, and a short or predictable one could be taken over by another peer.
  *
  * A modern client (it sends `?session=`) that does not offer the subprotocol is trying its fallback
  * for hosts that ignore subprotocols, like HISE. A host that speaks the extension refuses that
  * attempt (426), so the client comes back with the subprotocol instead of settling for HISE's format.
  */
-export function checkUpgrade(request: IncomingMessage, policy: GatePolicy): Refusal | undefined {
+export function checkUpgrade(request: IncomingMessage, params: URLSearchParams, policy: GatePolicy): Refusal | undefined {
   if (!isOriginAllowed(request.headers.origin, policy.allowedOrigins)) return { reason: 'origin', status: 403 };
-  const params = new URL(request.url ?? '/', 'http://host').searchParams;
   if (policy.token !== undefined) {
     const offered = params.get(TOKEN_PARAM);
     if (offered === null || !sameSecret(offered, policy.token)) return { reason: 'token', status: 401 };
   }
-  if (policy.extensions && params.has(SESSION_PARAM) && !offersSubprotocol(request)) return { reason: 'fallback', status: 426 };
+  const session = params.get(SESSION_PARAM);
+  if (session !== null && !isSessionId(session)) return { reason: 'session', status: 400 };
+  if (policy.extensions && session !== null && !offersSubprotocol(request)) return { reason: 'fallback', status: 426 };
   return undefined;
 }
 

@@ -19,6 +19,7 @@ import {
   type MessagesOf,
   type PageFunctionsOf,
 } from '../protocol/index.js';
+import { checkBindingName } from './binding-name.js';
 import { PersistentCalls } from './persistent-calls.js';
 import { isFunctionPath } from '../protocol/function-path.js';
 import { WebViewRoot } from './webview-root.js';
@@ -26,15 +27,18 @@ import { ProjectImages } from './project-images.js';
 import { resolveNullOnError } from './callback-errors.js';
 import { WebViewError } from './errors.js';
 import { ExtendedReceiver } from './extended-receiver.js';
+import { emitContained } from './contained-emit.js';
+import { HttpGuard } from './http-guard.js';
 import { listenHttp, type HttpListener } from './http-listener.js';
+import type { ParsedRequest } from './http-request.js';
 import { serveHttp } from './http-routes.js';
 import { decodePageMessage } from './inbound.js';
 import { resolveOptions, type ResolvedWebViewOptions, type WebViewOptions } from './options.js';
-import { anyMessage, checkSerializable, controlFrame, hiseMessage, type OutboundMessage } from './outbound.js';
+import { anyMessage, checkAttached, checkSerializable, controlFrame, hiseMessage, type OutboundMessage } from './outbound.js';
 import { CloseCode, Page } from './page.js';
 import { PendingMessages } from './pending-messages.js';
 import { SessionLedger } from './sessions.js';
-import { SessionLogs } from './session-outbox.js';
+import { sessionLimits, SessionLogs, type SessionStats } from './session-outbox.js';
 import { checkUpgrade, type RefusalReason } from './upgrade-gate.js';
 
 /** Where a message went: to the connected pages, held for the first page to connect, or dropped. */
@@ -47,7 +51,8 @@ export type SendResult = 'sent' | 'queued' | 'dropped';
 export type WebSocketCallback = (data: unknown, page: Page, id: string | undefined) => unknown;
 
 /**
- * Why a connection was refused before the upgrade: `'origin'` (403), `'token'` (401), `'capacity'`
+ * Why a connection was refused before the upgrade: `'host'` (a `Host` that is not this machine nor
+ * in `allowedHosts`, 403, for plain HTTP requests too), `'origin'` (403), `'token'` (401), `'capacity'`
  * (`maxPages` connected, 503), `'timeout'` (no complete request within `handshakeTimeout`; destroyed).
  */
 export interface RefusedConnection {
@@ -112,11 +117,10 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#handlers.set(BridgeCall.Callback, ((name: string, args: unknown) => this.#runBinding(name, args)) as CallHandler);
     this.#handlers.set(BridgeCall.Sync, ((version: number) => this.#persistent.since(Number(version) || 0)) as CallHandler);
     this.#pending = new PendingMessages(this.options.maxPendingIds);
-    this.#ledger = new SessionLedger(this.options.maxSessions);
-    this.#sessions = new SessionLogs(
-      { sessionTimeout: this.options.sessionTimeout, maxBytes: this.options.maxQueuedBytesPerPage, maxSessions: this.options.maxSessions },
-      (page, session) => this.#dropOverfullSession(page, session),
-    );
+    this.#ledger = new SessionLedger(this.options.maxSessions, this.options.sequenceWindow, this.options.maxSessionsPerSource);
+    this.#sessions = new SessionLogs(sessionLimits(this.options), {
+      overflow: (page, _session, reason) => this.#dropOverfullSession(page, reason),
+    });
     this.#wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -351,6 +355,11 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     return this.port === undefined ? undefined : `http://localhost:${this.port}${BRIDGE_SCRIPT_PATH}`;
   }
 
+  /** The host's own accounting of its session logs (what `maxSessions`, `maxSessionsPerSource` and `maxSessionBytes` bound). */
+  get sessionStats(): SessionStats {
+    return this.#sessions.stats;
+  }
+
   /** The token pages must present (`options.token`, or the random one of `token: 'auto'`). */
   get token(): string | undefined {
     return this.#token;
@@ -359,11 +368,12 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   /**
    * HISE's `bindCallback`: pages get `window[name](...args)` returning a Promise. `fn` receives the
    * array of arguments; its return value (or awaited promise) resolves, a throw rejects with the
-   * error's name, message and code. Rebinding replaces.
+   * error's name, message and code. Rebinding replaces. `name` must be a plain identifier that is
+   * not a reserved word and does not shadow a property of `window` (`location`, `__proto__`, `fetch` …).
    * @throws {WebViewError} `INVALID_NAME`, `INVALID_OPTION`
    */
   bindCallback(name: string, fn: (args: unknown[]) => unknown): void {
-    checkName(name);
+    checkBindingName(name);
     if (typeof fn !== 'function') throw new WebViewError('INVALID_OPTION', `bindCallback('${name}') needs a function`);
     this.#bindings.set(name, fn);
     for (const page of this.#pages) if (page.bridged) this.#sendBindings(page);
@@ -419,13 +429,14 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   /**
    * Registers `buffer` under the id `String(index)`; {@link updateBuffer} sends its contents.
-   * @throws {WebViewError} `INVALID_BUFFER_INDEX`, `UNSUPPORTED_DATA`
+   * @throws {WebViewError} `INVALID_BUFFER_INDEX`, `UNSUPPORTED_DATA`, `DETACHED_BUFFER`
    */
   addBufferToWebSocket(index: number, buffer: Float32Array): void {
     checkBufferIndex(index);
     if (!(buffer instanceof Float32Array)) {
       throw new WebViewError('UNSUPPORTED_DATA', 'addBufferToWebSocket needs a Float32Array');
     }
+    checkAttached(buffer);
     this.#buffers.set(index, buffer);
   }
 
@@ -453,15 +464,20 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   async #listen(port: number): Promise<number> {
+    const guard = new HttpGuard({
+      ...this.options,
+      report: (error) => this.#report(error, undefined),
+      refusedHost: (request) => this.emit('refused', { reason: 'host', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress }),
+    });
+    const routes = {
+      root: this.#root,
+      projectImages: this.#projectImages,
+      allowedOrigins: this.options.allowedOrigins,
+      bridgePrelude: () => this.#bridgePrelude(),
+    };
     this.#listener = await listenHttp(port, this.options.host, {
-      request: (request, response) =>
-        void serveHttp(request, response, {
-          root: this.#root,
-          projectImages: this.#projectImages,
-          allowedOrigins: this.options.allowedOrigins,
-          bridgePrelude: () => this.#bridgePrelude(),
-        }),
-      upgrade: (request, socket, head) => this.#handleUpgrade(request, socket, head),
+      request: (request, response) => guard.request(request, response, (...parsed) => serveHttp(...parsed, routes)),
+      upgrade: (request, socket, head) => guard.upgrade(request, socket, head, (...parsed) => this.#handleUpgrade(...parsed)),
       timeout: (socket) => this.emit('refused', { reason: 'timeout', origin: undefined, remoteAddress: socket.remoteAddress }),
     }, { handshakeTimeout: this.options.handshakeTimeout });
     if (this.#closed) {
@@ -484,18 +500,18 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     return `window.${BRIDGE_CONFIG_GLOBAL}=${JSON.stringify(config)};\n`;
   }
 
-  #handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', ignore); // a peer that resets mid-handshake must not crash the host
+  #handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, parsed: ParsedRequest): void {
     if (this.#closed) {
       refuse(socket, 503, 'Service Unavailable');
       return;
     }
-    const refusal = checkUpgrade(request, { ...this.options, token: this.#token });
+    const refusal = checkUpgrade(request, parsed.query, { ...this.options, token: this.#token });
     if (refusal !== undefined) {
       refuse(socket, refusal.status, STATUS_TEXT[refusal.status]);
       if (refusal.reason !== 'fallback') {
         this.emit('refused', { reason: refusal.reason, origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
       }
+      if (refusal.reason === 'session') this.#report(new WebViewError('INVALID_SESSION', INVALID_SESSION_MESSAGE), undefined);
       return;
     }
     if (this.#pages.size >= this.options.maxPages) {
@@ -572,11 +588,10 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     else page.deliver(message);
   }
 
-  #dropOverfullSession(page: Page | undefined, session: string): void {
-    this.#report(
-      new WebViewError('PAGE_TOO_SLOW', `session ${session} has over ${this.options.maxQueuedBytesPerPage} bytes of unacknowledged messages; it was forgotten`),
-      page,
-    );
+  #dropOverfullSession(page: Page | undefined, reason: string): void {
+    // Never the id itself: it is the session's secret, and error messages end up in logs.
+    const which = page === undefined ? 'a disconnected session' : `the session of page ${page.id}`;
+    this.#report(new WebViewError('PAGE_TOO_SLOW', `${which} was forgotten: ${reason}`), page);
     page?.terminate();
   }
 
@@ -702,6 +717,19 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#report(new WebViewError('CALLBACK_FAILED', `a message handler failed: ${String((error as Error)?.message ?? error)}`, { cause: error }), page);
   }
 
+  /**
+   * Every event goes to every listener even when one throws or rejects: a failing `connect`,
+   * `disconnect` or `refused` listener is reported as `LISTENER_FAILED`, a failing `error` listener
+   * is written to `console.error`. A listener of the host's author can never stop the host.
+   */
+  override emit<K extends keyof WebViewEvents>(event: K, ...args: WebViewEvents[K]): boolean;
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    return emitContained(this, event, args, (error) => {
+      if (event === 'error') console.error(`[hise-webview] an 'error' listener failed:`, error);
+      else this.#report(new WebViewError('LISTENER_FAILED', `a '${String(event)}' listener failed: ${String((error as Error)?.message ?? error)}`, { cause: error }), undefined);
+    });
+  }
+
   #report(error: WebViewError, page: Page | undefined): void {
     if (this.listenerCount('error') > 0) this.emit('error', error, page);
     else console.warn(`[hise-webview] ${error.code}: ${error.message}`);
@@ -711,6 +739,9 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     if (this.#closed) throw new WebViewError('CLOSED', 'this WebView has been closed');
   }
 }
+
+const INVALID_SESSION_MESSAGE =
+  'a connection offered a ?session= that is not 32 lowercase hex digits (128 random bits) and was refused with 400; is the page using an older client than this host?';
 
 function checkName(name: unknown): void {
   if (typeof name !== 'string' || name === '') throw new WebViewError('INVALID_NAME', `a name must be a non-empty string, got ${String(name)}`);
@@ -729,10 +760,9 @@ function socketErrorToWebViewError(error: Error & { code?: string }): WebViewErr
   return new WebViewError('PAGE_PROTOCOL_ERROR', `a page broke the WebSocket protocol: ${error.message}`, { cause: error });
 }
 
-const STATUS_TEXT = { 401: 'Unauthorized', 403: 'Forbidden', 426: 'Upgrade Required', 503: 'Service Unavailable' } as const;
+const STATUS_TEXT = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 426: 'Upgrade Required', 503: 'Service Unavailable' } as const;
 
 function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-function ignore(): void {}

@@ -1,22 +1,30 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { basename, dirname, extname, join, resolve, sep } from 'node:path';
-import sirv from 'sirv';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { finished } from 'node:stream';
+import send from 'send';
 import { BRIDGE_SCRIPT_PATH } from '../protocol/index.js';
+import { injectIntoHead } from './inject-bridge.js';
+import { HttpFailure } from './http-failure.js';
 
 /** What the webview shows: a folder with its index file, or one HTML string. */
 export type RootContent = { kind: 'folder'; directory: string; indexFile: string } | { kind: 'html'; html: string };
 
-type Middleware = (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
+/** A path of the root that may be served, after every check. */
+type Found = { kind: 'file'; path: string; stats: Stats } | { kind: 'directory' };
 
 /**
  * Serves the webview's root over HTTP: HTML (the index file, any `.html`) with the bridge script
- * injected at the top of `<head>`, everything else through `sirv` with its MIME types. Paths are
- * resolved inside the root only.
+ * injected at the top of `<head>`, everything else through `send` (MIME types, ranges, ETags).
+ * Never served: a path with a segment starting with `.` (`/.env`, `/.git/config`), anything whose
+ * real path (symlinks resolved) lies outside the root or has such a segment, anything that is not
+ * a regular file. Those are 404, whatever `enableCache` says.
  */
 export class WebViewRoot {
   #content: RootContent | undefined;
-  #static: Middleware | undefined;
+  /** The root folder with its symlinks resolved, which every served file's real path must lie in. */
+  #realDirectory: string | undefined;
   #cache = false;
 
   /** A folder, or an HTML file whose folder becomes the root and which becomes the index. */
@@ -25,26 +33,30 @@ export class WebViewRoot {
     const info = await stat(full);
     const directory = info.isDirectory() ? full : dirname(full);
     const indexFile = info.isDirectory() ? 'index.html' : basename(full);
+    const realDirectory = await realpath(directory);
     this.#content = { kind: 'folder', directory, indexFile };
-    this.#static = undefined;
+    this.#realDirectory = realDirectory;
   }
 
   setHtmlContent(html: string): void {
     this.#content = { kind: 'html', html };
-    this.#static = undefined;
+    this.#realDirectory = undefined;
   }
 
-  /** `enableCache`: false sends `Cache-Control: no-store` so an edit shows on reload. */
+  /** `enableCache`: false sends `Cache-Control: no-store` so an edit shows on reload; true lets browsers revalidate (`no-cache` + ETag). */
   set cache(enabled: boolean) {
     this.#cache = enabled;
-    this.#static = undefined;
   }
 
   get directory(): string | undefined {
     return this.#content?.kind === 'folder' ? this.#content.directory : undefined;
   }
 
-  /** Serves `request` when it is for the root's content; false when nothing matched (a 404 is the caller's). */
+  /**
+   * Serves `request` when it is for the root's content; false when nothing matched (a 404 is the caller's).
+   * @param pathname the request's path as the HTTP guard parsed it (dot segments resolved, still percent-encoded)
+   * @throws {HttpFailure} 416 for a `Range` outside the file, 500 when reading fails
+   */
   async serve(request: IncomingMessage, response: ServerResponse, pathname: string): Promise<boolean> {
     const content = this.#content;
     if (content === undefined) return false;
@@ -53,40 +65,61 @@ export class WebViewRoot {
       this.#sendHtml(response, content.html);
       return true;
     }
-    const file = this.#resolveInside(content, pathname);
-    if (file === undefined) return false;
-    if (extname(file).toLowerCase() === '.html' || extname(file).toLowerCase() === '.htm') {
-      const html = await readFile(file, 'utf8').catch(() => undefined);
+    const found = await this.#find(content, this.#realDirectory!, pathname);
+    if (found === undefined) return false;
+    if (found.kind === 'directory') {
+      redirectToFolder(response, pathname);
+      return true;
+    }
+    if (extname(found.path).toLowerCase() === '.html' || extname(found.path).toLowerCase() === '.htm') {
+      const html = await readFile(found.path, 'utf8').catch(() => undefined);
       if (html === undefined) return false;
       this.#sendHtml(response, html);
       return true;
     }
-    return new Promise((done) => this.#staticFor(content.directory)(request, response, () => done(false)));
+    return this.#sendFile(request, response, found.path);
   }
 
-  #resolveInside(content: { directory: string; indexFile: string }, pathname: string): string | undefined {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(pathname);
-    } catch {
-      return undefined;
-    }
-    if (decoded.includes('\0')) return undefined;
-    const relative = decoded.endsWith('/') ? decoded + content.indexFile : decoded;
-    const file = resolve(join(content.directory, relative));
-    return file === content.directory || file.startsWith(content.directory + sep) ? file : undefined;
+  /** The file or folder `pathname` names inside the root, or undefined when it must not be served. */
+  async #find(content: { directory: string; indexFile: string }, realDirectory: string, pathname: string): Promise<Found | undefined> {
+    const segments = decodeSegments(pathname);
+    if (segments === undefined) return undefined;
+    if (pathname.endsWith('/')) segments.push(content.indexFile);
+    const real = await realpath(join(content.directory, ...segments)).catch(() => undefined); // missing, dangling, a loop
+    if (real === undefined || !isInside(realDirectory, real)) return undefined;
+    const stats = await stat(real).catch(() => undefined);
+    if (stats?.isDirectory()) return { kind: 'directory' };
+    return stats?.isFile() ? { kind: 'file', path: real, stats } : undefined; // not FIFOs, sockets, devices
   }
 
-  #staticFor(directory: string): Middleware {
-    this.#static ??= sirv(directory, {
-      dev: !this.#cache, // dev: no caching of file lookups and `Cache-Control: no-store`-like behaviour
-      etag: true,
-      dotfiles: false,
-      setHeaders: (response) => {
-        if (!this.#cache) response.setHeader('Cache-Control', 'no-store');
-      },
-    }) as Middleware;
-    return this.#static;
+  /** Streams a (non-HTML) file through `send`; its failures come back as {@link HttpFailure}s. */
+  #sendFile(request: IncomingMessage, response: ServerResponse, path: string): Promise<boolean> {
+    return new Promise((done, fail) => {
+      const stream = send(request, `/${encodeURIComponent(basename(path))}`, {
+        root: dirname(path),
+        dotfiles: 'allow', // checked above, on the request's path and on the real one
+        index: false,
+        cacheControl: false,
+        etag: true,
+        lastModified: true,
+      });
+      stream.on('headers', (res: ServerResponse) => res.setHeader('Cache-Control', this.#cache ? 'no-cache' : 'no-store'));
+      stream.on('error', (error: { status?: number; headers?: Record<string, string> } & Error) => {
+        if (error.status === 404) done(false); // gone since we looked
+        else if (error.status === 412) {
+          response.writeHead(412).end();
+          done(true);
+        } else if (error.status === 416) {
+          fail(new HttpFailure(416, 'RANGE_NOT_SATISFIABLE', `Range ${JSON.stringify(request.headers.range)} is outside ${basename(path)}`, error.headers ?? {}));
+        } else {
+          const failure = new HttpFailure(500, 'HTTP_HANDLER_FAILED', `reading ${basename(path)} failed: ${error.message}`);
+          failure.cause = error;
+          fail(failure);
+        }
+      });
+      finished(response, () => done(true));
+      stream.pipe(response);
+    });
   }
 
   #sendHtml(response: ServerResponse, html: string): void {
@@ -100,16 +133,46 @@ export class WebViewRoot {
   }
 }
 
+/**
+ * The decoded segments of a path, or undefined when one must never be served: a segment starting
+ * with `.` (dotfiles, `.git`, `..`), one with a separator or NUL once decoded, or bad escapes.
+ */
+function decodeSegments(pathname: string): string[] | undefined {
+  const segments: string[] = [];
+  for (const raw of pathname.split('/').slice(1)) {
+    let segment: string;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+    if (segment.startsWith('.') || /[/\\\0]/.test(segment)) return undefined;
+    if (segment !== '') segments.push(segment);
+  }
+  return segments;
+}
+
+/** Whether `real` is `root` or lies below it, without a dot segment on the way (a symlink to `.git` is not served). */
+function isInside(root: string, real: string): boolean {
+  if (real === root) return true;
+  if (!real.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
+  return !relative(root, real).split(sep).some((segment) => segment.startsWith('.'));
+}
+
+/** `/sub` names a folder: the browser is sent to `/sub/` (a relative Location, so it cannot leave this host). */
+function redirectToFolder(response: ServerResponse, pathname: string): void {
+  const last = pathname.slice(pathname.lastIndexOf('/') + 1);
+  response.writeHead(301, { Location: `./${last}/`, 'Content-Length': 0 });
+  response.end();
+}
+
 const BRIDGE_TAG = `<script src="${BRIDGE_SCRIPT_PATH}"></script>`;
 
 /**
- * Puts the bridge script first in `<head>`, so it runs before the page's own scripts and its
- * `DOMContentLoaded` replay runs before theirs. Pages without `<head>` get it after `<html>`, or first.
+ * Puts the bridge script first in the page's real `<head>` (found by parsing the page as a browser
+ * does, not by a pattern), so it runs before the page's own scripts and its `DOMContentLoaded`
+ * replay runs before theirs. Pages without `<head>` get it where the browser's implied head starts.
  */
 export function injectBridge(html: string, tag = BRIDGE_TAG): string {
-  const head = /<head(\s[^>]*)?>/i.exec(html);
-  if (head) return html.slice(0, head.index + head[0].length) + tag + html.slice(head.index + head[0].length);
-  const root = /<html(\s[^>]*)?>/i.exec(html);
-  if (root) return html.slice(0, root.index + root[0].length) + tag + html.slice(root.index + root[0].length);
-  return tag + html;
+  return injectIntoHead(html, tag);
 }

@@ -14,7 +14,37 @@ export const BridgeCall = {
   Evaluate: '$evaluate',
   /** Host → page: reload the page (live development). */
   Reload: '$reload',
+  /**
+   * Host → page: the dev server's host module restarts: args `[phase]` ({@link HostRestartPhase}).
+   * Answered with what the page does ({@link HostRestartAnswer}).
+   */
+  HostRestart: '$hostRestart',
 } as const;
+
+/**
+ * The two steps of a host-module restart, as a bridge sees them. `begin` (before the old module
+ * stops): a page that will reload stops running `callFunction`/`evaluate`, so the new module's
+ * setup does not act on a page that is about to go. `end` (after the new module has set up): the
+ * page reloads and starts exactly as a fresh load would, unless it opted in to stay
+ * ({@link KEEP_ALIVE_GLOBAL}).
+ */
+export const HostRestartPhase = {
+  Begin: 'begin',
+  End: 'end',
+} as const;
+export type HostRestartPhase = (typeof HostRestartPhase)[keyof typeof HostRestartPhase];
+
+/** What a bridge answers to a {@link BridgeCall.HostRestart}: it reloads, or it stays (opted in). */
+export type HostRestartAnswer = 'reload' | 'keep';
+
+/**
+ * A page that sets `window.__HISE_WEBVIEW_KEEP_ALIVE__ = true` stays open across host-module
+ * restarts (it gets the {@link HOST_RESTART_EVENT} instead of a reload). For pages that resync by
+ * themselves, e.g. with the modern client; HISE-style pages should not set it.
+ */
+export const KEEP_ALIVE_GLOBAL = '__HISE_WEBVIEW_KEEP_ALIVE__';
+/** Event dispatched on `window` of a kept-alive page once the new host module has set up. */
+export const HOST_RESTART_EVENT = 'hise-webview:host-restart';
 
 /** Retained host → page message with the names of the bound callbacks (JSON array of strings). */
 export const BINDINGS_ID = '$bindings';

@@ -65,6 +65,23 @@ export function encodeFrame(type: number, id: string, data: Uint8Array | string,
 }
 
 /**
+ * A copy of `frame` (encoded with a sequence field) numbered `seq` instead: one message numbered for
+ * many sessions is encoded once and copied, rather than encoded again for each.
+ * @throws {ProtocolError} `INVALID_CONTROL_FRAME` when `frame` has no sequence field
+ */
+export function withSequence(frame: Uint8Array, seq: number): Uint8Array {
+  if (frame.byteLength < Layout.FIXED_HEADER_BYTES || (frame[Layout.TYPE_OFFSET]! & FLAG_SEQUENCE) === 0) {
+    throw new ProtocolError('INVALID_CONTROL_FRAME', 'only a frame with a sequence field can be renumbered');
+  }
+  const idLength = frame[Layout.ID_LENGTH_OFFSET]! | (frame[Layout.ID_LENGTH_OFFSET + 1]! << 8);
+  const seqOffset = Layout.ID_OFFSET + idLength + Layout.SIZE_FIELD_BYTES;
+  if (seqOffset + SEQUENCE_BYTES > frame.byteLength) throw new ProtocolError('ID_PAST_END', 'the sequence field runs past the end of the frame');
+  const copy = frame.slice();
+  writeUint32LE(copy, seqOffset, seq >>> 0);
+  return copy;
+}
+
+/**
  * Decodes one extended frame's header and locates its data, checking every length first.
  * The id ends at its first NUL; the rest of the id field must be NUL padding.
  * @throws {ProtocolError} `TRUNCATED_HEADER`, `UNKNOWN_TYPE`, `ID_NOT_TERMINATED`, `ID_PAST_END`,

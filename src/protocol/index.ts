@@ -21,7 +21,7 @@ export {
   TOKEN_PARAM,
   SESSION_PARAM,
 } from './extension.js';
-export { encodeFrame, decodeFrame, readPayload, encodeValue, valueToWire, toJson, type Frame, type FramePayload, type EncodeFrameOptions, type ReadPayloadOptions } from './frame.js';
+export { encodeFrame, decodeFrame, withSequence, readPayload, encodeValue, valueToWire, toJson, type Frame, type FramePayload, type EncodeFrameOptions, type ReadPayloadOptions } from './frame.js';
 export {
   CallError,
   PendingCalls,
@@ -48,8 +48,14 @@ export {
   BRIDGE_PARAM,
   BRIDGE_SCRIPT_PATH,
   BRIDGE_CONFIG_GLOBAL,
+  HostRestartPhase,
+  KEEP_ALIVE_GLOBAL,
+  HOST_RESTART_EVENT,
+  type HostRestartAnswer,
   type PersistentCall,
   type BridgeConfig,
 } from './bridge.js';
 export { SequencedLog, type Unacked } from './sequenced-log.js';
 export { isFunctionPath, MAX_FUNCTION_PATH_LENGTH } from './function-path.js';
+export { bindingNameProblem, isPlainIdentifier, isWindowName, MAX_BINDING_NAME_LENGTH, type BindingNameProblem } from './names.js';
+export { createSessionId, isSessionId, SESSION_ID_BYTES, SESSION_ID_LENGTH, type RandomSource } from './session-id.js';

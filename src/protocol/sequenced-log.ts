@@ -1,3 +1,5 @@
+const NONE: readonly never[] = Object.freeze([]);
+
 /** One message waiting for the other side's ack. */
 export interface Unacked<T> {
   seq: number;
@@ -37,11 +39,14 @@ export class SequencedLog<T> {
     return entry;
   }
 
-  /** Forgets every message up to and including `seq`. */
-  ack(seq: number): void {
+  /** Forgets every message up to and including `seq`; returns what it forgot, oldest first. */
+  ack(seq: number): readonly Unacked<T>[] {
     let drop = 0;
     while (drop < this.#items.length && this.#items[drop]!.seq <= seq) this.#bytes -= this.#items[drop++]!.bytes;
-    if (drop > 0) this.#items = this.#items.slice(drop);
+    if (drop === 0) return NONE;
+    const acknowledged = this.#items.slice(0, drop);
+    this.#items = this.#items.slice(drop);
+    return acknowledged;
   }
 
   /** Everything not yet acknowledged, oldest first. */

@@ -5,6 +5,7 @@ import type { DevLogger } from '../dev/log.js';
 import type { WebViewOptions } from '../host/index.js';
 import { resolve } from 'node:path';
 import { projectImagesMiddleware } from './project-images-middleware.js';
+import { rootScripts } from './root-scripts.js';
 
 /** Options of {@link hiseWebview}. */
 export interface HiseWebviewPluginOptions {
@@ -25,7 +26,9 @@ const PREFIX = '[hise-webview] ';
 /**
  * Runs a WebView (and its host module) beside Vite's dev server, and injects the host's bridge
  * script into `<head>` of every page Vite serves, so the page gets the same API as one the host
- * serves itself. Vite's HMR is untouched; the WebView closes with Vite's server. Dev server only.
+ * serves itself. Like the host, it serves HISE's drop-in at `/hisewebsocket-min.js` (and `204` for
+ * `/favicon.ico`) unless the project has its own. Vite's HMR is untouched; the WebView closes with
+ * Vite's server. Dev server only.
  */
 export function hiseWebview(options: HiseWebviewPluginOptions = {}): Plugin {
   let starting: Promise<DevHost> | undefined;
@@ -49,6 +52,8 @@ export function hiseWebview(options: HiseWebviewPluginOptions = {}): Plugin {
         (error: Error) => server.config.logger.error(`${PREFIX}${error.message}`, { timestamp: true }),
       );
       server.httpServer?.once('close', () => void close());
+      // Before Vite's own middlewares, which would answer 404 (or the SPA fallback) for these.
+      server.middlewares.use(rootScripts(() => [server.config.root, server.config.publicDir].filter(Boolean)));
       if (options.images !== undefined) {
         const onError = (message: string): void => server.config.logger.error(PREFIX + message, { timestamp: true });
         server.middlewares.use(projectImagesMiddleware(resolve(server.config.root, options.images), onError));

@@ -23,6 +23,9 @@ describe('demo CLI: clear one-line errors', () => {
     { args: ['--file', '/no/such/file.wav'], message: /^demo: no such file: \/no\/such\/file\.wav\n$/ },
     { args: ['--port', 'seventy'], message: /^demo: --port must be an integer from 0 to 65535/ },
     { args: ['--port', '0', '--signal', 'laser'], message: /^demo: --signal must be one of showcase, chord, sweep, noise/ },
+    { args: ['--port', '0', '--prot', '4'], message: /^demo: Unknown option `--prot`\n$/ },
+    { args: ['--port', '0', '--Open'], message: /^demo: Unknown option `--Open`\n$/ },
+    { args: ['--port', '0', 'loop.wav'], message: /^demo: unexpected argument: loop\.wav/ },
   ])('$args → exit 1', async ({ args, message }) => {
     const { code, stderr } = await runDemo(args);
     expect(code).toBe(1);

@@ -187,7 +187,7 @@ describe('BAD-INPUT.md: malformed frames', () => {
 
   it('14 a replayed sequence number', async () => {
     const { wv, port, inbox, errors } = await watchedHost();
-    const page = await openPage(wv, port, { query: '?session=replay' });
+    const page = await openPage(wv, port, { query: `?session=${'ab'.repeat(16)}` });
     page.send(ext(FrameType.String, 'once', 'a', 1));
     page.send(ext(FrameType.String, 'once', 'a', 1));
     page.send(ext(FrameType.String, 'once', 'b', 2));

@@ -6,7 +6,7 @@ import { nextEvent, startHost } from '../helpers/host.js';
 describe('origin policy', () => {
   it.each([
     [undefined, true],
-    ['null', true],
+    ['null', false],
     ['http://localhost:5173', true],
     ['https://localhost', true],
     ['http://127.0.0.1:8080', true],
@@ -25,7 +25,8 @@ describe('origin policy', () => {
     expect(isOriginAllowed(origin, [])).toBe(allowed);
   });
 
-  it('accepts origins listed in allowedOrigins', () => {
+  it('accepts origins listed in allowedOrigins, null only when listed', () => {
+    expect(isOriginAllowed('null', ['null'])).toBe(true);
     expect(isOriginAllowed('https://my.app', ['https://my.app'])).toBe(true);
     expect(isOriginAllowed('https://my.app.evil', ['https://my.app'])).toBe(false);
   });

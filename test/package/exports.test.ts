@@ -13,7 +13,7 @@ describe('the built package', () => {
     const protocol = await import('hise-webview/protocol');
     expect(protocol.SUBPROTOCOL).toBe('hise-webview.1');
     const client = await import('hise-webview/client');
-    expect(Object.keys(client).sort()).toEqual(['CallError', 'HiseClient', 'HiseWebSocketServer', 'ProtocolError', 'connect']);
+    expect(Object.keys(client).sort()).toEqual(['CallError', 'ClientError', 'HiseClient', 'HiseWebSocketServer', 'ProtocolError', 'bridgeConfig', 'connect', 'hostPort']);
     expect((globalThis as { HiseWebSocketServer?: unknown }).HiseWebSocketServer).toBeUndefined();
   });
 

@@ -1,0 +1,94 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hiseWebview } from '../../dist/vite/index.js';
+import { launchChromium } from '../helpers/chromium.js';
+
+// A page written the HISE way (seed doc) under Vite: `<script src="hisewebsocket-min.js">` is served
+// by the plugin as the host serves it, and the page talks to the host; `/favicon.ico` is no 404.
+
+const HISE_PAGE = `<!doctype html><html><head><title>hise way</title>
+<script src="hisewebsocket-min.js"></script>
+<script>
+var server;
+window.initWebSocket = function(port) {
+  server = new HiseWebSocketServer(port);
+  server.addEventListener(function(id, data) { if (id === 'ping') server.send('pong:' + data); });
+};
+</script></head><body></body></html>`;
+
+const HOST_MODULE = `export default function host(wv) {
+  const record = (globalThis.__viteDropInRecord ??= { pongs: [] });
+  wv.setWebSocketCallback((message) => record.pongs.push(message));
+  wv.on('connect', () => wv.sendToWebSocket('ping', 'hello'));
+  wv.callFunction('initWebSocket', wv.port);
+}
+`;
+
+const RECEIVE_TIMEOUT_MS = 15_000;
+
+async function viteServer(root: string): Promise<{ server: ViteDevServer; url: string }> {
+  const server = await createServer({
+    root,
+    configFile: false,
+    logLevel: 'silent',
+    server: { host: '127.0.0.1', port: 0, strictPort: true },
+    plugins: [hiseWebview({ host: 'host.mjs' })],
+  });
+  await server.listen();
+  return { server, url: `http://localhost:${(server.httpServer!.address() as { port: number }).port}/` };
+}
+
+describe('hise-webview/vite serves what the host serves at its root', () => {
+  let browser: Browser;
+  let dir: string;
+  let vite: { server: ViteDevServer; url: string };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hise-vite-drop-in-'));
+    await writeFile(join(dir, 'index.html'), HISE_PAGE);
+    await writeFile(join(dir, 'host.mjs'), HOST_MODULE);
+    vite = await viteServer(dir);
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await vite?.server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a page written the HISE way loads the drop-in and exchanges messages with the host', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto(vite.url);
+    const record = (): { pongs: unknown[] } | undefined => (globalThis as { __viteDropInRecord?: { pongs: unknown[] } }).__viteDropInRecord;
+    await expect.poll(() => record()?.pongs ?? [], { timeout: RECEIVE_TIMEOUT_MS }).toContain('pong:hello');
+    expect(await page.evaluate(() => typeof (window as unknown as { HiseWebSocketServer?: unknown }).HiseWebSocketServer)).toBe('function');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('/hisewebsocket-min.js is the built drop-in, /favicon.ico is 204', async () => {
+    const script = await fetch(new URL('hisewebsocket-min.js', vite.url));
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    expect(await script.text()).toContain('HiseWebSocketServer');
+    expect((await fetch(new URL('favicon.ico', vite.url))).status).toBe(204);
+  });
+
+  it("the project's own files win (root and public/)", async () => {
+    await writeFile(join(dir, 'hisewebsocket-min.js'), 'window.ownCopy = true;\n');
+    await mkdir(join(dir, 'public'), { recursive: true });
+    await writeFile(join(dir, 'public', 'favicon.ico'), Buffer.from([0, 0, 1, 0]));
+    expect(await (await fetch(new URL('hisewebsocket-min.js', vite.url))).text()).toContain('ownCopy');
+    const icon = await fetch(new URL('favicon.ico', vite.url));
+    expect(icon.status).toBe(200);
+    expect(new Uint8Array(await icon.arrayBuffer())).toEqual(new Uint8Array([0, 0, 1, 0]));
+  });
+});
