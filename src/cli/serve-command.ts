@@ -2,6 +2,7 @@ import { consoleLogger } from '../dev/log.js';
 import { startDevHost, type DevHost } from '../dev/dev-host.js';
 import { WebViewError } from '../host/index.js';
 import { parseFolder, parsePort, parsePositiveInteger, parseSignals, parseToken } from './arguments.js';
+import { keepServingOnHostErrors } from './host-crashes.js';
 import { openBrowser } from './open-browser.js';
 
 /** The options of `hise-webview serve`, as cac parses them. */
@@ -26,6 +27,8 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
   const blockSize = parsePositiveInteger('block-size', options.blockSize);
   const rate = parsePositiveInteger('rate', options.rate);
   const log = consoleLogger('  ');
+  // From the module's first run on: a timer it starts may throw before the server is up.
+  if (options.host !== undefined) keepServingOnHostErrors(log);
   let host: DevHost;
   try {
     host = await startDevHost({

@@ -49,7 +49,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   const root = options.root === undefined ? undefined : await resolveRoot(options.root, cwd);
   const hostModule = options.hostModule === undefined ? undefined : await resolveHostModule(options.hostModule, cwd);
   const webView = new WebView(options.webView);
-  const runner = new HostRunner(webView, options.log);
+  const runner = new HostRunner(webView, options.log, cwd);
   let watcher: FSWatcher | undefined;
   const close = async (): Promise<void> => {
     await watcher?.close();

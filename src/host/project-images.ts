@@ -1,9 +1,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { basename, dirname, join, relative, sep } from 'node:path';
-import { finished } from 'node:stream';
-import send from 'send';
-import { HttpFailure } from './http-failure.js';
+import { join, sep } from 'node:path';
+import { sendFile, type CheckedFile } from './file-response.js';
 
 /** HISE's wildcard for the project folder in webview URLs (`<img src="{PROJECT_FOLDER}knob.png">`). */
 export const PROJECT_FOLDER_WILDCARD = '{PROJECT_FOLDER}';
@@ -30,9 +28,10 @@ function isSafeRelative(relative: string): boolean {
 
 /**
  * Serves HISE's `{PROJECT_FOLDER}name.png` references from the project's images folder (HISE
- * resolves them through the project's image pool since September 2025), with the root's rules:
- * nothing outside the folder (symbolic links followed only to regular files inside it, not through
- * a dot segment), no dotfiles; MIME types, ranges, ETags and HEAD through `send`.
+ * resolves them through the project's image pool since September 2025). The root's rules apply:
+ * no dot segments, nothing outside the folder, symbolic links followed only when their target is
+ * inside it too, dotfiles hidden; MIME types, ranges, ETags and HEAD as for the root's files
+ * ({@link sendFile}).
  */
 export class ProjectImages {
   #folder: string | undefined;
@@ -65,62 +64,33 @@ export class ProjectImages {
   /**
    * Answers `request` when `pathname` is a `{PROJECT_FOLDER}` reference and a folder is set: the
    * file, or 404 when it is missing or unsafe. False otherwise (the root may still answer).
-   * @param pathname the request's path, still percent-encoded
-   * @throws {HttpFailure} 416 for a `Range` outside the file, 500 when reading fails
    */
   async serve(request: IncomingMessage, response: ServerResponse, pathname: string): Promise<boolean> {
-    const folder = this.#folder;
-    if (folder === undefined) return false;
     let decoded: string;
     try {
       decoded = decodeURIComponent(pathname);
     } catch {
       return false;
     }
-    const relativePath = projectImagePath(decoded);
-    if (relativePath === undefined) return false;
-    const file = isSafeRelative(relativePath) ? await realFileInside(folder, relativePath) : undefined;
-    if (file === undefined || !(await this.#sendFile(request, response, file))) notFound(response);
+    const folder = this.#folder;
+    const relative = projectImagePath(decoded);
+    if (folder === undefined || relative === undefined) return false;
+    const file = isSafeRelative(relative) ? await this.#realFileInside(folder, relative) : undefined;
+    if (file === undefined || !(await sendFile(request, response, file, this.#cache() ? 'no-cache' : 'no-store'))) notFound(response);
     return true;
   }
 
-  /** Streams `path` through `send`; false when it vanished since it was found. */
-  #sendFile(request: IncomingMessage, response: ServerResponse, path: string): Promise<boolean> {
-    return new Promise((done, fail) => {
-      const stream = send(request, `/${encodeURIComponent(basename(path))}`, {
-        root: dirname(path),
-        dotfiles: 'allow', // checked before, on the reference and on the real path
-        index: false,
-        cacheControl: false,
-        etag: true,
-        lastModified: true,
-      });
-      stream.on('headers', (res: ServerResponse) => res.setHeader('Cache-Control', this.#cache() ? 'no-cache' : 'no-store'));
-      stream.on('error', (error: { status?: number; headers?: Record<string, string> } & Error) => {
-        if (error.status === 404) done(false);
-        else if (error.status === 412) {
-          response.writeHead(412).end();
-          done(true);
-        } else if (error.status === 416) {
-          fail(new HttpFailure(416, 'RANGE_NOT_SATISFIABLE', `Range ${JSON.stringify(request.headers.range)} is outside ${basename(path)}`, error.headers ?? {}));
-        } else {
-          const failure = new HttpFailure(500, 'HTTP_HANDLER_FAILED', `reading ${basename(path)} failed: ${error.message}`);
-          failure.cause = error;
-          fail(failure);
-        }
-      });
-      finished(response, () => done(true));
-      stream.pipe(response);
-    });
+  /** The real path of `folder/relative` when it is a file inside `folder` (after following links). */
+  async #realFileInside(folder: string, relative: string): Promise<CheckedFile | undefined> {
+    try {
+      const path = await realpath(join(folder, relative));
+      if (!path.startsWith(folder + sep)) return undefined;
+      const stats = await stat(path);
+      return stats.isFile() ? { path, stats } : undefined;
+    } catch {
+      return undefined;
+    }
   }
-}
-
-/** The real path of `folder/relative` when it is a regular file inside `folder`, reached without a dot segment. */
-async function realFileInside(folder: string, relativePath: string): Promise<string | undefined> {
-  const file = await realpath(join(folder, relativePath)).catch(() => undefined); // missing, dangling, a loop
-  if (file === undefined || !file.startsWith(folder + sep)) return undefined;
-  if (relative(folder, file).split(sep).some((segment) => segment.startsWith('.'))) return undefined;
-  return (await stat(file).catch(() => undefined))?.isFile() ? file : undefined;
 }
 
 function notFound(response: ServerResponse): void {

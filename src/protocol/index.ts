@@ -46,6 +46,7 @@ export {
   BridgeCall,
   BINDINGS_ID,
   BRIDGE_PARAM,
+  TAB_PARAM,
   BRIDGE_SCRIPT_PATH,
   BRIDGE_CONFIG_GLOBAL,
   HostRestartPhase,
@@ -56,6 +57,6 @@ export {
   type BridgeConfig,
 } from './bridge.js';
 export { SequencedLog, type Unacked } from './sequenced-log.js';
-export { isFunctionPath, MAX_FUNCTION_PATH_LENGTH } from './function-path.js';
 export { bindingNameProblem, isPlainIdentifier, isWindowName, MAX_BINDING_NAME_LENGTH, type BindingNameProblem } from './names.js';
 export { createSessionId, isSessionId, SESSION_ID_BYTES, SESSION_ID_LENGTH, type RandomSource } from './session-id.js';
+export { isFunctionPath, MAX_FUNCTION_PATH_LENGTH } from './function-path.js';

@@ -1,11 +1,12 @@
 import type { HtmlTagDescriptor, Logger, Plugin, ViteDevServer } from 'vite';
 import { startDevHost, type DevHost } from '../dev/dev-host.js';
 import type { InspectorOptions } from '../dev/inspector.js';
+import { withDetails } from '../dev/errors.js';
 import type { DevLogger } from '../dev/log.js';
 import type { WebViewOptions } from '../host/index.js';
+import { rootScripts } from './root-scripts.js';
 import { resolve } from 'node:path';
 import { projectImagesMiddleware } from './project-images-middleware.js';
-import { rootScripts } from './root-scripts.js';
 
 /** Options of {@link hiseWebview}. */
 export interface HiseWebviewPluginOptions {
@@ -49,7 +50,7 @@ export function hiseWebview(options: HiseWebviewPluginOptions = {}): Plugin {
       });
       starting.then(
         (host) => server.config.logger.info(`${PREFIX}host on ${host.url} (bridge: ${host.webView.bridgeScriptUrl ?? 'not available'})`, { timestamp: true }),
-        (error: Error) => server.config.logger.error(`${PREFIX}${error.message}`, { timestamp: true }),
+        (error: Error) => server.config.logger.error(`${PREFIX}${withDetails(error)}`, { timestamp: true }),
       );
       server.httpServer?.once('close', () => void close());
       // Before Vite's own middlewares, which would answer 404 (or the SPA fallback) for these.
