@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect } from 'node:net';
 import { WebSocket } from 'ws';
-import { WebView } from '../dist/host/index.js';
+import { DEFAULT_OPTIONS, WebView } from '../dist/host/index.js';
 import {
   decodeFrame,
   decodeMessage,
@@ -37,6 +37,8 @@ const SEED = args.seed ?? 0x9e3779b9;
 const MAX_PAYLOAD = 64 * 1024;
 const EXTENDED_CLIENTS = 4;
 const LEGACY_CLIENTS = 2;
+/** Numbers further past a connection's last one than this are refused (the live host keeps the default). */
+const SEQUENCE_WINDOW = DEFAULT_OPTIONS.sequenceWindow;
 /** Frames a client writes before waiting for its socket to take them. */
 const BATCH = 512;
 
@@ -170,10 +172,12 @@ function hostOutcome(frame, connection) {
         return 'ignored';
       default: {
         // As the receiver does: the number counts as seen first, the payload is read even for a duplicate.
+        // A number further past the last one than the host's sequenceWindow is refused unread.
         let isNew = true;
         if (decoded.seq !== undefined) {
-          isNew = decoded.seq > connection.seq;
-          connection.seq = Math.max(connection.seq, decoded.seq);
+          if (connection.seq !== undefined && decoded.seq > connection.seq + SEQUENCE_WINDOW) return 'INVALID_SEQUENCE';
+          isNew = decoded.seq > (connection.seq ?? 0);
+          connection.seq = Math.max(connection.seq ?? 0, decoded.seq);
         }
         readPayload(decoded);
         return isNew ? 'delivered' : 'dropped';
@@ -194,7 +198,7 @@ function fuzzDecoders(count) {
     const frame = mutate(i % 2 === 0 ? validExtended() : validHise());
     try {
       bump(`page: ${pageOutcome(frame)}`);
-      const outcome = hostOutcome(frame, { seq: 0 });
+      const outcome = hostOutcome(frame, { seq: undefined });
       bump(`host: ${outcome}`);
       if (outcome === 'ignored' || outcome === 'answered') {
         const decoded = decodeFrame(frame);
@@ -236,7 +240,7 @@ function openClient(port, extended) {
     socket.once('open', resolve);
     socket.once('error', reject);
   });
-  return { socket, extended, seq: 0, opened, call: (callId) => new Promise((resolve) => replies.set(callId, resolve)) };
+  return { socket, extended, seq: undefined, opened, call: (callId) => new Promise((resolve) => replies.set(callId, resolve)) };
 }
 
 /** Sends `frames` through one client in batches, waiting for its socket between them. */

@@ -17,6 +17,7 @@ cli
   .option('--signal <kind:id>', 'without --host: stream a test signal (sine or noise) to an id, e.g. sine:scope (repeatable)')
   .option('--block-size <n>', 'samples per signal block (default: 512)')
   .option('--rate <hz>', 'signal blocks per second (default: 60)')
+  .option('--images <dir>', "the project's images folder: serves HISE's {PROJECT_FOLDER}name.png references from it")
   .option('--token <secret>', "token every connection must present: auto (default: random per launch, put into served pages), none, or a secret")
   .example('hise-webview serve ./webview --host ./host.ts --open')
   .example('hise-webview serve ./webview --signal sine:scope --signal noise:noise')

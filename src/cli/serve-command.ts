@@ -1,7 +1,7 @@
 import { consoleLogger } from '../dev/log.js';
 import { startDevHost, type DevHost } from '../dev/dev-host.js';
 import { WebViewError } from '../host/index.js';
-import { parsePort, parsePositiveInteger, parseSignals, parseToken } from './arguments.js';
+import { parseFolder, parsePort, parsePositiveInteger, parseSignals, parseToken } from './arguments.js';
 import { keepServingOnHostErrors } from './host-crashes.js';
 import { openBrowser } from './open-browser.js';
 
@@ -14,6 +14,7 @@ export interface ServeOptions {
   blockSize?: unknown;
   rate?: unknown;
   token?: unknown;
+  images?: unknown;
 }
 
 /**
@@ -33,6 +34,7 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
     host = await startDevHost({
       root,
       hostModule: options.host,
+      projectImages: parseFolder('images', options.images),
       port,
       inspector: { signals, blockSize, rate },
       webView: { token: parseToken(options.token) },

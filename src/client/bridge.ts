@@ -14,8 +14,10 @@ import {
   type HostRestartAnswer,
   type PersistentCall,
 } from '../protocol/index.js';
+import { isPlainIdentifier } from '../protocol/names.js';
 import { CallError } from '../protocol/calls.js';
 import { connect } from './connect.js';
+import { resolveFunction } from './resolve-function.js';
 import { reportError } from './report-error.js';
 
 const config = (globalThis as unknown as Record<string, BridgeConfig | undefined>)[BRIDGE_CONFIG_GLOBAL];
@@ -32,6 +34,10 @@ function startBridge(config: BridgeConfig): void {
   });
   const log = config.debug ? (...args: unknown[]) => console.debug('[hise-webview]', ...args) : () => undefined;
 
+  // What the browser put on window, before the page's own scripts run (the bridge comes first):
+  // bindings never replace these, whatever the host sends. A page's own globals may be replaced,
+  // as in HISE (e.g. a stub the page defines for running outside HISE).
+  const builtIns = windowPropertyNames();
   const bound = new Set<string>();
   for (const name of config.bindings) bind(name);
   client.on(BINDINGS_ID, (names) => {
@@ -44,8 +50,8 @@ function startBridge(config: BridgeConfig): void {
   // Set while a host-module restart is under way and this page will reload at its end: the new
   // module's calls then run in the fresh page (replayed), not in this one that is about to go.
   let reloadPending = false;
-  client.handle(BridgeCall.CallFunction, (name: string, arg: unknown) => {
-    log('callFunction', name, arg, reloadPending ? '(skipped: reloading for the restarted host)' : '');
+  client.handle(BridgeCall.CallFunction, (name: string, ...arg: unknown[]) => {
+    log('callFunction', name, ...arg, reloadPending ? '(skipped: reloading for the restarted host)' : '');
     return reloadPending ? undefined : callFunction(name, arg);
   });
   client.handle(BridgeCall.Evaluate, (code: string) => {
@@ -83,10 +89,12 @@ function startBridge(config: BridgeConfig): void {
     version = Math.max(version, call.version);
     log('replay', call);
     try {
-      if (call.kind === 'function') void Promise.resolve(callFunction(call.name, call.arg)).catch(reportError);
+      if (call.kind === 'function') void Promise.resolve(callFunction(call.name, 'arg' in call ? [call.arg] : [])).catch(reportError);
       else (0, eval)(call.code);
     } catch (error) {
-      reportError(error);
+      // As in HISE, a stored call to a function this page does not define is no page error.
+      if (error instanceof CallError && error.code === 'UNKNOWN_FUNCTION') log('replay skipped:', error.message);
+      else reportError(error);
     }
   }
 
@@ -96,6 +104,10 @@ function startBridge(config: BridgeConfig): void {
   }
 
   function bind(name: string): void {
+    if (!isPlainIdentifier(name) || builtIns.has(name)) {
+      reportError(new TypeError(`hise-webview: not binding ${JSON.stringify(name)}: not a plain identifier, or it would shadow window.${name}`));
+      return;
+    }
     bound.add(name);
     (window as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
       log('callback', name, args);
@@ -104,16 +116,23 @@ function startBridge(config: BridgeConfig): void {
   }
 }
 
-/** Resolves `name` (dotted paths too, as HISE evaluates `name(arg)`) on `window` and calls it. */
-function callFunction(name: string, arg: unknown): unknown {
-  let owner: unknown = window;
-  let target: unknown = window;
-  for (const part of name.split('.')) {
-    owner = target;
-    target = target === null || target === undefined ? undefined : (target as Record<string, unknown>)[part];
+/** Every property name of `window`, own and inherited (`location`, `__proto__`, `Object` …). */
+function windowPropertyNames(): Set<string> {
+  const names = new Set<string>();
+  for (let o: object | null = window; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    for (const name of Object.getOwnPropertyNames(o)) names.add(name);
   }
-  if (typeof target !== 'function') throw new CallError('UNKNOWN_FUNCTION', `window.${name} is not a function`);
-  return (target as (arg: unknown) => unknown).call(owner, arg);
+  return names;
+}
+
+/**
+ * Calls what HISE's `name(arg)` calls (see `resolveFunction`), with the JSON-decoded argument (none
+ * when the host passed none, as HISE's `name()`).
+ * @throws {CallError} `UNKNOWN_FUNCTION`
+ */
+function callFunction(name: string, arg: unknown[]): unknown {
+  const { fn, self } = resolveFunction(name);
+  return fn.apply(self, arg.slice(0, 1));
 }
 
 /** Makes every WebSocket this page opens to the host's port carry the token (HISE's client cannot). */

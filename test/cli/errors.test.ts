@@ -49,7 +49,7 @@ describe.concurrent('hise-webview usage', () => {
   it('serve --help lists its options', async () => {
     const { code, stdout } = await runCli(['serve', '--help']);
     expect(code).toBe(0);
-    for (const option of ['--host', '--port', '--open', '--signal', '--token']) expect(stdout).toContain(option);
+    for (const option of ['--host', '--port', '--open', '--signal', '--token', '--images']) expect(stdout).toContain(option);
   });
 
   it('--version prints the package version', async () => {
@@ -64,6 +64,12 @@ describe.concurrent('hise-webview serve: errors exit 1 with one line', () => {
     const { code, stderr } = await runCli(['serve', join(dir, 'missing')]);
     expect(code).toBe(1);
     expect(oneLine(stderr)).toContain(`root not found: ${join(dir, 'missing')}`);
+  });
+
+  it('a missing --images folder', async () => {
+    const { code, stderr } = await runCli(['serve', dir, '--images', join(dir, 'no-images')]);
+    expect(code).toBe(1);
+    expect(oneLine(stderr)).toContain(`cannot serve project images from ${join(dir, 'no-images')}`);
   });
 
   it('a taken port, named in the message', async () => {
