@@ -59,7 +59,7 @@ async function main() {
   // One plain Chromium process per page (headless Chromium opens only the first URL it is given).
   // A plain process (no DevTools attached), as the benchmarks launch it; precise memory for the pages' figures.
   const browsers = Array.from({ length: PAGES }, () => launchChromium([wv.url], { extraFlags: ['--enable-precise-memory-info'] }));
-  const modernPages = () => wv.pages.filter((p) => p.extended && !p.bridged);
+  const modernPages = () => wv.pages.filter((p) => p.extended); // one per tab: its bridge and its modern client
   await waitFor(() => modernPages().length === PAGES, 30_000, `${PAGES} pages`);
 
   // 16 streams at 60 fps: one tick per frame period, every stream gets a new block.

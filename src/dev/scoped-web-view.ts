@@ -4,7 +4,7 @@ import type { WebView } from '../host/index.js';
 export interface ScopedWebView {
   /** The proxy to hand to a host module: every member of the WebView, registrations recorded. */
   readonly webView: WebView;
-  /** Removes every listener, handler, callback and bound function registered through {@link webView}. */
+  /** Removes every listener, handler, callback and bound function registered through {@link webView}; later registrations through it do nothing. */
   dispose(): void;
 }
 
@@ -34,6 +34,20 @@ const RECORDERS: Record<string, Recorder> = {
   evaluate: resetOnDispose,
 };
 
+/**
+ * What a registering method returns once its scope is disposed: it then does nothing, because the
+ * next run of the module owns the registrations now (a forgotten timer of the old run calling
+ * `bindCallback('ping')` or `callFunction` must not replace, or `reset()` away, what the new run set up).
+ */
+function staleResult(property: string, proxy: WebView): unknown {
+  if (property === 'callFunction' || property === 'evaluate') return Promise.resolve([]); // reached no page
+  if (property === 'onMessage') return () => undefined;
+  if (property in EVENT_METHODS) return proxy;
+  return undefined;
+}
+
+const EVENT_METHODS = { on: true, addListener: true, once: true, prependListener: true, prependOnceListener: true } as const;
+
 const resets = new WeakMap<WebView, Undo>();
 
 function resetOnDispose(target: WebView): Undo {
@@ -55,13 +69,11 @@ export function scopeWebView(target: WebView): ScopedWebView {
       const value: unknown = Reflect.get(object, property, object);
       if (typeof value !== 'function') return value;
       const record = typeof property === 'string' ? RECORDERS[property] : undefined;
+      if (disposed && record !== undefined) return () => staleResult(property as string, proxy);
       return (...args: unknown[]) => {
         const result: unknown = (value as (...a: unknown[]) => unknown).apply(object, args);
         const undo = record?.(object, args, result);
-        if (undo !== undefined) {
-          if (disposed) undo(); // a late registration (from a timer the module forgot) is undone at once
-          else undos.push(undo);
-        }
+        if (undo !== undefined) undos.push(undo);
         return result === object ? proxy : result; // chaining (`wv.on(…).on(…)`) stays inside the scope
       };
     },

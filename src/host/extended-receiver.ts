@@ -14,7 +14,7 @@ import {
 } from '../protocol/index.js';
 import { WebViewError } from './errors.js';
 import { controlFrame } from './outbound.js';
-import type { Page } from './page.js';
+import type { Connection } from './connection.js';
 import { SessionLedger, type SequenceVerdict } from './sessions.js';
 import { sessionSource } from './session-source.js';
 
@@ -26,10 +26,10 @@ export interface ReceiverHost {
   readonly maxIncomingCalls: number;
   readonly maxCallArguments: number;
   /** Hands a data message to the `on(id)` handlers and the catch-all callback. */
-  deliver(page: Page, id: string, value: unknown): void;
+  deliver(page: Connection, id: string, value: unknown): void;
   /** The page has delivered the host's sequenced messages up to `seq`. */
-  acknowledge(page: Page, seq: number): void;
-  report(error: WebViewError, page: Page): void;
+  acknowledge(page: Connection, seq: number): void;
+  report(error: WebViewError, page: Connection): void;
 }
 
 /**
@@ -38,7 +38,7 @@ export interface ReceiverHost {
  * host's calls.
  */
 export class ExtendedReceiver {
-  readonly #page: Page;
+  readonly #page: Connection;
   readonly #host: ReceiverHost;
   /** Numbers seen on this connection, for pages without a session id (one entry, under the key ''). */
   readonly #connectionLedger: SessionLedger;
@@ -46,7 +46,7 @@ export class ExtendedReceiver {
   /** Calls from this page whose handlers have not finished yet. */
   #runningCalls = 0;
 
-  constructor(page: Page, host: ReceiverHost) {
+  constructor(page: Connection, host: ReceiverHost) {
     this.#page = page;
     this.#host = host;
     this.#connectionLedger = new SessionLedger(1, host.ledger.window);

@@ -1,8 +1,16 @@
+import type { Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, dirname } from 'node:path';
 import { finished } from 'node:stream';
+import parseRange from 'range-parser';
 import send from 'send';
 import { HttpFailure } from './http-failure.js';
+
+/** A regular file at its real path, with what `stat` said of it. */
+export interface CheckedFile {
+  path: string;
+  stats: Stats;
+}
 
 /**
  * Streams one file the caller has already checked (a regular file at its real path, inside the
@@ -11,7 +19,9 @@ import { HttpFailure } from './http-failure.js';
  * @returns false when the file is gone since it was checked (the caller answers 404)
  * @throws {HttpFailure} 416 for a `Range` outside the file, 500 when reading fails (as rejections)
  */
-export function sendFile(request: IncomingMessage, response: ServerResponse, path: string, cacheControl: string): Promise<boolean> {
+export function sendFile(request: IncomingMessage, response: ServerResponse, file: CheckedFile, cacheControl: string): Promise<boolean> {
+  const { path } = file;
+  checkRange(request, file);
   return new Promise((done, fail) => {
     const stream = send(request, `/${encodeURIComponent(basename(path))}`, {
       root: dirname(path),
@@ -38,4 +48,18 @@ export function sendFile(request: IncomingMessage, response: ServerResponse, pat
     finished(response, () => done(true));
     stream.pipe(response);
   });
+}
+
+/** The byte ranges `send` honours: it ignores a `Range` that does not start like this. */
+const BYTES_RANGE = /^ *bytes=/;
+
+/**
+ * A byte `Range` that does not parse (`bytes=abc`) is refused like one outside the file (`bytes=9-2`),
+ * so a client never gets the whole file while believing it asked for a part; other units are ignored.
+ * @throws {HttpFailure} 416
+ */
+function checkRange(request: IncomingMessage, file: CheckedFile): void {
+  const range = request.headers.range;
+  if (range === undefined || !BYTES_RANGE.test(range) || parseRange(file.stats.size, range, { combine: true }) !== -2) return;
+  throw new HttpFailure(416, 'RANGE_NOT_SATISFIABLE', `Range ${JSON.stringify(range)} does not parse`, { 'Content-Range': `bytes */${file.stats.size}` });
 }

@@ -6,6 +6,7 @@ export { WebView, MAX_BUFFER_INDEX, type SendResult, type WebSocketCallback, typ
 export { WebViewError, type WebViewErrorCode } from './errors.js';
 export { DEFAULT_OPTIONS, type WebViewOptions } from './options.js';
 export { Page, CloseCode } from './page.js';
+export type { Connection } from './connection.js';
 export type { DeliveryResult, OutboxStats } from './page-outbox.js';
 export { isOriginAllowed } from './origin-policy.js';
 export { CallError, SUBPROTOCOL, type CallErrorCode, type Contract, type AnyContract } from '../protocol/index.js';

@@ -46,10 +46,17 @@ export interface WebViewOptions {
    */
   maxIncomingCalls?: number;
   /**
-   * Pages connected at once; a further upgrade is refused with HTTP 503 and a `refused` event with
+   * Pages connected at once (a browser tab with the bridge is one page however many sockets it
+   * opens; see `maxConnectionsPerPage`); a further upgrade is refused with HTTP 503 and a `refused` event with
    * reason `'capacity'`. @default 64
    */
   maxPages?: number;
+  /**
+   * Connections one page (browser tab) may have open at once: its bridge's and those of its own
+   * clients, which all carry its tab id. A further one is refused like a page over `maxPages`
+   * (HTTP 503, `refused` with reason `'capacity'`). @default 8
+   */
+  maxConnectionsPerPage?: number;
   /**
    * Milliseconds a connection may take from TCP accept to complete request headers (an upgrade or
    * an HTTP request); slower ones (a stalled or slowloris client) are destroyed and reported as
@@ -125,6 +132,7 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   maxPendingCalls: 1024,
   maxIncomingCalls: 256,
   maxPages: 64,
+  maxConnectionsPerPage: 8,
   handshakeTimeout: 10_000,
   maxSessions: 1024,
   maxSessionsPerSource: 16,
@@ -148,6 +156,7 @@ const NUMERIC_OPTIONS = [
   'maxPendingCalls',
   'maxIncomingCalls',
   'maxPages',
+  'maxConnectionsPerPage',
   'handshakeTimeout',
   'maxSessions',
   'maxSessionsPerSource',

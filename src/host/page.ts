@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { BRIDGE_PARAM, PendingCalls, SESSION_PARAM, SUBPROTOCOL } from '../protocol/index.js';
+import type { Connection } from './connection.js';
 import type { OutboundMessage, WireFrame } from './outbound.js';
-import { PageOutbox, type DeliveryResult, type OutboxStats } from './page-outbox.js';
-import type { PageSocket } from './page-socket.js';
+import type { DeliveryResult, OutboxStats } from './page-outbox.js';
 
 /** Close codes the host uses (RFC 6455 §7.4.1). */
 export const CloseCode = {
@@ -11,115 +10,168 @@ export const CloseCode = {
   TRY_AGAIN_LATER: 1013,
 } as const;
 
-/** Limits a page is created with. */
-export interface PageLimits {
-  highWaterMark: number;
-  maxQueuedBytes: number;
-  callTimeout: number;
-  maxPendingCalls: number;
-}
-
-/** One connected page: its identity, its outbound queue, its calls, and whether it still answers. */
+/**
+ * One page: a browser tab. A page the host serves (or that includes the host's bridge) is one
+ * page however many sockets it opens: the bridge's own connection and those of its clients (the
+ * drop-in, HISE's client, the modern client) carry the same tab id and are this page's
+ * {@link connections}. A page without the bridge (e.g. a HISE-style page on another server) is one
+ * page per connection, as in HISE.
+ */
 export class Page {
   /** Unique per host, counting from 1. */
   readonly id: number;
-  /** The `Origin` header of its handshake; undefined for non-browser clients. */
+  /** The tab id the page's bridge chose (random per document); undefined for a page without the bridge. */
+  readonly tab: string | undefined;
+  /** The `Origin` header of its first connection's handshake; undefined for non-browser clients. */
   readonly origin: string | undefined;
-  /** The request path of its handshake, e.g. `/`. */
+  /** The request path of its first connection's handshake, e.g. `/`. */
   readonly path: string;
   readonly remoteAddress: string | undefined;
-  /**
-   * True when the page negotiated the `hise-webview.1` extension (our modern client): it gets ids
-   * both ways, more payload types, sequence numbers and calls. False for HISE's own client and the
-   * drop-in, which get exactly HISE's frames.
-   */
-  readonly extended: boolean;
-  /** True for a page running the host's bridge (direct communication: bound callbacks, `callFunction`, `evaluate`). */
-  readonly bridged: boolean;
-  /** The client's session id (extended pages), stable across its reconnects. */
-  readonly session: string | undefined;
-  /** Settles once the connection has closed, whoever closed it. */
+  /** Settles once the page has gone: its last connection closed, whoever closed it. */
   readonly closed: Promise<void>;
-  /** @internal Calls the host made to this page and is waiting for. */
-  readonly calls: PendingCalls;
-  readonly #socket: PageSocket;
-  readonly #outbox: PageOutbox;
-  #answeredPing = true;
+  readonly #connections = new Set<Connection>();
+  /** What `sendTo` sent while the page had no connection that takes data: the latest per id. */
+  readonly #held = new Map<string, OutboundMessage>();
+  readonly #maxHeld: number;
+  readonly #joined = new Set<() => void>();
+  #bridges = 0;
+  #resolveClosed!: () => void;
 
-  /** @internal Created by the host for each accepted connection. */
-  constructor(id: number, socket: PageSocket, request: IncomingMessage, limits: PageLimits, onOverflow: (page: Page) => void) {
+  /** @internal Created by the host for the first connection of a page. */
+  constructor(id: number, tab: string | undefined, request: IncomingMessage, maxHeld: number) {
     this.id = id;
+    this.tab = tab;
     this.origin = request.headers.origin;
-    const url = new URL(request.url ?? '/', 'http://host');
-    this.path = url.pathname;
+    this.path = new URL(request.url ?? '/', 'http://host').pathname;
     this.remoteAddress = request.socket.remoteAddress;
-    this.extended = socket.protocol === SUBPROTOCOL;
-    this.bridged = this.extended && url.searchParams.has(BRIDGE_PARAM);
-    this.session = this.extended ? (url.searchParams.get(SESSION_PARAM) ?? undefined) : undefined;
-    this.calls = new PendingCalls({ timeout: limits.callTimeout, max: limits.maxPendingCalls });
-    this.#socket = socket;
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
-    const sink = {
-      get bufferedAmount() {
-        return socket.bufferedAmount;
-      },
-      send(bytes: Uint8Array, written: (error?: Error | null) => void) {
-        socket.send(bytes, written);
-      },
-    };
-    this.#outbox = new PageOutbox(sink, limits, () => onOverflow(this));
-    socket.on('pong', this.#markAlive);
-    socket.on('message', this.#markAlive);
+    this.#maxHeld = maxHeld;
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
   }
 
-  /** Frames sent and coalesced so far. */
+  /** Its open connections: the bridge's (if any) and those of its clients. */
+  get connections(): readonly Connection[] {
+    return [...this.#connections];
+  }
+
+  /**
+   * True when one of its clients negotiated the `hise-webview.1` extension (our modern client): it
+   * gets ids both ways, more payload types, sequence numbers and calls. False for pages that read
+   * HISE's frames only (HISE's own client, the drop-in), and for a page with only the bridge.
+   */
+  get extended(): boolean {
+    return this.dataConnections().some((connection) => connection.extended);
+  }
+
+  /** True for a page running the host's bridge (direct communication: bound callbacks, `callFunction`, `evaluate`). */
+  get bridged(): boolean {
+    return [...this.#connections].some((connection) => connection.bridged);
+  }
+
+  /** The session id of its modern client, stable across its reconnects. */
+  get session(): string | undefined {
+    return this.dataConnections().find((connection) => connection.session !== undefined)?.session;
+  }
+
+  /** Frames sent and coalesced so far, over its connections. */
   get stats(): Readonly<OutboxStats> {
-    return this.#outbox.stats;
+    const stats: OutboxStats = { framesSent: 0, framesCoalesced: 0 };
+    for (const connection of this.#connections) {
+      stats.framesSent += connection.stats.framesSent;
+      stats.framesCoalesced += connection.stats.framesCoalesced;
+    }
+    return stats;
   }
 
-  /** Bytes waiting for this page: in the socket's buffer plus held back by backpressure. */
+  /** Bytes waiting for this page: in its sockets' buffers plus held back by backpressure. */
   get bufferedBytes(): number {
-    return this.#socket.bufferedAmount + this.#outbox.queuedBytes;
+    let bytes = 0;
+    for (const connection of this.#connections) bytes += connection.bufferedBytes;
+    return bytes;
   }
 
   /** True while frames are held back because the page is not keeping up. */
   get congested(): boolean {
-    return this.#outbox.congested;
+    return [...this.#connections].some((connection) => connection.congested);
   }
 
-  /** @internal Offers a message in the form this page reads; `'skipped'` when it cannot read it. */
+  /** @internal Offers a message to each connection that takes data; `'skipped'` when none can read it. */
   deliver(message: OutboundMessage | WireFrame): DeliveryResult | 'skipped' {
-    const frame = 'forPage' in message ? message.forPage(this.extended) : message;
-    if (frame === null) return 'skipped';
-    return this.#outbox.send(frame);
+    let result: DeliveryResult | 'skipped' = 'skipped';
+    for (const connection of this.dataConnections()) {
+      const delivered = connection.deliver(message);
+      if (delivered !== 'skipped') result = delivered;
+    }
+    return result;
+  }
+
+  /** Starts the closing handshake of every connection. */
+  close(code: number = CloseCode.GOING_AWAY, reason = ''): void {
+    for (const connection of this.#connections) connection.close(code, reason);
+  }
+
+  /** Cuts every connection at once. */
+  terminate(): void {
+    for (const connection of this.#connections) connection.terminate();
+  }
+
+  /** @internal Its connections that take data: all but the bridge's own. */
+  dataConnections(): Connection[] {
+    return [...this.#connections].filter((connection) => !connection.bridged);
   }
 
   /**
-   * @internal One heartbeat: false (and the page is cut off) when it has not answered the previous
-   * ping; otherwise pings again.
+   * @internal True while the page has its bridge but no client connection (the bridge connects
+   * first; the page's client may follow): what is sent to it meanwhile is held for that client.
    */
-  heartbeat(): boolean {
-    if (!this.#answeredPing) {
-      this.terminate();
-      return false;
-    }
-    this.#answeredPing = false;
-    this.#socket.ping();
+  get awaitsClient(): boolean {
+    return this.#bridges > 0 && this.#bridges === this.#connections.size;
+  }
+
+  /** @internal A connection of this page opened. */
+  add(connection: Connection): void {
+    this.#connections.add(connection);
+    if (connection.bridged) this.#bridges++;
+    for (const wake of [...this.#joined]) wake();
+  }
+
+  /** @internal A connection of this page closed; true when it was the last (the page has gone). */
+  remove(connection: Connection): boolean {
+    if (this.#connections.delete(connection) && connection.bridged) this.#bridges--;
+    if (this.#connections.size > 0) return false;
+    this.#held.clear();
+    this.#resolveClosed();
+    for (const wake of [...this.#joined]) wake();
     return true;
   }
 
-  /** Starts the closing handshake. */
-  close(code: number = CloseCode.GOING_AWAY, reason = ''): void {
-    this.#socket.close(code, reason);
+  /**
+   * @internal Holds `message` (latest per id) for the page's next connection that takes data;
+   * false when `maxHeld` ids are held already.
+   */
+  hold(message: OutboundMessage): boolean {
+    if (!this.#held.has(message.id) && this.#held.size >= this.#maxHeld) return false;
+    this.#held.delete(message.id); // re-insert: the newest message of an id goes last
+    this.#held.set(message.id, message);
+    return true;
   }
 
-  /** Cuts the connection at once. */
-  terminate(): void {
-    this.#outbox.clear();
-    this.#socket.terminate();
+  /** @internal What was held for a connection that takes data, oldest id first (then forgotten). */
+  takeHeld(): OutboundMessage[] {
+    const held = [...this.#held.values()];
+    this.#held.clear();
+    return held;
   }
 
-  readonly #markAlive = (): void => {
-    this.#answeredPing = true;
-  };
+  /** @internal Resolves at the next change of its connections (one joined, or the page went), or after `timeout` ms. */
+  nextChange(timeout: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.#joined.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, timeout);
+      this.#joined.add(wake);
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, sep } from 'node:path';
-import { sendFile } from './file-response.js';
+import { sendFile, type CheckedFile } from './file-response.js';
 
 /** HISE's wildcard for the project folder in webview URLs (`<img src="{PROJECT_FOLDER}knob.png">`). */
 export const PROJECT_FOLDER_WILDCARD = '{PROJECT_FOLDER}';
@@ -81,11 +81,12 @@ export class ProjectImages {
   }
 
   /** The real path of `folder/relative` when it is a file inside `folder` (after following links). */
-  async #realFileInside(folder: string, relative: string): Promise<string | undefined> {
+  async #realFileInside(folder: string, relative: string): Promise<CheckedFile | undefined> {
     try {
-      const file = await realpath(join(folder, relative));
-      if (!file.startsWith(folder + sep)) return undefined;
-      return (await stat(file)).isFile() ? file : undefined;
+      const path = await realpath(join(folder, relative));
+      if (!path.startsWith(folder + sep)) return undefined;
+      const stats = await stat(path);
+      return stats.isFile() ? { path, stats } : undefined;
     } catch {
       return undefined;
     }

@@ -1,7 +1,7 @@
 import { encodeHello, SequencedLog } from '../protocol/index.js';
 import { controlFrame, type OutboundMessage } from './outbound.js';
 import type { ResolvedWebViewOptions } from './options.js';
-import type { Page } from './page.js';
+import type { Connection } from './connection.js';
 import { sessionSource } from './session-source.js';
 
 /** Limits of the session logs. */
@@ -35,7 +35,7 @@ export interface SessionEvents {
    * A session was forgotten because it held too much (`reason` says which bound); its page, when
    * connected, is cut off and starts a fresh numbering when it comes back.
    */
-  overflow(page: Page | undefined, session: string, reason: string): void;
+  overflow(page: Connection | undefined, session: string, reason: string): void;
 }
 
 /** The host's own accounting of its session logs. */
@@ -66,7 +66,7 @@ class SessionLog {
   /** Random per log: tells the page whether the numbering it knows still holds. */
   readonly epoch = (Math.random() * 0xffffffff) >>> 0 || 1;
   readonly source: string;
-  page: Page | undefined;
+  page: Connection | undefined;
   expiry: ReturnType<typeof setTimeout> | undefined;
   /** Unbounded here: the owner checks its size after each message, against the limits. */
   readonly messages = new SequencedLog<OutboundMessage>(Infinity, Infinity);
@@ -103,7 +103,7 @@ export class SessionLogs {
    * is the session's secret: whoever has it is its page, e.g. a page reconnecting before the host
    * noticed that its old connection died).
    */
-  attach(page: Page): Set<OutboundMessage> {
+  attach(page: Connection): Set<OutboundMessage> {
     const session = page.session!;
     let log = this.#logs.get(session);
     if (log === undefined) {
@@ -124,7 +124,7 @@ export class SessionLogs {
   }
 
   /** Its page went away: the log waits `sessionTimeout` for it to come back. */
-  detach(page: Page): void {
+  detach(page: Connection): void {
     const session = page.session!;
     const log = this.#logs.get(session);
     if (log === undefined || log.page !== page) return;
@@ -135,7 +135,7 @@ export class SessionLogs {
   }
 
   /** Numbers `message` for the session of `page`, logs it, and gives the page its frame. */
-  deliver(page: Page, message: OutboundMessage): void {
+  deliver(page: Connection, message: OutboundMessage): void {
     const session = page.session!;
     const log = this.#logs.get(session);
     // A connection replaced by a newer one of its session is cut but not closed yet: it gets nothing more.
@@ -159,7 +159,7 @@ export class SessionLogs {
   }
 
   /** The page delivered everything up to `seq`: its log lets those messages go. */
-  acknowledge(page: Page, seq: number): void {
+  acknowledge(page: Connection, seq: number): void {
     const log = this.#logs.get(page.session!);
     if (log?.page !== page) return;
     for (const { item } of log.messages.ack(seq)) this.#release(item);

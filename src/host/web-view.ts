@@ -35,10 +35,12 @@ import { serveHttp } from './http-routes.js';
 import { decodePageMessage } from './inbound.js';
 import { resolveOptions, type ResolvedWebViewOptions, type WebViewOptions } from './options.js';
 import { anyMessage, checkAttached, checkSerializable, controlFrame, hiseMessage, type OutboundMessage } from './outbound.js';
+import { Connection } from './connection.js';
 import { CloseCode, Page } from './page.js';
 import { PendingMessages } from './pending-messages.js';
 import { SessionLedger } from './sessions.js';
 import { sessionLimits, SessionLogs, type SessionStats } from './session-outbox.js';
+import { callTarget, Tabs } from './tabs.js';
 import { checkUpgrade, type RefusalReason } from './upgrade-gate.js';
 
 /** Where a message went: to the connected pages, held for the first page to connect, or dropped. */
@@ -62,9 +64,9 @@ export interface RefusedConnection {
 }
 
 export interface WebViewEvents {
-  /** A page connected. */
+  /** A page connected: a browser tab (its first connection), or a page without the bridge. */
   connect: [page: Page];
-  /** A page went away; `code` and `reason` are from its close frame (1006 when it just vanished). */
+  /** A page went away (its last connection closed); `code` and `reason` are from that close frame (1006 when it just vanished). */
   disconnect: [page: Page, code: number, reason: string];
   /**
    * Bad input from a page, a failing callback, a slow page. Never thrown: when nothing listens
@@ -88,7 +90,9 @@ export const MAX_BUFFER_INDEX = 255;
 export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebViewEvents> {
   readonly options: Readonly<ResolvedWebViewOptions>;
   readonly #wss: WebSocketServer;
-  readonly #pages = new Set<Page>();
+  /** Every open connection; a page (tab) has one or more. */
+  readonly #connections = new Set<Connection>();
+  readonly #tabs = new Tabs();
   readonly #pending: PendingMessages<OutboundMessage>;
   readonly #retained = new Map<string, OutboundMessage | undefined>();
   readonly #buffers = new Map<number, Float32Array>();
@@ -149,9 +153,9 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     return this.#listener?.port;
   }
 
-  /** The pages connected now. */
+  /** The pages connected now: one per browser tab (see {@link Page}). */
   get pages(): readonly Page[] {
-    return [...this.#pages];
+    return this.#tabs.pages;
   }
 
   /**
@@ -186,14 +190,18 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
    * Like {@link send}, to one page only: e.g. a stream that only the page which asked for it wants.
    * Stream sequence numbers are per id for the whole host, so an id sent this way should not also be
    * broadcast (other pages would count the gaps as dropped frames).
-   * @returns `'sent'`, or `'dropped'` when the page is no longer connected
+   * @returns `'sent'`; `'queued'` for a page whose client has not connected yet (its bridge connects
+   * first; the latest message per id waits, up to `maxPendingIds` ids); `'dropped'` when the page is
+   * no longer connected or that wait is full
    * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `CLOSED`
    */
   sendTo<K extends keyof EventsOf<C> & string>(page: Page, id: K, data: EventsOf<C>[K]): SendResult {
     this.#assertOpen();
     const message = anyMessage(id, data, () => this.#nextSeq(id));
-    if (!this.#pages.has(page)) return 'dropped';
-    this.#deliverTo(page, message);
+    if (!this.#tabs.has(page)) return 'dropped';
+    const connections = page.dataConnections();
+    if (connections.length === 0) return page.hold(message) ? 'queued' : 'dropped';
+    for (const connection of connections) this.#deliverTo(connection, message);
     return 'sent';
   }
 
@@ -267,9 +275,9 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   ): Promise<PromiseSettledResult<Awaited<ReturnType<PageFunctionsOf<C>[K]>>>[]>;
   call(target: Page | 'all', name: string, ...args: unknown[]): Promise<unknown> {
     if (target === 'all') {
-      return Promise.allSettled([...this.#pages].filter((page) => page.extended).map((page) => this.#callPage(page, name, args)));
+      return Promise.allSettled(this.#tabs.pages.filter((page) => page.extended).map((page) => this.#callTab(page, name, args)));
     }
-    return this.#callPage(target, name, args);
+    return this.#callTab(target, name, args);
   }
 
   // ---- Direct communication (PROTOCOL.md §5): works in any browser, through the injected bridge ----
@@ -376,13 +384,13 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     checkBindingName(name);
     if (typeof fn !== 'function') throw new WebViewError('INVALID_OPTION', `bindCallback('${name}') needs a function`);
     this.#bindings.set(name, fn);
-    for (const page of this.#pages) if (page.bridged) this.#sendBindings(page);
+    for (const connection of this.#connections) if (connection.bridged) this.#sendBindings(connection);
   }
 
   /** Removes one bound callback; pages lose `window[name]`. */
   unbindCallback(name: string): void {
     if (!this.#bindings.delete(name)) return;
-    for (const page of this.#pages) if (page.bridged) this.#sendBindings(page);
+    for (const connection of this.#connections) if (connection.bridged) this.#sendBindings(connection);
   }
 
   /**
@@ -417,13 +425,13 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   reset(): void {
     this.#bindings.clear();
     this.#persistent.clear();
-    for (const page of this.#pages) if (page.bridged) this.#sendBindings(page);
+    for (const connection of this.#connections) if (connection.bridged) this.#sendBindings(connection);
   }
 
   /** Asks every page with the bridge to reload (live development). Returns how many were asked. */
   reloadPages(): number {
-    const bridged = [...this.#pages].filter((page) => page.bridged);
-    for (const page of bridged) void this.#callPage(page, BridgeCall.Reload, []).catch(() => undefined);
+    const bridged = [...this.#connections].filter((connection) => connection.bridged);
+    for (const connection of bridged) void this.#callPage(connection, BridgeCall.Reload, []).catch(() => undefined);
     return bridged.length;
   }
 
@@ -457,7 +465,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#closed = true;
     clearInterval(this.#heartbeat);
     await this.#listening?.catch(() => undefined);
-    await Promise.all([...this.#pages].map((page) => this.#closePage(page)));
+    await Promise.all([...this.#connections].map((connection) => this.#closePage(connection)));
     await this.#listener?.close();
     this.#pending.clear();
     this.#sessions.clear();
@@ -509,7 +517,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       if (refusal.reason === 'session') this.#report(new WebViewError('INVALID_SESSION', INVALID_SESSION_MESSAGE), undefined);
       return;
     }
-    if (this.#pages.size >= this.options.maxPages) {
+    if (!this.#tabs.admits(request, this.options)) {
       refuse(socket, 503, STATUS_TEXT[503]);
       this.emit('refused', { reason: 'capacity', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
       return;
@@ -519,18 +527,20 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   #accept(socket: WebSocket, request: IncomingMessage): void {
     const { highWaterMark, maxQueuedBytesPerPage, callTimeout, maxPendingCalls } = this.options;
-    const page = new Page(
-      this.#nextPageId++,
+    const { page, isNew } = this.#tabs.pageFor(request, (tab) => new Page(this.#nextPageId++, tab, request, this.options.maxPendingIds));
+    const connection = new Connection(
+      page,
       socket,
       request,
       { highWaterMark, maxQueuedBytes: maxQueuedBytesPerPage, callTimeout, maxPendingCalls },
       (slow) => this.#dropSlowPage(slow),
     );
     // The bridge's own connection carries direct communication only, never the page's data.
-    const isFirst = !page.bridged && !this.#hasDataPages();
-    this.#pages.add(page);
-    if (page.extended) {
-      const receiver = new ExtendedReceiver(page, {
+    const isFirst = !connection.bridged && !this.#hasDataPages();
+    this.#connections.add(connection);
+    this.#tabs.add(connection);
+    if (connection.extended) {
+      const receiver = new ExtendedReceiver(connection, {
         handlers: this.#handlers,
         ledger: this.#ledger,
         maxIncomingCalls: this.options.maxIncomingCalls,
@@ -541,36 +551,35 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       });
       socket.on('message', (data: Buffer, isBinary: boolean) => receiver.receive(data, isBinary));
     } else {
-      socket.on('message', (data: Buffer, isBinary: boolean) => this.#receiveLegacy(page, data, isBinary));
+      socket.on('message', (data: Buffer, isBinary: boolean) => this.#receiveLegacy(connection, data, isBinary));
     }
-    socket.on('error', (error: Error & { code?: string }) => this.#report(socketErrorToWebViewError(error), page));
+    socket.on('error', (error: Error & { code?: string }) => this.#report(socketErrorToWebViewError(error), connection));
     socket.once('close', (code: number, reason: Buffer) => {
-      this.#pages.delete(page);
-      if (page.session !== undefined) this.#sessions.detach(page);
-      page.calls.rejectAll('DISCONNECTED', `page ${page.id} disconnected`);
-      this.emit('disconnect', page, code, reason.toString());
+      this.#connections.delete(connection);
+      if (connection.session !== undefined) this.#sessions.detach(connection);
+      connection.calls.rejectAll('DISCONNECTED', `page ${connection.id} disconnected`);
+      if (this.#tabs.remove(connection)) this.emit('disconnect', page, code, reason.toString());
     });
-    if (!page.bridged) {
-      const resent = page.extended && page.session !== undefined ? this.#sessions.attach(page) : new Set<OutboundMessage>();
-      this.#sendInitialState(page, isFirst, resent);
+    if (!connection.bridged) {
+      const resent = connection.extended && connection.session !== undefined ? this.#sessions.attach(connection) : new Set<OutboundMessage>();
+      this.#sendInitialState(connection, isFirst, resent, page.takeHeld());
     }
-    if (page.bridged) this.#sendBindings(page);
-    this.emit('connect', page);
+    if (connection.bridged) this.#sendBindings(connection);
+    if (isNew) this.emit('connect', page);
   }
 
   /**
-   * The first page gets what was held while nobody was connected, except what its session log just
+   * The first page gets what was held while nobody was connected, then what was held for its tab
+   * while only its bridge was connected (`held`), each once and except what its session log just
    * resent. Every page gets the retained ids, again on every reconnect, even when the log resent one
    * too (the page may not have had it): a page always starts from the current state, and may see
    * the latest value of a retained id twice.
    */
-  #sendInitialState(page: Page, isFirst: boolean, resent: Set<OutboundMessage>): void {
+  #sendInitialState(page: Connection, isFirst: boolean, resent: Set<OutboundMessage>, held: OutboundMessage[]): void {
     const flushed = new Set<OutboundMessage>();
-    if (isFirst) {
-      for (const message of this.#pending.take()) {
-        if (!resent.has(message)) this.#deliverTo(page, message);
-        flushed.add(message);
-      }
+    for (const message of [...(isFirst ? this.#pending.take() : []), ...held]) {
+      if (!resent.has(message) && !flushed.has(message)) this.#deliverTo(page, message);
+      flushed.add(message);
     }
     for (const message of this.#retained.values()) {
       if (message !== undefined && !flushed.has(message)) this.#deliverTo(page, message);
@@ -578,19 +587,19 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   /** Control messages to a modern page's session are numbered and logged until acknowledged. */
-  #deliverTo(page: Page, message: OutboundMessage): void {
+  #deliverTo(page: Connection, message: OutboundMessage): void {
     if (message.kind === 'control' && page.extended && page.session !== undefined && !page.bridged) this.#sessions.deliver(page, message);
     else page.deliver(message);
   }
 
-  #dropOverfullSession(page: Page | undefined, reason: string): void {
+  #dropOverfullSession(page: Connection | undefined, reason: string): void {
     // Never the id itself: it is the session's secret, and error messages end up in logs.
     const which = page === undefined ? 'a disconnected session' : `the session of page ${page.id}`;
     this.#report(new WebViewError('PAGE_TOO_SLOW', `${which} was forgotten: ${reason}`), page);
     page?.terminate();
   }
 
-  #receiveLegacy(page: Page, data: Buffer, isBinary: boolean): void {
+  #receiveLegacy(page: Connection, data: Buffer, isBinary: boolean): void {
     let message: unknown;
     try {
       message = decodePageMessage(data, isBinary);
@@ -602,7 +611,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   /** Hands one page message to the `on(id)` handlers and the catch-all callback, containing their failures. */
-  #dispatch(page: Page, id: string | undefined, value: unknown): void {
+  #dispatch(from: Connection, id: string | undefined, value: unknown): void {
+    const { page } = from;
     if (id !== undefined) {
       for (const handler of this.#listeners.get(id) ?? []) this.#invoke(() => handler(value, page), page);
     }
@@ -630,20 +640,30 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     );
   }
 
-  #sendBindings(page: Page): void {
+  #sendBindings(page: Connection): void {
     page.deliver(anyMessage(BINDINGS_ID, [...this.#bindings.keys()], () => 0));
   }
 
   #callBridges(name: string, args: unknown[]): Promise<PromiseSettledResult<unknown>[]> {
-    return Promise.allSettled([...this.#pages].filter((page) => page.bridged).map((page) => this.#callPage(page, name, args)));
+    return Promise.allSettled([...this.#connections].filter((connection) => connection.bridged).map((connection) => this.#callPage(connection, name, args)));
   }
 
-  #callPage(page: Page, name: string, args: unknown[]): Promise<unknown> {
+  /** A call to a page goes to its connection that answers it (see {@link callTarget}). */
+  #callTab(page: Page, name: string, args: unknown[]): Promise<unknown> {
+    try {
+      const target = callTarget(page, name, this.options.callTimeout, (p) => this.#tabs.has(p));
+      return target instanceof Promise ? target.then((connection) => this.#callPage(connection, name, args)) : this.#callPage(target, name, args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #callPage(page: Connection, name: string, args: unknown[]): Promise<unknown> {
     if (!page.extended) {
       return Promise.reject(new CallError('NOT_SUPPORTED', `page ${page.id} uses HISE's format, which has no calls`));
     }
-    if (!this.#pages.has(page)) return Promise.reject(new CallError('DISCONNECTED', `page ${page.id} is not connected`));
-    let started: ReturnType<Page['calls']['start']>;
+    if (!this.#connections.has(page)) return Promise.reject(new CallError('DISCONNECTED', `page ${page.id} is not connected`));
+    let started: ReturnType<Connection['calls']['start']>;
     try {
       started = page.calls.start(name, args);
     } catch (error) {
@@ -656,6 +676,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   #broadcast(message: OutboundMessage): SendResult {
     if (this.#retained.has(message.id)) this.#retained.set(message.id, message);
     if (message.kind === 'control') this.#sessions.holdForAbsent(message);
+    this.#tabs.holdForWaiting(message);
     if (!this.#hasDataPages()) {
       if (this.#pending.hold(message.id, message)) return 'queued';
       if (this.#retained.has(message.id)) return 'queued'; // a retained id reaches every page that connects
@@ -665,13 +686,13 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       );
       return 'dropped';
     }
-    for (const page of this.#pages) if (!page.bridged) this.#deliverTo(page, message);
+    for (const connection of this.#connections) if (!connection.bridged) this.#deliverTo(connection, message);
     return 'sent';
   }
 
   /** Whether a page that takes data (anything but a bridge's own connection) is connected. */
   #hasDataPages(): boolean {
-    for (const page of this.#pages) if (!page.bridged) return true;
+    for (const connection of this.#connections) if (!connection.bridged) return true;
     return false;
   }
 
@@ -684,7 +705,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   #startHeartbeat(): void {
     if (this.options.heartbeatInterval === 0) return;
     this.#heartbeat = setInterval(() => {
-      for (const page of this.#pages) {
+      for (const page of this.#connections) {
         if (!page.heartbeat()) {
           this.#report(new WebViewError('PAGE_UNRESPONSIVE', `page ${page.id} did not answer a ping and was disconnected`), page);
         }
@@ -693,7 +714,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#heartbeat.unref();
   }
 
-  #dropSlowPage(page: Page): void {
+  #dropSlowPage(page: Connection): void {
     this.#report(
       new WebViewError('PAGE_TOO_SLOW', `page ${page.id} stopped reading with over ${this.options.maxQueuedBytesPerPage} bytes of messages waiting; it was disconnected`),
       page,
@@ -701,7 +722,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     page.terminate();
   }
 
-  async #closePage(page: Page): Promise<void> {
+  async #closePage(page: Connection): Promise<void> {
     const timer = setTimeout(() => page.terminate(), this.options.closeTimeout);
     page.close(CloseCode.GOING_AWAY, 'host closing');
     await page.closed;
@@ -725,7 +746,9 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     });
   }
 
-  #report(error: WebViewError, page: Page | undefined): void {
+  /** Emits `error` with the page concerned (a connection stands for its page). */
+  #report(error: WebViewError, from: Page | Connection | undefined): void {
+    const page = from instanceof Connection ? from.page : from;
     if (this.listenerCount('error') > 0) this.emit('error', error, page);
     else console.warn(`[hise-webview] ${error.code}: ${error.message}`);
   }

@@ -75,7 +75,7 @@ export class WebViewRoot {
       this.#sendHtml(response, html);
       return true;
     }
-    return sendFile(request, response, found.path, this.#cache ? 'no-cache' : 'no-store');
+    return sendFile(request, response, found, this.#cache ? 'no-cache' : 'no-store');
   }
 
   /** The file or folder `pathname` names inside the root, or undefined when it must not be served. */

@@ -50,6 +50,11 @@ export const HOST_RESTART_EVENT = 'hise-webview:host-restart';
 export const BINDINGS_ID = '$bindings';
 /** Query parameter a bridge connects with, so the host knows the page can run direct calls. */
 export const BRIDGE_PARAM = 'bridge';
+/**
+ * Query parameter with the page's tab id (random per document), which the bridge adds to its own
+ * connection and to every WebSocket the page opens to the host, so the host sees one page per tab.
+ */
+export const TAB_PARAM = 'tab';
 /** Path the host serves the bridge at. */
 export const BRIDGE_SCRIPT_PATH = '/hise-webview-bridge.js';
 /** Global the host's bridge script defines before the bridge runs. */

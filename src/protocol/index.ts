@@ -46,6 +46,7 @@ export {
   BridgeCall,
   BINDINGS_ID,
   BRIDGE_PARAM,
+  TAB_PARAM,
   BRIDGE_SCRIPT_PATH,
   BRIDGE_CONFIG_GLOBAL,
   HostRestartPhase,

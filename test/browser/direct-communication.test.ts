@@ -86,12 +86,12 @@ describe.each(clientFiles())("the seed's walk-through with $name", ({ files }) =
     const connected = nextEvent(wv, 'connect');
     const { page, console: lines, errors } = await open(wv.url!);
     await connected;
-    await until(() => wv.pages.some((p) => !p.extended), 10_000);
+    await until(() => wv.pages.some((p) => p.dataConnections().length > 0), 10_000);
     wv.sendToWebsocket('msg', 'hello from HISE');
     await until(() => lines.includes('msg hello from HISE'), 10_000);
     expect(lines).toContain('early held for the first page');
     // The bridge's own connection carries direct communication only, never the page's data.
-    const bridge = wv.pages.find((p) => p.bridged)!;
+    const bridge = wv.pages[0]!.connections.find((c) => c.bridged)!;
     expect(bridge.stats.framesSent).toBeLessThan(5);
     expect(errors).toEqual([]);
     await page.close();
@@ -346,7 +346,7 @@ describe('bindCallback, callFunction, evaluate', () => {
       wv,
       `<script src="/hisewebsocket-min.js"></script><script>window.start = () => { window.s = new HiseWebSocketServer(location.port); s.addEventListener((id, d) => window.last = d); };</script>`,
     );
-    await until(() => wv.pages.length === 2, 10_000); // the bridge and the drop-in
+    await until(() => wv.pages[0]?.connections.length === 2, 10_000); // the bridge and the drop-in, one tab
     wv.sendToWebsocket('x', 'with token');
     await page.waitForFunction(() => (window as unknown as { last?: string }).last === 'with token');
     const refused = nextEvent(wv, 'refused');

@@ -74,6 +74,7 @@ function hostModule(version: number): string {
   wv.addBufferToWebSocket(0, block);
   wv.setWebSocketCallback((data) => wv.sendToWebsocket('echo', '${version}:' + String(data)));
   wv.bindCallback('hostVersion', () => ${version});
+  wv.bindCallback('socketsPerTab', () => wv.pages.map((page) => page.connections.length));
   wv.callFunction('initWebSocket', wv.port);
   ${version === 1 ? "wv.evaluate('first-only', 'window.firstOnly = true');" : ''}
   const timer = setInterval(() => {
@@ -164,6 +165,8 @@ async function expectFreshPage(page: BrowserPage, state: PageState, version: num
   expect(state.blocks.every(([v]) => v === version)).toBe(true); // nothing of an earlier module
   const seqs = state.blocks.map(([, seq]) => seq);
   expect(new Set(seqs).size).toBe(seqs.length); // no block twice: one socket's worth of messages
+  // Seen from the host: one page (this tab) with two connections, its bridge's and its client's.
+  expect(await page.evaluate(() => (window as unknown as { socketsPerTab(): Promise<number[]> }).socketsPerTab())).toEqual([2]);
   const text = `hello-${version}`;
   await page.evaluate((t) => (window as unknown as { sendToHost(t: string): void }).sendToHost(t), text);
   await expect.poll(async () => (await stateOf(page))?.echoes ?? [], { timeout: CHANGE_TIMEOUT_MS }).toContain(`${version}:${text}`);

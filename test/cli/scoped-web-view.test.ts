@@ -33,9 +33,32 @@ describe('scopeWebView', () => {
     scope.dispose();
     expect(wv.listenerCount('connect') + wv.listenerCount('disconnect') + wv.listenerCount('error')).toBe(0);
     expect(wv.port).toBe(port);
-    // A registration after dispose (a timer the module forgot) is undone at once.
+    // A registration after dispose (a timer the module forgot) does nothing.
     scoped.on('connect', noop);
     expect(wv.listenerCount('connect')).toBe(0);
+  });
+
+  it("a disposed scope's late registrations leave the next run's alone (bindings, persistent calls)", async () => {
+    wv = new WebView();
+    const port = await wv.setEnableWebSocket(0);
+    await wv.setHtmlContent('<html><head></head></html>');
+    const old = scopeWebView(wv);
+    old.webView.bindCallback('ping', () => 'old');
+    await old.webView.callFunction('setup', 1);
+    old.dispose();
+    const next = scopeWebView(wv);
+    next.webView.bindCallback('ping', () => 'new');
+    await next.webView.callFunction('setup', 2);
+    // A timer the old run forgot:
+    old.webView.bindCallback('ping', () => 'stale');
+    old.webView.bindCallback('extra', () => 'stale');
+    expect(await old.webView.callFunction('late', 3)).toEqual([]);
+    old.webView.setWebSocketCallback(undefined);
+    const script = await (await fetch(`http://127.0.0.1:${port}/hise-webview-bridge.js`, { headers: { 'Sec-Fetch-Site': 'same-origin' } })).text(); // as the served page asks for it
+    const config = JSON.parse(/^window\.__HISE_WEBVIEW__=(.*);$/m.exec(script)![1]!) as { bindings: string[]; persisted: { name: string; arg: unknown }[] };
+    expect(config.bindings).toEqual(['ping']);
+    expect(config.persisted.map((call) => [call.name, call.arg])).toEqual([['setup', 2]]);
+    next.dispose();
   });
 
   it('leaves registrations made outside the scope alone', () => {

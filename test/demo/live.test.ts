@@ -116,6 +116,22 @@ describe('npm start: the live demo in Chromium', () => {
     await second.close();
   });
 
+  it('counts one page per browser tab (its bridge and its client are one page)', async () => {
+    const counts = (what: 'connected' | 'left'): number[] =>
+      demo.output.flatMap((line) => {
+        const match = new RegExp(`${what} \\((\\d+) open\\)`).exec(line);
+        return match === null ? [] : [Number(match[1])];
+      });
+    await expect.poll(() => counts('left').length, { timeout: WAIT_MS }).toBe(1); // the previous test's second tab
+    expect(counts('connected')).toEqual([1, 2]);
+    expect(counts('left')).toEqual([1]);
+    const tabs = await Promise.all([browser.newPage(), browser.newPage()]);
+    for (const tab of tabs) await tab.goto(demo.pageUrl);
+    await expect.poll(() => counts('connected'), { timeout: WAIT_MS }).toEqual([1, 2, 2, 3]);
+    for (const tab of tabs) await tab.close();
+    await expect.poll(() => counts('left'), { timeout: WAIT_MS }).toEqual([1, 2, 1]);
+  });
+
   it('paces frames by the clock (about 60/s, never one per block) and shows the counts on the page', async () => {
     const t0 = Date.now();
     await waitForFrames(page, 30);

@@ -277,7 +277,7 @@ describe('BAD-INPUT.md: calls', () => {
     const target = wv.pages[0]!;
     const calls = Array.from({ length: 5 }, () => wv.call(target, 'silent').then(() => 'ok', (error: CallError) => error.code));
     expect(await Promise.all(calls)).toEqual(['CALL_TIMEOUT', 'CALL_TIMEOUT', 'CALL_TIMEOUT', 'TOO_MANY_CALLS', 'TOO_MANY_CALLS']);
-    expect(target.calls.size).toBe(0);
+    expect(target.connections[0]!.calls.size).toBe(0);
   });
 });
 
@@ -327,6 +327,33 @@ describe('BAD-INPUT.md: connections', () => {
     first.close();
     await until(() => wv.pages.length === 1);
     await openPage(wv, port);
+  });
+
+  it('24 more sockets in one tab than maxConnectionsPerPage', async () => {
+    const { wv, port, refused } = await watchedHost({ maxPages: 1, maxConnectionsPerPage: 2 });
+    const query = `?tab=${'t'.repeat(22)}`;
+    const first = await openPage(wv, port, { query });
+    await new RawPage(port, { query, extended: false }).opened;
+    await until(() => wv.pages[0]?.connections.length === 2);
+    expect(wv.pages).toHaveLength(1); // two sockets, one page: maxPages 1 holds
+    await expect(new RawPage(port, { query }).opened).rejects.toThrow('HTTP 503');
+    await expect(new RawPage(port).opened).rejects.toThrow('HTTP 503'); // another page: maxPages
+    expect(refused.map((r) => r.reason)).toEqual(['capacity', 'capacity']);
+    first.close();
+    await until(() => wv.pages[0]?.connections.length === 1);
+    await new RawPage(port, { query }).opened; // room again in the tab
+  });
+
+  it('24b a tab id naming an open tab from another Origin; a malformed tab id', async () => {
+    const { wv, port, errors } = await watchedHost();
+    const tab = 'A'.repeat(22);
+    await openPage(wv, port, { query: `?tab=${tab}`, headers: { Origin: 'http://127.0.0.1:9' } });
+    await openPage(wv, port, { query: `?tab=${tab}`, headers: { Origin: 'http://localhost:9' } });
+    expect(wv.pages.map((p) => [p.tab, p.connections.length])).toEqual([[tab, 1], [tab, 1]]);
+    await openPage(wv, port, { query: '?tab=short' });
+    await openPage(wv, port, { query: '?tab=short' });
+    expect(wv.pages.slice(2).map((p) => [p.tab, p.connections.length])).toEqual([[undefined, 1], [undefined, 1]]);
+    expect(errors).toEqual([]);
   });
 
   it('25 thousands of connect/disconnect cycles', async () => {

@@ -9,7 +9,7 @@ import {
   ProtocolError,
   type CallHandler,
 } from '../../src/protocol/index.js';
-import { WebViewError, type Page } from '../../src/host/index.js';
+import { WebViewError, type Connection } from '../../src/host/index.js';
 import { ExtendedReceiver } from '../../src/host/extended-receiver.js';
 import { decodePageMessage } from '../../src/host/inbound.js';
 import { SessionLedger } from '../../src/host/sessions.js';
@@ -68,7 +68,7 @@ function receiver() {
     session: 'fuzz',
     calls: new PendingCalls({ timeout: 1000, max: 8 }),
     deliver: (frame: { bytes: Uint8Array }) => void sent.push(frame.bytes),
-  } as unknown as Page;
+  } as unknown as Connection;
   const handlers = new Map<string, CallHandler>([['echo', ((...args: unknown[]) => args) as CallHandler]]);
   const rx = new ExtendedReceiver(page, {
     handlers,

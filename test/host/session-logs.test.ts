@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { decodeFrame, FrameType } from '../../src/protocol/index.js';
 import { hiseMessage } from '../../src/host/outbound.js';
 import { SESSION_ENTRY_BYTES, SessionLogs, type SessionLimits } from '../../src/host/session-outbox.js';
-import type { Page } from '../../src/host/page.js';
+import type { Connection } from '../../src/host/connection.js';
 
-// The session logs' own accounting, with stand-in pages: what they hold, what they charge, and who
+// The session logs' own accounting, with stand-in connections: what they hold, what they charge, and who
 // gets what. (test/hardening/sessions-attack.test.ts attacks the same through a real host.)
 
 interface FakePage {
@@ -15,7 +15,7 @@ interface FakePage {
   terminated: boolean;
 }
 
-function fakePage(session: string, origin = 'http://localhost'): FakePage & Page {
+function fakePage(session: string, origin = 'http://localhost'): FakePage & Connection {
   const page = {
     session,
     remoteAddress: '127.0.0.1',
@@ -30,7 +30,7 @@ function fakePage(session: string, origin = 'http://localhost'): FakePage & Page
       page.terminated = true;
     },
   };
-  return page as unknown as FakePage & Page;
+  return page as unknown as FakePage & Connection;
 }
 
 const LIMITS: SessionLimits = { sessionTimeout: 60_000, maxBytes: 1 << 20, maxSessions: 100, maxSessionsPerSource: 100, maxTotalBytes: 1 << 22 };
