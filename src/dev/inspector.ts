@@ -40,10 +40,13 @@ export function initWebSocketCode(port: number): string {
   return `typeof ${INIT_FUNCTION} === 'function' && (${INIT_FUNCTION}(${port}), true)`;
 }
 
-/** What a connection is, for the log: the bridge carries no page messages, the clients do. */
-export function describeConnection(page: Page): string {
-  if (page.bridged) return 'bridge';
-  return page.extended ? 'modern client' : 'HISE client';
+/**
+ * What a page had when it connected, for the log: `bridge` (the host's own script in a page it
+ * serves: bound callbacks and direct calls, never the page's messages), `HISE client` (a
+ * `HiseWebSocketServer`), `modern client` (`connect()`). A served page's clients join the same page.
+ */
+export function describeConnections(page: Page): string {
+  return page.connections.map((connection) => (connection.bridged ? 'bridge' : connection.extended ? 'modern client' : 'HISE client')).join(' + ');
 }
 
 /**
@@ -68,7 +71,7 @@ export function inspectorHost(log: DevLogger, options: InspectorOptions = {}): H
       const skipped = verdict.skippedBefore > 0 ? ` (+${verdict.skippedBefore} more since)` : '';
       log.info(printable(`page ${page.id} ${id === undefined ? '' : `[${id}] `}${preview(data)}${skipped}`));
     });
-    wv.on('connect', (page: Page) => log.info(printable(`page ${page.id} connected: ${describeConnection(page)} (${page.origin ?? 'no origin'})`)));
+    wv.on('connect', (page: Page) => log.info(printable(`page ${page.id} connected: ${describeConnections(page)} (${page.origin ?? 'no origin'})`)));
     wv.on('disconnect', (page: Page, code: number) => {
       throttle.forgetPage(page.id);
       log.info(`page ${page.id} disconnected (${code})`);
