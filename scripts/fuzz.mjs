@@ -2,16 +2,21 @@
 // Fuzzes the decoders of both directions and a live host with random and mutated frames
 // (truncations, flipped bytes, huge length fields, invalid UTF-8, broken JSON and calls).
 //
-//   node scripts/fuzz.mjs [--count N] [--live N] [--seed S] [--json]
+//   node scripts/fuzz.mjs [--count N] [--live N] [--http N] [--only frames|http] [--seed S] [--json]
 //
 // --count: frames through the decoders (default 1 000 000); --live: frames sent to the live host
 // (default: --count). Every decoder failure must be a ProtocolError; every frame the host refuses must
 // come back as a coded `error` event, exactly as many per code as the same decoders predict; at the
-// end a fresh client must still get a round trip. Exit code 1 otherwise. Needs `npm run build`.
+// end a fresh client must still get a round trip. --http: random and mutated HTTP requests and
+// upgrades against a live host serving a root (default 100 000, half with enableCache off, half on;
+// see fuzz-http.mjs): every answer a well-formed status line or a clean close, never a 500 nor a
+// secret of the root, the host process alive, its heap back after a GC. --only runs one part.
+// Exit code 1 otherwise. Needs `npm run build`.
 import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect } from 'node:net';
 import { WebSocket } from 'ws';
 import { DEFAULT_OPTIONS, WebView } from '../dist/host/index.js';
+import { fuzzHttp } from './fuzz-http.mjs';
 import {
   decodeFrame,
   decodeMessage,
@@ -33,6 +38,8 @@ const args = parseArgs(process.argv.slice(2));
 const COUNT = args.count ?? 1_000_000;
 const LIVE = args.live ?? COUNT;
 const SEED = args.seed ?? 0x9e3779b9;
+const HTTP = args.http ?? 100_000;
+const ONLY = args.only;
 /** Small, so that oversized frames are cheap to make. */
 const MAX_PAYLOAD = 64 * 1024;
 const EXTENDED_CLIENTS = 4;
@@ -378,6 +385,14 @@ async function fuzzHost(count) {
 
 // ---- run ----
 async function main() {
+  const http = ONLY === 'frames' ? undefined : await fuzzHttpModes(HTTP);
+  if (ONLY === 'http') {
+    const summary = { seed: SEED, http, failures };
+    if (args.json) console.log(JSON.stringify(summary));
+    else printHttp(http), printVerdict();
+    process.exitCode = failures.length === 0 ? 0 : 1;
+    return;
+  }
   const decoders = fuzzDecoders(COUNT);
   const host = await fuzzHost(LIVE);
   const mismatches = [...new Set([...host.reported.keys(), ...host.expected.keys()])].filter(
@@ -398,10 +413,11 @@ async function main() {
       errorEvents: Object.fromEntries(sorted(host.reported)),
       stillServing: true,
     },
+    ...(http === undefined ? {} : { http }),
     failures,
   };
   if (args.json) console.log(JSON.stringify(summary));
-  else print(summary);
+  else print(summary), printHttp(http), printVerdict();
   process.exitCode = failures.length === 0 ? 0 : 1;
 }
 
@@ -412,7 +428,34 @@ function print(summary) {
   console.log(`live host: ${host.frames} frames in ${host.seconds} s (${host.perSecond}/s) over ${EXTENDED_CLIENTS} extended + ${LEGACY_CLIENTS} legacy clients, ${host.connectionBreakers} connection breakers`);
   console.log(`  ${'delivered'.padEnd(44)} ${String(host.delivered).padStart(9)}`);
   for (const [code, n] of Object.entries(host.errorEvents)) console.log(`  ${code.padEnd(44)} ${String(n).padStart(9)}`);
-  console.log(summary.failures.length === 0 ? 'OK: every rejection was a coded error, as predicted; a fresh client still got a round trip' : `FAILED:\n  ${summary.failures.join('\n  ')}`);
+  if (summary.failures.length === 0) console.log('OK: every rejection was a coded error, as predicted; a fresh client still got a round trip');
+}
+
+/** The HTTP fuzz with enableCache off, then on, half of `count` each; their failures join the run's. */
+async function fuzzHttpModes(count) {
+  if (count === 0) return undefined;
+  const runs = [];
+  for (const cache of [false, true]) {
+    const run = await fuzzHttp({ count: cache ? count - Math.floor(count / 2) : Math.floor(count / 2), seed: SEED + (cache ? 1 : 0), cache });
+    for (const message of run.failures) fail(`http (enableCache ${cache}): ${message}`);
+    runs.push(run);
+  }
+  return runs;
+}
+
+function printHttp(runs) {
+  for (const run of runs ?? []) {
+    const { memory: m } = run;
+    console.log(`http, enableCache ${run.cache}: ${run.requests} requests in ${run.seconds} s (${run.perSecond}/s); host ${run.hostExited ? 'EXITED' : 'alive'}`);
+    console.log(`  statuses ${JSON.stringify(run.statuses)}, closed without an answer ${run.closedWithoutAnswer}`);
+    console.log(`  error events ${JSON.stringify(run.hostErrorEvents)}, refused ${JSON.stringify(run.refused)}, pages connected ${run.connects}`);
+    console.log(`  host memory after GC: RSS ${m.rssBeforeMiB} → ${m.rssAfterMiB} MiB, heap ${m.heapBeforeMiB} → ${m.heapAfterMiB} MiB`);
+  }
+}
+
+function printVerdict() {
+  if (failures.length > 0) console.log(`FAILED:\n  ${failures.join('\n  ')}`);
+  else console.log('OK');
 }
 
 const failures = [];
@@ -452,11 +495,15 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--json') out.json = true;
-    else if (['--count', '--live', '--seed'].includes(flag)) {
+    else if (flag === '--only') {
+      const value = argv[++i];
+      if (value !== 'frames' && value !== 'http') throw new Error('--only takes frames or http');
+      out.only = value;
+    } else if (['--count', '--live', '--seed', '--http'].includes(flag)) {
       const value = Number(argv[++i]);
       if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} needs a non-negative integer`);
       out[flag.slice(2)] = value;
-    } else throw new Error(`unknown option ${flag}; usage: node scripts/fuzz.mjs [--count N] [--live N] [--seed S] [--json]`);
+    } else throw new Error(`unknown option ${flag}; usage: node scripts/fuzz.mjs [--count N] [--live N] [--http N] [--only frames|http] [--seed S] [--json]`);
   }
   return out;
 }

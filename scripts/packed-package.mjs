@@ -19,8 +19,11 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs npm in `cwd` and returns its stdout; rejects with npm's stderr on failure. */
 export async function npm(args, cwd, env = {}) {
+  // Run from `npm publish --dry-run` (prepublishOnly), npm passes its dry run on to the npm we start,
+  // which would then pack nothing.
+  const { npm_config_dry_run: _dryRun, ...inherited } = process.env;
   try {
-    const { stdout } = await run(NPM, args, { cwd, env: { ...process.env, ...env }, maxBuffer: MAX_OUTPUT_BYTES });
+    const { stdout } = await run(NPM, args, { cwd, env: { ...inherited, ...env }, maxBuffer: MAX_OUTPUT_BYTES });
     return stdout;
   } catch (error) {
     throw new Error(`npm ${args.join(' ')} failed in ${cwd}:\n${error.stderr ?? ''}${error.stdout ?? ''}`, { cause: error });

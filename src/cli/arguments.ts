@@ -44,3 +44,10 @@ export function parseToken(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') throw new DevError('INVALID_ARGUMENT', '--token needs a value: auto, none, or a secret');
   return value;
 }
+
+/** A folder option such as `--images <dir>`: a non-empty path, or unset → `undefined`. */
+export function parseFolder(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw new DevError('INVALID_ARGUMENT', `--${name} needs a folder`);
+  return value;
+}

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `hise-webview`: develop a HISE webview in any browser against a live host.
 import { cac } from 'cac';
-import { DevError } from '../dev/errors.js';
+import { DevError, withDetails } from '../dev/errors.js';
 import { WebViewError } from '../host/errors.js';
+import type { InitOptions } from './init-command.js';
 import type { ServeOptions } from './serve-command.js';
 import { packageVersion } from './version.js';
 
@@ -16,11 +17,21 @@ cli
   .option('--signal <kind:id>', 'without --host: stream a test signal (sine or noise) to an id, e.g. sine:scope (repeatable)')
   .option('--block-size <n>', 'samples per signal block (default: 512)')
   .option('--rate <hz>', 'signal blocks per second (default: 60)')
+  .option('--images <dir>', "the project's images folder: serves HISE's {PROJECT_FOLDER}name.png references from it")
   .option('--token <secret>', "token every connection must present: auto (default: random per launch, put into served pages), none, or a secret")
   .example('hise-webview serve ./webview --host ./host.ts --open')
   .example('hise-webview serve ./webview --signal sine:scope --signal noise:noise')
   // Loaded only when serving, so --help and argument errors answer at once.
   .action(async (root: string, options: ServeOptions) => (await import('./serve-command.js')).serve(root, options));
+
+cli
+  .command('init [dir]', 'create a project: a page written the HISE way, a typed host module, a Vite config and a test')
+  .option('--name <name>', 'package name (default: the folder name)')
+  .option('--force', 'write into a folder that is not empty (existing files are never overwritten)')
+  .option('-y, --yes', 'ask nothing: defaults and flags only (also when not in a terminal)')
+  .example('hise-webview init my-webview')
+  .example('hise-webview init . --force --name my-webview')
+  .action(async (dir: string | undefined, options: InitOptions) => (await import('./init-command.js')).init(dir, options));
 
 cli.help();
 cli.version(packageVersion());
@@ -36,9 +47,9 @@ try {
     await cli.runMatchedCommand();
   }
 } catch (error) {
-  // Expected failures are one line; anything else is a bug worth its stack trace.
+  // Expected failures are one line (a host module's error adds its stack and code frame below); anything else is a bug worth its stack trace.
   const expected =
     error instanceof DevError || error instanceof WebViewError || (error as Error | undefined)?.name === 'CACError';
-  console.error(`hise-webview: ${expected ? (error as Error).message : ((error as Error)?.stack ?? String(error))}`);
+  console.error(`hise-webview: ${expected ? withDetails(error) : ((error as Error)?.stack ?? String(error))}`);
   process.exit(1);
 }

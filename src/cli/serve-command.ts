@@ -1,7 +1,8 @@
 import { consoleLogger } from '../dev/log.js';
 import { startDevHost, type DevHost } from '../dev/dev-host.js';
 import { WebViewError } from '../host/index.js';
-import { parsePort, parsePositiveInteger, parseSignals, parseToken } from './arguments.js';
+import { parseFolder, parsePort, parsePositiveInteger, parseSignals, parseToken } from './arguments.js';
+import { keepServingOnHostErrors } from './host-crashes.js';
 import { openBrowser } from './open-browser.js';
 
 /** The options of `hise-webview serve`, as cac parses them. */
@@ -13,6 +14,7 @@ export interface ServeOptions {
   blockSize?: unknown;
   rate?: unknown;
   token?: unknown;
+  images?: unknown;
 }
 
 /**
@@ -25,11 +27,14 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
   const blockSize = parsePositiveInteger('block-size', options.blockSize);
   const rate = parsePositiveInteger('rate', options.rate);
   const log = consoleLogger('  ');
+  // From the module's first run on: a timer it starts may throw before the server is up.
+  if (options.host !== undefined) keepServingOnHostErrors(log);
   let host: DevHost;
   try {
     host = await startDevHost({
       root,
       hostModule: options.host,
+      projectImages: parseFolder('images', options.images),
       port,
       inspector: { signals, blockSize, rate },
       webView: { token: parseToken(options.token) },

@@ -15,8 +15,10 @@ import {
   type HostRestartAnswer,
   type PersistentCall,
 } from '../protocol/index.js';
+import { isPlainIdentifier } from '../protocol/names.js';
 import { CallError } from '../protocol/calls.js';
 import { connect } from './connect.js';
+import { resolveFunction } from './resolve-function.js';
 import { reportError } from './report-error.js';
 
 const config = (globalThis as unknown as Record<string, BridgeConfig | undefined>)[BRIDGE_CONFIG_GLOBAL];
@@ -35,6 +37,10 @@ function startBridge(config: BridgeConfig): void {
   });
   const log = config.debug ? (...args: unknown[]) => console.debug('[hise-webview]', ...args) : () => undefined;
 
+  // What the browser put on window, before the page's own scripts run (the bridge comes first):
+  // bindings never replace these, whatever the host sends. A page's own globals may be replaced,
+  // as in HISE (e.g. a stub the page defines for running outside HISE).
+  const builtIns = windowPropertyNames();
   const bound = new Set<string>();
   for (const name of config.bindings) bind(name);
   client.on(BINDINGS_ID, (names) => {
@@ -47,8 +53,8 @@ function startBridge(config: BridgeConfig): void {
   // Set while a host-module restart is under way and this page will reload at its end: the new
   // module's calls then run in the fresh page (replayed), not in this one that is about to go.
   let reloadPending = false;
-  client.handle(BridgeCall.CallFunction, (name: string, arg: unknown) => {
-    log('callFunction', name, arg, reloadPending ? '(skipped: reloading for the restarted host)' : '');
+  client.handle(BridgeCall.CallFunction, (name: string, ...arg: unknown[]) => {
+    log('callFunction', name, ...arg, reloadPending ? '(skipped: reloading for the restarted host)' : '');
     return reloadPending ? undefined : callFunction(name, arg);
   });
   client.handle(BridgeCall.Evaluate, (code: string) => {
@@ -86,10 +92,12 @@ function startBridge(config: BridgeConfig): void {
     version = Math.max(version, call.version);
     log('replay', call);
     try {
-      if (call.kind === 'function') void Promise.resolve(callFunction(call.name, call.arg)).catch(reportError);
+      if (call.kind === 'function') void Promise.resolve(callFunction(call.name, 'arg' in call ? [call.arg] : [])).catch(reportError);
       else (0, eval)(call.code);
     } catch (error) {
-      reportError(error);
+      // As in HISE, a stored call to a function this page does not define is no page error.
+      if (error instanceof CallError && error.code === 'UNKNOWN_FUNCTION') log('replay skipped:', error.message);
+      else reportError(error);
     }
   }
 
@@ -99,6 +107,10 @@ function startBridge(config: BridgeConfig): void {
   }
 
   function bind(name: string): void {
+    if (!isPlainIdentifier(name) || builtIns.has(name)) {
+      reportError(new TypeError(`hise-webview: not binding ${JSON.stringify(name)}: not a plain identifier, or it would shadow window.${name}`));
+      return;
+    }
     bound.add(name);
     (window as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
       log('callback', name, args);
@@ -107,25 +119,40 @@ function startBridge(config: BridgeConfig): void {
   }
 }
 
-/** Resolves `name` (dotted paths too, as HISE evaluates `name(arg)`) on `window` and calls it. */
-function callFunction(name: string, arg: unknown): unknown {
-  let owner: unknown = window;
-  let target: unknown = window;
-  for (const part of name.split('.')) {
-    owner = target;
-    target = target === null || target === undefined ? undefined : (target as Record<string, unknown>)[part];
+/** Every property name of `window`, own and inherited (`location`, `__proto__`, `Object` …). */
+function windowPropertyNames(): Set<string> {
+  const names = new Set<string>();
+  for (let o: object | null = window; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    for (const name of Object.getOwnPropertyNames(o)) names.add(name);
   }
-  if (typeof target !== 'function') throw new CallError('UNKNOWN_FUNCTION', `window.${name} is not a function`);
-  return (target as (arg: unknown) => unknown).call(owner, arg);
+  return names;
 }
 
-/** Makes every WebSocket this page opens to the host's port carry the token (HISE's client cannot). */
+/**
+ * Calls what HISE's `name(arg)` calls (see `resolveFunction`), with the JSON-decoded argument (none
+ * when the host passed none, as HISE's `name()`).
+ * @throws {CallError} `UNKNOWN_FUNCTION`
+ */
+function callFunction(name: string, arg: unknown[]): unknown {
+  const { fn, self } = resolveFunction(name);
+  return fn.apply(self, arg.slice(0, 1));
+}
+
+/**
+ * Makes every WebSocket this page opens to the host carry the token (HISE's client cannot): to the
+ * host's port on the host name the bridge came from, or on a loopback name (HISE's client always
+ * dials `ws://localhost:PORT`; the host holds that port on 127.0.0.1 and ::1). A server on the same
+ * port number under any other name never sees the token.
+ */
 function addTokenToSocketsOf(port: number, token: string): void {
+  const script = new URL((document.currentScript as HTMLScriptElement | null)?.src ?? location.href);
+  const hostNames = new Set(['localhost', '127.0.0.1', '[::1]', script.port === String(port) ? script.hostname : 'localhost']);
   const Native = window.WebSocket;
   class WebSocketWithToken extends Native {
     constructor(url: string | URL, protocols?: string | string[]) {
       const target = new URL(url, location.href);
-      if (target.port === String(port) && !target.searchParams.has(TOKEN_PARAM)) target.searchParams.set(TOKEN_PARAM, token);
+      const targetPort = target.port === '' ? (target.protocol === 'wss:' || target.protocol === 'https:' ? '443' : '80') : target.port;
+      if (targetPort === String(port) && hostNames.has(target.hostname) && !target.searchParams.has(TOKEN_PARAM)) target.searchParams.set(TOKEN_PARAM, token);
       super(target, protocols);
     }
   }

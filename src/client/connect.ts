@@ -46,8 +46,8 @@ export interface ConnectOptions {
   /**
    * Every `Float32Array`, other typed array and `Uint8Array` a listener receives owns exactly its
    * data (`byteOffset` 0, `buffer.byteLength === byteLength`), as HISE's client gives: keep it or
-   * transfer its buffer to a Worker or an AudioWorklet. It costs no copy (the message's own buffer is
-   * cut to the data). `false` hands out views into the message instead (zero copy when aligned;
+   * transfer its buffer to a Worker or an AudioWorklet. It costs one copy per message (see
+   * bench/ANALYSIS.md §6). `false` hands out views into the message instead (zero copy when aligned;
    * `data.buffer` then holds the frame's header too, so never build arrays from it).
    * @default true
    */
@@ -139,7 +139,7 @@ export class HiseClient<C extends Contract = AnyContract> {
   readonly #handlers = new Map<string, CallHandler>();
   readonly #calls: PendingCalls;
   readonly #maxCallArguments: number;
-  readonly #ownData: boolean;
+  readonly #exactData: boolean;
   readonly #outbox: SequencedLog<Outgoing>;
   /** The host's numbering of its strings and JSON to this session, and how far this page has delivered it. */
   #hostEpoch = 0;
@@ -157,7 +157,7 @@ export class HiseClient<C extends Contract = AnyContract> {
     this.#offerSubprotocol = options.extensions ?? true;
     this.#alwaysLegacy = !this.#offerSubprotocol;
     this.#maxCallArguments = options.maxCallArguments ?? DEFAULT_MAX_CALL_ARGUMENTS;
-    this.#ownData = options.exactBuffers ?? true;
+    this.#exactData = options.exactBuffers ?? true;
     this.#calls = new PendingCalls({ timeout: options.callTimeout ?? 10_000, max: options.maxPendingCalls ?? 1024 });
     this.#outbox = new SequencedLog(options.maxQueue ?? 1024, options.maxQueueBytes ?? 8 * MiB);
     this.ready = new Promise((resolve, reject) => {
@@ -326,7 +326,7 @@ export class HiseClient<C extends Contract = AnyContract> {
     const bytes = new Uint8Array(data);
     try {
       if (this.#mode === 'legacy') {
-        const message = decodeMessage(bytes, this.#ownData ? { own: true } : { inPlace: true });
+        const message = decodeMessage(bytes, this.#exactData ? { exact: true } : { inPlace: true });
         this.#emit(message.id, message.data, undefined);
         return;
       }
@@ -363,8 +363,7 @@ export class HiseClient<C extends Contract = AnyContract> {
           this.#emit(frame.id, readPayload(frame), undefined);
           return;
         default:
-          // The message's buffer is ours alone, so typed data can take it over (see `exactBuffers`).
-          this.#emit(frame.id, readPayload(frame, { own: this.#ownData }), frame.seq);
+          this.#emit(frame.id, readPayload(frame, { exact: this.#exactData }), frame.seq);
       }
     } catch (error) {
       reportError(error);

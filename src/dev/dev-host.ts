@@ -6,6 +6,7 @@ import { DevError } from './errors.js';
 import { resolveHostModule } from './host-module.js';
 import { HostRunner } from './host-runner.js';
 import { inspectorHost, type InspectorOptions } from './inspector.js';
+import { printable } from './printable.js';
 import type { DevLogger } from './log.js';
 import { watchRoot } from './root-watcher.js';
 
@@ -13,6 +14,8 @@ import { watchRoot } from './root-watcher.js';
 export interface DevHostOptions {
   /** Folder (or its index.html) the host serves and watches; unset when another server serves the page (Vite). */
   root?: string | undefined;
+  /** The project's images folder, for HISE's `{PROJECT_FOLDER}name.png` references (see `WebView.setProjectImagesFolder`). */
+  projectImages?: string | undefined;
   /** Host module (TS or JS) to run and restart on change; unset runs the inspector. */
   hostModule?: string | undefined;
   /** Port of the host; 0: any free port. @default 0 */
@@ -46,7 +49,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   const root = options.root === undefined ? undefined : await resolveRoot(options.root, cwd);
   const hostModule = options.hostModule === undefined ? undefined : await resolveHostModule(options.hostModule, cwd);
   const webView = new WebView(options.webView);
-  const runner = new HostRunner(webView, options.log);
+  const runner = new HostRunner(webView, options.log, cwd);
   let watcher: FSWatcher | undefined;
   const close = async (): Promise<void> => {
     await watcher?.close();
@@ -56,6 +59,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   try {
     const port = await webView.setEnableWebSocket(options.port ?? 0);
     if (root !== undefined) await webView.setIndexFile(root.path);
+    if (options.projectImages !== undefined) await webView.setProjectImagesFolder(resolve(cwd, options.projectImages));
     if (hostModule !== undefined) await runner.runModule(hostModule);
     else await runner.runFunction(inspectorHost(options.log, options.inspector));
     if (root !== undefined) {
@@ -73,7 +77,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
 function reloadPages(webView: WebView, changed: string[], log: DevLogger): void {
   const count = webView.reloadPages();
   const files = changed.length > 3 ? `${changed.slice(0, 3).join(', ')} and ${changed.length - 3} more` : changed.join(', ');
-  log.info(`${files} changed: reloading ${count} page${count === 1 ? '' : 's'}`);
+  log.info(`${printable(files)} changed: reloading ${count} page${count === 1 ? '' : 's'}`); // file names may hold anything
 }
 
 /** The path to give `setIndexFile` and the folder to watch: `root` may be the folder or its index.html. */

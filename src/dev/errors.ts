@@ -8,18 +8,36 @@ export type DevErrorCode =
   | 'HOST_MODULE_INVALID'
   /** The host module threw (or rejected) while loading or running its function. */
   | 'HOST_MODULE_FAILED'
+  /** A host module needs tsx (an optional peer dependency), which is not installed. */
+  | 'TSX_NOT_INSTALLED'
+  /** `init` was pointed at a folder that is not empty (without `--force`), or could not write. */
+  | 'TARGET_NOT_EMPTY'
+  /** A prompt was answered with Ctrl+C or Ctrl+D (end of input). */
+  | 'CANCELLED'
   /** A command-line argument that cannot be used. */
   | 'INVALID_ARGUMENT';
 
-/** The one error class of the development tools; its message is meant to be printed as is, on one line. */
+/**
+ * The one error class of the development tools. Its message is one line, meant to be printed as
+ * is; `details` (a trimmed stack, a code frame) go on the lines below it.
+ */
 export class DevError extends Error {
   override readonly name = 'DevError';
   readonly code: DevErrorCode;
+  /** Lines to print below the message, or `undefined`. */
+  readonly details: string | undefined;
 
-  constructor(code: DevErrorCode, message: string, details: { cause?: unknown } = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  constructor(code: DevErrorCode, message: string, options: { cause?: unknown; details?: string | undefined } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.details = options.details;
   }
+}
+
+/** The message and, for a `DevError` that has them, its details on the lines below. */
+export function withDetails(error: unknown): string {
+  const line = error instanceof Error ? error.message : String(error);
+  return error instanceof DevError && error.details !== undefined ? `${line}\n${error.details}` : line;
 }
 
 /** The first line of an error's message (what a one-line report shows), for any thrown value. */

@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { isAbsolute, resolve, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
 import type { WebView } from '../host/index.js';
-import { DevError, firstLine } from './errors.js';
+import { displayPath, reportError } from './error-report.js';
+import { DevError } from './errors.js';
+import { FreshImporter, ImportFailure } from './fresh-import.js';
 
 /** What a host module's function gets besides the WebView. */
 export interface HostContext {
@@ -34,30 +35,29 @@ export async function resolveHostModule(path: string, cwd = process.cwd()): Prom
 }
 
 /**
- * Imports `path` (TypeScript or JavaScript) with tsx, as a new module graph each time, so an edited
- * module or any file it imports is evaluated afresh. (Old graphs stay in memory: fine for a dev server.)
- * @throws {DevError} `HOST_MODULE_FAILED` when it does not load, `HOST_MODULE_INVALID` without a function
+ * Imports `path` (TypeScript or JavaScript) as a new module graph each time (see {@link FreshImporter}),
+ * so an edited module or any file it imports is evaluated afresh, in ESM and CommonJS projects.
+ * @param importer the importer of the previous load, which lets that graph go
+ * @throws {DevError} `TSX_NOT_INSTALLED`; `HOST_MODULE_FAILED` (file:line:column, message, stack and
+ *   code frame) when it does not load; `HOST_MODULE_INVALID` without a function
  */
-export async function loadHostModule(path: string): Promise<LoadedHostModule> {
-  const files = new Set<string>([path]);
-  let exports: Record<string, unknown>;
+export async function loadHostModule(path: string, importer = new FreshImporter()): Promise<LoadedHostModule> {
+  let loaded: { exports: Record<string, unknown>; files: string[] };
   try {
-    const { tsImport } = await import('tsx/esm/api'); // esbuild and the loader only when a module is used
-    exports = (await tsImport(pathToFileURL(path).href, {
-      parentURL: import.meta.url,
-      onImport: (url) => {
-        const file = localFile(url);
-        if (file !== undefined) files.add(file);
-      },
-    })) as Record<string, unknown>;
+    loaded = await importer.import(path);
   } catch (error) {
-    throw new DevError('HOST_MODULE_FAILED', `host module ${path} failed to load: ${firstLine(error)}`, { cause: error });
+    if (!(error instanceof ImportFailure)) throw error;
+    const report = await reportError(error.cause, error.files);
+    throw new DevError('HOST_MODULE_FAILED', `host module ${displayPath(path)} failed to load: ${report.headline}`, {
+      cause: error, // an ImportFailure: what the module threw, and the files to watch for the fix
+      details: report.details,
+    });
   }
-  const run = pickFunction(exports);
+  const run = pickFunction(loaded.exports);
   if (run === undefined) {
-    throw new DevError('HOST_MODULE_INVALID', `host module ${path} must export a default function (or one named host) that receives the WebView`);
+    throw new DevError('HOST_MODULE_INVALID', `host module ${displayPath(path)} must export a default function (or one named host) that receives the WebView`);
   }
-  return { run, files: [...files] };
+  return { run, files: loaded.files };
 }
 
 /** Calls a cleanup a host function returned, whichever shape it has. */
@@ -69,11 +69,4 @@ export async function runCleanup(cleanup: HostCleanup): Promise<void> {
 function pickFunction(exports: Record<string, unknown>): HostFunction | undefined {
   const candidates = [exports.default, exports.host, (exports.default as Record<string, unknown> | undefined)?.default];
   return candidates.find((candidate): candidate is HostFunction => typeof candidate === 'function');
-}
-
-/** The file behind a module URL when it is a project file (not a dependency under node_modules). */
-function localFile(url: string): string | undefined {
-  if (!url.startsWith('file:')) return undefined;
-  const file = fileURLToPath(url.split('?')[0] ?? url);
-  return file.split(sep).includes('node_modules') ? undefined : file;
 }

@@ -2,11 +2,14 @@ import { relative } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { WebView } from '../host/index.js';
 import { debounce } from './debounce.js';
-import { DevError, firstLine } from './errors.js';
+import { reportError } from './error-report.js';
+import { DevError, firstLine, withDetails } from './errors.js';
+import { FreshImporter, ImportFailure } from './fresh-import.js';
 import { loadHostModule, runCleanup, type HostCleanup, type HostFunction } from './host-module.js';
 import type { DevLogger } from './log.js';
 import { announceRestart, describeRestartCount, finishRestart } from './page-restart.js';
 import { scopeWebView, type ScopedWebView } from './scoped-web-view.js';
+import { logWebViewErrors } from './webview-errors.js';
 
 /** Milliseconds of quiet after a change before the host module restarts. */
 export const RESTART_DEBOUNCE_MS = 50;
@@ -37,15 +40,19 @@ interface Run {
 export class HostRunner {
   readonly #webView: WebView;
   readonly #log: DevLogger;
+  readonly #importer: FreshImporter;
   #run: Run | undefined;
   #watcher: FSWatcher | undefined;
   #watched = new Set<string>();
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  #stopLoggingErrors: (() => void) | undefined;
 
-  constructor(webView: WebView, log: DevLogger) {
+  /** @param cwd the project (where tsx is looked for when the package cannot see it) */
+  constructor(webView: WebView, log: DevLogger, cwd = process.cwd()) {
     this.#webView = webView;
     this.#log = log;
+    this.#importer = new FreshImporter(cwd);
   }
 
   /** The host module's files being watched for restarts (absolute paths). */
@@ -63,7 +70,8 @@ export class HostRunner {
    * @throws {DevError} when the first load or run fails; later failures are logged and retried on the next change
    */
   async runModule(path: string): Promise<void> {
-    const loaded = await loadHostModule(path);
+    const loaded = await loadHostModule(path, this.#importer);
+    this.#stopLoggingErrors ??= logWebViewErrors(this.#webView, this.#log);
     await this.#start(loaded.run, path);
     await this.#watch(path, loaded.files);
   }
@@ -74,6 +82,8 @@ export class HostRunner {
     await this.#watcher?.close();
     await this.#queue;
     await this.#stop();
+    await this.#importer.release();
+    this.#stopLoggingErrors?.();
   }
 
   async #start(run: HostFunction, path?: string): Promise<void> {
@@ -86,8 +96,9 @@ export class HostRunner {
       abort.abort();
       scope.dispose();
       if (error instanceof DevError) throw error;
-      const what = path === undefined ? 'the host' : `host module ${path}`;
-      throw new DevError('HOST_MODULE_FAILED', `${what} threw: ${firstLine(error)}`, { cause: error });
+      const what = path === undefined ? 'the host' : `host module ${shortPath(path)}`;
+      const report = await reportError(error);
+      throw new DevError('HOST_MODULE_FAILED', `${what} threw: ${report.headline}`, { cause: error, details: report.details });
     }
   }
 
@@ -128,12 +139,15 @@ export class HostRunner {
     announceRestart(this.#webView);
     await this.#stop();
     try {
-      const loaded = await loadHostModule(path);
+      const loaded = await loadHostModule(path, this.#importer);
       this.#updateWatched(loaded.files);
       await this.#start(loaded.run, path);
     } catch (error) {
+      // A file the failed load reached (a new import with the mistake) must be watched to see the fix.
+      if (error instanceof DevError && error.cause instanceof ImportFailure) this.#updateWatched(error.cause.files);
       // Pages stay as they are (not reloaded into a host without its module) until a run succeeds.
-      this.#log.error(`${firstLine(error)} (waiting for the next change)`);
+      const [headline, ...details] = withDetails(error).split('\n');
+      this.#log.error([`${headline} (waiting for the next change)`, ...details].join('\n'));
       return;
     }
     const pages = await finishRestart(this.#webView);

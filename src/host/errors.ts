@@ -18,6 +18,8 @@ export type WebViewErrorCode =
   | 'UNSUPPORTED_DATA'
   /** An object that `JSON.stringify` refuses (a cycle, a BigInt). */
   | 'UNSERIALIZABLE_DATA'
+  /** A `Float32Array` (or other typed array) whose buffer was transferred away, e.g. by `postMessage` with a transfer list. */
+  | 'DETACHED_BUFFER'
   /** A registered buffer index outside 0–255, or not registered. */
   | 'INVALID_BUFFER_INDEX'
   /** `setIndexFile` with a path that does not exist. */

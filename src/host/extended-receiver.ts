@@ -16,6 +16,7 @@ import { WebViewError } from './errors.js';
 import { controlFrame } from './outbound.js';
 import type { Connection } from './connection.js';
 import { SessionLedger, type SequenceVerdict } from './sessions.js';
+import { sessionSource } from './session-source.js';
 
 /** What the receiver needs from the host. */
 export interface ReceiverHost {
@@ -91,12 +92,12 @@ export class ExtendedReceiver {
 
   /** Judges `seq` against the session's ledger (recording it when new) and schedules an ack. */
   #judge(seq: number): SequenceVerdict {
-    const verdict = this.#ledger().accept(this.#page.session ?? '', seq);
+    const verdict = this.#ledger().accept(this.#page.session ?? '', seq, sessionSource(this.#page));
     if (verdict !== 'out-of-window') this.#scheduleAck();
     return verdict;
   }
 
-  /** A number too far past the session's last one: never delivered, never recorded (PROTOCOL.md §4.1). */
+  /** A number too far past the session's last one: never delivered, never recorded (PROTOCOL.md §4, "Sequence numbers"). */
   #refuseSequence(seq: number, id: string): void {
     const last = this.#ledger().last(this.#page.session ?? '');
     this.#host.report(

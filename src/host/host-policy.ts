@@ -48,6 +48,9 @@ export function isLoopbackName(hostname: string): boolean {
   return isIPv4(hostname) && hostname.startsWith('127.');
 }
 
+/** An `allowedHosts` entry: a DNS name or IPv4 address, optionally with a leading `.` (subdomains too). */
+const HOST_NAME_ENTRY = /^\.?[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*$/i;
+
 function matchesEntry(hostname: string, entry: string): boolean {
   const name = entry.toLowerCase();
   if (name.startsWith('.')) return hostname === name.slice(1) || hostname.endsWith(name);
@@ -59,8 +62,8 @@ export function allowedHostsProblem(value: unknown): string | undefined {
   if (value === true) return undefined;
   if (!Array.isArray(value)) return 'option allowedHosts must be an array of host names or true';
   for (const entry of value) {
-    if (typeof entry !== 'string' || entry === '' || entry === '.' || parseHostHeader(entry.replace(/^\./, '')) === undefined || /:\d+$/.test(entry)) {
-      return `option allowedHosts: ${JSON.stringify(entry)} is not a host name (no scheme, no port; a leading '.' also allows subdomains)`;
+    if (typeof entry !== 'string' || !(HOST_NAME_ENTRY.test(entry) || (entry.startsWith('[') && parseHostHeader(entry)?.port === undefined))) {
+      return `option allowedHosts: ${JSON.stringify(entry)} is not a host name (no scheme, no port, no wildcard; a leading '.' also allows subdomains)`;
     }
   }
   return undefined;

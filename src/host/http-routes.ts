@@ -4,6 +4,7 @@ import { CLIENT_SCRIPTS, loadClientScript } from './client-script.js';
 import { respondText } from './http-guard.js';
 import type { ParsedRequest } from './http-request.js';
 import { isOriginAllowed } from './origin-policy.js';
+import type { ProjectImages } from './project-images.js';
 import type { WebViewRoot } from './webview-root.js';
 
 /** What browsers request for every page; answered `204 No Content` when the root has no such file. */
@@ -13,6 +14,8 @@ export const FAVICON_PATH = '/favicon.ico';
 export interface RouteContext {
   readonly root: WebViewRoot;
   readonly allowedOrigins: readonly string[];
+  /** HISE's `{PROJECT_FOLDER}` image references, when a folder is set. */
+  readonly projectImages?: ProjectImages;
   /** The config the bridge script starts from, as of this request. */
   bridgePrelude(): string;
 }
@@ -37,6 +40,7 @@ export async function serveHttp(request: IncomingMessage, response: ServerRespon
     sendScript(request, response, script, 'hise-webview-bridge.js', false);
     return;
   }
+  if (readOnly && (await context.projectImages?.serve(request, response, path))) return;
   if (readOnly && (await context.root.serve(request, response, path))) return;
   const file = CLIENT_SCRIPTS[path as keyof typeof CLIENT_SCRIPTS];
   if (readOnly && file !== undefined) {

@@ -105,6 +105,13 @@ export interface WebViewOptions {
    * another address or sits behind a proxy that keeps its own `Host`. @default []
    */
   allowedHosts?: AllowedHosts;
+  /**
+   * What a page's `await window[name](...)` gets when the bound callback throws (or rejects):
+   * `'reject'` rejects with the error's name, message and code; `'null'` resolves with `null` and
+   * reports `CALLBACK_FAILED`, as HISE does (for pages that rely on it).
+   * @default 'reject'
+   */
+  callbackErrors?: 'reject' | 'null';
 }
 
 export type ResolvedWebViewOptions = Required<Omit<WebViewOptions, 'token'>> & { token: string | undefined };
@@ -135,6 +142,7 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   sessionTimeout: 30_000,
   allowedOrigins: Object.freeze([]) as readonly string[],
   allowedHosts: Object.freeze([]) as readonly string[],
+  callbackErrors: 'reject',
 });
 
 const NUMERIC_OPTIONS = [
@@ -219,6 +227,9 @@ export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOpt
   }
   if (resolved.token !== undefined && (typeof resolved.token !== 'string' || resolved.token === '')) {
     throw new WebViewError('INVALID_OPTION', 'option token must be a non-empty string');
+  }
+  if (resolved.callbackErrors !== 'reject' && resolved.callbackErrors !== 'null') {
+    throw new WebViewError('INVALID_OPTION', `option callbackErrors must be 'reject' or 'null', got ${String(resolved.callbackErrors)}`);
   }
   if (!Array.isArray(resolved.allowedOrigins) || !resolved.allowedOrigins.every((o) => typeof o === 'string')) {
     throw new WebViewError('INVALID_OPTION', 'option allowedOrigins must be an array of strings');

@@ -88,12 +88,13 @@ export class OutboundMessage {
 /**
  * HISE's `sendToWebsocket`: string → type 1, `Float32Array` → type 2 (copied now), plain object or
  * array → JSON text as type 1. Extended pages get the same types, aligned, floats with `seq`.
- * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`
+ * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `DETACHED_BUFFER`
  */
 export function hiseMessage(id: unknown, data: unknown, seq: () => number): OutboundMessage {
   const checkedId = checkId(id);
   if (typeof data === 'string') return textMessage(checkedId, data, FrameType.String);
   if (data instanceof Float32Array) {
+    checkAttached(data);
     // Copied now: the caller may change its buffer as soon as this returns.
     const legacy = guard(() => encodeFloat32(checkedId, data));
     const sequence = seq();
@@ -111,10 +112,11 @@ export function hiseMessage(id: unknown, data: unknown, seq: () => number): Outb
 /**
  * The modern `send`: any value the extension carries. Legacy pages get what HISE's format can
  * carry (strings, float32, JSON as text) and nothing else.
- * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`
+ * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `DETACHED_BUFFER`
  */
 export function anyMessage(id: unknown, value: unknown, seq: () => number): OutboundMessage {
   const checkedId = checkId(id);
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) checkAttached(value);
   if (typeof value === 'string' || value instanceof Float32Array) return hiseMessage(checkedId, value, seq);
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') {
     throw new WebViewError('UNSUPPORTED_DATA', `cannot send ${describe(value)}`);
@@ -155,6 +157,28 @@ function checkId(id: unknown): string {
   // Leave room for the alignment padding of extended frames.
   if (bytes > Limits.MAX_ID_BYTES - 8) throw new WebViewError('INVALID_ID', `id of ${bytes} UTF-8 bytes is too long`);
   return id;
+}
+
+/**
+ * Refuses data whose buffer was transferred away (`postMessage(…, [buffer])`, `structuredClone`
+ * with `transfer`): reading it would throw a raw `TypeError` deep in the encoder.
+ * @throws {WebViewError} `DETACHED_BUFFER`
+ */
+export function checkAttached(data: ArrayBufferView | ArrayBuffer): void {
+  if (isDetached(ArrayBuffer.isView(data) ? data.buffer : data)) {
+    throw new WebViewError('DETACHED_BUFFER', `cannot send a ${describe(data)} whose buffer was transferred (detached)`);
+  }
+}
+
+function isDetached(buffer: ArrayBufferLike): boolean {
+  if ('detached' in buffer) return (buffer as { detached: boolean }).detached; // Node 22 and later
+  if (buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 function checkDataSize(bytes: number): void {

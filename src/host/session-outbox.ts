@@ -2,6 +2,7 @@ import { encodeHello, SequencedLog } from '../protocol/index.js';
 import { controlFrame, type OutboundMessage } from './outbound.js';
 import type { ResolvedWebViewOptions } from './options.js';
 import type { Connection } from './connection.js';
+import { sessionSource } from './session-source.js';
 
 /** Limits of the session logs. */
 export interface SessionLimits {
@@ -106,7 +107,7 @@ export class SessionLogs {
     const session = page.session!;
     let log = this.#logs.get(session);
     if (log === undefined) {
-      log = new SessionLog(sourceOf(page));
+      log = new SessionLog(sessionSource(page));
       this.#makeRoomFor(log.source);
     }
     this.#touch(session, log);
@@ -137,7 +138,8 @@ export class SessionLogs {
   deliver(page: Connection, message: OutboundMessage): void {
     const session = page.session!;
     const log = this.#logs.get(session);
-    if (log === undefined) return;
+    // A connection replaced by a newer one of its session is cut but not closed yet: it gets nothing more.
+    if (log === undefined || log.page !== page) return;
     const seq = this.#append(log, message);
     page.deliver(message.sequenced(seq));
     this.#checkSize(session, log);
@@ -256,13 +258,4 @@ export class SessionLogs {
     }
     return largest!;
   }
-}
-
-/**
- * Who made a session, for {@link SessionLimits.maxSessionsPerSource}: the peer's address and the
- * page's Origin. A browser cannot choose its Origin, so one web page cannot push out the sessions of
- * another; a local process can claim any Origin, which `maxTotalBytes` bounds instead.
- */
-function sourceOf(page: Connection): string {
-  return `${page.remoteAddress ?? ''} ${page.origin ?? ''}`;
 }

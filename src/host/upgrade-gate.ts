@@ -22,7 +22,7 @@ export interface GatePolicy {
 /**
  * Decides, from the handshake request alone (its query as the HTTP guard parsed it), whether a WebSocket may open: the Origin must be
  * allowed (403 otherwise), and when the host has a token, `?token=` must match it (401 otherwise).
- * A `?session=` must have the shape of an unguessable session id (400 otherwise, PROTOCOL.md §4.1):
+ * A `?session=` must have the shape of an unguessable session id (400 otherwise, PROTOCOL.md §4, "Session ids"):
  * the id is a bearer secret, and a short or predictable one could be taken over by another peer.
  *
  * A modern client (it sends `?session=`) that does not offer the subprotocol is trying its fallback

@@ -19,8 +19,12 @@ import {
   type MessagesOf,
   type PageFunctionsOf,
 } from '../protocol/index.js';
+import { checkBindingName } from './binding-name.js';
 import { PersistentCalls } from './persistent-calls.js';
+import { isFunctionPath } from '../protocol/function-path.js';
 import { WebViewRoot } from './webview-root.js';
+import { ProjectImages } from './project-images.js';
+import { resolveNullOnError } from './callback-errors.js';
 import { WebViewError } from './errors.js';
 import { ExtendedReceiver } from './extended-receiver.js';
 import { emitContained } from './contained-emit.js';
@@ -30,7 +34,7 @@ import type { ParsedRequest } from './http-request.js';
 import { serveHttp } from './http-routes.js';
 import { decodePageMessage } from './inbound.js';
 import { resolveOptions, type ResolvedWebViewOptions, type WebViewOptions } from './options.js';
-import { anyMessage, checkSerializable, controlFrame, hiseMessage, type OutboundMessage } from './outbound.js';
+import { anyMessage, checkAttached, checkSerializable, controlFrame, hiseMessage, type OutboundMessage } from './outbound.js';
 import { Connection } from './connection.js';
 import { CloseCode, Page } from './page.js';
 import { PendingMessages } from './pending-messages.js';
@@ -98,6 +102,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   readonly #ledger: SessionLedger;
   readonly #sessions: SessionLogs;
   readonly #root = new WebViewRoot();
+  readonly #projectImages = new ProjectImages(() => this.#enableCache);
   readonly #bindings = new Map<string, (args: unknown[]) => unknown>();
   readonly #persistent = new PersistentCalls();
   readonly #token: string | undefined;
@@ -116,9 +121,9 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#handlers.set(BridgeCall.Callback, ((name: string, args: unknown) => this.#runBinding(name, args)) as CallHandler);
     this.#handlers.set(BridgeCall.Sync, ((version: number) => this.#persistent.since(Number(version) || 0)) as CallHandler);
     this.#pending = new PendingMessages(this.options.maxPendingIds);
-    this.#ledger = new SessionLedger(this.options.maxSessions, this.options.sequenceWindow);
+    this.#ledger = new SessionLedger(this.options.maxSessions, this.options.sequenceWindow, this.options.maxSessionsPerSource);
     this.#sessions = new SessionLogs(sessionLimits(this.options), {
-      overflow: (page, session, reason) => this.#dropOverfullSession(page, session, reason),
+      overflow: (page, _session, reason) => this.#dropOverfullSession(page, reason),
     });
     this.#wss = new WebSocketServer({
       noServer: true,
@@ -277,8 +282,18 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   // ---- Direct communication (PROTOCOL.md §5): works in any browser, through the injected bridge ----
 
-  /** HISE's `enablePersistence`: store the last `callFunction` per name and `evaluate` per uid and replay them in pages that open later, at DOMContentLoaded. @default true */
-  enablePersistence = true;
+  /**
+   * HISE's `enablePersistence`: store the last `callFunction` or `evaluate` per key (names and uids
+   * share one namespace, case-insensitive, as in HISE) and replay them in pages that open later, at
+   * DOMContentLoaded. Off: nothing is stored and nothing replays (what was stored is forgotten).
+   * @default true
+   */
+  get enablePersistence(): boolean {
+    return this.#persistent.enabled;
+  }
+  set enablePersistence(enabled: boolean) {
+    this.#persistent.enabled = enabled;
+  }
   /** HISE's `enableDebugMode`: in a browser, the bridge logs every call it runs to the console (`console.debug`). @default false */
   enableDebugMode = false;
   /** HISE's `scaleFactorToZoom`: kept for API parity; a browser zooms by itself, so it changes nothing here. @default true */
@@ -306,6 +321,26 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     } catch (error) {
       throw new WebViewError('ROOT_NOT_FOUND', `cannot serve ${path}: ${(error as Error).message}`, { cause: error });
     }
+  }
+
+  /**
+   * The project's images folder, for HISE's `{PROJECT_FOLDER}name.png` references in pages (HISE
+   * resolves them through the project's image pool): `/{PROJECT_FOLDER}knob.png`, also from pages in
+   * sub-folders, is served from `folder/knob.png` (sub-folders too) with its MIME type, inside the
+   * folder only. `undefined` stops serving them.
+   * @throws {WebViewError} `ROOT_NOT_FOUND` (as a rejection) when `folder` is not an existing folder
+   */
+  async setProjectImagesFolder(folder: string | undefined): Promise<void> {
+    try {
+      await this.#projectImages.setFolder(folder);
+    } catch (error) {
+      throw new WebViewError('ROOT_NOT_FOUND', `cannot serve project images from ${String(folder)}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** The folder `{PROJECT_FOLDER}` references are served from (its real path). */
+  get projectImagesFolder(): string | undefined {
+    return this.#projectImages.folder;
   }
 
   /** Shows one HTML string at `http://127.0.0.1:PORT/`, with the bridge injected. */
@@ -341,11 +376,12 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   /**
    * HISE's `bindCallback`: pages get `window[name](...args)` returning a Promise. `fn` receives the
    * array of arguments; its return value (or awaited promise) resolves, a throw rejects with the
-   * error's name, message and code. Rebinding replaces.
+   * error's name, message and code. Rebinding replaces. `name` must be a plain identifier that is
+   * not a reserved word and does not shadow a property of `window` (`location`, `__proto__`, `fetch` …).
    * @throws {WebViewError} `INVALID_NAME`, `INVALID_OPTION`
    */
   bindCallback(name: string, fn: (args: unknown[]) => unknown): void {
-    checkName(name);
+    checkBindingName(name);
     if (typeof fn !== 'function') throw new WebViewError('INVALID_OPTION', `bindCallback('${name}') needs a function`);
     this.#bindings.set(name, fn);
     for (const connection of this.#connections) if (connection.bridged) this.#sendBindings(connection);
@@ -358,16 +394,19 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   /**
-   * HISE's `callFunction`: runs `window[name](arg)` (dotted names too) in every page with the bridge;
-   * `arg` travels as JSON, never pasted into code. Stored for replay when `enablePersistence`.
+   * HISE's `callFunction`: runs `name(arg)` in every page with the bridge, finding `name` as HISE
+   * does (top-level `const`/`let`/`function` of classic scripts, dotted paths with `this` = the
+   * owner); `arg` travels as JSON, never pasted into code; no `arg` calls `name()`. Stored for replay
+   * when `enablePersistence`.
    * @returns each page's result or error
-   * @throws {WebViewError} `INVALID_NAME`, `UNSERIALIZABLE_DATA`
+   * @throws {WebViewError} `INVALID_NAME` (not identifiers joined by dots), `UNSERIALIZABLE_DATA`
    */
   callFunction(name: string, arg?: unknown): Promise<PromiseSettledResult<unknown>[]> {
     checkName(name);
+    if (!isFunctionPath(name)) throw new WebViewError('INVALID_NAME', `callFunction needs identifiers joined by dots, got '${name.slice(0, 80)}'`);
     if (arg !== undefined) checkSerializable(arg);
-    if (this.enablePersistence) this.#persistent.storeFunction(name, arg);
-    return this.#callBridges(BridgeCall.CallFunction, [name, arg]);
+    this.#persistent.storeFunction(name, arg);
+    return this.#callBridges(BridgeCall.CallFunction, arg === undefined ? [name] : [name, arg]);
   }
 
   /**
@@ -378,7 +417,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   evaluate(uid: string, code: string): Promise<PromiseSettledResult<unknown>[]> {
     checkName(uid);
     if (typeof code !== 'string') throw new WebViewError('UNSUPPORTED_DATA', 'evaluate needs code as a string');
-    if (this.enablePersistence) this.#persistent.storeEvaluate(uid, code);
+    this.#persistent.storeEvaluate(uid, code);
     return this.#callBridges(BridgeCall.Evaluate, [code]);
   }
 
@@ -398,13 +437,14 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   /**
    * Registers `buffer` under the id `String(index)`; {@link updateBuffer} sends its contents.
-   * @throws {WebViewError} `INVALID_BUFFER_INDEX`, `UNSUPPORTED_DATA`
+   * @throws {WebViewError} `INVALID_BUFFER_INDEX`, `UNSUPPORTED_DATA`, `DETACHED_BUFFER`
    */
   addBufferToWebSocket(index: number, buffer: Float32Array): void {
     checkBufferIndex(index);
     if (!(buffer instanceof Float32Array)) {
       throw new WebViewError('UNSUPPORTED_DATA', 'addBufferToWebSocket needs a Float32Array');
     }
+    checkAttached(buffer);
     this.#buffers.set(index, buffer);
   }
 
@@ -437,7 +477,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       report: (error) => this.#report(error, undefined),
       refusedHost: (request) => this.emit('refused', { reason: 'host', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress }),
     });
-    const routes = { root: this.#root, allowedOrigins: this.options.allowedOrigins, bridgePrelude: () => this.#bridgePrelude() };
+    const routes = { root: this.#root, projectImages: this.#projectImages, allowedOrigins: this.options.allowedOrigins, bridgePrelude: () => this.#bridgePrelude() };
     this.#listener = await listenHttp(port, this.options.host, {
       request: (request, response) => guard.request(request, response, (...parsed) => serveHttp(...parsed, routes)),
       upgrade: (request, socket, head) => guard.upgrade(request, socket, head, (...parsed) => this.#handleUpgrade(...parsed)),
@@ -457,7 +497,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       port: this.port!,
       token: this.#token,
       bindings: [...this.#bindings.keys()],
-      persisted: this.enablePersistence ? this.#persistent.all() : [],
+      persisted: this.#persistent.all(),
       debug: this.enableDebugMode,
     };
     return `window.${BRIDGE_CONFIG_GLOBAL}=${JSON.stringify(config)};\n`;
@@ -552,8 +592,10 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     else page.deliver(message);
   }
 
-  #dropOverfullSession(page: Connection | undefined, session: string, reason: string): void {
-    this.#report(new WebViewError('PAGE_TOO_SLOW', `session ${session} was forgotten: ${reason}`), page);
+  #dropOverfullSession(page: Connection | undefined, reason: string): void {
+    // Never the id itself: it is the session's secret, and error messages end up in logs.
+    const which = page === undefined ? 'a disconnected session' : `the session of page ${page.id}`;
+    this.#report(new WebViewError('PAGE_TOO_SLOW', `${which} was forgotten: ${reason}`), page);
     page?.terminate();
   }
 
@@ -590,7 +632,12 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   #runBinding(name: unknown, args: unknown): unknown {
     const fn = typeof name === 'string' ? this.#bindings.get(name) : undefined;
     if (fn === undefined) throw new CallError('UNKNOWN_FUNCTION', `no callback is bound as '${String(name)}'`);
-    return fn(Array.isArray(args) ? args : []);
+    const list = Array.isArray(args) ? args : [];
+    if (this.options.callbackErrors === 'reject') return fn(list);
+    return resolveNullOnError(
+      () => fn(list),
+      (error) => this.#report(new WebViewError('CALLBACK_FAILED', `bound callback '${String(name)}' failed: ${String((error as Error)?.message ?? error)}`, { cause: error }), undefined),
+    );
   }
 
   #sendBindings(page: Connection): void {

@@ -2,11 +2,9 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { finished } from 'node:stream';
-import send from 'send';
 import { BRIDGE_SCRIPT_PATH } from '../protocol/index.js';
 import { injectIntoHead } from './inject-bridge.js';
-import { HttpFailure } from './http-failure.js';
+import { sendFile } from './file-response.js';
 
 /** What the webview shows: a folder with its index file, or one HTML string. */
 export type RootContent = { kind: 'folder'; directory: string; indexFile: string } | { kind: 'html'; html: string };
@@ -77,7 +75,7 @@ export class WebViewRoot {
       this.#sendHtml(response, html);
       return true;
     }
-    return this.#sendFile(request, response, found.path);
+    return sendFile(request, response, found, this.#cache ? 'no-cache' : 'no-store');
   }
 
   /** The file or folder `pathname` names inside the root, or undefined when it must not be served. */
@@ -90,36 +88,6 @@ export class WebViewRoot {
     const stats = await stat(real).catch(() => undefined);
     if (stats?.isDirectory()) return { kind: 'directory' };
     return stats?.isFile() ? { kind: 'file', path: real, stats } : undefined; // not FIFOs, sockets, devices
-  }
-
-  /** Streams a (non-HTML) file through `send`; its failures come back as {@link HttpFailure}s. */
-  #sendFile(request: IncomingMessage, response: ServerResponse, path: string): Promise<boolean> {
-    return new Promise((done, fail) => {
-      const stream = send(request, `/${encodeURIComponent(basename(path))}`, {
-        root: dirname(path),
-        dotfiles: 'allow', // checked above, on the request's path and on the real one
-        index: false,
-        cacheControl: false,
-        etag: true,
-        lastModified: true,
-      });
-      stream.on('headers', (res: ServerResponse) => res.setHeader('Cache-Control', this.#cache ? 'no-cache' : 'no-store'));
-      stream.on('error', (error: { status?: number; headers?: Record<string, string> } & Error) => {
-        if (error.status === 404) done(false); // gone since we looked
-        else if (error.status === 412) {
-          response.writeHead(412).end();
-          done(true);
-        } else if (error.status === 416) {
-          fail(new HttpFailure(416, 'RANGE_NOT_SATISFIABLE', `Range ${JSON.stringify(request.headers.range)} is outside ${basename(path)}`, error.headers ?? {}));
-        } else {
-          const failure = new HttpFailure(500, 'HTTP_HANDLER_FAILED', `reading ${basename(path)} failed: ${error.message}`);
-          failure.cause = error;
-          fail(failure);
-        }
-      });
-      finished(response, () => done(true));
-      stream.pipe(response);
-    });
   }
 
   #sendHtml(response: ServerResponse, html: string): void {

@@ -62,7 +62,7 @@ export const BRIDGE_CONFIG_GLOBAL = '__HISE_WEBVIEW__';
 
 /** A call stored for replay in pages that open later (HISE's persistence). */
 export type PersistentCall =
-  | { kind: 'function'; name: string; arg: unknown; version: number }
+  | { kind: 'function'; name: string; /** Absent: called with no argument. */ arg?: unknown; version: number }
   | { kind: 'evaluate'; uid: string; code: string; version: number };
 
 /** What the host tells a bridge before it runs. */

@@ -1,7 +1,7 @@
 import { Layout, MessageType, PLATFORM_IS_LITTLE_ENDIAN } from './constants.js';
 import { ProtocolError } from './errors.js';
 import { readFloat32 } from './float32.js';
-import { takeExactBuffer } from './owned-buffer.js';
+import { exactCopy } from './exact-buffer.js';
 import { readUint32LE } from './uint32.js';
 import { readUtf8 } from './utf8.js';
 
@@ -30,13 +30,11 @@ export interface DecodeOptions {
    */
   inPlace?: boolean;
   /**
-   * The caller owns `bytes.buffer` outright and gives it up: float data is moved to the buffer's
-   * start and the buffer is cut to exactly the samples (`ArrayBuffer.prototype.transfer`, detaching
-   * `bytes`), so the `Float32Array` has `byteOffset` 0 and a buffer of `length * 4` bytes that its
-   * receiver may keep or transfer, as HISE's client gives. Costs about what `inPlace` does in
-   * Chromium (bench/profile/owned-in-chromium.mjs). Takes precedence over `inPlace`.
+   * Float data in a buffer of exactly its size (one copy): the `Float32Array` has `byteOffset` 0 and
+   * `buffer.byteLength === length * 4`, so its receiver may keep it or transfer its buffer, as with
+   * HISE's client. Takes precedence over `inPlace`.
    */
-  own?: boolean;
+  exact?: boolean;
 }
 
 /**
@@ -74,8 +72,8 @@ export function decodeMessage(bytes: Uint8Array, options?: DecodeOptions): Decod
   const id = readUtf8(bytes.subarray(Layout.ID_OFFSET, sizeOffset - 1), 'id');
   const payload = bytes.subarray(dataOffset, dataOffset + size);
   if (type === MessageType.String) return { type, id, data: readUtf8(payload, 'string data') };
-  if (options?.own && PLATFORM_IS_LITTLE_ENDIAN && size % Layout.FLOAT32_BYTES === 0) {
-    return { type, id, data: new Float32Array(takeExactBuffer(payload)) };
+  if (options?.exact && PLATFORM_IS_LITTLE_ENDIAN && size % Layout.FLOAT32_BYTES === 0) {
+    return { type, id, data: new Float32Array(exactCopy(payload)) };
   }
   const misaligned = payload.byteOffset % Layout.FLOAT32_BYTES;
   if (options?.inPlace && misaligned !== 0 && PLATFORM_IS_LITTLE_ENDIAN && size % Layout.FLOAT32_BYTES === 0) {

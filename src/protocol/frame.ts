@@ -1,7 +1,7 @@
 import { Layout, Limits, PLATFORM_IS_LITTLE_ENDIAN } from './constants.js';
 import { ProtocolError } from './errors.js';
 import { DATA_ALIGNMENT, ELEMENT_BYTES, FLAG_SEQUENCE, FrameType, SEQUENCE_BYTES, TYPE_MASK } from './extension.js';
-import { takeExactBuffer } from './owned-buffer.js';
+import { exactCopy } from './exact-buffer.js';
 import { readUint32LE, writeUint32LE } from './uint32.js';
 import { utf8ByteLength, writeUtf8, readUtf8 } from './utf8.js';
 
@@ -135,17 +135,16 @@ const TYPED: Readonly<Record<number, TypedArrayConstructor>> = {
 /** Options of {@link readPayload}. */
 export interface ReadPayloadOptions {
   /**
-   * The caller owns the decoded message's buffer outright and gives it up: a `Uint8Array` or typed
-   * array payload gets that buffer, moved and cut to exactly its bytes (see `takeExactBuffer`), so it
-   * has `byteOffset` 0 and `buffer.byteLength === byteLength`. Otherwise such payloads are views
-   * into the message (when aligned).
+   * A `Uint8Array` or typed array payload in a buffer of exactly its size (one copy), so it has
+   * `byteOffset` 0 and `buffer.byteLength === byteLength`. Otherwise such payloads are views into
+   * the message (when aligned).
    */
-  own?: boolean;
+  exact?: boolean;
 }
 
 /**
  * The value a data frame carries: a string, parsed JSON, a `Uint8Array`, or a typed array that is a
- * zero-copy view when aligned (one copy otherwise), or owns its buffer with `options.own`.
+ * zero-copy view when aligned (one copy otherwise), or in a buffer of its own with `options.exact`.
  * @throws {ProtocolError} `INVALID_UTF8`, `INVALID_JSON`, `FLOAT_SIZE_NOT_MULTIPLE_OF_4`,
  *   `ELEMENT_SIZE_MISMATCH` (int16/int32/float64 data not a whole number of elements),
  *   `UNKNOWN_TYPE` for control frames
@@ -161,7 +160,7 @@ export function readPayload(frame: Frame, options?: ReadPayloadOptions): FramePa
       throw new ProtocolError('INVALID_JSON', `JSON data does not parse: ${(error as Error).message}`);
     }
   }
-  if (type === FrameType.Bytes) return options?.own ? new Uint8Array(takeExactBuffer(bytes)) : bytes;
+  if (type === FrameType.Bytes) return options?.exact ? new Uint8Array(exactCopy(bytes)) : bytes;
   const Typed = TYPED[type];
   if (Typed === undefined) throw new ProtocolError('UNKNOWN_TYPE', `frame type 0x${type.toString(16)} carries no data payload`);
   const size = ELEMENT_BYTES[type]!;
@@ -172,7 +171,7 @@ export function readPayload(frame: Frame, options?: ReadPayloadOptions): FramePa
     );
   }
   if (!PLATFORM_IS_LITTLE_ENDIAN) return readSwapped(Typed, bytes, size);
-  if (options?.own) return new Typed(takeExactBuffer(bytes));
+  if (options?.exact) return new Typed(exactCopy(bytes));
   if (bytes.byteOffset % size === 0) return new Typed(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / size);
   const copy = new Typed(bytes.byteLength / size);
   new Uint8Array(copy.buffer).set(bytes);

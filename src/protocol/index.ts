@@ -57,4 +57,6 @@ export {
   type BridgeConfig,
 } from './bridge.js';
 export { SequencedLog, type Unacked } from './sequenced-log.js';
+export { bindingNameProblem, isPlainIdentifier, isWindowName, MAX_BINDING_NAME_LENGTH, type BindingNameProblem } from './names.js';
 export { createSessionId, isSessionId, SESSION_ID_BYTES, SESSION_ID_LENGTH, type RandomSource } from './session-id.js';
+export { isFunctionPath, MAX_FUNCTION_PATH_LENGTH } from './function-path.js';

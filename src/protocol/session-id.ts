@@ -1,5 +1,5 @@
 /**
- * Session ids (PROTOCOL.md §4.1): a modern client's `?session=` is a bearer secret. Whoever
+ * Session ids (PROTOCOL.md §4, "Session ids"): a modern client's `?session=` is a bearer secret. Whoever
  * presents it resumes the session (its unacknowledged messages, its page → host numbering), so it
  * must be unguessable: 128 bits from the platform's cryptographic generator, written as 32
  * lowercase hex digits. The host refuses any other shape.

@@ -1,9 +1,12 @@
 import type { HtmlTagDescriptor, Logger, Plugin, ViteDevServer } from 'vite';
 import { startDevHost, type DevHost } from '../dev/dev-host.js';
 import type { InspectorOptions } from '../dev/inspector.js';
+import { withDetails } from '../dev/errors.js';
 import type { DevLogger } from '../dev/log.js';
 import type { WebViewOptions } from '../host/index.js';
 import { rootScripts } from './root-scripts.js';
+import { resolve } from 'node:path';
+import { projectImagesMiddleware } from './project-images-middleware.js';
 
 /** Options of {@link hiseWebview}. */
 export interface HiseWebviewPluginOptions {
@@ -15,6 +18,8 @@ export interface HiseWebviewPluginOptions {
   inspector?: InspectorOptions;
   /** Options of the WebView (limits, token, …). */
   webView?: WebViewOptions;
+  /** The project's images folder (relative to Vite's root): serves HISE's `{PROJECT_FOLDER}name.png` references. */
+  images?: string;
 }
 
 const PREFIX = '[hise-webview] ';
@@ -45,11 +50,15 @@ export function hiseWebview(options: HiseWebviewPluginOptions = {}): Plugin {
       });
       starting.then(
         (host) => server.config.logger.info(`${PREFIX}host on ${host.url} (bridge: ${host.webView.bridgeScriptUrl ?? 'not available'})`, { timestamp: true }),
-        (error: Error) => server.config.logger.error(`${PREFIX}${error.message}`, { timestamp: true }),
+        (error: Error) => server.config.logger.error(`${PREFIX}${withDetails(error)}`, { timestamp: true }),
       );
       server.httpServer?.once('close', () => void close());
       // Before Vite's own middlewares, which would answer 404 (or the SPA fallback) for these.
       server.middlewares.use(rootScripts(() => [server.config.root, server.config.publicDir].filter(Boolean)));
+      if (options.images !== undefined) {
+        const onError = (message: string): void => server.config.logger.error(PREFIX + message, { timestamp: true });
+        server.middlewares.use(projectImagesMiddleware(resolve(server.config.root, options.images), onError));
+      }
     },
     async transformIndexHtml(): Promise<HtmlTagDescriptor[]> {
       const host = await starting?.catch(() => undefined);

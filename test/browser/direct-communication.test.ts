@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page as BrowserPage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebView } from '../../src/host/index.js';
+import { WebView } from '../../src/host/index.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { nextEvent, startHost } from '../helpers/host.js';
 import { RecordingClient, until } from '../helpers/node-client.js';
@@ -138,6 +138,31 @@ describe('bindCallback, callFunction, evaluate', () => {
     expect(errors).toEqual([]);
   });
 
+  it("callbackErrors: 'null' answers a failing bound callback with null, as HISE does, and reports CALLBACK_FAILED", async () => {
+    const { wv } = await startHost({ callbackErrors: 'null' });
+    const reported: { code: string; message: string }[] = [];
+    wv.on('error', (error) => void reported.push(error));
+    wv.bindCallback('throws', () => {
+      throw new Error('sync failure');
+    });
+    wv.bindCallback('rejects', async () => {
+      throw Object.assign(new Error('async failure'), { code: 'E_ASYNC' });
+    });
+    wv.bindCallback('works', ([x]) => x);
+    const { page, errors } = await served(wv, '<p>null on error</p>');
+    const results = await page.evaluate(async () => {
+      const w = window as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      return [await w.throws!(), await w.rejects!(), await w.works!(7)];
+    });
+    expect(results).toEqual([null, null, 7]);
+    expect(reported.map((e) => [e.code, e.message])).toEqual([
+      ['CALLBACK_FAILED', "bound callback 'throws' failed: sync failure"],
+      ['CALLBACK_FAILED', "bound callback 'rejects' failed: async failure"],
+    ]);
+    expect(errors).toEqual([]);
+    expect(() => new WebView({ callbackErrors: 'resolve' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+
   it('callFunction passes strings with quotes, backslashes and newlines intact, and returns results', async () => {
     const { wv } = await startHost();
     await served(wv, `<script>window.echo = (x) => { window.got = x; return typeof x; }; window.ns = { twice: (x) => x * 2 };</script>`);
@@ -165,14 +190,138 @@ describe('bindCallback, callFunction, evaluate', () => {
     await wv.evaluate('x', "order.push('x:' + document.readyState)");
     await wv.callFunction('b', 2);
     await wv.callFunction('a', 3); // replaces a:1, keeps a's first place
-    wv.enablePersistence = false;
-    await wv.callFunction('b', 'not stored');
-    wv.enablePersistence = true;
     const connected = nextEvent(wv, 'connect');
     const { page } = await open(wv.url!);
     await connected;
     await page.waitForFunction(() => (window as unknown as { order: string[] }).order.length >= 4);
     expect(await page.evaluate(() => (window as unknown as { order: string[] }).order)).toEqual(['a:3', 'x:interactive', 'b:2', 'page DOMContentLoaded']);
+  });
+
+  /**
+   * Opens the root (its page records calls in `window.order`) and returns `order` once everything
+   * stored has replayed: both from the page's snapshot and from its sync after connecting. A bound
+   * callback's second round trip starts after the bridge's sync request, so its answer comes after
+   * the sync's, whose replays run before the next message.
+   */
+  async function openReplayed(wv: WebView): Promise<string[]> {
+    wv.bindCallback('probe', () => true);
+    const connected = nextEvent(wv, 'connect');
+    const { page, errors } = await open(wv.url!);
+    await connected;
+    await page.evaluate(async () => {
+      const probe = (window as unknown as { probe: () => Promise<boolean> }).probe;
+      await probe();
+      await probe();
+    });
+    expect(errors).toEqual([]);
+    const order = await page.evaluate(() => (window as unknown as { order: string[] }).order);
+    await page.close();
+    return order;
+  }
+
+  it('callFunction finds what HISE finds: top-level const, let, function, class statics, dotted paths with this', async () => {
+    const { wv } = await startHost();
+    const { page, errors } = await served(
+      wv,
+      `<script>
+        const viaConst = (x) => 'const:' + x;
+        let viaLet = (x) => 'let:' + x;
+        function viaFunction(x) { return 'function:' + x; }
+        class Meter { static level(x) { return 'static:' + x; } }
+        const mixer = { gain: 2, channel: { name: 'ch1', label(x) { return this.name + ':' + x; } }, scaled(x) { return this.gain * x; } };
+        function counted() { return arguments.length; }
+        function withDefault(x = 'default') { return x; }
+        function self() { 'use strict'; return this === undefined; }
+      </script>`,
+    );
+    const value = async (name: string, ...arg: unknown[]) => {
+      const [result] = await wv.callFunction(name, ...arg);
+      return result!.status === 'fulfilled' ? result!.value : (result as PromiseRejectedResult).reason.code;
+    };
+    expect(await value('viaConst', 1)).toBe('const:1');
+    expect(await value('viaLet', 'x')).toBe('let:x');
+    expect(await value('viaFunction', true)).toBe('function:true');
+    expect(await value('Meter.level', 0.5)).toBe('static:0.5');
+    expect(await value('mixer.scaled', 21)).toBe(42); // this = mixer
+    expect(await value('mixer.channel.label', 'L')).toBe('ch1:L'); // this = mixer.channel
+    expect(await value('self')).toBe(true); // a bare name is called with this undefined, as name() is
+    // No argument is HISE's name(): nothing passed, so defaults apply.
+    expect(await value('counted')).toBe(0);
+    expect(await value('counted', null)).toBe(1);
+    expect(await value('withDefault')).toBe('default');
+    // Missing names answer UNKNOWN_FUNCTION, whatever is missing.
+    for (const name of ['nope', 'mixer.nope', 'nope.deeper', 'mixer.gain', 'undefined', 'this', 'eval.call.nope']) {
+      expect([name, await value(name, 1)]).toEqual([name, 'UNKNOWN_FUNCTION']);
+    }
+    // The argument is data: code in it is never run.
+    expect(await value('viaConst', "'); window.pwned = 1; ('")).toBe("const:'); window.pwned = 1; ('");
+    expect(await page.evaluate(() => 'pwned' in window)).toBe(false);
+    // A name that is not identifiers joined by dots is refused by the host before anything is sent or stored.
+    for (const name of ['alert(1)', 'a..b', 'a.', '.a', 'a b', 'a[0]', 'a;b', '1a', 'a\\u0062']) {
+      expect(() => wv.callFunction(name, 1)).toThrow(expect.objectContaining({ code: 'INVALID_NAME' }));
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('a persisted callFunction of a function a page does not define is no page error (logged in debug mode)', async () => {
+    const { wv } = await startHost();
+    wv.enableDebugMode = true;
+    await wv.callFunction('initWebSocket', 1234); // the documented pattern, for a page that has no such function
+    await wv.callFunction('defined', 'replayed');
+    const { page, errors, console: lines } = await (async () => {
+      await wv.setIndexFile(makeRoot({ 'index.html': `<!doctype html><html><head><script>const defined = (x) => { window.got = x; };</script></head><body></body></html>` }));
+      const connected = nextEvent(wv, 'connect');
+      const opened = await open(wv.url!);
+      await connected;
+      return opened;
+    })();
+    await page.waitForFunction(() => (window as unknown as { got?: string }).got === 'replayed');
+    await until(() => lines.some((line) => line.includes('replay skipped') && line.includes('initWebSocket')), 10_000);
+    // A live call of it still answers UNKNOWN_FUNCTION to the host.
+    const [live] = await wv.callFunction('initWebSocket', 1);
+    expect((live as PromiseRejectedResult).reason.code).toBe('UNKNOWN_FUNCTION');
+    expect(errors).toEqual([]);
+  });
+
+  it('enablePersistence = false: nothing replays, neither stored before nor after; on again starts afresh', async () => {
+    const { wv } = await startHost();
+    await wv.setIndexFile(
+      makeRoot({ 'index.html': `<!doctype html><html><head><script>window.order = []; window.a = (x) => order.push('a:' + x); window.b = (x) => order.push('b:' + x);</script></head><body></body></html>` }),
+    );
+    await wv.callFunction('a', 'before');
+    await wv.evaluate('x', "order.push('x:before')");
+    wv.enablePersistence = false;
+    expect(wv.enablePersistence).toBe(false);
+    await wv.callFunction('b', 'while off');
+    expect(await openReplayed(wv)).toEqual([]);
+    wv.enablePersistence = true;
+    await wv.callFunction('a', 'after');
+    expect(await openReplayed(wv)).toEqual(['a:after']);
+  });
+
+  it("persistence keys are HISE's: names and uids share one namespace, case-insensitive", async () => {
+    const { wv } = await startHost();
+    await wv.setIndexFile(
+      makeRoot({ 'index.html': `<!doctype html><html><head><script>window.order = []; window.setup = (x) => order.push('setup:' + x); window.Setup = (x) => order.push('Setup:' + x); window.other = (x) => order.push('other:' + x);</script></head><body></body></html>` }),
+    );
+    await wv.callFunction('setup', 1);
+    await wv.callFunction('other', 2);
+    await wv.callFunction('Setup', 3); // replaces setup(1) in its first place
+    await wv.evaluate('OTHER', "order.push('evaluate:OTHER')"); // replaces other(2)
+    expect(await openReplayed(wv)).toEqual(['Setup:3', 'evaluate:OTHER']);
+  });
+
+  it('reset() forgets bound callbacks and persistent calls, also with enableCache on (HISE does nothing then)', async () => {
+    const { wv } = await startHost();
+    wv.enableCache = true;
+    await wv.setIndexFile(makeRoot({ 'index.html': `<!doctype html><html><head><script>window.order = []; window.a = (x) => order.push('a:' + x);</script></head><body></body></html>` }));
+    wv.bindCallback('gone', () => 1);
+    await wv.callFunction('a', 'stored');
+    wv.reset();
+    expect(await openReplayed(wv)).toEqual([]);
+    const { page } = await open(wv.url!);
+    await page.waitForFunction(() => typeof (window as unknown as { probe?: unknown }).probe === 'function');
+    expect(await page.evaluate(() => typeof (window as unknown as { gone?: unknown }).gone)).toBe('undefined');
   });
 
   it('reloadPages reloads, and the bridge, bindings and persistent calls come back', async () => {
@@ -243,7 +392,7 @@ describe('serving the root', () => {
     const { wv } = await startHost();
     wv.setHtmlContent('<!doctype html><title>x</title><p>inline');
     const html = await (await fetch(wv.url!)).text();
-    // After the doctype (which keeps the page in standards mode), where parse5 opens the implied <head>.
-    expect(html.startsWith('<!doctype html><script src="/hise-webview-bridge.js"></script><title>x</title>')).toBe(true);
+    // After the doctype (where the browser's implied <head> starts): before it, the page would render in quirks mode.
+    expect(html.startsWith('<!doctype html><script src="/hise-webview-bridge.js"></script><title>')).toBe(true);
   });
 });

@@ -141,6 +141,19 @@ describe('our drop-in HiseWebSocketServer', () => {
     expect(pageErrors.get(page)).toEqual([]);
   });
 
+  it('parseWebSocketMessage (kept for pages that call it) gives owned samples and leaves the bytes alone', async () => {
+    const { port } = await startHost();
+    const page = await openPage(port, `window.server = new HiseWebSocketServer(PORT, { reconnect: false });`);
+    const result = await page.evaluate(() => {
+      const server = (window as unknown as { server: { parseWebSocketMessage(b: Uint8Array): { id: string; data: Float32Array } } }).server;
+      // id "abcd": the samples start at byte 12, aligned, where a plain decode would return a view.
+      const bytes = new Uint8Array([2, 5, 0, 97, 98, 99, 100, 0, 8, 0, 0, 0, 0, 0, 0, 63, 0, 0, 128, 191]);
+      const { id, data } = server.parseWebSocketMessage(bytes);
+      return { id, samples: Array.from(data), byteOffset: data.byteOffset, bufferBytes: data.buffer.byteLength, input: bytes.byteLength };
+    });
+    expect(result).toEqual({ id: 'abcd', samples: [0.5, -1], byteOffset: 0, bufferBytes: 8, input: 20 });
+  });
+
   it('close() stops for good; navigating away never throws', async () => {
     const { wv, port } = await startHost();
     const connected = nextEvent(wv, 'connect');

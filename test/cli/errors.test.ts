@@ -11,8 +11,14 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hise-cli-errors-'));
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>x</title>');
+  await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
   await writeFile(join(dir, 'throws.ts'), "export default function host(): void { throw new Error('boom at start'); }\n");
   await writeFile(join(dir, 'no-function.ts'), 'export const answer: number = 42;\n');
+  await writeFile(join(dir, 'syntax.ts'), 'export default function host(): void {\n  const gain: number = ;\n}\n');
+  await writeFile(join(dir, 'syntax.mjs'), 'export default function host() {\n  const gain = ;\n}\n');
+  await writeFile(join(dir, 'link.ts'), "import { missing } from './helper.js';\nexport default function host(): void { missing(); }\n");
+  await writeFile(join(dir, 'helper.ts'), "export function helper(): void {\n  const gain: number = 1;\n  if (gain) throw new RangeError('gain out of range');\n}\n");
+  await writeFile(join(dir, 'deep.ts'), "import { helper } from './helper.js';\nexport default function host(): void {\n  helper();\n}\n");
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -31,12 +37,19 @@ describe.concurrent('hise-webview usage', () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('serve <root>');
+    expect(stdout).toContain('init [dir]');
+  });
+
+  it('init --help lists its options', async () => {
+    const { code, stdout } = await runCli(['init', '--help']);
+    expect(code).toBe(0);
+    for (const option of ['--name', '--force', '--yes']) expect(stdout).toContain(option);
   });
 
   it('serve --help lists its options', async () => {
     const { code, stdout } = await runCli(['serve', '--help']);
     expect(code).toBe(0);
-    for (const option of ['--host', '--port', '--open', '--signal', '--token']) expect(stdout).toContain(option);
+    for (const option of ['--host', '--port', '--open', '--signal', '--token', '--images']) expect(stdout).toContain(option);
   });
 
   it('--version prints the package version', async () => {
@@ -51,6 +64,12 @@ describe.concurrent('hise-webview serve: errors exit 1 with one line', () => {
     const { code, stderr } = await runCli(['serve', join(dir, 'missing')]);
     expect(code).toBe(1);
     expect(oneLine(stderr)).toContain(`root not found: ${join(dir, 'missing')}`);
+  });
+
+  it('a missing --images folder', async () => {
+    const { code, stderr } = await runCli(['serve', dir, '--images', join(dir, 'no-images')]);
+    expect(code).toBe(1);
+    expect(oneLine(stderr)).toContain(`cannot serve project images from ${join(dir, 'no-images')}`);
   });
 
   it('a taken port, named in the message', async () => {
@@ -76,10 +95,13 @@ describe.concurrent('hise-webview serve: errors exit 1 with one line', () => {
     expect(oneLine(stderr)).toContain(message);
   });
 
-  it('a host module that throws on first start: its message', async () => {
+  it('a host module that throws on first start: its message, then its stack and a code frame', async () => {
     const { code, stderr } = await runCli(['serve', dir, '--host', join(dir, 'throws.ts')]);
     expect(code).toBe(1);
-    expect(oneLine(stderr)).toMatch(/host module .*throws\.ts threw: boom at start$/);
+    const [first, ...rest] = stderr.trimEnd().split('\n');
+    expect(first).toMatch(/^hise-webview: host module .*throws\.ts threw: boom at start$/);
+    expect(rest[0]).toMatch(/^ {4}at host \(.*throws\.ts:1:\d+\)$/);
+    expect(rest.join('\n')).toContain("> 1 | export default function host(): void { throw new Error('boom at start'); }");
   });
 
   it('a host module without a function', async () => {
@@ -88,9 +110,69 @@ describe.concurrent('hise-webview serve: errors exit 1 with one line', () => {
     expect(oneLine(stderr)).toContain('must export a default function (or one named host)');
   });
 
+  it('an unknown option', async () => {
+    const { code, stderr } = await runCli(['serve', dir, '--prot', '4']);
+    expect(code).toBe(1);
+    expect(oneLine(stderr)).toContain('Unknown option `--prot`');
+  });
+
   it('an unknown command', async () => {
     const { code, stderr } = await runCli(['deploy']);
     expect(code).toBe(1);
     expect(oneLine(stderr)).toContain('unknown command: deploy');
+  });
+});
+
+/** stderr split into the first line and the rest, for errors that carry a stack or a code frame. */
+function report(stderr: string): { first: string; rest: string } {
+  const [first = '', ...rest] = stderr.trimEnd().split('\n');
+  return { first, rest: rest.join('\n') };
+}
+
+describe.concurrent('hise-webview serve: host module errors a developer can act on', () => {
+  it('a TypeScript syntax error: file:line:column, the message and a code frame', async () => {
+    const { code, stderr } = await runCli(['serve', dir, '--host', join(dir, 'syntax.ts')]);
+    expect(code).toBe(1);
+    const { first, rest } = report(stderr);
+    expect(first).toMatch(/^hise-webview: host module .*syntax\.ts failed to load: .*syntax\.ts:2:24: Unexpected ";"$/);
+    expect(stderr).not.toContain('Transform failed');
+    expect(stderr).not.toContain('esbuild');
+    expect(rest).toBe(
+      [
+        '    1 | export default function host(): void {',
+        '  > 2 |   const gain: number = ;',
+        `      | ${' '.repeat(23)}^`,
+        '    3 | }',
+      ].join('\n'),
+    );
+  });
+
+  it('a JavaScript syntax error (which Node reports without a place): found and framed', async () => {
+    const { code, stderr } = await runCli(['serve', dir, '--host', join(dir, 'syntax.mjs')]);
+    expect(code).toBe(1);
+    const { first, rest } = report(stderr);
+    expect(first).toMatch(/failed to load: .*syntax\.mjs:2:16: SyntaxError: Unexpected token ';'$/);
+    expect(rest).toContain('  > 2 |   const gain = ;');
+  });
+
+  it('an import that does not exist: the importing line', async () => {
+    const { code, stderr } = await runCli(['serve', dir, '--host', join(dir, 'link.ts')]);
+    expect(code).toBe(1);
+    const { first, rest } = report(stderr);
+    expect(first).toMatch(/failed to load: .*link\.ts:1:10: SyntaxError: .*does not provide an export named 'missing'$/);
+    expect(rest).toContain(`  > 1 | import { missing } from './helper.js';`);
+  });
+
+  it("a throw in an imported file: the stack trimmed to the project's files, and the throwing line", async () => {
+    const { code, stderr } = await runCli(['serve', dir, '--host', join(dir, 'deep.ts')]);
+    expect(code).toBe(1);
+    const { first, rest } = report(stderr);
+    expect(first).toMatch(/^hise-webview: host module .*deep\.ts threw: RangeError: gain out of range$/);
+    const frames = rest.split('\n').filter((line) => line.startsWith('    at '));
+    expect(frames).toHaveLength(2);
+    expect(frames[0]).toMatch(/^ {4}at helper \(.*helper\.ts:3:19\)$/);
+    expect(frames[1]).toMatch(/^ {4}at host \(.*deep\.ts:3:3\)$/);
+    expect(rest).not.toMatch(/node_modules|node:internal|dist\//);
+    expect(rest).toContain("  > 3 |   if (gain) throw new RangeError('gain out of range');");
   });
 });

@@ -161,3 +161,37 @@ describe('hise-webview serve <root> without --host: the inspector', () => {
     await cli.waitForLine(/page \d+ object\(1 keys\) \{"gain":0\.5\}/, CHANGE_TIMEOUT_MS);
   });
 });
+
+describe('hise-webview serve <root> --images <dir>', () => {
+  it("serves HISE's {PROJECT_FOLDER} references to a page in a sub-folder: <img> and CSS url() load", async () => {
+    const project = join(dir, 'project');
+    const fs = await import('node:fs/promises');
+    await fs.mkdir(join(project, 'Scripts', 'pages'), { recursive: true });
+    await fs.mkdir(join(project, 'Images', 'skins'), { recursive: true });
+    // A 2×1 PNG and a 3×2 SVG, so the page can tell which image it got.
+    await writeFile(
+      join(project, 'Images', 'knob.png'),
+      Buffer.from('89504e470d0a1a0a0000000d4948445200000002000000010806000000f4227f8a0000000e49444154789c63f8cfc0f01f840111f703fde3c5f5ef0000000049454e44ae426082', 'hex'),
+    );
+    await writeFile(join(project, 'Images', 'skins', 'panel.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="3" height="2"/>');
+    await writeFile(join(project, 'Scripts', 'index.html'), '<!doctype html><title>root</title>');
+    await writeFile(
+      join(project, 'Scripts', 'pages', 'editor.html'),
+      `<!doctype html><html><head><style>#panel { width: 3px; height: 2px; background: url({PROJECT_FOLDER}skins/panel.svg); }</style></head>
+<body><img id="knob" src="{PROJECT_FOLDER}knob.png"><div id="panel"></div></body></html>`,
+    );
+    const cli = await startCli(['serve', join(project, 'Scripts'), '--images', join(project, 'Images'), '--port', '0']);
+    try {
+      const page = await openPage(new URL('pages/editor.html', cli.url).href);
+      const responses: [string, number, string | undefined][] = [];
+      page.on('response', (r) => responses.push([new URL(r.url()).pathname, r.status(), r.headers()['content-type']]));
+      await page.reload();
+      await page.waitForFunction(() => (document.getElementById('knob') as HTMLImageElement).complete);
+      expect(await page.evaluate(() => (document.getElementById('knob') as HTMLImageElement).naturalWidth)).toBe(2);
+      await expect.poll(() => responses.find(([path]) => path.endsWith('panel.svg'))).toEqual(['/pages/%7BPROJECT_FOLDER%7Dskins/panel.svg', 200, 'image/svg+xml']);
+      expect(responses).toContainEqual(['/pages/%7BPROJECT_FOLDER%7Dknob.png', 200, 'image/png']);
+    } finally {
+      expect(await cli.stop()).toBe(0);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,7 @@ window.initWebSocket = function(port) {
 const HOST_MODULE = `export default function host(wv) {
   const record = (globalThis.__viteDropInRecord ??= { pongs: [] });
   wv.setWebSocketCallback((message) => record.pongs.push(message));
+  wv.onMessage('hello', (data) => { record.hello = data; record.port = wv.port; });
   wv.on('connect', () => wv.sendToWebSocket('ping', 'hello'));
   wv.callFunction('initWebSocket', wv.port);
 }
@@ -30,13 +32,25 @@ const HOST_MODULE = `export default function host(wv) {
 
 const RECEIVE_TIMEOUT_MS = 15_000;
 
+/** The built client, which Vite serves to the modern page from outside its root. */
+const CLIENT_DIST = fileURLToPath(new URL('../../dist/client/', import.meta.url));
+
+/** A modern page under Vite that passes `connect()` nothing: the port comes from the bridge. */
+const MODERN_PAGE = `<!doctype html><html><head><title>modern</title>
+<script>window.initWebSocket = function () {}; /* the host module's persistent call, for the HISE-way page */</script>
+<script type="module">
+  import { connect, hostPort } from '/@fs${CLIENT_DIST}index.js';
+  const client = connect();
+  client.ready.then(() => client.send('hello', { port: hostPort() }));
+</script></head><body></body></html>`;
+
 async function viteServer(root: string): Promise<{ server: ViteDevServer; url: string }> {
   const server = await createServer({
     root,
     configFile: false,
     logLevel: 'silent',
-    server: { host: '127.0.0.1', port: 0, strictPort: true },
-    plugins: [hiseWebview({ host: 'host.mjs' })],
+    server: { host: '127.0.0.1', port: 0, strictPort: true, fs: { allow: [root, CLIENT_DIST] } },
+    plugins: [hiseWebview({ host: 'host.mjs', webView: { token: 'auto' } })],
   });
   await server.listen();
   return { server, url: `http://localhost:${(server.httpServer!.address() as { port: number }).port}/` };
@@ -49,6 +63,7 @@ describe('hise-webview/vite serves what the host serves at its root', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hise-vite-drop-in-'));
     await writeFile(join(dir, 'index.html'), HISE_PAGE);
+    await writeFile(join(dir, 'modern.html'), MODERN_PAGE);
     await writeFile(join(dir, 'host.mjs'), HOST_MODULE);
     vite = await viteServer(dir);
     browser = await launchChromium();
@@ -70,6 +85,18 @@ describe('hise-webview/vite serves what the host serves at its root', () => {
     const record = (): { pongs: unknown[] } | undefined => (globalThis as { __viteDropInRecord?: { pongs: unknown[] } }).__viteDropInRecord;
     await expect.poll(() => record()?.pongs ?? [], { timeout: RECEIVE_TIMEOUT_MS }).toContain('pong:hello');
     expect(await page.evaluate(() => typeof (window as unknown as { HiseWebSocketServer?: unknown }).HiseWebSocketServer)).toBe('function');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('connect() with no options in a page Vite serves reaches the host (port and token from the bridge)', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(new URL('modern.html', vite.url).href);
+    const record = (): { hello?: { port: number }; port?: number } | undefined => (globalThis as { __viteDropInRecord?: { hello?: { port: number }; port?: number } }).__viteDropInRecord;
+    await expect.poll(() => record()?.hello, { timeout: RECEIVE_TIMEOUT_MS }).toBeDefined();
+    expect(record()!.hello).toEqual({ port: record()!.port });
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WebViewError } from '../../src/host/index.js';
-import { connect, hex } from '../helpers/node-client.js';
+import { WebView, WebViewError } from '../../src/host/index.js';
+import { connect, hex, until } from '../helpers/node-client.js';
 import { nextEvent, startHost } from '../helpers/host.js';
 
 describe('sendToWebsocket puts HISE frames on the wire', () => {
@@ -127,6 +127,31 @@ describe('before any page connects', () => {
     wv.sendToWebsocket('z', 'live');
     expect((await second.waitFor(1))[0]!.subarray(9).toString()).toBe('live');
     expect(second.messages).toHaveLength(1);
+  });
+
+  it('sends before setEnableWebSocket are held like any other and reach the first page (HISE drops them)', async () => {
+    const wv = new WebView();
+    try {
+      expect(wv.sendToWebsocket('early', 'before the server')).toBe('queued');
+      const port = await wv.setEnableWebSocket(0);
+      const page = await connect(port);
+      const [frame] = await page.waitFor(1);
+      expect(frame!.subarray(3, 8).toString()).toBe('early');
+      expect(frame!.subarray(13).toString()).toBe('before the server');
+    } finally {
+      await wv.close();
+    }
+  });
+
+  it('while a page keeps up, every message of an id arrives, in order (HISE keeps only the last per ~5 ms cycle)', async () => {
+    const { wv, port } = await startHost();
+    const page = await connect(port);
+    await until(() => wv.pages.length === 1);
+    for (let i = 0; i < 50; i++) expect(wv.sendToWebsocket('log', `line ${i}`)).toBe('sent');
+    for (let i = 0; i < 50; i++) wv.sendToWebsocket('level', new Float32Array([i]));
+    const frames = await page.waitFor(100);
+    expect(frames.slice(0, 50).map((f) => f.subarray(11).toString())).toEqual(Array.from({ length: 50 }, (_, i) => `line ${i}`));
+    expect(frames.slice(50).map((f) => f.readFloatLE(13))).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
   it('drops a new id past maxPendingIds, says so, and reports PENDING_QUEUE_FULL', async () => {

@@ -32,9 +32,13 @@ async function writeFiles(root: string, contents: Record<string, string>): Promi
   }
 }
 
-/** A consumer's tsconfig: strict, no skipLibCheck, only the given files. */
+/**
+ * A consumer's tsconfig: strict, no skipLibCheck (every package's declarations are checked, ours and
+ * @types/node's), only the given files. `skipDefaultLibCheck` skips TypeScript's own lib.*.d.ts
+ * only, which no package ships, and halves the time.
+ */
 function tsconfig(options: Record<string, unknown>, include: string[]): string {
-  return JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, noEmit: true, target: 'ES2022', ...options }, include }, null, 2);
+  return JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, skipDefaultLibCheck: true, noEmit: true, target: 'ES2022', ...options }, include }, null, 2);
 }
 
 const RESOLUTIONS = {
@@ -171,7 +175,9 @@ describe('the tarball', () => {
     }
     for (const file of ['LICENSE', 'README.md', 'PROTOCOL.md', 'package.json']) expect(paths).toContain(file);
     expect(paths.filter((p) => p.includes('tsbuildinfo') || p.startsWith('dist/.tsbuild'))).toEqual([]);
-    expect(paths.filter((p) => p.startsWith('test/') || p.startsWith('examples/') || p.startsWith('bench/') || p.endsWith('tsconfig.json'))).toEqual([]);
+    // Build tsconfigs stay home; the init template's own tsconfig.json is part of what it scaffolds.
+    const buildConfig = (p: string): boolean => p.endsWith('tsconfig.json') && !p.startsWith('templates/');
+    expect(paths.filter((p) => p.startsWith('test/') || p.startsWith('examples/') || p.startsWith('bench/') || buildConfig(p))).toEqual([]);
   });
 
   it('every source map and declaration map points at files the tarball ships', async () => {
@@ -195,6 +201,37 @@ describe('the tarball', () => {
     expect(types.ok, types.output).toBe(true);
     expect(types.output).toMatch(/"hise-webview\/client"[\s\S]*node16 \(from ESM\): 🟢/);
   }, TSC_TIMEOUT_MS);
+});
+
+/** The repository's address, as package.json's `repository` names it, for links to files not shipped. */
+const REPO_FILE_URL = /^https:\/\/(?:github\.com\/hise-webview\/hise-webview\/blob\/main|raw\.githubusercontent\.com\/hise-webview\/hise-webview\/main)\/([^#?]+)/;
+
+describe('the README outside the repository', () => {
+  it('links only to files the tarball ships, or to files of the repository by absolute URL', async () => {
+    // Links in prose only: code blocks and inline code (`window[name](...args)`) are not links.
+    const readme = (await readFile(join(packed.REPO_ROOT, 'README.md'), 'utf8')).replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+    const targets = [...readme.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((t) => !t.startsWith('#') && /[./]/.test(t));
+    expect(targets.length).toBeGreaterThan(5);
+    const shipped = new Set(files.map((f) => f.path));
+    const { stdout } = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: packed.REPO_ROOT });
+    const inRepository = new Set(stdout.split('\n'));
+    const broken = targets.filter((target) => {
+      const repositoryFile = REPO_FILE_URL.exec(target)?.[1];
+      if (repositoryFile !== undefined) return !inRepository.has(repositoryFile);
+      if (/^https?:\/\//.test(target)) return false; // another site
+      return !shipped.has(target.split('#')[0]!);
+    });
+    expect(broken).toEqual([]);
+  });
+
+  it('states the install size npm run package-report measures', async () => {
+    const readme = await readFile(join(packed.REPO_ROOT, 'README.md'), 'utf8');
+    const stated = /The install is ([\d.]+) MB of `node_modules` \((\d+) packages/.exec(readme);
+    expect(stated, 'README: "The install is N MB of `node_modules` (K packages"').not.toBeNull();
+    // The dependencies' patch releases move the figure a little; the README is off by at most 10 %.
+    expect(Math.abs(installBytes / 1e6 - Number(stated![1])) / Number(stated![1])).toBeLessThanOrEqual(0.1);
+    expect(installed.filter((p) => p.name !== 'hise-webview')).toHaveLength(Number(stated![2]));
+  });
 });
 
 describe('npm i hise-webview', () => {
@@ -240,7 +277,7 @@ await wv.close();
   }, TSC_TIMEOUT_MS);
 
   it('npx hise-webview --help prints the commands', async () => {
-    const { stdout } = await run('npx', ['--no', 'hise-webview', '--help'], { cwd: nodeEsm });
+    const { stdout } = await run('npx', ['--no', '--', 'hise-webview', '--help'], { cwd: nodeEsm }); // without --, npx takes --help itself
     expect(stdout).toMatch(/serve/);
   }, TSC_TIMEOUT_MS);
 });
@@ -271,7 +308,7 @@ wv.setEnableWebSocket(0).then(async (port) => {
 });
 `,
     );
-    const result = await node(nodeCjs, ['--no-warnings', 'smoke.js']);
+    const result = await node(nodeCjs, ['smoke.js']); // and no ExperimentalWarning on stderr
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toMatchObject({ subprotocol: 'hise-webview.1', connect: 'function' });
   }, TSC_TIMEOUT_MS);

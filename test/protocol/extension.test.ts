@@ -99,17 +99,17 @@ describe('every value type round-trips, aligned and zero-copy', () => {
   );
   it('property', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 30 }).filter((s) => !s.includes('\0')), values, fc.option(fc.nat()), fc.boolean(), (id, value, seq, own) => {
+      fc.property(fc.string({ unit: 'binary', maxLength: 30 }).filter((s) => !s.includes('\0')), values, fc.option(fc.nat()), fc.boolean(), (id, value, seq, exact) => {
         const bytes = encodeValue(id, value, { align: true, seq: seq ?? undefined });
         const frame = decodeFrame(bytes);
         expect(frame.id).toBe(id);
         expect(frame.seq).toBe(seq ?? undefined);
         expect(frame.bytes.byteOffset % 8).toBe(0);
-        const out = readPayload(frame, { own });
+        const out = readPayload(frame, { exact });
         if (ArrayBuffer.isView(value)) {
           expect(out).toBeInstanceOf(value.constructor);
-          // own: the data alone in a buffer of its size (what the modern client's listeners get)
-          if (own) expect([(out as Uint8Array).byteOffset, (out as Uint8Array).buffer.byteLength]).toEqual([0, value.byteLength]);
+          // exact: the data alone in a buffer of its size (what the modern client's listeners get)
+          if (exact) expect([(out as Uint8Array).byteOffset, (out as Uint8Array).buffer.byteLength]).toEqual([0, value.byteLength]);
           expect(Buffer.from((out as Uint8Array).buffer, (out as Uint8Array).byteOffset, (out as Uint8Array).byteLength)).toEqual(
             Buffer.from(value.buffer, value.byteOffset, value.byteLength),
           );

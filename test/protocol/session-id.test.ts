@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionId, isSessionId, SESSION_ID_BYTES, SESSION_ID_LENGTH, type RandomSource } from '../../src/protocol/index.js';
 
-// Session ids are bearer secrets (PROTOCOL.md §4.1): 128 bits from crypto.getRandomValues.
+// Session ids are bearer secrets (PROTOCOL.md §4, "Session ids"): 128 bits from crypto.getRandomValues.
 
 describe('session ids', () => {
   it('are 32 lowercase hex digits written from 16 bytes of crypto.getRandomValues, nothing else', () => {

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DevError } from './errors.js';
+
+/** The part of tsx's API the importer uses (declared here so the published types do not need tsx). */
+interface Tsx {
+  registerEsm(options: { namespace: string; onImport?: (url: string) => void }): {
+    import(specifier: string, parentURL: string): Promise<unknown>;
+    unregister(): Promise<void>;
+  };
+  registerCjs(options: { namespace: string }): { unregister(): void };
+}
+
+/** How to get tsx, printed when it is missing. */
+export const TSX_INSTALL_HINT = 'npm install --save-dev tsx';
+
+/** A module that did not load: what it threw, and the project files the import had reached. */
+export class ImportFailure extends Error {
+  override readonly name = 'ImportFailure';
+  readonly files: string[];
+
+  constructor(cause: unknown, files: string[]) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.files = files;
+  }
+}
+
+/** One import: its tsx registrations, and the CommonJS cache entries it added. */
+interface Generation {
+  namespace: string;
+  cjs: { unregister(): void };
+  esm: { unregister(): Promise<void> };
+  cacheKeys: string[];
+}
+
+/** Node's CommonJS module cache, where tsx's `require`d files live (keyed by path plus `?namespace=`). */
+const requireCache = createRequire(import.meta.url).cache;
+
+/**
+ * Imports a module (TypeScript or JavaScript) as a new module graph each time, in ESM and CommonJS
+ * projects alike, with the project files it reached (to watch them).
+ *
+ * Each import runs under a fresh tsx namespace. ESM files are new per namespace by URL; CommonJS
+ * files (what tsx `require`s in a `"type": "commonjs"` project) are not, because Node also caches
+ * a relative `require` by its parent's folder: so the previous generation's hooks are unregistered
+ * and its CommonJS entries deleted from the cache before the next import. tsx is loaded on demand
+ * (an optional peer dependency): a library install does not carry esbuild.
+ */
+export class FreshImporter {
+  readonly #cwd: string;
+  #previous: Generation | undefined;
+
+  /** @param cwd the project, where tsx is looked for when the package itself cannot see it */
+  constructor(cwd = process.cwd()) {
+    this.#cwd = cwd;
+  }
+
+  /**
+   * Imports `path` (absolute) afresh.
+   * @throws {DevError} `TSX_NOT_INSTALLED`; {@link ImportFailure} when the module does not load
+   */
+  async import(path: string): Promise<{ exports: Record<string, unknown>; files: string[] }> {
+    const tsx = await loadTsx(this.#cwd);
+    await this.release();
+    const namespace = randomUUID();
+    const files = new Set<string>([path]);
+    const cached = new Set(Object.keys(requireCache));
+    const cjs = tsx.registerCjs({ namespace });
+    const esm = tsx.registerEsm({ namespace, onImport: (url) => addProjectFile(files, url) });
+    const generation: Generation = { namespace, cjs, esm, cacheKeys: [] };
+    this.#previous = generation;
+    try {
+      const exports = (await esm.import(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
+      return { exports, files: required(generation, cached, files) };
+    } catch (error) {
+      throw new ImportFailure(error, required(generation, cached, files));
+    }
+  }
+
+  /** Lets the last import's module graph go (its hooks and CommonJS cache entries). */
+  async release(): Promise<void> {
+    const previous = this.#previous;
+    this.#previous = undefined;
+    if (previous === undefined) return;
+    previous.cjs.unregister();
+    await previous.esm.unregister();
+    for (const key of previous.cacheKeys) delete requireCache[key];
+  }
+}
+
+/**
+ * The project files an import reached: those ESM reported, plus the CommonJS files it added to the
+ * cache (tsx's, keyed with its namespace, and plain JavaScript Node required itself), which are
+ * remembered to be deleted before the next import.
+ */
+function required(generation: Generation, cachedBefore: Set<string>, files: Set<string>): string[] {
+  for (const key of Object.keys(requireCache)) {
+    if (cachedBefore.has(key)) continue; // namespaced keys are always new
+    const file = projectFile(key);
+    if (file === undefined && !key.includes(generation.namespace)) continue;
+    generation.cacheKeys.push(key);
+    if (file !== undefined) files.add(file);
+  }
+  return [...files];
+}
+
+function addProjectFile(files: Set<string>, where: string): void {
+  const file = projectFile(where);
+  if (file !== undefined) files.add(file);
+}
+
+/** The file behind a module URL or cache key when it is a project file (not under node_modules). */
+function projectFile(where: string): string | undefined {
+  const bare = where.replace(/\?.*$/, '');
+  let file: string;
+  if (bare.startsWith('file:')) file = fileURLToPath(bare);
+  else if (isAbsolute(bare)) file = bare;
+  else return undefined;
+  return file.split(sep).includes('node_modules') ? undefined : file;
+}
+
+let tsx: Promise<Tsx> | undefined;
+
+/** tsx, imported once: from beside this package, else from the project (e.g. when run through `npx`). */
+function loadTsx(cwd: string): Promise<Tsx> {
+  tsx ??= importTsx(cwd).catch((error: unknown) => {
+    tsx = undefined; // installed later: found on the next try
+    throw error;
+  });
+  return tsx;
+}
+
+async function importTsx(cwd: string): Promise<Tsx> {
+  const specifiers = ['tsx/esm/api', 'tsx/cjs/api'] as const;
+  let modules: unknown[];
+  try {
+    modules = await Promise.all(specifiers.map((specifier) => import(specifier)));
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    try {
+      const projectRequire = createRequire(join(cwd, 'package.json'));
+      modules = await Promise.all(specifiers.map((specifier) => import(pathToFileURL(projectRequire.resolve(specifier)).href)));
+    } catch {
+      throw new DevError('TSX_NOT_INSTALLED', `host modules are loaded with tsx, which is not installed: ${TSX_INSTALL_HINT}`);
+    }
+  }
+  const [esm, cjs] = modules as [{ register: Tsx['registerEsm'] }, { register: Tsx['registerCjs'] }];
+  return { registerEsm: esm.register, registerCjs: cjs.register };
+}
+
+function isNotFound(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}

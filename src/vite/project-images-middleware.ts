@@ -1,0 +1,28 @@
+import type { Connect } from 'vite';
+import { ProjectImages } from '../host/project-images.js';
+
+/**
+ * A Vite middleware serving HISE's `{PROJECT_FOLDER}name.png` references from `folder` (as the
+ * host does with `setProjectImagesFolder`), so pages Vite serves find the project's images too.
+ * A folder that cannot be served is reported once through `onError`; then the middleware passes on.
+ */
+export function projectImagesMiddleware(folder: string, onError: (message: string) => void): Connect.NextHandleFunction {
+  const images = new ProjectImages(() => false);
+  const ready = images.setFolder(folder).then(
+    () => true,
+    (error: Error) => {
+      onError(`cannot serve project images from ${folder}: ${error.message}`);
+      return false;
+    },
+  );
+  return (request, response, next) => {
+    const method = request.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') return next();
+    ready
+      .then(async (ok) => {
+        const path = new URL(request.url ?? '/', 'http://vite').pathname;
+        if (!ok || !(await images.serve(request, response, path))) next();
+      })
+      .catch(next);
+  };
+}

@@ -1,0 +1,8 @@
+// `npm run dev`: the page through Vite (HMR, modules, TypeScript), with the host beside it.
+import { defineConfig } from 'vite';
+import { hiseWebview } from 'hise-webview/vite';
+
+export default defineConfig({
+  root: 'webview',
+  plugins: [hiseWebview({ host: '../host/host.ts' })], // relative to Vite's root
+});
