@@ -1,4 +1,4 @@
-import type { Page } from '../host/index.js';
+import type { Connection, Page } from '../host/index.js';
 import type { HostFunction } from './host-module.js';
 import type { DevLogger } from './log.js';
 import { LogThrottle } from './log-throttle.js';
@@ -40,10 +40,15 @@ export function initWebSocketCode(port: number): string {
   return `typeof ${INIT_FUNCTION} === 'function' && (${INIT_FUNCTION}(${port}), true)`;
 }
 
-/** What a connection is, for the log: the bridge carries no page messages, the clients do. */
-export function describeConnection(page: Page): string {
-  if (page.bridged) return 'bridge';
-  return page.extended ? 'modern client' : 'HISE client';
+/** What a connection of a page is, for the log: the bridge carries no page messages, the clients do. */
+export function describeConnection(connection: Connection): string {
+  if (connection.bridged) return 'bridge';
+  return connection.extended ? 'modern client' : 'HISE client';
+}
+
+/** Whether a page has a connection that takes data (a client, not only its bridge). */
+function takesData(page: Page): boolean {
+  return page.connections.some((connection) => !connection.bridged);
 }
 
 /**
@@ -68,7 +73,10 @@ export function inspectorHost(log: DevLogger, options: InspectorOptions = {}): H
       const skipped = verdict.skippedBefore > 0 ? ` (+${verdict.skippedBefore} more since)` : '';
       log.info(printable(`page ${page.id} ${id === undefined ? '' : `[${id}] `}${preview(data)}${skipped}`));
     });
-    wv.on('connect', (page: Page) => log.info(printable(`page ${page.id} connected: ${describeConnection(page)} (${page.origin ?? 'no origin'})`)));
+    // One line per socket: a tab is one page, and its bridge and clients each say when they arrive.
+    wv.on('connection', (connection: Connection) =>
+      log.info(printable(`page ${connection.page.id} connected: ${describeConnection(connection)} (${connection.origin ?? 'no origin'})`)),
+    );
     wv.on('disconnect', (page: Page, code: number) => {
       throttle.forgetPage(page.id);
       log.info(`page ${page.id} disconnected (${code})`);
@@ -81,7 +89,7 @@ export function inspectorHost(log: DevLogger, options: InspectorOptions = {}): H
     if (streams.length === 0) return undefined;
     log.info(`streaming ${(options.signals ?? []).map((s) => `${s.kind} → ${s.id}`).join(', ')} (${blockSize} samples, ${rate} Hz)`);
     const timer = setInterval(() => {
-      if (!wv.pages.some((page) => !page.bridged)) return; // nothing held back for a page that is not there
+      if (!wv.pages.some(takesData)) return; // nothing held back for a page that is not there
       for (const stream of streams) wv.sendToWebsocket(stream.id, stream.next(stream.block));
     }, 1000 / rate);
     signal.addEventListener('abort', () => clearInterval(timer));
