@@ -1,4 +1,4 @@
-import type { Page } from '../host/index.js';
+import type { Connection, Page } from '../host/index.js';
 import type { HostFunction } from './host-module.js';
 import type { DevLogger } from './log.js';
 import { LogThrottle } from './log-throttle.js';
@@ -40,13 +40,10 @@ export function initWebSocketCode(port: number): string {
   return `typeof ${INIT_FUNCTION} === 'function' && (${INIT_FUNCTION}(${port}), true)`;
 }
 
-/**
- * What a page had when it connected, for the log: `bridge` (the host's own script in a page it
- * serves: bound callbacks and direct calls, never the page's messages), `HISE client` (a
- * `HiseWebSocketServer`), `modern client` (`connect()`). A served page's clients join the same page.
- */
-export function describeConnections(page: Page): string {
-  return page.connections.map((connection) => (connection.bridged ? 'bridge' : connection.extended ? 'modern client' : 'HISE client')).join(' + ');
+/** What a connection of a page is, for the log: the bridge carries no page messages, the clients do. */
+export function describeConnection(connection: Connection): string {
+  if (connection.bridged) return 'bridge';
+  return connection.extended ? 'modern client' : 'HISE client';
 }
 
 /**
@@ -71,7 +68,10 @@ export function inspectorHost(log: DevLogger, options: InspectorOptions = {}): H
       const skipped = verdict.skippedBefore > 0 ? ` (+${verdict.skippedBefore} more since)` : '';
       log.info(printable(`page ${page.id} ${id === undefined ? '' : `[${id}] `}${preview(data)}${skipped}`));
     });
-    wv.on('connect', (page: Page) => log.info(printable(`page ${page.id} connected: ${describeConnections(page)} (${page.origin ?? 'no origin'})`)));
+    // One line per socket: a tab is one page, and its bridge and clients each say when they arrive.
+    wv.on('connection', (connection: Connection) =>
+      log.info(printable(`page ${connection.page.id} connected: ${describeConnection(connection)} (${connection.origin ?? 'no origin'})`)),
+    );
     wv.on('disconnect', (page: Page, code: number) => {
       throttle.forgetPage(page.id);
       log.info(`page ${page.id} disconnected (${code})`);

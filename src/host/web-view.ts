@@ -68,6 +68,11 @@ export interface RefusedConnection {
 export interface WebViewEvents {
   /** A page connected: a browser tab (its first connection), or a page without the bridge. */
   connect: [page: Page];
+  /**
+   * A socket opened: a page's first (after its `connect`) or a further one of a tab, e.g. the page's
+   * client joining its bridge. For logs and diagnostics; address the page, not the connection.
+   */
+  connection: [connection: Connection];
   /** A page went away (its last connection closed); `code` and `reason` are from that close frame (1006 when it just vanished). */
   disconnect: [page: Page, code: number, reason: string];
   /**
@@ -569,6 +574,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     }
     if (connection.bridged) this.#sendBindings(connection);
     if (isNew) this.emit('connect', page);
+    this.emit('connection', connection);
   }
 
   /**
