@@ -1,4 +1,4 @@
-import type { Page } from '../host/index.js';
+import type { Connection, Page } from '../host/index.js';
 import type { HostFunction } from './host-module.js';
 import type { DevLogger } from './log.js';
 import { LogThrottle } from './log-throttle.js';
@@ -40,18 +40,10 @@ export function initWebSocketCode(port: number): string {
   return `typeof ${INIT_FUNCTION} === 'function' && (${INIT_FUNCTION}(${port}), true)`;
 }
 
-/**
- * What a page had when it connected, for the log: `bridge` (the host's own script in a page it
- * serves: bound callbacks and direct calls, never the page's messages), `HISE client` (a
- * `HiseWebSocketServer`), `modern client` (`connect()`). A served page's clients join the same page.
- */
-export function describeConnections(page: Page): string {
-  return page.connections.map((connection) => (connection.bridged ? 'bridge' : connection.extended ? 'modern client' : 'HISE client')).join(' + ');
-}
-
-/** True when some page has a client connection, which is what takes data (a bridge never does). */
-function hasClient(pages: readonly Page[]): boolean {
-  return pages.some((page) => page.connections.some((connection) => !connection.bridged));
+/** What a connection of a page is, for the log: the bridge carries no page messages, the clients do. */
+export function describeConnection(connection: Connection): string {
+  if (connection.bridged) return 'bridge';
+  return connection.extended ? 'modern client' : 'HISE client';
 }
 
 /**
@@ -76,7 +68,10 @@ export function inspectorHost(log: DevLogger, options: InspectorOptions = {}): H
       const skipped = verdict.skippedBefore > 0 ? ` (+${verdict.skippedBefore} more since)` : '';
       log.info(printable(`page ${page.id} ${id === undefined ? '' : `[${id}] `}${preview(data)}${skipped}`));
     });
-    wv.on('connect', (page: Page) => log.info(printable(`page ${page.id} connected: ${describeConnections(page)} (${page.origin ?? 'no origin'})`)));
+    // One line per socket: a tab is one page, and its bridge and clients each say when they arrive.
+    wv.on('connection', (connection: Connection) =>
+      log.info(printable(`page ${connection.page.id} connected: ${describeConnection(connection)} (${connection.origin ?? 'no origin'})`)),
+    );
     wv.on('disconnect', (page: Page, code: number) => {
       throttle.forgetPage(page.id);
       log.info(`page ${page.id} disconnected (${code})`);
@@ -89,7 +84,7 @@ export function inspectorHost(log: DevLogger, options: InspectorOptions = {}): H
     if (streams.length === 0) return undefined;
     log.info(`streaming ${(options.signals ?? []).map((s) => `${s.kind} → ${s.id}`).join(', ')} (${blockSize} samples, ${rate} Hz)`);
     const timer = setInterval(() => {
-      if (!hasClient(wv.pages)) return; // nothing held back for a page that is not there (or has only its bridge)
+      if (!wv.pages.some((page) => page.dataConnections().length > 0)) return; // nothing held back for a page that is not there (a tab with only its bridge takes no data)
       for (const stream of streams) wv.sendToWebsocket(stream.id, stream.next(stream.block));
     }, 1000 / rate);
     signal.addEventListener('abort', () => clearInterval(timer));

@@ -4,7 +4,10 @@ import type { WebView } from '../host/index.js';
 export interface ScopedWebView {
   /** The proxy to hand to a host module: every member of the WebView, registrations recorded. */
   readonly webView: WebView;
-  /** Removes every listener, handler, callback and bound function registered through {@link webView}; later registrations through it do nothing. */
+  /**
+   * Removes every listener, handler, callback and bound function registered through {@link webView},
+   * and puts back the settings it changed; later registrations and writes through it do nothing.
+   */
   dispose(): void;
 }
 
@@ -62,6 +65,7 @@ function resetOnDispose(target: WebView): Undo {
  */
 export function scopeWebView(target: WebView): ScopedWebView {
   const undos: Undo[] = [];
+  const settings = new Map<PropertyKey, unknown>();
   let disposed = false;
   const proxy: WebView = new Proxy(target, {
     get(object, property) {
@@ -78,6 +82,10 @@ export function scopeWebView(target: WebView): ScopedWebView {
       };
     },
     set(object, property, value) {
+      if (disposed) return true; // a late write (from a timer the module forgot) does nothing
+      // Settings (`enablePersistence`, `enableDebugMode`, `enableCache`…) go back to what they were
+      // before this run, so deleting a line from the module takes it back, as a fresh start would.
+      if (!settings.has(property)) settings.set(property, Reflect.get(object, property, object));
       return Reflect.set(object, property, value, object);
     },
   });
@@ -92,6 +100,8 @@ export function scopeWebView(target: WebView): ScopedWebView {
           // undoing one registration must not keep the others in place
         }
       }
+      for (const [property, value] of settings) Reflect.set(target, property, value, target);
+      settings.clear();
     },
   };
 }

@@ -61,11 +61,18 @@ export interface RefusedConnection {
   reason: Exclude<RefusalReason, 'fallback'> | 'capacity' | 'timeout';
   origin: string | undefined;
   remoteAddress: string | undefined;
+  /** The refused `Host` header, with reason `'host'` (the name to add to `allowedHosts` if it is yours). */
+  host?: string | undefined;
 }
 
 export interface WebViewEvents {
   /** A page connected: a browser tab (its first connection), or a page without the bridge. */
   connect: [page: Page];
+  /**
+   * A socket opened: a page's first (after its `connect`) or a further one of a tab, e.g. the page's
+   * client joining its bridge. For logs and diagnostics; address the page, not the connection.
+   */
+  connection: [connection: Connection];
   /** A page went away (its last connection closed); `code` and `reason` are from that close frame (1006 when it just vanished). */
   disconnect: [page: Page, code: number, reason: string];
   /**
@@ -475,7 +482,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     const guard = new HttpGuard({
       ...this.options,
       report: (error) => this.#report(error, undefined),
-      refusedHost: (request) => this.emit('refused', { reason: 'host', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress }),
+      refusedHost: (request) =>
+        this.emit('refused', { reason: 'host', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress, host: request.headers.host }),
     });
     const routes = { root: this.#root, projectImages: this.#projectImages, allowedOrigins: this.options.allowedOrigins, bridgePrelude: () => this.#bridgePrelude() };
     this.#listener = await listenHttp(port, this.options.host, {
@@ -566,6 +574,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     }
     if (connection.bridged) this.#sendBindings(connection);
     if (isNew) this.emit('connect', page);
+    this.emit('connection', connection);
   }
 
   /**

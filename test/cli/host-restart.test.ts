@@ -158,7 +158,7 @@ async function settledOn(page: BrowserPage, version: number, previous: number | 
 }
 
 /** One socket, each block of the current host once, and page → host → page works. */
-async function expectFreshPage(page: BrowserPage, state: PageState, version: number): Promise<number> {
+async function expectFreshPage(page: BrowserPage, state: PageState, version: number): Promise<Rate> {
   expect(state.sockets).toEqual({ opened: 1, open: 1 });
   expect(state.boundAtLoad).toBe('function');
   expect(state.firstOnly).toBe(version === 1 ? true : undefined); // the old module's persistent calls are not replayed
@@ -170,9 +170,24 @@ async function expectFreshPage(page: BrowserPage, state: PageState, version: num
   const text = `hello-${version}`;
   await page.evaluate((t) => (window as unknown as { sendToHost(t: string): void }).sendToHost(t), text);
   await expect.poll(async () => (await stateOf(page))?.echoes ?? [], { timeout: CHANGE_TIMEOUT_MS }).toContain(`${version}:${text}`);
-  const first = state.blocks[0]![2];
-  const last = state.blocks.at(-1)![2];
-  return ((state.blocks.length - 1) * 1000) / Math.max(1, last - first);
+  return rateOf(state);
+}
+
+/** Blocks received per second, and per block the host sent over the same stretch (1 with one socket). */
+interface Rate {
+  perSecond: number;
+  perBlockSent: number;
+}
+
+function rateOf({ blocks }: PageState): Rate {
+  const [first, last] = [blocks[0]!, blocks.at(-1)!];
+  return { perSecond: ((blocks.length - 1) * 1000) / Math.max(1, last[2] - first[2]), perBlockSent: blocks.length / (last[1] - first[1] + 1) };
+}
+
+function describeRates(rates: Rate[]): string {
+  const perSecond = rates.map((r) => r.perSecond.toFixed(0)).join(' → ');
+  const perBlock = rates.map((r) => r.perBlockSent.toFixed(2)).join(' → ');
+  return `blocks/s per save ${perSecond} (one sent per ${TICK_MS} ms); received per block sent ${perBlock}`;
 }
 
 const clients = [{ name: 'our drop-in (served by the host)', hiseClient: false }];
@@ -191,7 +206,7 @@ async function makeProject(dir: string, hiseClient: boolean, extra: Record<strin
 }
 
 /** Saves `SAVES` new versions of the host module and checks the page after each. */
-async function walkThroughSaves(page: BrowserPage, modulePath: string, rates: number[]): Promise<void> {
+async function walkThroughSaves(page: BrowserPage, modulePath: string, rates: Rate[]): Promise<void> {
   let state = await settledOn(page, 1, undefined);
   rates.push(await expectFreshPage(page, state, 1));
   for (let version = 2; version <= SAVES + 1; version++) {
@@ -234,9 +249,9 @@ describe.each(clients)('hise-webview serve --host, HISE-documented page with $na
     const port = Number(new URL(cli.url).port);
     const page = await (await newContext(port)).newPage();
     await page.goto(cli.url);
-    const rates: number[] = [];
+    const rates: Rate[] = [];
     await walkThroughSaves(page, join(root, 'host.ts'), rates);
-    console.log(`CLI, ${hiseClient ? "HISE's client" : 'drop-in'}: blocks/s per save ${rates.map((r) => r.toFixed(0)).join(' → ')} (one block per ${TICK_MS} ms sent)`);
+    console.log(`CLI, ${hiseClient ? "HISE's client" : 'drop-in'}: ${describeRates(rates)}`);
     await cli.waitForLine(new RegExp(`host module restarted \\(.*host\\.ts\\): reloading 1 page`), CHANGE_TIMEOUT_MS);
     await page.context().close();
   });
@@ -268,7 +283,6 @@ describe.each(clients)('the Vite plugin with a host module, HISE-documented page
 
   beforeAll(async () => {
     root = await makeProject(join(dir, `vite-${hiseClient}`), hiseClient);
-    if (!hiseClient) await copyFile(resolve('dist/hisewebsocket-min.js'), join(root, 'hisewebsocket-min.js')); // Vite serves the root, not the host
     server = await createServer({
       root,
       configFile: false,
@@ -288,9 +302,9 @@ describe.each(clients)('the Vite plugin with a host module, HISE-documented page
     const hostPort = Number(/http:\/\/localhost:(\d+)\/hise-webview-bridge\.js/.exec(html)![1]);
     const page = await (await newContext(hostPort)).newPage();
     await page.goto(viteUrl);
-    const rates: number[] = [];
+    const rates: Rate[] = [];
     await walkThroughSaves(page, join(root, 'host.ts'), rates);
-    console.log(`Vite, ${hiseClient ? "HISE's client" : 'drop-in'}: blocks/s per save ${rates.map((r) => r.toFixed(0)).join(' → ')} (one block per ${TICK_MS} ms sent)`);
+    console.log(`Vite, ${hiseClient ? "HISE's client" : 'drop-in'}: ${describeRates(rates)}`);
     await page.context().close();
   });
 });

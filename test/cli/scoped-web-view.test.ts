@@ -38,6 +38,20 @@ describe('scopeWebView', () => {
     expect(wv.listenerCount('connect')).toBe(0);
   });
 
+  it('puts back the settings a run changed (enablePersistence, enableDebugMode, enableCache); late writes do nothing', () => {
+    wv = new WebView();
+    const scope = scopeWebView(wv);
+    scope.webView.enablePersistence = false;
+    scope.webView.enableDebugMode = true;
+    scope.webView.enableCache = true;
+    scope.webView.enableCache = false;
+    expect([wv.enablePersistence, wv.enableDebugMode, wv.enableCache]).toEqual([false, true, false]);
+    scope.dispose();
+    expect([wv.enablePersistence, wv.enableDebugMode, wv.enableCache]).toEqual([true, false, false]);
+    scope.webView.enableDebugMode = true;
+    expect(wv.enableDebugMode).toBe(false);
+  });
+
   it("a disposed scope's late registrations leave the next run's alone (bindings, persistent calls)", async () => {
     wv = new WebView();
     const port = await wv.setEnableWebSocket(0);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BINDINGS_ID, bindingNameProblem, isPlainIdentifier, MAX_BINDING_NAME_LENGTH } from '../../src/protocol/index.js';
 import { WINDOW_NAMES } from '../../src/protocol/window-names.js';
 import { WebView, WebViewError } from '../../src/host/index.js';
+import { anyMessage } from '../../src/host/outbound.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { nextEvent, startHost } from '../helpers/host.js';
 import { until } from '../helpers/node-client.js';
@@ -67,7 +68,7 @@ describe('bound callback names: in Chromium', () => {
     await page.goto(wv.url!);
     await connected;
     await until(() => wv.pages.some((p) => p.bridged), 10_000, 'the bridge');
-    return { page, errors, bridge: wv.pages.find((p) => p.bridged)! };
+    return { page, errors, bridge: wv.pages.find((p) => p.bridged)!.connections.find((c) => c.bridged)! };
   }
 
   it("the static list holds every name this Chromium's window has (else run scripts/window-names.mjs)", async () => {
@@ -88,7 +89,7 @@ describe('bound callback names: in Chromium', () => {
     const { page, errors, bridge } = await servedPage(wv);
     const before = await page.evaluate(() => location.href);
     // A host that skipped its own check: the bindings list goes straight to the bridge.
-    wv.sendTo(bridge, BINDINGS_ID as never, ['location', '__proto__', 'fetch', 'a.b', 'if', 'goodName'] as never);
+    bridge.deliver(anyMessage(BINDINGS_ID, ['location', '__proto__', 'fetch', 'a.b', 'if', 'goodName'], () => 0));
     await page.waitForFunction(() => typeof (window as unknown as { goodName?: unknown }).goodName === 'function', undefined, { timeout: 10_000 });
     const after = await page.evaluate(() => ({
       href: location.href,

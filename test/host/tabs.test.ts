@@ -51,3 +51,23 @@ describe('calls to a tab', () => {
     await expect(result).rejects.toMatchObject({ code: 'DISCONNECTED' });
   });
 });
+
+describe('what is sent to a tab before its client connects', () => {
+  it('sendTo and broadcasts wait for the client (latest per id, once each); the bridge gets none of it', async () => {
+    const { wv, port } = await startHost();
+    const bridge = await openPage(wv, port, { query: `?bridge=1&tab=${TAB}` });
+    const page = wv.pages[0]!;
+    expect(wv.sendTo(page, 'direct', 'old')).toBe('queued');
+    expect(wv.sendTo(page, 'direct', 'new')).toBe('queued');
+    expect(wv.sendToWebsocket('all', 'everyone')).toBe('queued');
+    const client = new RawPage(port, { query: `?tab=${TAB}`, extended: false });
+    await client.opened;
+    await until(() => client.frames.length >= 2);
+    expect(wv.sendTo(page, 'direct', 'now')).toBe('sent');
+    await until(() => client.frames.length >= 3);
+    // 'old' was replaced by 'new' while waiting; what waited for the first page of all comes first, then the tab's own.
+    expect(client.frames.map((f) => f.id)).toEqual(['all', 'direct', 'direct']);
+    expect(wv.pages).toHaveLength(1);
+    expect(bridge.frames.filter((f) => f.id === 'direct' || f.id === 'all')).toEqual([]);
+  });
+});
