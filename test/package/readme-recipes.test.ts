@@ -135,6 +135,7 @@ describe('hise-webview serve, in a project of its own (npm init -y)', () => {
       await waitForText(page, '#scope', '512 samples');
       // One tab, one page: its bridge connects first, the HiseWebSocketServer initWebSocket opened joins it.
       await cli.waitForLine(/page 1 connected: bridge \(http:/);
+      await cli.waitForLine(/page 1 connected: HISE client \(http:/);
       await cli.waitForLine(/page 1 object\(1 keys\) \{"hello":"from the page"\}/);
       await page.context().close();
     } finally {
