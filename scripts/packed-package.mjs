@@ -23,7 +23,8 @@ export async function npm(args, cwd, env = {}) {
   // which would then pack nothing.
   const { npm_config_dry_run: _dryRun, ...inherited } = process.env;
   try {
-    const { stdout } = await run(NPM, args, { cwd, env: { ...inherited, ...env }, maxBuffer: MAX_OUTPUT_BYTES });
+    // Windows runs npm.cmd only through a shell (Node ≥ 20.12 refuses to spawn .cmd files directly).
+    const { stdout } = await run(NPM, args, { cwd, env: { ...inherited, ...env }, maxBuffer: MAX_OUTPUT_BYTES, shell: process.platform === 'win32' });
     return stdout;
   } catch (error) {
     throw new Error(`npm ${args.join(' ')} failed in ${cwd}:\n${error.stderr ?? ''}${error.stdout ?? ''}`, { cause: error });

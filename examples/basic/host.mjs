@@ -1,5 +1,5 @@
 // The smallest complete webview: a host that streams a sine wave and a counter to a page that
-// uses HISE's client API, and logs what the page sends back. Run: npm start
+// uses HISE's client API, and logs what the page sends back. Run: npm run example (it builds first)
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { WebView } from 'hise-webview';

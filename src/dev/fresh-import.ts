@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { isAbsolute, join, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DevError } from './errors.js';
 
@@ -133,21 +134,36 @@ function loadTsx(cwd: string): Promise<Tsx> {
 }
 
 async function importTsx(cwd: string): Promise<Tsx> {
-  const specifiers = ['tsx/esm/api', 'tsx/cjs/api'] as const;
+  const subpaths = ['esm/api', 'cjs/api'] as const;
   let modules: unknown[];
   try {
-    modules = await Promise.all(specifiers.map((specifier) => import(specifier)));
+    modules = await Promise.all(subpaths.map((subpath) => import(`tsx/${subpath}`)));
   } catch (error) {
     if (!isNotFound(error)) throw error;
     try {
-      const projectRequire = createRequire(join(cwd, 'package.json'));
-      modules = await Promise.all(specifiers.map((specifier) => import(pathToFileURL(projectRequire.resolve(specifier)).href)));
+      const manifest = createRequire(join(cwd, 'package.json')).resolve('tsx/package.json');
+      const { exports } = JSON.parse(await readFile(manifest, 'utf8')) as { exports?: Record<string, unknown> };
+      const files = subpaths.map((subpath) => join(dirname(manifest), esmEntry(exports?.[`./${subpath}`])));
+      modules = await Promise.all(files.map((file) => import(pathToFileURL(file).href)));
     } catch {
       throw new DevError('TSX_NOT_INSTALLED', `host modules are loaded with tsx, which is not installed: ${TSX_INSTALL_HINT}`);
     }
   }
   const [esm, cjs] = modules as [{ register: Tsx['registerEsm'] }, { register: Tsx['registerCjs'] }];
   return { registerEsm: esm.register, registerCjs: cjs.register };
+}
+
+/**
+ * The ESM file of a package's `exports` entry (its `import` condition, else `default`): a
+ * `require.resolve` from the project would give the CommonJS build, which tsx's hooks cannot run.
+ */
+function esmEntry(entry: unknown): string {
+  if (typeof entry === 'string') return entry;
+  if (typeof entry === 'object' && entry !== null) {
+    const conditions = entry as Record<string, unknown>;
+    for (const condition of ['import', 'node', 'default']) if (condition in conditions) return esmEntry(conditions[condition]);
+  }
+  throw new Error('no ESM entry');
 }
 
 function isNotFound(error: unknown): boolean {

@@ -46,11 +46,6 @@ export function describeConnection(connection: Connection): string {
   return connection.extended ? 'modern client' : 'HISE client';
 }
 
-/** Whether a page has a connection that takes data (a client, not only its bridge). */
-function takesData(page: Page): boolean {
-  return page.connections.some((connection) => !connection.bridged);
-}
-
 /**
  * The host that runs when no host module is given: logs what pages send (id and a short preview;
  * a page streaming at audio rate gets one line per id per `logInterval`, with a count of the rest)
@@ -89,7 +84,7 @@ export function inspectorHost(log: DevLogger, options: InspectorOptions = {}): H
     if (streams.length === 0) return undefined;
     log.info(`streaming ${(options.signals ?? []).map((s) => `${s.kind} → ${s.id}`).join(', ')} (${blockSize} samples, ${rate} Hz)`);
     const timer = setInterval(() => {
-      if (!wv.pages.some(takesData)) return; // nothing held back for a page that is not there
+      if (!wv.pages.some((page) => page.dataConnections().length > 0)) return; // nothing held back for a page that is not there (a tab with only its bridge takes no data)
       for (const stream of streams) wv.sendToWebsocket(stream.id, stream.next(stream.block));
     }, 1000 / rate);
     signal.addEventListener('abort', () => clearInterval(timer));

@@ -100,10 +100,12 @@ function httpTimeouts(limits: HttpLimits): ServerOptions {
 /** Node's default `requestTimeout`. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
 
-/** Per connection: the running handshake timer, and how many of its requests are being answered. */
+/** Per connection: the running handshake timer, how many of its requests are being answered, and what it had read when the last one arrived. */
 interface Handshake {
   timer: ReturnType<typeof setTimeout> | undefined;
   answering: number;
+  /** `socket.bytesRead` at the last complete request; undefined before the first. */
+  bytesAtLastRequest: number | undefined;
 }
 
 const handshakes = new WeakMap<Socket, Handshake>();
@@ -116,18 +118,19 @@ const handshakes = new WeakMap<Socket, Handshake>();
 function startHandshakeTimer(socket: Socket, timeout: number, handlers: HttpHandlers): void {
   let handshake = handshakes.get(socket);
   if (handshake === undefined) {
-    const created: Handshake = { timer: undefined, answering: 0 };
+    const created: Handshake = { timer: undefined, answering: 0, bytesAtLastRequest: undefined };
     handshakes.set(socket, (handshake = created));
     socket.once('close', () => stopTimer(created));
   }
   stopTimer(handshake);
-  const bytesBefore = socket.bytesRead;
   const current = handshake;
   current.timer = setTimeout(() => {
     current.timer = undefined;
     socket.destroy();
-    // An idle kept-alive connection is just closed; one that started a request and stalled is reported.
-    if (socket.bytesRead > bytesBefore || bytesBefore === 0) handlers.timeout?.(socket);
+    // An idle kept-alive connection is just closed; one that never completed a request, or started
+    // another and stalled, is reported.
+    const last = current.bytesAtLastRequest;
+    if (last === undefined || socket.bytesRead > last) handlers.timeout?.(socket);
   }, timeout);
   current.timer.unref();
 }
@@ -137,6 +140,7 @@ function requestStarted(socket: Socket): void {
   const handshake = handshakes.get(socket);
   if (handshake === undefined) return;
   handshake.answering++;
+  handshake.bytesAtLastRequest = socket.bytesRead;
   stopTimer(handshake);
 }
 

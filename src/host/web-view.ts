@@ -61,6 +61,8 @@ export interface RefusedConnection {
   reason: Exclude<RefusalReason, 'fallback'> | 'capacity' | 'timeout';
   origin: string | undefined;
   remoteAddress: string | undefined;
+  /** The refused `Host` header, with reason `'host'` (the name to add to `allowedHosts` if it is yours). */
+  host?: string | undefined;
 }
 
 export interface WebViewEvents {
@@ -480,7 +482,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     const guard = new HttpGuard({
       ...this.options,
       report: (error) => this.#report(error, undefined),
-      refusedHost: (request) => this.emit('refused', { reason: 'host', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress }),
+      refusedHost: (request) =>
+        this.emit('refused', { reason: 'host', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress, host: request.headers.host }),
     });
     const routes = { root: this.#root, projectImages: this.#projectImages, allowedOrigins: this.options.allowedOrigins, bridgePrelude: () => this.#bridgePrelude() };
     this.#listener = await listenHttp(port, this.options.host, {

@@ -54,7 +54,7 @@ export function hiseWebview(options: HiseWebviewPluginOptions = {}): Plugin {
       );
       server.httpServer?.once('close', () => void close());
       // Before Vite's own middlewares, which would answer 404 (or the SPA fallback) for these.
-      server.middlewares.use(rootScripts(() => [server.config.root, server.config.publicDir].filter(Boolean)));
+      server.middlewares.use(rootScripts(() => [server.config.root, server.config.publicDir].filter(Boolean), () => server.config.base));
       if (options.images !== undefined) {
         const onError = (message: string): void => server.config.logger.error(PREFIX + message, { timestamp: true });
         server.middlewares.use(projectImagesMiddleware(resolve(server.config.root, options.images), onError));

@@ -15,10 +15,11 @@ type Middleware = (request: IncomingMessage, response: ServerResponse, next: () 
  * includes it by that name), and `204` for `/favicon.ico`. A file of the project's own (in Vite's
  * root or public folder) always wins.
  * @param folders Vite's root and public directory, where the project's own files would be
+ * @param base Vite's `base` (public path), which prefixes the page's root in its URLs
  */
-export function rootScripts(folders: () => string[]): Middleware {
+export function rootScripts(folders: () => string[], base: () => string = () => '/'): Middleware {
   return (request, response, next) => {
-    const path = new URL(request.url ?? '/', 'http://vite').pathname;
+    const path = withoutBase(new URL(request.url ?? '/', 'http://vite').pathname, base());
     if ((request.method !== 'GET' && request.method !== 'HEAD') || (path !== DROP_IN_PATH && path !== FAVICON_PATH)) {
       next();
       return;
@@ -27,6 +28,13 @@ export function rootScripts(folders: () => string[]): Middleware {
       if (!answered) next();
     }, next);
   };
+}
+
+/** The path within the site: `/app/favicon.ico` → `/favicon.ico` under `base: '/app/'`. */
+function withoutBase(path: string, base: string): string {
+  if (base === '/' || !base.startsWith('/')) return path;
+  const prefix = base.endsWith('/') ? base.slice(0, -1) : base;
+  return path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : path;
 }
 
 async function answer(path: string, request: IncomingMessage, response: ServerResponse, folders: string[]): Promise<boolean> {

@@ -109,6 +109,27 @@ describe('hise-webview/vite serves what the host serves at its root', () => {
     expect((await fetch(new URL('favicon.ico', vite.url))).status).toBe(204);
   });
 
+  it("under Vite's base, the page's relative hisewebsocket-min.js is served too", async () => {
+    const based = await createServer({
+      root: dir,
+      base: '/app/',
+      configFile: false,
+      logLevel: 'silent',
+      server: { host: '127.0.0.1', port: 0, strictPort: true },
+      plugins: [hiseWebview()],
+    });
+    await based.listen();
+    try {
+      const origin = `http://127.0.0.1:${(based.httpServer!.address() as { port: number }).port}`;
+      const script = await fetch(`${origin}/app/hisewebsocket-min.js`);
+      expect(script.status).toBe(200);
+      expect(await script.text()).toContain('HiseWebSocketServer');
+      expect((await fetch(`${origin}/app/favicon.ico`)).status).toBe(204);
+    } finally {
+      await based.close();
+    }
+  });
+
   it("the project's own files win (root and public/)", async () => {
     await writeFile(join(dir, 'hisewebsocket-min.js'), 'window.ownCopy = true;\n');
     await mkdir(join(dir, 'public'), { recursive: true });

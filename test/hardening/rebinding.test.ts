@@ -60,6 +60,9 @@ describe('Host on every request and upgrade (raw sockets)', () => {
     expect((await rawGet(port, 'http://evil.example/', [`Host: 127.0.0.1:${port}`])).status).toBe(403);
     expect((await rawUpgrade(port, `http://evil.example:${port}/`)).status).toBe(403);
     expect(refusals.map((r) => r.reason)).toEqual(['host', 'host']);
+    expect(refusals.map((r) => r.host)).toEqual([`127.0.0.1:${port}`, `127.0.0.1:${port}`]);
+    await rawGet(port, '/', ['Host: evil.example:1']);
+    expect(refusals[2]).toMatchObject({ reason: 'host', host: 'evil.example:1', remoteAddress: '127.0.0.1' });
   });
 
   it('allowedHosts admits names (any port), .names with their subdomains; true admits all', async () => {

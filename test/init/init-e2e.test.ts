@@ -16,6 +16,8 @@ const SERVE_TIMEOUT_MS = 30_000;
 
 let work: string;
 let tarball: string;
+/** The project `init` made, with its dependencies (tsx among them) installed. */
+let app: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'hise-init-e2e-'));
   tarball = await packRepository();
@@ -26,7 +28,6 @@ afterAll(async () => {
 });
 
 describe('a project made by `hise-webview init`', () => {
-  let app: string;
   let browser: Browser | undefined;
   let serve: Running | undefined;
   afterAll(async () => {
@@ -103,5 +104,14 @@ describe('a project without tsx', () => {
     expect(served.stderr.trimEnd().split('\n')).toEqual([
       'hise-webview: host modules are loaded with tsx, which is not installed: npm install --save-dev tsx',
     ]);
+  }, STEP_TIMEOUT_MS);
+
+  it("a hise-webview that cannot see tsx finds the project's (as when run through npx)", async () => {
+    const elsewhere = start(join(work, 'no-tsx', 'node_modules/.bin/hise-webview'), ['serve', 'webview', '--host', 'host/host.ts'], app);
+    try {
+      await elsewhere.waitForLine(/serving .* at http:\/\//, SERVE_TIMEOUT_MS);
+    } finally {
+      await elsewhere.stop();
+    }
   }, STEP_TIMEOUT_MS);
 });
