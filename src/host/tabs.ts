@@ -37,10 +37,6 @@ export class Tabs {
     return [...this.#pages];
   }
 
-  get size(): number {
-    return this.#pages.size;
-  }
-
   has(page: Page): boolean {
     return this.#pages.has(page);
   }
