@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { CallError, TAB_PARAM } from '../protocol/index.js';
 import type { Connection } from './connection.js';
 import type { OutboundMessage } from './outbound.js';
-import { Page } from './page.js';
+import type { Page } from './page.js';
 
 /** What a tab id must look like (the bridge sends 22 base64url characters); anything else is ignored. */
 const TAB_ID = /^[A-Za-z0-9_-]{16,64}$/;
@@ -35,10 +35,6 @@ export class Tabs {
   /** The open pages, in the order they opened. */
   get pages(): Page[] {
     return [...this.#pages];
-  }
-
-  get size(): number {
-    return this.#pages.size;
   }
 
   has(page: Page): boolean {

@@ -60,6 +60,11 @@ async function openPage(url: string): Promise<BrowserPage> {
   return page;
 }
 
+/** What the page's bound `ping` answers, or undefined while the page reloads (after a host-module restart). */
+function pingOf(page: BrowserPage): Promise<string | undefined> {
+  return page.evaluate(() => (window as unknown as { ping?(): Promise<string> }).ping?.()).catch(() => undefined);
+}
+
 /** What the page's drop-in received under `id`, latest last. */
 function receivedUnder(page: BrowserPage, id: string): Promise<unknown[]> {
   return page.evaluate((wanted) => (window as unknown as { received: [string, unknown][] }).received.filter(([i]) => i === wanted).map(([, d]) => d), id);
@@ -119,9 +124,9 @@ describe('hise-webview serve <root> --host <module>', () => {
     await writeFile(modulePath, hostModule('two'));
     await cli.waitForLine(/host module restarted/, CHANGE_TIMEOUT_MS);
     await expect.poll(() => receivedUnder(page, 'v'), { timeout: CHANGE_TIMEOUT_MS }).toContain('two');
-    expect(await page.evaluate(() => (window as unknown as { ping(): Promise<string> }).ping())).toBe('pong-two');
+    await expect.poll(() => pingOf(page), { timeout: CHANGE_TIMEOUT_MS }).toBe('pong-two'); // the page reloads once the module has set up
     // The first run's connect listener was removed before the second run added its own.
-    expect((await receivedUnder(page, 'listeners')).at(-1)).toBe('1');
+    await expect.poll(async () => (await receivedUnder(page, 'listeners').catch(() => [])).at(-1), { timeout: CHANGE_TIMEOUT_MS }).toBe('1');
   });
 
   it('keeps serving when the restarted module throws, and runs it again once fixed', async () => {
@@ -130,7 +135,7 @@ describe('hise-webview serve <root> --host <module>', () => {
     expect(cli.child.exitCode).toBeNull();
     await writeFile(modulePath, hostModule('three'));
     await expect.poll(() => receivedUnder(page, 'v'), { timeout: CHANGE_TIMEOUT_MS }).toContain('three');
-    expect(await page.evaluate(() => (window as unknown as { ping(): Promise<string> }).ping())).toBe('pong-three');
+    await expect.poll(() => pingOf(page), { timeout: CHANGE_TIMEOUT_MS }).toBe('pong-three'); // the page reloads once the module has set up
   });
 });
 
