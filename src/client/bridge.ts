@@ -27,9 +27,8 @@ if (config !== undefined) startBridge(config);
 function startBridge(config: BridgeConfig): void {
   const scriptUrl = new URL((document.currentScript as HTMLScriptElement | null)?.src ?? location.href);
   const hostname = scriptUrl.port === String(config.port) ? scriptUrl.hostname : 'localhost';
-  if (config.token !== undefined) addTokenToSocketsOf(config.port, config.token);
   const tab = newTabId();
-  tieSocketsToTab(config.port, tab);
+  tagSocketsToHost(config.port, hostname, { [TAB_PARAM]: tab, ...(config.token === undefined ? {} : { [TOKEN_PARAM]: config.token }) });
 
   const client = connect({
     url: `ws://${hostname}:${config.port}/?${BRIDGE_PARAM}=1&${TAB_PARAM}=${tab}`,
@@ -138,27 +137,6 @@ function callFunction(name: string, arg: unknown[]): unknown {
   return fn.apply(self, arg.slice(0, 1));
 }
 
-/**
- * Makes every WebSocket this page opens to the host carry the token (HISE's client cannot): to the
- * host's port on the host name the bridge came from, or on a loopback name (HISE's client always
- * dials `ws://localhost:PORT`; the host holds that port on 127.0.0.1 and ::1). A server on the same
- * port number under any other name never sees the token.
- */
-function addTokenToSocketsOf(port: number, token: string): void {
-  const script = new URL((document.currentScript as HTMLScriptElement | null)?.src ?? location.href);
-  const hostNames = new Set(['localhost', '127.0.0.1', '[::1]', script.port === String(port) ? script.hostname : 'localhost']);
-  const Native = window.WebSocket;
-  class WebSocketWithToken extends Native {
-    constructor(url: string | URL, protocols?: string | string[]) {
-      const target = new URL(url, location.href);
-      const targetPort = target.port === '' ? (target.protocol === 'wss:' || target.protocol === 'https:' ? '443' : '80') : target.port;
-      if (targetPort === String(port) && hostNames.has(target.hostname) && !target.searchParams.has(TOKEN_PARAM)) target.searchParams.set(TOKEN_PARAM, token);
-      super(target, protocols);
-    }
-  }
-  window.WebSocket = WebSocketWithToken;
-}
-
 /** 16 random bytes, base64url: this document's tab id. */
 function newTabId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -166,20 +144,28 @@ function newTabId(): string {
 }
 
 /**
- * Makes every WebSocket this page opens to the host's port carry the page's tab id, so the host
- * counts the tab once however many sockets it opens (the bridge's, the drop-in's, HISE's client's,
- * the modern client's). The id groups connections; it is not a credential.
+ * Makes every WebSocket this page opens to the host carry `params` (the token, which HISE's client
+ * cannot add, and the page's tab id, so the host counts the tab once however many sockets it opens).
+ * A socket is the host's when it goes to the host's port on the host name the bridge came from or
+ * on a loopback name (HISE's client always dials `ws://localhost:PORT`; the host holds that port on
+ * 127.0.0.1 and ::1). A server on the same port number under any other name never sees them. The
+ * tab id only groups connections; it is not a credential.
  */
-function tieSocketsToTab(port: number, tab: string): void {
-  const Current = window.WebSocket;
-  class WebSocketOfTab extends Current {
+function tagSocketsToHost(port: number, hostname: string, params: Readonly<Record<string, string>>): void {
+  const hostNames = new Set(['localhost', '127.0.0.1', '[::1]', hostname]);
+  const isHostSocket = (target: URL): boolean => {
+    const targetPort = target.port === '' ? (target.protocol === 'wss:' || target.protocol === 'https:' ? '443' : '80') : target.port;
+    return targetPort === String(port) && hostNames.has(target.hostname);
+  };
+  const Native = window.WebSocket;
+  class HostWebSocket extends Native {
     constructor(url: string | URL, protocols?: string | string[]) {
       const target = new URL(url, location.href);
-      if (target.port === String(port) && !target.searchParams.has(TAB_PARAM)) target.searchParams.set(TAB_PARAM, tab);
+      if (isHostSocket(target)) for (const [name, value] of Object.entries(params)) if (!target.searchParams.has(name)) target.searchParams.set(name, value);
       super(target, protocols);
     }
   }
-  window.WebSocket = WebSocketOfTab;
+  window.WebSocket = HostWebSocket;
 }
 
 function afterDomContentLoaded(run: () => void): void {

@@ -419,16 +419,12 @@ export class HiseClient<C extends Contract = AnyContract> {
 }
 
 function buildUrl(options: ConnectOptions): string {
-  const url = new URL(options.url ?? `ws://${options.host ?? 'localhost'}:${options.port ?? missingPort()}/`);
+  // resolveConnectOptions has made sure there is a url or a port (else NO_PORT).
+  const url = new URL(options.url ?? `ws://${options.host ?? 'localhost'}:${options.port!}/`);
   url.searchParams.set(SESSION_PARAM, createSessionId());
   if (options.token !== undefined) url.searchParams.set(TOKEN_PARAM, options.token);
   return url.toString();
 }
-
-function missingPort(): never {
-  throw new TypeError('connect() needs a url or a port');
-}
-
 
 function sizeOf(value: unknown): number {
   if (typeof value === 'string') return value.length * 3;

@@ -62,6 +62,7 @@ export class HostRunner {
 
   /** Runs a host function that needs no loading (the inspector). */
   async runFunction(run: HostFunction): Promise<void> {
+    this.#stopLoggingErrors ??= logWebViewErrors(this.#webView, this.#log);
     await this.#start(run);
   }
 

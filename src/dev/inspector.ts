@@ -76,7 +76,6 @@ export function inspectorHost(log: DevLogger, options: InspectorOptions = {}): H
       throttle.forgetPage(page.id);
       log.info(`page ${page.id} disconnected (${code})`);
     });
-    wv.on('error', (error, page) => log.warn(printable(`${page === undefined ? '' : `page ${page.id}: `}${error.code}: ${error.message}`)));
 
     if (wv.port !== undefined) void wv.evaluate(INIT_UID, initWebSocketCode(wv.port));
 

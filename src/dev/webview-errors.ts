@@ -2,6 +2,7 @@ import type { Page, WebViewError } from '../host/index.js';
 import type { WebView } from '../host/index.js';
 import { reportError } from './error-report.js';
 import type { DevLogger } from './log.js';
+import { printable } from './printable.js';
 
 /** Codes whose cause is the host module's own code (a handler or listener that threw). */
 const HOST_CODE_FAILURES: ReadonlySet<string> = new Set(['CALLBACK_FAILED', 'LISTENER_FAILED']);
@@ -14,7 +15,8 @@ const HOST_CODE_FAILURES: ReadonlySet<string> = new Set(['CALLBACK_FAILED', 'LIS
  */
 export function logWebViewErrors(webView: WebView, log: DevLogger): () => void {
   const listener = (error: WebViewError, page: Page | undefined): void => {
-    const line = `${page === undefined ? '' : `page ${page.id}: `}${error.code}: ${error.message}`;
+    // Messages quote what pages sent (ids, text): escaped, so a page cannot write to the terminal.
+    const line = printable(`${page === undefined ? '' : `page ${page.id}: `}${error.code}: ${error.message}`);
     if (!HOST_CODE_FAILURES.has(error.code) || error.cause === undefined) {
       log.warn(line);
       return;

@@ -37,12 +37,14 @@ function parseTarget(target: string): { url: URL; targetHost: HostHeader | undef
   if (target.startsWith('/')) {
     const url = tryUrl(target, BASE);
     if (url === undefined || url.host !== BASE_HOST) throw badRequest(`request target ${quote(target)} is not a path`);
+    // `/.//x` resolves to `//x`: rewritten into request.url, a later parse would read `x` as a host.
+    if (url.pathname.startsWith('//')) throw badRequest(`request target ${quote(target)} resolves to a scheme-relative path`);
     return { url, targetHost: undefined };
   }
   if (/^https?:\/\//i.test(target)) {
     const url = tryUrl(target);
     const targetHost = url === undefined ? undefined : parseHostHeader(url.host);
-    if (url === undefined || targetHost === undefined || url.username !== '' || url.password !== '') {
+    if (url === undefined || targetHost === undefined || url.username !== '' || url.password !== '' || url.pathname.startsWith('//')) {
       throw badRequest(`request target ${quote(target)} is not a URL this host serves`);
     }
     return { url, targetHost };

@@ -1,5 +1,4 @@
-/** Hosts that are this machine: a page served from any of them may connect. */
-const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+import { isLoopbackName } from './host-policy.js';
 
 /** The origins HISE's native webview (choc) gives its pages. */
 const HISE_WEBVIEW_ORIGINS = new Set(['https://choc.localhost', 'choc://choc.choc']);
@@ -12,7 +11,8 @@ export const NULL_ORIGIN = 'null';
 
 /**
  * Decides whether a WebSocket upgrade with this `Origin` header may proceed (see SECURITY.md): no
- * Origin (a non-browser client), loopback pages over http or https on any port, HISE's webview
+ * Origin (a non-browser client), loopback pages (`localhost`, `*.localhost`, 127.0.0.0/8, `[::1]`)
+ * over http or https on any port, HISE's webview
  * origins, and the `allowed` list (which may contain `'null'`). Everything else — `null` included —
  * is a web site the user happens to have open, which must not reach the host.
  */
@@ -27,7 +27,8 @@ export function isOriginAllowed(origin: string | undefined, allowed: readonly st
     return false;
   }
   if (url.origin !== origin) return false; // paths, credentials or odd spellings are not an origin
-  return (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK_HOSTNAMES.has(url.hostname);
+  // The same names the Host check accepts: a page the host serves at one of them may connect back.
+  return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackName(url.hostname);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { sendFile, type CheckedFile } from './file-response.js';
+import { isInside } from './safe-path.js';
 
 /** HISE's wildcard for the project folder in webview URLs (`<img src="{PROJECT_FOLDER}knob.png">`). */
 export const PROJECT_FOLDER_WILDCARD = '{PROJECT_FOLDER}';
@@ -84,7 +85,7 @@ export class ProjectImages {
   async #realFileInside(folder: string, relative: string): Promise<CheckedFile | undefined> {
     try {
       const path = await realpath(join(folder, relative));
-      if (!path.startsWith(folder + sep)) return undefined;
+      if (path === folder || !isInside(folder, path)) return undefined; // also: no link to a dotfile
       const stats = await stat(path);
       return stats.isFile() ? { path, stats } : undefined;
     } catch {

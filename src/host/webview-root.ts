@@ -1,10 +1,11 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { BRIDGE_SCRIPT_PATH } from '../protocol/index.js';
 import { injectIntoHead } from './inject-bridge.js';
 import { sendFile } from './file-response.js';
+import { decodeSegments, isInside } from './safe-path.js';
 
 /** What the webview shows: a folder with its index file, or one HTML string. */
 export type RootContent = { kind: 'folder'; directory: string; indexFile: string } | { kind: 'html'; html: string };
@@ -99,32 +100,6 @@ export class WebViewRoot {
     });
     response.end(body);
   }
-}
-
-/**
- * The decoded segments of a path, or undefined when one must never be served: a segment starting
- * with `.` (dotfiles, `.git`, `..`), one with a separator or NUL once decoded, or bad escapes.
- */
-function decodeSegments(pathname: string): string[] | undefined {
-  const segments: string[] = [];
-  for (const raw of pathname.split('/').slice(1)) {
-    let segment: string;
-    try {
-      segment = decodeURIComponent(raw);
-    } catch {
-      return undefined;
-    }
-    if (segment.startsWith('.') || /[/\\\0]/.test(segment)) return undefined;
-    if (segment !== '') segments.push(segment);
-  }
-  return segments;
-}
-
-/** Whether `real` is `root` or lies below it, without a dot segment on the way (a symlink to `.git` is not served). */
-function isInside(root: string, real: string): boolean {
-  if (real === root) return true;
-  if (!real.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
-  return !relative(root, real).split(sep).some((segment) => segment.startsWith('.'));
 }
 
 /** `/sub` names a folder: the browser is sent to `/sub/` (a relative Location, so it cannot leave this host). */

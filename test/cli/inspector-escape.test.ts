@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import { inspectorHost } from '../../dist/dev/inspector.js';
 import { LogThrottle } from '../../dist/dev/log-throttle.js';
 import { printable } from '../../dist/dev/printable.js';
+import { logWebViewErrors } from '../../dist/dev/webview-errors.js';
 import { WebView } from '../../dist/host/index.js';
 import { encodeFrame, FrameType, SUBPROTOCOL } from '../../dist/protocol/index.js';
 import { until } from '../helpers/node-client.js';
@@ -37,6 +38,8 @@ async function inspected(options = {}) {
   const port = await wv.setEnableWebSocket(0);
   const lines: string[] = [];
   const log = { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line), error: (line: string) => lines.push(line) };
+  // As the dev host runs it: the inspector, and the host's error events logged beside it (for any host module too).
+  logWebViewErrors(wv, log);
   inspectorHost(log, { logInterval: 60_000, ...options })(wv, { signal: new AbortController().signal });
   return { wv, port, lines };
 }
@@ -92,6 +95,16 @@ describe('the inspector prints what pages supply escaped', () => {
     socket.send(encodeFrame(FrameType.Json, 'j\u001b[2J', '{"broken', { align: true }));
     await until(() => lines.filter((l) => /INVALID_(FRAME|JSON)/.test(l)).length === 2, 10_000, 'two errors logged');
     for (const line of lines) expect(DANGEROUS.test(line), JSON.stringify(line)).toBe(false);
+  });
+
+  it('an error message quoting a page-supplied id is escaped (INVALID_SEQUENCE names the id)', async () => {
+    const { port, lines } = await inspected();
+    const socket = await open(port, [SUBPROTOCOL]);
+    socket.send(encodeFrame(FrameType.String, 'a', new TextEncoder().encode('first'), { align: true, seq: 1 }));
+    socket.send(encodeFrame(FrameType.String, 'id\u001b]52;c;eA==\u0007', new TextEncoder().encode('x'), { align: true, seq: 0xffffffff }));
+    await until(() => lines.some((l) => l.includes('INVALID_SEQUENCE')), 10_000, 'the refused number logged');
+    for (const line of lines) expect(DANGEROUS.test(line), JSON.stringify(line)).toBe(false);
+    expect(lines.find((l) => l.includes('INVALID_SEQUENCE'))).toContain('\\x1b]52');
   });
 });
 

@@ -15,7 +15,7 @@ function transferred<T extends ArrayBufferView>(view: T): T {
 }
 
 describe('options where 0 means nothing can work', () => {
-  it.each(['maxPayload', 'maxQueuedBytesPerPage', 'callTimeout', 'maxPendingCalls', 'maxPages', 'maxSessionsPerSource', 'maxSessionBytes', 'sequenceWindow'] as const)(
+  it.each(['maxPayload', 'maxQueuedBytesPerPage', 'callTimeout', 'maxPendingCalls', 'maxPages', 'maxConnectionsPerPage', 'maxSessionsPerSource', 'maxSessionBytes', 'sequenceWindow'] as const)(
     'O1 %s: 0 is INVALID_OPTION, 1 is accepted',
     (key) => {
       expect(() => new WebView({ [key]: 0 } as WebViewOptions)).toThrow(invalid);
@@ -31,7 +31,7 @@ describe('options where 0 means nothing can work', () => {
     },
   );
 
-  it.each(['maxPendingIds', 'maxPendingCalls', 'maxIncomingCalls', 'maxPages', 'maxSessions', 'maxSessionsPerSource', 'sequenceWindow', 'maxCallArguments'] as const)(
+  it.each(['maxPendingIds', 'maxPendingCalls', 'maxIncomingCalls', 'maxPages', 'maxConnectionsPerPage', 'maxSessions', 'maxSessionsPerSource', 'sequenceWindow', 'maxCallArguments'] as const)(
     '%s counts, so a fraction is INVALID_OPTION',
     (key) => {
       expect(() => new WebView({ [key]: 2.5 } as WebViewOptions)).toThrow(invalid);

@@ -11,6 +11,8 @@ describe('origin policy', () => {
     ['https://localhost', true],
     ['http://127.0.0.1:8080', true],
     ['http://[::1]:3000', true],
+    ['http://app.localhost:5173', true], // the names the Host check accepts, so a page served there connects back
+    ['http://127.0.0.2:8080', true],
     ['https://choc.localhost', true],
     ['choc://choc.choc', true],
     ['https://evil.example', false],

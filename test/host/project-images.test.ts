@@ -31,6 +31,7 @@ function project(): { root: string; images: string } {
   writeFileSync(join(images, '.hidden.png'), PNG);
   symlinkSync(join(base, 'outside.png'), join(images, 'escape.png'));
   symlinkSync(join(images, 'knob.png'), join(images, 'alias.png'));
+  symlinkSync(join(images, '.hidden.png'), join(images, 'to-hidden.png'));
   return { root, images };
 }
 
@@ -99,6 +100,7 @@ describe('{PROJECT_FOLDER} references', () => {
       '/%7BPROJECT_FOLDER%7D%2Fetc%2Fpasswd',
       '/%7BPROJECT_FOLDER%7Descape.png', // a link to a file outside
       '/%7BPROJECT_FOLDER%7D.hidden.png',
+      '/%7BPROJECT_FOLDER%7Dto-hidden.png', // a link to a dotfile inside
       '/%7BPROJECT_FOLDER%7Dmissing.png',
       '/%7BPROJECT_FOLDER%7Dicons', // a folder
       '/%7BPROJECT_FOLDER%7D',
