@@ -61,12 +61,16 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/** Colour codes (SGR) some tools print whatever the environment says. */
+const ANSI = /\x1b\[[0-9;]*m/g;
+
 export function start(command: string, args: string[], cwd: string): Running {
   const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: cleanEnv() });
   const output: string[] = [];
   const waiters = new Set<() => void>();
   const collect = (chunk: Buffer): void => {
-    output.push(...chunk.toString().split('\n').filter(Boolean));
+    // Colour codes stripped: under CI=true, Vite colours its output even without a terminal.
+    output.push(...chunk.toString().replace(ANSI, '').split('\n').filter(Boolean));
     for (const waiter of waiters) waiter();
   };
   child.stdout!.on('data', collect);
@@ -108,5 +112,5 @@ export function start(command: string, args: string[], cwd: string): Running {
 function cleanEnv(): NodeJS.ProcessEnv {
   const ownScript = (key: string): boolean =>
     key.startsWith('npm_package_') || key.startsWith('npm_lifecycle_') || key === 'npm_config_local_prefix' || key === 'INIT_CWD';
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !ownScript(key))) as NodeJS.ProcessEnv;
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !ownScript(key))), NO_COLOR: '1' } as NodeJS.ProcessEnv;
 }
