@@ -53,7 +53,7 @@ export class HttpGuard {
       return;
     }
     if (!this.#hostAllowed(request, parsed)) {
-      writeStatus(socket, 403, 'Forbidden');
+      writeStatus(socket, 403);
       this.#refuse(request);
       return;
     }
@@ -112,7 +112,7 @@ export class HttpGuard {
   #failUpgrade(socket: Duplex, error: unknown): void {
     const failure = asFailure(error);
     // A failure before the answer gets its status; behind it (ws may have answered 101) only a close is safe.
-    if (error instanceof HttpFailure) writeStatus(socket, failure.status, STATUS_TEXT[failure.status]);
+    if (error instanceof HttpFailure) writeStatus(socket, failure.status);
     else socket.destroy();
     this.#report(failure);
   }
@@ -134,12 +134,21 @@ function asFailure(error: unknown): HttpFailure {
   return failure;
 }
 
-const STATUS_TEXT = { 400: 'Bad Request', 403: 'Forbidden', 416: 'Range Not Satisfiable', 500: 'Internal Server Error' } as const;
+/** The reason phrases of every status the host writes straight to a socket. */
+const STATUS_TEXT = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  416: 'Range Not Satisfiable',
+  426: 'Upgrade Required',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+} as const;
 
 /** An HTTP answer written straight to a socket that has not been upgraded (no body). */
-export function writeStatus(socket: Duplex, status: number, text: string): void {
+export function writeStatus(socket: Duplex, status: keyof typeof STATUS_TEXT): void {
   if (socket.destroyed) return;
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 /** A short plain-text answer. */

@@ -2,6 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { sendFile, type CheckedFile } from './file-response.js';
+import { respondText } from './http-guard.js';
 import { isInside } from './safe-path.js';
 
 /** HISE's wildcard for the project folder in webview URLs (`<img src="{PROJECT_FOLDER}knob.png">`). */
@@ -77,7 +78,7 @@ export class ProjectImages {
     const relative = projectImagePath(decoded);
     if (folder === undefined || relative === undefined) return false;
     const file = isSafeRelative(relative) ? await this.#realFileInside(folder, relative) : undefined;
-    if (file === undefined || !(await sendFile(request, response, file, this.#cache() ? 'no-cache' : 'no-store'))) notFound(response);
+    if (file === undefined || !(await sendFile(request, response, file, this.#cache() ? 'no-cache' : 'no-store'))) respondText(response, 404, 'no such project image');
     return true;
   }
 
@@ -92,10 +93,4 @@ export class ProjectImages {
       return undefined;
     }
   }
-}
-
-function notFound(response: ServerResponse): void {
-  const text = 'no such project image';
-  response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-  response.end(text);
 }

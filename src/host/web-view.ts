@@ -28,7 +28,7 @@ import { resolveNullOnError } from './callback-errors.js';
 import { WebViewError } from './errors.js';
 import { ExtendedReceiver } from './extended-receiver.js';
 import { emitContained } from './contained-emit.js';
-import { HttpGuard } from './http-guard.js';
+import { HttpGuard, writeStatus } from './http-guard.js';
 import { listenHttp, type HttpListener } from './http-listener.js';
 import type { ParsedRequest } from './http-request.js';
 import { serveHttp } from './http-routes.js';
@@ -513,12 +513,12 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   #handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, parsed: ParsedRequest): void {
     if (this.#closed) {
-      refuse(socket, 503, 'Service Unavailable');
+      writeStatus(socket, 503);
       return;
     }
     const refusal = checkUpgrade(request, parsed.query, { ...this.options, token: this.#token });
     if (refusal !== undefined) {
-      refuse(socket, refusal.status, STATUS_TEXT[refusal.status]);
+      writeStatus(socket, refusal.status);
       if (refusal.reason !== 'fallback') {
         this.emit('refused', { reason: refusal.reason, origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
       }
@@ -526,7 +526,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       return;
     }
     if (!this.#tabs.admits(request, this.options)) {
-      refuse(socket, 503, STATUS_TEXT[503]);
+      writeStatus(socket, 503);
       this.emit('refused', { reason: 'capacity', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
       return;
     }
@@ -787,9 +787,4 @@ function socketErrorToWebViewError(error: Error & { code?: string }): WebViewErr
   return new WebViewError('PAGE_PROTOCOL_ERROR', `a page broke the WebSocket protocol: ${error.message}`, { cause: error });
 }
 
-const STATUS_TEXT = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 426: 'Upgrade Required', 503: 'Service Unavailable' } as const;
-
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
 
