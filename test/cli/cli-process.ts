@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { collectLines } from '../helpers/printed-lines.js';
 import { runToExit } from '../helpers/run-to-exit.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,33 +22,8 @@ export interface CliProcess {
 /** Starts the CLI with `args` and resolves once it has printed its URL. */
 export async function startCli(args: string[]): Promise<CliProcess> {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const waiters = new Set<() => void>();
-  const collect = (chunk: Buffer): void => {
-    output.push(...chunk.toString().split('\n').filter(Boolean));
-    for (const waiter of waiters) waiter();
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-
-  const waitForLine = (pattern: RegExp, timeoutMs = STARTUP_TIMEOUT_MS): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const check = (): void => {
-        const line = output.find((l) => pattern.test(l));
-        if (line !== undefined) done(() => resolve(line));
-        else if (child.exitCode !== null) done(() => reject(new Error(`the CLI exited (${child.exitCode}) before printing ${pattern}:\n${output.join('\n')}`)));
-      };
-      const timer = setTimeout(() => done(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${output.join('\n')}`))), timeoutMs);
-      const done = (settle: () => void): void => {
-        clearTimeout(timer);
-        waiters.delete(check);
-        child.off('exit', check);
-        settle();
-      };
-      waiters.add(check);
-      child.on('exit', check);
-      check();
-    });
+  const { output, waitForLine: waitFor } = collectLines(child, 'the CLI');
+  const waitForLine = (pattern: RegExp, timeoutMs = STARTUP_TIMEOUT_MS): Promise<string> => waitFor(pattern, timeoutMs);
 
   const line = await waitForLine(/serving .* at http:\/\//);
   const url = /at (http:\/\/\S+)/.exec(line)![1]!;

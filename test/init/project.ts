@@ -4,6 +4,7 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { collectLines } from '../helpers/printed-lines.js';
 
 /** The repository (whose built dist/ is packed). */
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -61,41 +62,13 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Colour codes (SGR) some tools print whatever the environment says. */
-const ANSI = /\x1b\[[0-9;]*m/g;
-
 export function start(command: string, args: string[], cwd: string): Running {
   const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: cleanEnv() });
-  const output: string[] = [];
-  const waiters = new Set<() => void>();
-  const collect = (chunk: Buffer): void => {
-    // Colour codes stripped: under CI=true, Vite colours its output even without a terminal.
-    output.push(...chunk.toString().replace(ANSI, '').split('\n').filter(Boolean));
-    for (const waiter of waiters) waiter();
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  const { output, waitForLine } = collectLines(child, `\`${[command, ...args].join(' ')}\``);
   return {
     child,
     output,
-    waitForLine: (pattern, timeoutMs) =>
-      new Promise((resolve, reject) => {
-        const check = (): void => {
-          const line = output.find((candidate) => pattern.test(candidate));
-          if (line !== undefined) finish(() => resolve(line));
-          else if (child.exitCode !== null) finish(() => reject(new Error(`exited (${child.exitCode}) before printing ${pattern}:\n${output.join('\n')}`)));
-        };
-        const timer = setTimeout(() => finish(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${output.join('\n')}`))), timeoutMs);
-        const finish = (settle: () => void): void => {
-          clearTimeout(timer);
-          waiters.delete(check);
-          child.off('exit', check);
-          settle();
-        };
-        waiters.add(check);
-        child.on('exit', check);
-        check();
-      }),
+    waitForLine,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');

@@ -1,10 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { collectLines } from '../helpers/printed-lines.js';
 
 const DEFAULT_WAIT_MS = 60_000;
-/** Colour codes tools print even with NO_COLOR, stripped before matching lines. */
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;]*m/g;
 
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -31,34 +29,9 @@ export interface ShellProcess {
 /** Starts `command` with `sh -c` in `cwd`. */
 export function startShell(command: string, cwd: string, env: NodeJS.ProcessEnv = {}): ShellProcess {
   const child = spawn('sh', ['-c', command], { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const output: string[] = [];
-  const waiters = new Set<() => void>();
-  const collect = (chunk: Buffer): void => {
-    output.push(...chunk.toString().replace(ANSI, '').split('\n').filter((line) => line.trim() !== ''));
-    for (const waiter of waiters) waiter();
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  const { output, waitForLine: waitFor } = collectLines(child, `\`${command}\``);
   const exited = once(child, 'exit');
-
-  const waitForLine = (pattern: RegExp, timeoutMs = DEFAULT_WAIT_MS): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const check = (): void => {
-        const line = output.find((l) => pattern.test(l));
-        if (line !== undefined) done(() => resolve(line));
-        else if (child.exitCode !== null) done(() => reject(new Error(`\`${command}\` exited (${child.exitCode}) before printing ${pattern}:\n${output.join('\n')}`)));
-      };
-      const timer = setTimeout(() => done(() => reject(new Error(`\`${command}\` printed no line matching ${pattern} within ${timeoutMs} ms:\n${output.join('\n')}`))), timeoutMs);
-      const done = (settle: () => void): void => {
-        clearTimeout(timer);
-        waiters.delete(check);
-        child.off('exit', check);
-        settle();
-      };
-      waiters.add(check);
-      child.on('exit', check);
-      check();
-    });
+  const waitForLine = (pattern: RegExp, timeoutMs = DEFAULT_WAIT_MS): Promise<string> => waitFor(pattern, timeoutMs);
 
   return {
     child,
