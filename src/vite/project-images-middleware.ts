@@ -1,4 +1,6 @@
 import type { Connect } from 'vite';
+import { HttpFailure } from '../host/http-failure.js';
+import { respondText } from '../host/http-guard.js';
 import { ProjectImages } from '../host/project-images.js';
 
 /**
@@ -23,6 +25,11 @@ export function projectImagesMiddleware(folder: string, onError: (message: strin
         const path = new URL(request.url ?? '/', 'http://vite').pathname;
         if (!ok || !(await images.serve(request, response, path))) next();
       })
-      .catch(next);
+      // A Range outside the image is the client's error (416, as the host answers), not Vite's 500.
+      .catch((error: unknown) => {
+        if (!(error instanceof HttpFailure) || error.status === 500 || response.headersSent) return next(error);
+        for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
+        respondText(response, error.status, error.message);
+      });
   };
 }

@@ -51,4 +51,12 @@ describe('hiseWebview({ images })', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('{PROJECT_FOLDER}knob.png');
   });
+
+  it('answers a Range outside the image with 416, as the host does, and serves one inside it', async () => {
+    const outside = await fetch(viteUrl + '/%7BPROJECT_FOLDER%7Dknob.png', { headers: { Range: 'bytes=9-2' } });
+    expect([outside.status, outside.headers.get('content-range')]).toEqual([416, `bytes */${PNG.byteLength}`]);
+    const inside = await fetch(viteUrl + '/%7BPROJECT_FOLDER%7Dknob.png', { headers: { Range: 'bytes=0-7' } });
+    expect(inside.status).toBe(206);
+    expect(Buffer.from(await inside.arrayBuffer()).equals(PNG.subarray(0, 8))).toBe(true);
+  });
 });
