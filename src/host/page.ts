@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Connection } from './connection.js';
 import type { OutboundMessage, WireFrame } from './outbound.js';
 import type { DeliveryResult, OutboxStats } from './page-outbox.js';
+import { PendingMessages } from './pending-messages.js';
 
 /** Close codes the host uses (RFC 6455 §7.4.1). */
 export const CloseCode = {
@@ -31,8 +32,7 @@ export class Page {
   readonly closed: Promise<void>;
   readonly #connections = new Set<Connection>();
   /** What `sendTo` sent while the page had no connection that takes data: the latest per id. */
-  readonly #held = new Map<string, OutboundMessage>();
-  readonly #maxHeld: number;
+  readonly #held: PendingMessages<OutboundMessage>;
   readonly #joined = new Set<() => void>();
   #bridges = 0;
   #resolveClosed!: () => void;
@@ -44,7 +44,7 @@ export class Page {
     this.origin = request.headers.origin;
     this.path = new URL(request.url ?? '/', 'http://host').pathname;
     this.remoteAddress = request.socket.remoteAddress;
-    this.#maxHeld = maxHeld;
+    this.#held = new PendingMessages(maxHeld, 'latest-last');
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
   }
 
@@ -149,17 +149,12 @@ export class Page {
    * false when `maxHeld` ids are held already.
    */
   hold(message: OutboundMessage): boolean {
-    if (!this.#held.has(message.id) && this.#held.size >= this.#maxHeld) return false;
-    this.#held.delete(message.id); // re-insert: the newest message of an id goes last
-    this.#held.set(message.id, message);
-    return true;
+    return this.#held.hold(message.id, message);
   }
 
   /** @internal What was held for a connection that takes data, oldest id first (then forgotten). */
   takeHeld(): OutboundMessage[] {
-    const held = [...this.#held.values()];
-    this.#held.clear();
-    return held;
+    return this.#held.take();
   }
 
   /** @internal Resolves at the next change of its connections (one joined, or the page went), or after `timeout` ms. */
