@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { BRIDGE_PARAM, PendingCalls, SESSION_PARAM, SUBPROTOCOL } from '../protocol/index.js';
+import type { ParsedRequest } from './http-request.js';
 import type { OutboundMessage, WireFrame } from './outbound.js';
 import { PageOutbox, type DeliveryResult, type OutboxStats } from './page-outbox.js';
 import type { PageSocket } from './page-socket.js';
@@ -45,15 +46,21 @@ export class Connection {
   #answeredPing = true;
 
   /** @internal Created by the host for each accepted connection. */
-  constructor(page: Page, socket: PageSocket, request: IncomingMessage, limits: ConnectionLimits, onOverflow: (connection: Connection) => void) {
+  constructor(
+    page: Page,
+    socket: PageSocket,
+    request: IncomingMessage,
+    parsed: ParsedRequest,
+    limits: ConnectionLimits,
+    onOverflow: (connection: Connection) => void,
+  ) {
     this.page = page;
     this.origin = request.headers.origin;
-    const url = new URL(request.url ?? '/', 'http://host');
-    this.path = url.pathname;
+    this.path = parsed.pathname;
     this.remoteAddress = request.socket.remoteAddress;
     this.extended = socket.protocol === SUBPROTOCOL;
-    this.bridged = this.extended && url.searchParams.has(BRIDGE_PARAM);
-    this.session = this.extended ? (url.searchParams.get(SESSION_PARAM) ?? undefined) : undefined;
+    this.bridged = this.extended && parsed.query.has(BRIDGE_PARAM);
+    this.session = this.extended ? (parsed.query.get(SESSION_PARAM) ?? undefined) : undefined;
     this.calls = new PendingCalls({ timeout: limits.callTimeout, max: limits.maxPendingCalls });
     this.#socket = socket;
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Connection } from './connection.js';
+import type { ParsedRequest } from './http-request.js';
 import type { OutboundMessage, WireFrame } from './outbound.js';
 import type { DeliveryResult, OutboxStats } from './page-outbox.js';
 import { PendingMessages } from './pending-messages.js';
@@ -38,11 +39,11 @@ export class Page {
   #resolveClosed!: () => void;
 
   /** @internal Created by the host for the first connection of a page. */
-  constructor(id: number, tab: string | undefined, request: IncomingMessage, maxHeld: number) {
+  constructor(id: number, tab: string | undefined, request: IncomingMessage, parsed: ParsedRequest, maxHeld: number) {
     this.id = id;
     this.tab = tab;
     this.origin = request.headers.origin;
-    this.path = new URL(request.url ?? '/', 'http://host').pathname;
+    this.path = parsed.pathname;
     this.remoteAddress = request.socket.remoteAddress;
     this.#held = new PendingMessages(maxHeld, 'latest-last');
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));

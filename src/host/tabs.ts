@@ -7,9 +7,9 @@ import type { Page } from './page.js';
 /** What a tab id must look like (the bridge sends 22 base64url characters); anything else is ignored. */
 const TAB_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
-/** The tab id a connection's handshake carries (`?tab=`), when it is well formed. */
-export function tabOf(request: IncomingMessage): string | undefined {
-  const tab = new URL(request.url ?? '/', 'http://host').searchParams.get(TAB_PARAM);
+/** The tab id a connection's handshake carries (`?tab=`, from the query the HTTP guard parsed), when it is well formed. */
+export function tabOf(query: URLSearchParams): string | undefined {
+  const tab = query.get(TAB_PARAM);
   return tab !== null && TAB_ID.test(tab) ? tab : undefined;
 }
 
@@ -41,18 +41,17 @@ export class Tabs {
     return this.#pages.has(page);
   }
 
-  /** Whether a connection with this handshake fits: into its open tab (`maxConnectionsPerPage`), or as a new page (`maxPages`). */
-  admits(request: IncomingMessage, limits: TabLimits): boolean {
-    const page = this.#openTab(request);
+  /** Whether a connection with this handshake and tab id fits: into its open tab (`maxConnectionsPerPage`), or as a new page (`maxPages`). */
+  admits(request: IncomingMessage, tab: string | undefined, limits: TabLimits): boolean {
+    const page = this.#openTab(request, tab);
     return page === undefined ? this.#pages.size < limits.maxPages : page.connections.length < limits.maxConnectionsPerPage;
   }
 
   /** The page an accepted connection belongs to: its open tab's, or a new one (`isNew`) made by `create`. */
-  pageFor(request: IncomingMessage, create: (tab: string | undefined) => Page): { page: Page; isNew: boolean } {
-    const open = this.#openTab(request);
+  pageFor(request: IncomingMessage, tab: string | undefined, create: () => Page): { page: Page; isNew: boolean } {
+    const open = this.#openTab(request, tab);
     if (open !== undefined) return { page: open, isNew: false };
-    const tab = tabOf(request);
-    const page = create(tab);
+    const page = create();
     this.#pages.add(page);
     if (tab !== undefined && !this.#byTab.has(tab)) this.#byTab.set(tab, page);
     return { page, isNew: true };
@@ -81,8 +80,7 @@ export class Tabs {
     return true;
   }
 
-  #openTab(request: IncomingMessage): Page | undefined {
-    const tab = tabOf(request);
+  #openTab(request: IncomingMessage, tab: string | undefined): Page | undefined {
     const page = tab === undefined ? undefined : this.#byTab.get(tab);
     return page !== undefined && page.origin === request.headers.origin ? page : undefined;
   }

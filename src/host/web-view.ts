@@ -40,7 +40,7 @@ import { CloseCode, Page } from './page.js';
 import { PendingMessages } from './pending-messages.js';
 import { SessionLedger } from './sessions.js';
 import { sessionLimits, SessionLogs, type SessionStats } from './session-outbox.js';
-import { callTarget, Tabs } from './tabs.js';
+import { callTarget, tabOf, Tabs } from './tabs.js';
 import { checkUpgrade, type RefusalReason } from './upgrade-gate.js';
 
 /** Where a message went: to the connected pages, held for the first page to connect, or dropped. */
@@ -525,21 +525,23 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       if (refusal.reason === 'session') this.#report(new WebViewError('INVALID_SESSION', INVALID_SESSION_MESSAGE), undefined);
       return;
     }
-    if (!this.#tabs.admits(request, this.options)) {
+    const tab = tabOf(parsed.query);
+    if (!this.#tabs.admits(request, tab, this.options)) {
       writeStatus(socket, 503);
       this.emit('refused', { reason: 'capacity', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
       return;
     }
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, request));
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, request, parsed, tab));
   }
 
-  #accept(socket: WebSocket, request: IncomingMessage): void {
+  #accept(socket: WebSocket, request: IncomingMessage, parsed: ParsedRequest, tab: string | undefined): void {
     const { highWaterMark, maxQueuedBytesPerPage, callTimeout, maxPendingCalls } = this.options;
-    const { page, isNew } = this.#tabs.pageFor(request, (tab) => new Page(this.#nextPageId++, tab, request, this.options.maxPendingIds));
+    const { page, isNew } = this.#tabs.pageFor(request, tab, () => new Page(this.#nextPageId++, tab, request, parsed, this.options.maxPendingIds));
     const connection = new Connection(
       page,
       socket,
       request,
+      parsed,
       { highWaterMark, maxQueuedBytes: maxQueuedBytesPerPage, callTimeout, maxPendingCalls },
       (slow) => this.#dropSlowPage(slow),
     );
