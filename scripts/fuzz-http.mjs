@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { prng } from './prng.mjs';
 
 const SECRETS = ['ENV-SECRET-7f3a', 'GIT-SECRET-7f3a', 'DOT-SECRET-7f3a', 'OUTSIDE-SECRET-7f3a'];
 /** Requests in flight at once, each on its own connection. */
@@ -296,19 +297,6 @@ function requestGenerator(random, port, token) {
     if (chance(0.1)) bytes = mutateBytes(bytes);
     return { bytes, head: method };
   };
-}
-
-// ---- seeded randomness, so a failure can be replayed with --seed ----
-function prng(seed) {
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
-  const int = (n) => Math.floor(next() * n);
-  return { int, pick: (list) => list[int(list.length)], chance: (p) => next() < p };
 }
 
 const mib = (bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10;

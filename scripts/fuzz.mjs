@@ -17,6 +17,7 @@ import { connect as tcpConnect } from 'node:net';
 import { WebSocket } from 'ws';
 import { DEFAULT_OPTIONS, WebView } from '../dist/host/index.js';
 import { fuzzHttp } from './fuzz-http.mjs';
+import { prng } from './prng.mjs';
 import {
   decodeFrame,
   decodeMessage,
@@ -49,16 +50,8 @@ const SEQUENCE_WINDOW = DEFAULT_OPTIONS.sequenceWindow;
 /** Frames a client writes before waiting for its socket to take them. */
 const BATCH = 512;
 
-// ---- a seeded PRNG, so a failure can be replayed with --seed ----
-let state = SEED >>> 0 || 1;
-function next() {
-  state ^= state << 13;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  return (state >>> 0) / 0x100000000;
-}
-const int = (n) => Math.floor(next() * n);
-const pick = (list) => list[int(list.length)];
+// ---- seeded randomness, so a failure can be replayed with --seed ----
+const { next, int, pick } = prng(SEED);
 function bytes(n) {
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = int(256);
