@@ -391,13 +391,13 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     checkBindingName(name);
     if (typeof fn !== 'function') throw new WebViewError('INVALID_OPTION', `bindCallback('${name}') needs a function`);
     this.#bindings.set(name, fn);
-    for (const connection of this.#connections) if (connection.bridged) this.#sendBindings(connection);
+    this.#updateBindings();
   }
 
   /** Removes one bound callback; pages lose `window[name]`. */
   unbindCallback(name: string): void {
     if (!this.#bindings.delete(name)) return;
-    for (const connection of this.#connections) if (connection.bridged) this.#sendBindings(connection);
+    this.#updateBindings();
   }
 
   /**
@@ -432,14 +432,14 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   reset(): void {
     this.#bindings.clear();
     this.#persistent.clear();
-    for (const connection of this.#connections) if (connection.bridged) this.#sendBindings(connection);
+    this.#updateBindings();
   }
 
   /** Asks every page with the bridge to reload (live development). Returns how many were asked. */
   reloadPages(): number {
-    const bridged = [...this.#connections].filter((connection) => connection.bridged);
-    for (const connection of bridged) void this.#callPage(connection, BridgeCall.Reload, []).catch(() => undefined);
-    return bridged.length;
+    const bridges = this.#bridges();
+    for (const connection of bridges) void this.#callPage(connection, BridgeCall.Reload, []).catch(() => undefined);
+    return bridges.length;
   }
 
   /**
@@ -655,8 +655,18 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     page.deliver(anyMessage(BINDINGS_ID, [...this.#bindings.keys()], () => 0));
   }
 
+  /** Tells every bridge the bound names after they changed. */
+  #updateBindings(): void {
+    for (const connection of this.#bridges()) this.#sendBindings(connection);
+  }
+
+  /** The bridges' own connections: what direct communication (bindings, `callFunction`, `evaluate`, reload) addresses. */
+  #bridges(): Connection[] {
+    return [...this.#connections].filter((connection) => connection.bridged);
+  }
+
   #callBridges(name: string, args: unknown[]): Promise<PromiseSettledResult<unknown>[]> {
-    return Promise.allSettled([...this.#connections].filter((connection) => connection.bridged).map((connection) => this.#callPage(connection, name, args)));
+    return Promise.allSettled(this.#bridges().map((connection) => this.#callPage(connection, name, args)));
   }
 
   /** A call to a page goes to its connection that answers it (see {@link callTarget}). */
