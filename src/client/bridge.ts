@@ -8,6 +8,7 @@ import {
   BridgeCall,
   HOST_RESTART_EVENT,
   HostRestartPhase,
+  INSTANCE_PARAM,
   KEEP_ALIVE_GLOBAL,
   TAB_PARAM,
   TOKEN_PARAM,
@@ -28,7 +29,11 @@ function startBridge(config: BridgeConfig): void {
   const scriptUrl = new URL((document.currentScript as HTMLScriptElement | null)?.src ?? location.href);
   const hostname = scriptUrl.port === String(config.port) ? scriptUrl.hostname : 'localhost';
   const tab = newTabId();
-  tagSocketsToHost(config.port, hostname, { [TAB_PARAM]: tab, ...(config.token === undefined ? {} : { [TOKEN_PARAM]: config.token }) });
+  tagSocketsToHost(config.port, hostname, {
+    [TAB_PARAM]: tab,
+    ...(config.token === undefined ? {} : { [TOKEN_PARAM]: config.token }),
+    ...(config.instance === undefined ? {} : { [INSTANCE_PARAM]: config.instance }),
+  });
 
   const client = connect({
     url: `ws://${hostname}:${config.port}/?${BRIDGE_PARAM}=1&${TAB_PARAM}=${tab}`,

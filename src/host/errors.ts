@@ -57,7 +57,15 @@ export type WebViewErrorCode =
   /** Serving an HTTP request failed inside the host (a file-system error, a bug); answered 500, the host keeps running. */
   | 'HTTP_HANDLER_FAILED'
   /** A `connect`, `disconnect` or `refused` listener of the host's author threw or rejected; the host went on. */
-  | 'LISTENER_FAILED';
+  | 'LISTENER_FAILED'
+  /** Shared port: the per-user secret's directory or file is not private to this user (another owner, open mode, a link). */
+  | 'SHARED_SECRET_UNSAFE'
+  /** Shared port: an instance sent the hub something it cannot read, or failed the handshake; the link is closed. */
+  | 'HUB_PROTOCOL_ERROR'
+  /** Shared port: messages waiting for the hub (during a failover) passed their bound; the oldest were dropped. */
+  | 'RELAY_LOG_FULL'
+  /** Shared port: no hub could be reached or taken over for a while; this instance keeps trying. */
+  | 'HUB_UNREACHABLE';
 
 /** The one error class of the host. `cause` holds the underlying error, e.g. a `ProtocolError`. */
 export class WebViewError extends Error {

@@ -14,6 +14,8 @@ export interface GuardContext {
   report(error: WebViewError): void;
   /** A request or upgrade naming a `Host` that is not allowed (answered 403). */
   refusedHost(request: IncomingMessage): void;
+  /** With a shared port: the port the host's pages also reach it through (the hub pipes them here), accepted in `Host` too. */
+  sharedPort?(): number | undefined;
 }
 
 /** Serves one parsed request whose `Host` passed; may throw or reject (the guard answers 500). */
@@ -83,7 +85,9 @@ export class HttpGuard {
 
   #hostAllowed(request: IncomingMessage, parsed: ParsedRequest): boolean {
     const port = request.socket.localPort ?? 0;
-    const allowed = (host: HostHeader | undefined): boolean => host === undefined || isHostAllowed(host, port, this.#context.allowedHosts);
+    const shared = this.#context.sharedPort?.();
+    const allowed = (host: HostHeader | undefined): boolean =>
+      host === undefined || isHostAllowed(host, port, this.#context.allowedHosts) || (shared !== undefined && isHostAllowed(host, shared, this.#context.allowedHosts));
     return allowed(parsed.host) && allowed(parsed.targetHost);
   }
 

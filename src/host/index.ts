@@ -10,3 +10,4 @@ export type { Connection } from './connection.js';
 export type { DeliveryResult, OutboxStats } from './page-outbox.js';
 export { isOriginAllowed } from './origin-policy.js';
 export { CallError, SUBPROTOCOL, type CallErrorCode, type Contract, type AnyContract } from '../protocol/index.js';
+export { Instances, type InstanceInfo, type InstancesEvents } from './shared-port/instances.js';

@@ -112,9 +112,22 @@ export interface WebViewOptions {
    * @default 'reject'
    */
   callbackErrors?: 'reject' | 'null';
+  /**
+   * Share the port with other hise-webview hosts of this user (plugin instances, a CLI, tests):
+   * the first to `setEnableWebSocket(port)` holds it as the hub, later ones join it, and another
+   * takes over when the hub goes. Every page on the port gets what any instance sends, every
+   * instance gets what any page sends; see `wv.instances` and README "Shared port".
+   * @default false
+   */
+  shared?: boolean;
+  /**
+   * With `shared`: the directory of the per-user secret instances prove to each other (created
+   * 0700, the secret file 0600). @default `$XDG_RUNTIME_DIR/hise-webview`, else `hise-webview-<uid>` in the temp directory
+   */
+  sharedDirectory?: string | undefined;
 }
 
-export type ResolvedWebViewOptions = Required<Omit<WebViewOptions, 'token'>> & { token: string | undefined };
+export type ResolvedWebViewOptions = Required<Omit<WebViewOptions, 'token' | 'sharedDirectory'>> & { token: string | undefined; sharedDirectory: string | undefined };
 
 const MiB = 1024 * 1024;
 
@@ -127,6 +140,8 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   heartbeatInterval: 15_000,
   closeTimeout: 1_000,
   token: undefined,
+  shared: false,
+  sharedDirectory: undefined,
   extensions: true,
   callTimeout: 10_000,
   maxPendingCalls: 1024,
@@ -235,6 +250,10 @@ export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOpt
   }
   if (!Array.isArray(resolved.allowedOrigins) || !resolved.allowedOrigins.every((o) => typeof o === 'string')) {
     throw new WebViewError('INVALID_OPTION', 'option allowedOrigins must be an array of strings');
+  }
+  if (typeof resolved.shared !== 'boolean') throw new WebViewError('INVALID_OPTION', 'option shared must be a boolean');
+  if (resolved.sharedDirectory !== undefined && (typeof resolved.sharedDirectory !== 'string' || resolved.sharedDirectory === '')) {
+    throw new WebViewError('INVALID_OPTION', 'option sharedDirectory must be a non-empty path');
   }
   const hostsProblem = allowedHostsProblem(resolved.allowedHosts);
   if (hostsProblem !== undefined) throw new WebViewError('INVALID_OPTION', hostsProblem);

@@ -29,6 +29,13 @@ export class Page {
   /** The request path of its first connection's handshake, e.g. `/`. */
   readonly path: string;
   readonly remoteAddress: string | undefined;
+  /**
+   * With `shared: true`: the id of the instance this page belongs to (`wv.instances.self` for the
+   * host's own pages, another instance's id for a page of another instance); undefined otherwise.
+   */
+  instance: string | undefined = undefined;
+  /** @internal Set for another instance's page on a shared port: what that instance told about it. */
+  remote: { readonly extended: boolean } | undefined = undefined;
   /** Settles once the page has gone: its last connection closed, whoever closed it. */
   readonly closed: Promise<void>;
   readonly #connections = new Set<Connection>();
@@ -60,6 +67,7 @@ export class Page {
    * HISE's frames only (HISE's own client, the drop-in), and for a page with only the bridge.
    */
   get extended(): boolean {
+    if (this.remote !== undefined) return this.remote.extended;
     return this.dataConnections().some((connection) => connection.extended);
   }
 

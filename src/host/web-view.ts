@@ -29,7 +29,7 @@ import { WebViewError } from './errors.js';
 import { ExtendedReceiver } from './extended-receiver.js';
 import { emitContained } from './contained-emit.js';
 import { HttpGuard, writeStatus } from './http-guard.js';
-import { listenHttp, type HttpListener } from './http-listener.js';
+import { listenHttp, type HttpHandlers, type HttpListener } from './http-listener.js';
 import type { ParsedRequest } from './http-request.js';
 import { serveHttp } from './http-routes.js';
 import { decodePageMessage } from './inbound.js';
@@ -42,6 +42,8 @@ import { SessionLedger } from './sessions.js';
 import { sessionLimits, SessionLogs, type SessionStats } from './session-outbox.js';
 import { callTarget, tabOf, Tabs } from './tabs.js';
 import { checkUpgrade, type RefusalReason } from './upgrade-gate.js';
+import { Instances } from './shared-port/instances.js';
+import { SharedPort } from './shared-port/shared-port.js';
 
 /** Where a message went: to the connected pages, held for the first page to connect, or dropped. */
 export type SendResult = 'sent' | 'queued' | 'dropped';
@@ -113,6 +115,12 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   readonly #bindings = new Map<string, (args: unknown[]) => unknown>();
   readonly #persistent = new PersistentCalls();
   readonly #token: string | undefined;
+  /**
+   * With `shared: true`: the instances sharing the port (list, `join`/`leave`, messages between
+   * them; README "Shared port"). Undefined for a host that does not share its port.
+   */
+  readonly instances: Instances | undefined;
+  #shared: SharedPort | undefined;
   #listening: Promise<number> | undefined;
   #listener: HttpListener | undefined;
   #callback: WebSocketCallback | undefined;
@@ -125,6 +133,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     super();
     this.options = Object.freeze(resolveOptions(options));
     this.#token = this.options.token === 'auto' ? randomBytes(18).toString('base64url') : this.options.token;
+    this.instances = this.options.shared ? new Instances() : undefined;
     this.#handlers.set(BridgeCall.Callback, ((name: string, args: unknown) => this.#runBinding(name, args)) as CallHandler);
     this.#handlers.set(BridgeCall.Sync, ((version: number) => this.#persistent.since(Number(version) || 0)) as CallHandler);
     this.#pending = new PendingMessages(this.options.maxPendingIds);
@@ -157,7 +166,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   /** The bound port once `setEnableWebSocket` has resolved. */
   get port(): number | undefined {
-    return this.#listener?.port;
+    return this.#shared?.port ?? this.#listener?.port;
   }
 
   /** The pages connected now: one per browser tab (see {@link Page}). */
@@ -173,7 +182,9 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
    */
   sendToWebsocket(id: string, data: string | Float32Array | object): SendResult {
     this.#assertOpen();
-    return this.#broadcast(hiseMessage(id, data, () => this.#nextSeq(id)));
+    const result = this.#broadcast(hiseMessage(id, data, () => this.#nextSeq(id)));
+    this.#shared?.relaySend('hise', id, data);
+    return result;
   }
 
   /** The same as {@link sendToWebsocket}; HISE accepts both spellings. */
@@ -190,7 +201,9 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
    */
   send<K extends keyof EventsOf<C> & string>(id: K, data: EventsOf<C>[K]): SendResult {
     this.#assertOpen();
-    return this.#broadcast(anyMessage(id, data, () => this.#nextSeq(id)));
+    const result = this.#broadcast(anyMessage(id, data, () => this.#nextSeq(id)));
+    this.#shared?.relaySend('any', id, data);
+    return result;
   }
 
   /**
@@ -362,12 +375,15 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   /** Where the webview is served, once `setEnableWebSocket` has resolved. */
   get url(): string | undefined {
-    return this.port === undefined ? undefined : `http://127.0.0.1:${this.port}/`;
+    // A shared host serves its own pages on its private port (their sockets go to the shared one).
+    const port = this.options.shared ? this.#listener?.port : this.port;
+    return port === undefined ? undefined : `http://127.0.0.1:${port}/`;
   }
 
   /** The bridge script for pages the host does not serve (a Vite dev server, a file): include it first in `<head>`. */
   get bridgeScriptUrl(): string | undefined {
-    return this.port === undefined ? undefined : `http://localhost:${this.port}${BRIDGE_SCRIPT_PATH}`;
+    const port = this.options.shared ? this.#listener?.port : this.port;
+    return port === undefined ? undefined : `http://localhost:${port}${BRIDGE_SCRIPT_PATH}`;
   }
 
   /** The host's own accounting of its session logs (what `maxSessions`, `maxSessionsPerSource` and `maxSessionBytes` bound). */
@@ -472,6 +488,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#closed = true;
     clearInterval(this.#heartbeat);
     await this.#listening?.catch(() => undefined);
+    await this.#shared?.close(); // first: the other instances take the port over while the pages close
     await Promise.all([...this.#connections].map((connection) => this.#closePage(connection)));
     await this.#listener?.close();
     this.#pending.clear();
@@ -481,22 +498,51 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   async #listen(port: number): Promise<number> {
     const guard = new HttpGuard({
       ...this.options,
+      sharedPort: () => this.#shared?.port,
       report: (error) => this.#report(error, undefined),
       refusedHost: (request) =>
         this.emit('refused', { reason: 'host', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress, host: request.headers.host }),
     });
     const routes = { root: this.#root, projectImages: this.#projectImages, allowedOrigins: this.options.allowedOrigins, bridgePrelude: () => this.#bridgePrelude() };
-    this.#listener = await listenHttp(port, this.options.host, {
+    const handlers: HttpHandlers = {
       request: (request, response) => guard.request(request, response, (...parsed) => serveHttp(...parsed, routes)),
       upgrade: (request, socket, head) => guard.upgrade(request, socket, head, (...parsed) => this.#handleUpgrade(...parsed)),
       timeout: (socket) => this.emit('refused', { reason: 'timeout', origin: undefined, remoteAddress: socket.remoteAddress }),
-    }, { handshakeTimeout: this.options.handshakeTimeout });
+    };
+    const limits = { handshakeTimeout: this.options.handshakeTimeout };
+    // Shared: the WebView serves on a private port; the shared port is the hub's (see shared-port/).
+    this.#listener = await listenHttp(this.options.shared ? 0 : port, this.options.host, handlers, limits);
+    if (this.instances !== undefined && !this.#closed) {
+      try {
+        this.#shared = await this.#sharePort(port, handlers, limits, this.instances);
+      } catch (error) {
+        await this.#listener.close();
+        throw error;
+      }
+    }
     if (this.#closed) {
+      await this.#shared?.close();
       await this.#listener.close();
       throw new WebViewError('CLOSED', 'this WebView was closed while starting');
     }
     this.#startHeartbeat();
     return this.#listener.port;
+  }
+
+  #sharePort(port: number, handlers: HttpHandlers, limits: { handshakeTimeout: number }, instances: Instances): Promise<SharedPort> {
+    const { host, maxPayload, maxPendingIds, sharedDirectory: directory } = this.options;
+    return SharedPort.start(port, instances, {
+      host, maxPayload, maxPendingIds, directory, handlers, limits,
+      privatePort: this.#listener!.port,
+      deliver: (api, id, value, retained) => {
+        if (this.#closed) return;
+        if (retained) this.retain(id);
+        this.#broadcast(api === 'hise' ? hiseMessage(id, value, () => this.#nextSeq(id)) : anyMessage(id, value, () => this.#nextSeq(id)));
+      },
+      dispatch: (page, id, value) => this.#dispatchPage(page, id, value),
+      isRetained: (id) => this.#retained.has(id),
+      report: (error) => this.#report(error, undefined),
+    });
   }
 
   /** The config the bridge script starts from: port, token, bindings, and the persistent calls as of now. */
@@ -507,6 +553,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       bindings: [...this.#bindings.keys()],
       persisted: this.#persistent.all(),
       debug: this.enableDebugMode,
+      ...(this.instances === undefined ? {} : { instance: this.instances.self }),
     };
     return `window.${BRIDGE_CONFIG_GLOBAL}=${JSON.stringify(config)};\n`;
   }
@@ -568,13 +615,16 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       this.#connections.delete(connection);
       if (connection.session !== undefined) this.#sessions.detach(connection);
       connection.calls.rejectAll('DISCONNECTED', `page ${connection.id} disconnected`);
-      if (this.#tabs.remove(connection)) this.emit('disconnect', page, code, reason.toString());
+      if (!this.#tabs.remove(connection)) return;
+      this.#shared?.pageGone(page);
+      this.emit('disconnect', page, code, reason.toString());
     });
     if (!connection.bridged) {
       const resent = connection.extended && connection.session !== undefined ? this.#sessions.attach(connection) : new Set<OutboundMessage>();
       this.#sendInitialState(connection, isFirst, resent, page.takeHeld());
     }
     if (connection.bridged) this.#sendBindings(connection);
+    if (isNew) page.instance = this.instances?.self;
     if (isNew) this.emit('connect', page);
     this.emit('connection', connection);
   }
@@ -623,7 +673,11 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   /** Hands one page message to the `on(id)` handlers and the catch-all callback, containing their failures. */
   #dispatch(from: Connection, id: string | undefined, value: unknown): void {
-    const { page } = from;
+    this.#dispatchPage(from.page, id, value);
+    this.#shared?.relayPageMessage(from.page, id, value);
+  }
+
+  #dispatchPage(page: Page, id: string | undefined, value: unknown): void {
     if (id !== undefined) {
       for (const handler of this.#listeners.get(id) ?? []) this.#invoke(() => handler(value, page), page);
     }

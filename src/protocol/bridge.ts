@@ -55,6 +55,11 @@ export const BRIDGE_PARAM = 'bridge';
  * connection and to every WebSocket the page opens to the host, so the host sees one page per tab.
  */
 export const TAB_PARAM = 'tab';
+/**
+ * Query parameter the bridge adds to a page's sockets on a shared port: the id of the instance that
+ * served the page, so the hub hands them to that instance (PROTOCOL.md §7).
+ */
+export const INSTANCE_PARAM = 'instance';
 /** Path the host serves the bridge at. */
 export const BRIDGE_SCRIPT_PATH = '/hise-webview-bridge.js';
 /** Global the host's bridge script defines before the bridge runs. */
@@ -72,4 +77,6 @@ export interface BridgeConfig {
   bindings: string[];
   persisted: PersistentCall[];
   debug: boolean;
+  /** With a shared port: the id of the instance that served the page, which its sockets carry as `?instance=`. */
+  instance?: string;
 }

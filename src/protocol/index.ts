@@ -47,6 +47,7 @@ export {
   BINDINGS_ID,
   BRIDGE_PARAM,
   TAB_PARAM,
+  INSTANCE_PARAM,
   BRIDGE_SCRIPT_PATH,
   BRIDGE_CONFIG_GLOBAL,
   HostRestartPhase,
@@ -56,6 +57,22 @@ export {
   type PersistentCall,
   type BridgeConfig,
 } from './bridge.js';
+export {
+  HUB_PATH,
+  HUB_SUBPROTOCOL,
+  HubOp,
+  HubFlag,
+  HubValueType,
+  encodeHubData,
+  decodeHubData,
+  readHubHeader,
+  parseHubControl,
+  type HubData,
+  type HubDataHeader,
+  type HubControl,
+  type HubMember,
+  type RelayedPage,
+} from './hub.js';
 export { SequencedLog, type Unacked } from './sequenced-log.js';
 export { bindingNameProblem, isPlainIdentifier, isWindowName, MAX_BINDING_NAME_LENGTH, type BindingNameProblem } from './names.js';
 export { createSessionId, isSessionId, SESSION_ID_BYTES, SESSION_ID_LENGTH, type RandomSource } from './session-id.js';

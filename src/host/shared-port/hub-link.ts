@@ -1,0 +1,115 @@
+import { WebSocket } from 'ws';
+import { HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, parseHubControl, type HubControl, type HubMember } from '../../protocol/hub.js';
+import { HUB_HANDSHAKE_TIMEOUT_MS } from './hub.js';
+import { newNonce, proof, sameProof } from './secret.js';
+
+/** Why joining failed: nobody listens on the port (`'absent'`), or what listens is not a hub of this user (`'foreign'`). */
+export class JoinFailure extends Error {
+  constructor(
+    readonly kind: 'absent' | 'foreign',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a member's link reports. */
+export interface HubLinkEvents {
+  data(frame: Uint8Array): void;
+  control(message: HubControl): void;
+  /** The link closed: the hub went away (`bye` true when it said so first). */
+  lost(bye: boolean): void;
+}
+
+/** A member's authenticated link to the hub. */
+export class HubLink {
+  readonly hub: string;
+  readonly members: HubMember[];
+  readonly #socket: WebSocket;
+  #bye = false;
+
+  private constructor(socket: WebSocket, welcome: { hub: string; members: HubMember[] }, events: HubLinkEvents, early: Buffer[]) {
+    this.#socket = socket;
+    this.hub = welcome.hub;
+    this.members = welcome.members;
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) return events.data(data);
+      const message = parseHubControl(data.toString());
+      if (message?.t === 'bye') this.#bye = true;
+      if (message !== undefined) events.control(message);
+    });
+    socket.once('close', () => events.lost(this.#bye));
+    // Frames that arrived with the welcome (the join state) are delivered once the caller is ready.
+    queueMicrotask(() => {
+      for (const frame of early) events.data(frame);
+    });
+  }
+
+  /**
+   * Joins the hub on `port` of this machine, proving knowledge of `secret` and checking the hub's proof.
+   * @throws {JoinFailure}
+   */
+  static join(port: number, options: { id: string; privatePort: number; secret: Buffer; maxPayload: number }, events: HubLinkEvents): Promise<HubLink> {
+    const memberNonce = newNonce();
+    const socket = new WebSocket(`ws://127.0.0.1:${port}${HUB_PATH}`, HUB_SUBPROTOCOL, {
+      headers: { [HUB_NONCE_HEADER]: memberNonce },
+      handshakeTimeout: HUB_HANDSHAKE_TIMEOUT_MS,
+      perMessageDeflate: false,
+      maxPayload: options.maxPayload,
+    });
+    return new Promise((resolve, reject) => {
+      let step: 'challenge' | 'welcome' = 'challenge';
+      const early: Buffer[] = [];
+      const fail = (failure: JoinFailure): void => {
+        clearTimeout(timer);
+        socket.removeAllListeners('message');
+        socket.on('error', () => undefined);
+        socket.terminate();
+        reject(failure);
+      };
+      const timer = setTimeout(() => fail(new JoinFailure('foreign', `port ${port} did not complete the hub handshake in time`)), HUB_HANDSHAKE_TIMEOUT_MS);
+      socket.once('error', (error: NodeJS.ErrnoException) => {
+        const absent = error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET';
+        fail(new JoinFailure(absent ? 'absent' : 'foreign', `cannot join the hub on port ${port}: ${error.message}`));
+      });
+      socket.once('unexpected-response', (_request, response) => {
+        fail(new JoinFailure('foreign', `port ${port} is held by something that is not a hise-webview hub (HTTP ${response.statusCode})`));
+      });
+      socket.once('close', () => fail(new JoinFailure('foreign', `the hub on port ${port} refused this instance (is it another user's?)`)));
+      socket.on('message', (data: Buffer, isBinary: boolean) => {
+        if (isBinary) {
+          if (step === 'welcome') return void early.push(data);
+          return fail(new JoinFailure('foreign', `port ${port} sent binary data before the handshake`));
+        }
+        const message = parseHubControl(data.toString());
+        if (step === 'challenge') {
+          if (message?.t !== 'challenge' || typeof message.nonce !== 'string' || !sameProof(proof(options.secret, 'hub', message.nonce, memberNonce), message.proof)) {
+            return fail(new JoinFailure('foreign', `the hub on port ${port} does not know this user's secret`));
+          }
+          step = 'welcome';
+          socket.send(JSON.stringify({ t: 'hello', proof: proof(options.secret, 'member', message.nonce, memberNonce), id: options.id, port: options.privatePort } satisfies HubControl));
+        } else if (message?.t === 'welcome') {
+          clearTimeout(timer);
+          socket.removeAllListeners('message').removeAllListeners('close').removeAllListeners('error').removeAllListeners('unexpected-response');
+          socket.on('error', () => undefined); // a close follows, reported as lost
+          resolve(new HubLink(socket, message, events, early));
+        }
+      });
+    });
+  }
+
+  /** Sends a data frame to the hub. */
+  send(frame: Uint8Array): void {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(frame);
+  }
+
+  /** Sends a control message to the hub. */
+  control(message: HubControl): void {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
+  }
+
+  /** Leaves the hub. */
+  close(): void {
+    this.#socket.close(1001, 'instance closing');
+  }
+}

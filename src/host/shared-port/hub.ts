@@ -1,0 +1,227 @@
+import type { IncomingMessage } from 'node:http';
+import { connect as connectTcp, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, INSTANCE_PARAM, parseHubControl, readHubHeader, type HubControl, type HubMember } from '../../protocol/hub.js';
+import { WebViewError } from '../errors.js';
+import { writeStatus } from '../http-guard.js';
+import { newNonce, proof, sameProof } from './secret.js';
+
+/** Milliseconds a joining instance has to answer the challenge. */
+export const HUB_HANDSHAKE_TIMEOUT_MS = 5_000;
+/** Largest hub frame, in bytes (a page message may be up to `maxPayload`, plus the header). */
+const HUB_MAX_PAYLOAD_SLACK = 70_000;
+
+/** What the hub needs of its instance. */
+export interface HubContext {
+  readonly selfId: string;
+  readonly secret: Buffer;
+  readonly maxPayload: number;
+  /** A data frame from a member: deliver it here (the hub forwards it to the other members itself). */
+  data(frame: Uint8Array, from: string): void;
+  /** A control message for this instance (`msg` to it or to all, `page-gone`). */
+  control(message: HubControl): void;
+  /** The members changed. */
+  membersChanged(members: HubMember[]): void;
+  /** Frames a joining member gets before anything live (retained state, a failover's replay). */
+  joinState(): Uint8Array[];
+  report(error: WebViewError): void;
+}
+
+interface Member {
+  readonly id: string;
+  readonly order: number;
+  readonly port: number;
+  readonly socket: WebSocket;
+  /** Highest data sequence number forwarded for it and not yet acknowledged. */
+  unacked: number;
+}
+
+/**
+ * The hub's side of a shared port: authenticates instances that join on {@link HUB_PATH}, forwards
+ * their frames to each other, and pipes each page socket tagged with a member's id to that
+ * member's private port, so the member serves its own pages with all its own checks.
+ */
+export class Hub {
+  readonly #context: HubContext;
+  readonly #wss: WebSocketServer;
+  readonly #members = new Map<string, Member>();
+  readonly #pipes = new Set<Socket | Duplex>();
+  #nextOrder = 1;
+  #ackScheduled = false;
+  #closed = false;
+
+  constructor(context: HubContext) {
+    this.#context = context;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: context.maxPayload + HUB_MAX_PAYLOAD_SLACK,
+      handleProtocols: (offered) => (offered.has(HUB_SUBPROTOCOL) ? HUB_SUBPROTOCOL : false),
+    });
+  }
+
+  /** The instances, hub first, in join order. */
+  get members(): HubMember[] {
+    return [{ id: this.#context.selfId, order: 0 }, ...[...this.#members.values()].map(({ id, order }) => ({ id, order }))];
+  }
+
+  /**
+   * Takes an upgrade that is the hub's: an instance joining, or a page socket of a member. False
+   * for everything else (the hub instance's own pages), which goes on to the normal checks.
+   */
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const target = new URL(request.url ?? '/', 'http://hub.invalid');
+    if (target.pathname === HUB_PATH) {
+      this.#join(request, socket, head);
+      return true;
+    }
+    const instance = target.searchParams.get(INSTANCE_PARAM);
+    if (instance === null || instance === this.#context.selfId) return false;
+    const member = this.#members.get(instance);
+    if (member === undefined || this.#closed) writeStatus(socket, 503); // gone, or not rejoined yet: the page's client retries
+    else this.#pipe(request, socket, head, member.port);
+    return true;
+  }
+
+  /** Sends a data frame to every member but `except`. */
+  forward(frame: Uint8Array, except?: string): void {
+    for (const member of this.#members.values()) if (member.id !== except) member.socket.send(frame);
+  }
+
+  /** Sends a control message to one member, or to every member but `except`. */
+  control(message: HubControl, to?: string, except?: string): void {
+    const text = JSON.stringify(message);
+    if (to !== undefined) this.#members.get(to)?.socket.send(text);
+    else for (const member of this.#members.values()) if (member.id !== except) member.socket.send(text);
+  }
+
+  /** Says goodbye to every member and cuts the page sockets piped through this hub. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.control({ t: 'bye' });
+    for (const member of this.#members.values()) member.socket.close(1001, 'hub closing');
+    for (const pipe of this.#pipes) pipe.destroy();
+    this.#pipes.clear();
+  }
+
+  #join(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // A browser always sends Origin: a page can never pose as an instance.
+    const memberNonce = request.headers[HUB_NONCE_HEADER];
+    if (request.headers.origin !== undefined || typeof memberNonce !== 'string' || !/^[0-9a-f]{32}$/.test(memberNonce) || this.#closed) {
+      writeStatus(socket, 403);
+      return;
+    }
+    this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      if (ws.protocol !== HUB_SUBPROTOCOL) {
+        ws.close(1002, 'hub subprotocol required');
+        return;
+      }
+      const hubNonce = newNonce();
+      const refuse = (why: string): void => {
+        clearTimeout(timer);
+        this.#context.report(new WebViewError('HUB_PROTOCOL_ERROR', `an instance was refused at the hub: ${why}`));
+        ws.close(4401, 'refused');
+      };
+      const timer = setTimeout(() => refuse('no answer to the challenge in time'), HUB_HANDSHAKE_TIMEOUT_MS);
+      ws.once('message', (data: Buffer, isBinary: boolean) => {
+        const hello = isBinary ? undefined : parseHubControl(data.toString());
+        if (hello?.t !== 'hello') return refuse('its first message was not a hello');
+        if (!sameProof(proof(this.#context.secret, 'member', hubNonce, memberNonce), hello.proof)) return refuse('it does not know this user’s secret');
+        if (typeof hello.id !== 'string' || !/^[0-9a-f]{16}$/.test(hello.id) || this.#members.has(hello.id) || hello.id === this.#context.selfId) return refuse('its id is malformed or taken');
+        if (!Number.isInteger(hello.port) || hello.port < 1 || hello.port > 65535) return refuse('its port is not a port');
+        clearTimeout(timer);
+        this.#admit(ws, hello.id, hello.port);
+      });
+      ws.on('error', () => ws.terminate());
+      ws.send(JSON.stringify({ t: 'challenge', nonce: hubNonce, proof: proof(this.#context.secret, 'hub', hubNonce, memberNonce) } satisfies HubControl));
+    });
+  }
+
+  #admit(socket: WebSocket, id: string, port: number): void {
+    const member: Member = { id, order: this.#nextOrder++, port, socket, unacked: 0 };
+    this.#members.set(id, member);
+    socket.send(JSON.stringify({ t: 'welcome', hub: this.#context.selfId, members: this.members } satisfies HubControl));
+    for (const frame of this.#context.joinState()) socket.send(frame);
+    socket.on('message', (data: Buffer, isBinary: boolean) => (isBinary ? this.#data(member, data) : this.#text(member, data.toString())));
+    socket.once('close', () => {
+      this.#members.delete(id);
+      this.#membersChanged();
+    });
+    this.#membersChanged();
+  }
+
+  #membersChanged(): void {
+    if (this.#closed) return;
+    const members = this.members;
+    this.control({ t: 'members', hub: this.#context.selfId, members });
+    this.#context.membersChanged(members);
+  }
+
+  #data(member: Member, frame: Buffer): void {
+    let seq: number;
+    try {
+      const header = readHubHeader(frame);
+      if (header.o !== member.id) throw new Error(`it sent a frame as instance ${header.o}`);
+      seq = header.s;
+    } catch (error) {
+      this.#context.report(new WebViewError('HUB_PROTOCOL_ERROR', `instance ${member.id} sent a bad frame: ${(error as Error).message}`, { cause: error }));
+      member.socket.close(1002, 'bad frame');
+      return;
+    }
+    this.forward(frame, member.id);
+    this.#context.data(frame, member.id);
+    member.unacked = seq;
+    this.#scheduleAcks();
+  }
+
+  #text(member: Member, text: string): void {
+    const message = parseHubControl(text);
+    if (message?.t === 'msg' && message.from === member.id && typeof message.to === 'string' && typeof message.id === 'string') {
+      if (message.to === '*') this.control(message, undefined, member.id);
+      else if (message.to !== this.#context.selfId) this.control(message, message.to);
+      if (message.to === '*' || message.to === this.#context.selfId) this.#context.control(message);
+    } else if (message?.t === 'page-gone' && message.instance === member.id) {
+      this.control(message, undefined, member.id);
+      this.#context.control(message);
+    } else {
+      this.#context.report(new WebViewError('HUB_PROTOCOL_ERROR', `instance ${member.id} sent an unknown or forged control message`));
+    }
+  }
+
+  /** One cumulative acknowledgement per member per turn of the event loop, not one per frame. */
+  #scheduleAcks(): void {
+    if (this.#ackScheduled) return;
+    this.#ackScheduled = true;
+    setImmediate(() => {
+      this.#ackScheduled = false;
+      for (const member of this.#members.values()) {
+        if (member.unacked === 0) continue;
+        member.socket.send(JSON.stringify({ t: 'ack', s: member.unacked } satisfies HubControl));
+        member.unacked = 0;
+      }
+    });
+  }
+
+  /** Replays the upgrade request to the member's private port and joins the two sockets byte for byte. */
+  #pipe(request: IncomingMessage, socket: Duplex, head: Buffer, port: number): void {
+    const upstream = connectTcp({ port, host: '127.0.0.1', noDelay: true });
+    const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/${request.httpVersion}`];
+    for (let i = 0; i < request.rawHeaders.length; i += 2) lines.push(`${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}`);
+    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (head.byteLength > 0) upstream.write(head);
+    (socket as Socket).setNoDelay?.(true);
+    this.#pipes.add(socket);
+    const cut = (): void => {
+      this.#pipes.delete(socket);
+      socket.destroy();
+      upstream.destroy();
+    };
+    socket.on('error', cut).on('close', cut);
+    upstream.on('error', cut).on('close', cut);
+    upstream.pipe(socket);
+    socket.pipe(upstream);
+  }
+}

@@ -1,0 +1,99 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { linkSync, lstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { WebViewError } from '../errors.js';
+
+/** File name of the per-user secret inside the shared directory. */
+export const SECRET_FILE = 'shared-port.secret';
+const SECRET_BYTES = 32;
+const DIRECTORY_MODE = 0o700;
+const FILE_MODE = 0o600;
+
+/**
+ * The per-user directory the secret lives in: `$XDG_RUNTIME_DIR/hise-webview` (a per-user runtime
+ * directory only its user can enter), else `hise-webview-<uid>` in the temp directory, else in the
+ * home directory.
+ */
+export function defaultSharedDirectory(): string {
+  const runtime = process.env.XDG_RUNTIME_DIR;
+  if (runtime !== undefined && runtime !== '') return join(runtime, 'hise-webview');
+  let uid: number | string;
+  try {
+    uid = userInfo().uid >= 0 ? userInfo().uid : userInfo().username;
+  } catch {
+    return join(homedir(), '.hise-webview');
+  }
+  return join(tmpdir(), `hise-webview-${uid}`);
+}
+
+/**
+ * The secret instances of this user prove to each other when they share a port: read from
+ * `directory/shared-port.secret`, created (32 random bytes, mode 0600, in a 0700 directory) by
+ * the first instance. A directory or file that another user owns or others can read is refused.
+ * @throws {WebViewError} `SHARED_SECRET_UNSAFE`
+ */
+export function loadSecret(directory: string): Buffer {
+  try {
+    mkdirSync(directory, { recursive: true, mode: DIRECTORY_MODE });
+    checkPrivate(directory, DIRECTORY_MODE, 'directory');
+    const file = join(directory, SECRET_FILE);
+    if (!exists(file)) create(file);
+    checkPrivate(file, FILE_MODE, 'file');
+    const secret = readFileSync(file);
+    if (secret.byteLength < SECRET_BYTES) throw new Error(`${file} holds ${secret.byteLength} bytes, fewer than ${SECRET_BYTES}`);
+    return secret;
+  } catch (error) {
+    if (error instanceof WebViewError) throw error;
+    throw new WebViewError('SHARED_SECRET_UNSAFE', `cannot use the shared-port secret in ${directory}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Writes the secret under a temporary name and links it into place, so a racing instance never reads half a file. */
+function create(file: string): void {
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(temporary, randomBytes(SECRET_BYTES), { mode: FILE_MODE, flag: 'wx' });
+  try {
+    linkSync(temporary, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // another instance was first: use its
+  } finally {
+    unlinkSync(temporary);
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function checkPrivate(path: string, mode: number, what: string): void {
+  const stat = lstatSync(path);
+  if (stat.isSymbolicLink()) throw new WebViewError('SHARED_SECRET_UNSAFE', `the shared-port ${what} ${path} is a symbolic link`);
+  if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) {
+    throw new WebViewError('SHARED_SECRET_UNSAFE', `the shared-port ${what} ${path} belongs to another user`);
+  }
+  if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
+    throw new WebViewError('SHARED_SECRET_UNSAFE', `the shared-port ${what} ${path} is open to other users (mode ${(stat.mode & 0o777).toString(8)}, needs ${mode.toString(8)})`);
+  }
+}
+
+/** A fresh random nonce for one handshake. */
+export function newNonce(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** The proof of knowing `secret` for one role of one handshake (the hub's and the joiner's differ). */
+export function proof(secret: Buffer, role: 'hub' | 'member', hubNonce: string, memberNonce: string): string {
+  return createHmac('sha256', secret).update(`${role}\n${hubNonce}\n${memberNonce}`).digest('hex');
+}
+
+/** Compares proofs in constant time. */
+export function sameProof(expected: string, given: unknown): boolean {
+  if (typeof given !== 'string' || given.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(expected), Buffer.from(given));
+}

@@ -1,0 +1,382 @@
+import type { IncomingMessage } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import { decodeHubData, encodeHubData, HubFlag, HubOp, type HubControl, type HubData, type HubMember, type RelayedPage } from '../../protocol/hub.js';
+import { WebViewError } from '../errors.js';
+import type { ParsedRequest } from '../http-request.js';
+import { listenHttp, type HttpHandlers, type HttpLimits, type HttpListener } from '../http-listener.js';
+import { Page } from '../page.js';
+import { Hub } from './hub.js';
+import { HubLink, JoinFailure } from './hub-link.js';
+import type { Instances } from './instances.js';
+import { defaultSharedDirectory, loadSecret } from './secret.js';
+
+/** Milliseconds each rank waits before trying to take the port after the hub went: the lowest join order goes first. */
+export const ELECTION_STEP_MS = 150;
+/** Milliseconds between attempts while the port is between hubs. */
+const RETRY_MS = 15;
+/** Longest wait between attempts when no hub can be reached for a while. */
+const MAX_RETRY_MS = 500;
+/** Attempts at start-up while the port flips between held and free before giving up with `PORT_IN_USE`. */
+const START_ATTEMPTS = 40;
+/** Bytes of this instance's frames kept until the hub acknowledges them (resent after a failover). */
+export const MAX_RELAY_LOG_BYTES = 16 * 1024 * 1024;
+/** Milliseconds a new hub keeps what it relayed since it took over, for instances still re-joining. */
+export const FAILOVER_REPLAY_MS = 5_000;
+/** Remote pages remembered for callbacks (the oldest forgotten first). */
+const MAX_REMOTE_PAGES = 4096;
+
+/** What the shared port needs of its `WebView`. */
+export interface SharedHost {
+  readonly host: string;
+  readonly maxPayload: number;
+  readonly maxPendingIds: number;
+  /** `sharedDirectory` option: where the per-user secret lives. */
+  readonly directory: string | undefined;
+  /** The WebView's own HTTP handlers, which also serve the shared port while this instance is the hub. */
+  readonly handlers: HttpHandlers;
+  readonly limits: HttpLimits;
+  /** The WebView's private port, where the hub pipes this instance's page sockets. */
+  readonly privatePort: number;
+  /** Another instance's broadcast: send it to this instance's pages (and retain it when flagged). */
+  deliver(api: 'hise' | 'any', id: string, value: unknown, retained: boolean): void;
+  /** Another instance's page sent a message. */
+  dispatch(page: Page, id: string | undefined, value: unknown): void;
+  isRetained(id: string): boolean;
+  report(error: WebViewError): void;
+}
+
+interface LoggedFrame {
+  seq: number;
+  frame: Uint8Array;
+  /** Stream data (typed arrays) is not resent after a failover, as a page's reconnect does not resend it either. */
+  stream: boolean;
+}
+
+/**
+ * One instance's part in a shared port: holds it as the hub or joins the hub, relays this
+ * instance's broadcasts and page messages to the others and theirs to it (each frame once, by
+ * origin and sequence number), and takes over or re-joins when the hub goes.
+ */
+export class SharedPort {
+  readonly instances: Instances;
+  readonly #host: SharedHost;
+  readonly #secret: Buffer;
+  #port: number;
+  #hub: Hub | undefined;
+  #hubListener: HttpListener | undefined;
+  #link: HubLink | undefined;
+  #seq = 0;
+  readonly #log: LoggedFrame[] = [];
+  #logBytes = 0;
+  #logOverflowReported = false;
+  readonly #lastSeen = new Map<string, number>();
+  /** The latest frame of every retained id, from any instance: what a joining instance starts from. */
+  readonly #retained = new Map<string, Uint8Array>();
+  /** While a new hub's failover window is open: everything it relayed, for instances still re-joining. */
+  #replay: Uint8Array[] | undefined;
+  readonly #remotePages = new Map<string, Page>();
+  readonly #joinHooks = new Set<() => void>();
+  #closed = false;
+
+  private constructor(port: number, instances: Instances, host: SharedHost, secret: Buffer) {
+    this.#port = port;
+    this.instances = instances;
+    this.#host = host;
+    this.#secret = secret;
+  }
+
+  /**
+   * Takes `port` as the hub when it is free, joins the hub holding it otherwise.
+   * @throws {WebViewError} `PORT_IN_USE` (held by something that is not a hub of this user), `SHARED_SECRET_UNSAFE`, `LISTEN_FAILED`
+   */
+  static async start(port: number, instances: Instances, host: SharedHost): Promise<SharedPort> {
+    const shared = new SharedPort(port, instances, host, loadSecret(host.directory ?? defaultSharedDirectory()));
+    instances.setReporter((error) => host.report(error));
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await shared.#takeOrJoin();
+      if (outcome === 'done') return shared;
+      if (attempt >= START_ATTEMPTS) throw new WebViewError('PORT_IN_USE', `port ${port} is in use and no hise-webview hub answers on it`);
+      await delay(RETRY_MS);
+    }
+  }
+
+  /** The shared port. */
+  get port(): number {
+    return this.#port;
+  }
+
+  /**
+   * Runs `hook` after every (re)join or takeover, e.g. to re-send state that is not a retained id
+   * (the parameters of issue 13 hook in here). Returns a function that removes it.
+   */
+  onJoined(hook: () => void): () => void {
+    this.#joinHooks.add(hook);
+    return () => this.#joinHooks.delete(hook);
+  }
+
+  /** Relays this instance's broadcast to every other instance. */
+  relaySend(api: 'hise' | 'any', id: string, value: unknown): void {
+    const retained = this.#host.isRetained(id);
+    const flags = (retained ? HubFlag.Retained : 0) | (api === 'hise' ? HubFlag.HiseApi : 0);
+    this.#relay(HubOp.Send, flags, { o: this.instances.self, s: ++this.#seq, id }, value, retained ? id : undefined);
+  }
+
+  /** Relays a message one of this instance's pages sent to every other instance. */
+  relayPageMessage(page: Page, id: string | undefined, value: unknown): void {
+    const p: RelayedPage = { instance: this.instances.self, id: page.id, path: page.path, extended: page.extended };
+    if (page.tab !== undefined) p.tab = page.tab;
+    if (page.origin !== undefined) p.origin = page.origin;
+    this.#relay(HubOp.PageMessage, 0, id === undefined ? { o: this.instances.self, s: ++this.#seq, p } : { o: this.instances.self, s: ++this.#seq, id, p }, value, undefined);
+  }
+
+  /** One of this instance's pages went away: the others forget their view of it. */
+  pageGone(page: Page): void {
+    this.#control({ t: 'page-gone', instance: this.instances.self, page: page.id });
+  }
+
+  /** Leaves the port: as the hub, says goodbye (the others elect a successor at once) and frees it. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.instances.setTransport(undefined);
+    this.#link?.close();
+    this.#link = undefined;
+    this.#hub?.close();
+    await this.#hubListener?.close();
+  }
+
+  #relay(op: HubOp, flags: number, header: HubData['header'], value: unknown, retainedId: string | undefined): void {
+    let frame: Uint8Array;
+    try {
+      frame = encodeHubData(op, flags, header, value);
+    } catch (error) {
+      this.#host.report(new WebViewError('UNSUPPORTED_DATA', `cannot relay '${String(header.id)}' to the other instances: ${(error as Error).message}`, { cause: error }));
+      return;
+    }
+    if (retainedId !== undefined) this.#retained.set(retainedId, frame);
+    if (this.#hub !== undefined) {
+      this.#hub.forward(frame);
+      this.#replay?.push(frame);
+      return;
+    }
+    this.#remember(frame, header.s, ArrayBuffer.isView(value));
+    this.#link?.send(frame);
+  }
+
+  /** Keeps a frame until the hub acknowledges it; past the bound the oldest go (reported once per episode). */
+  #remember(frame: Uint8Array, seq: number, stream: boolean): void {
+    this.#log.push({ seq, frame, stream });
+    this.#logBytes += frame.byteLength;
+    while (this.#logBytes > MAX_RELAY_LOG_BYTES && this.#log.length > 0) {
+      this.#logBytes -= this.#log.shift()!.frame.byteLength;
+      if (!this.#logOverflowReported) {
+        this.#logOverflowReported = true;
+        this.#host.report(new WebViewError('RELAY_LOG_FULL', `over ${MAX_RELAY_LOG_BYTES} bytes waited for the hub; the oldest messages to the other instances were dropped`));
+      }
+    }
+  }
+
+  #acknowledged(seq: number): void {
+    while (this.#log.length > 0 && this.#log[0]!.seq <= seq) this.#logBytes -= this.#log.shift()!.frame.byteLength;
+    if (this.#log.length === 0) this.#logOverflowReported = false;
+  }
+
+  #control(message: HubControl): void {
+    if (this.#hub !== undefined) this.#hub.control(message);
+    else this.#link?.control(message);
+  }
+
+  /** One attempt: bind the port as the hub, else join the hub on it. `'absent'` when neither worked (the port is between hubs). */
+  async #takeOrJoin(): Promise<'done' | 'absent'> {
+    try {
+      await this.#becomeHub();
+      return 'done';
+    } catch (error) {
+      if ((error as WebViewError).code !== 'PORT_IN_USE') throw error;
+    }
+    try {
+      await this.#join();
+      return 'done';
+    } catch (error) {
+      if (!(error instanceof JoinFailure)) throw error;
+      if (error.kind === 'foreign') throw new WebViewError('PORT_IN_USE', `port ${this.#port} is in use: ${error.message}`, { cause: error });
+      return 'absent';
+    }
+  }
+
+  async #becomeHub(): Promise<void> {
+    const hub = new Hub({
+      selfId: this.instances.self,
+      secret: this.#secret,
+      maxPayload: this.#host.maxPayload,
+      data: (frame) => this.#receive(frame),
+      control: (message) => this.#receiveControl(message),
+      membersChanged: (members) => this.instances.update(this.instances.self, members),
+      joinState: () => this.#joinState(),
+      report: (error) => this.#host.report(error),
+    });
+    const { handlers } = this.#host;
+    const upgrade: HttpHandlers['upgrade'] = (request, socket, head) => {
+      if (!hub.upgrade(request, socket, head)) handlers.upgrade(request, socket, head);
+    };
+    this.#hubListener = await listenHttp(this.#port, this.#host.host, { ...handlers, upgrade }, this.#host.limits);
+    this.#port = this.#hubListener.port;
+    if (this.#closed) {
+      await this.#hubListener.close();
+      throw new WebViewError('CLOSED', 'this WebView was closed while starting');
+    }
+    this.#hub = hub;
+    // What this instance sent and the old hub may not have forwarded: for every instance re-joining.
+    if (this.#log.length > 0) this.#openReplay(this.#log.filter((entry) => !entry.stream).map((entry) => entry.frame));
+    this.#log.length = 0;
+    this.#logBytes = 0;
+    this.instances.setTransport({ send: (to, id, data) => this.#sendInstanceMessage(to, id, data) });
+    this.instances.update(this.instances.self, hub.members);
+    this.#joined();
+  }
+
+  async #join(): Promise<void> {
+    const link = await HubLink.join(
+      this.#port,
+      { id: this.instances.self, privatePort: this.#host.privatePort, secret: this.#secret, maxPayload: this.#host.maxPayload + 70_000 },
+      {
+        data: (frame) => this.#receive(frame),
+        control: (message) => this.#linkControl(message),
+        lost: (bye) => this.#lost(link, bye),
+      },
+    );
+    if (this.#closed) {
+      link.close();
+      throw new WebViewError('CLOSED', 'this WebView was closed while starting');
+    }
+    this.#link = link;
+    for (const entry of this.#log) if (!entry.stream) link.send(entry.frame);
+    this.instances.setTransport({ send: (to, id, data) => this.#sendInstanceMessage(to, id, data) });
+    this.instances.update(link.hub, link.members);
+    this.#joined();
+  }
+
+  #joined(): void {
+    for (const hook of [...this.#joinHooks]) {
+      try {
+        hook();
+      } catch (error) {
+        this.#host.report(new WebViewError('LISTENER_FAILED', `a shared-port join hook failed: ${(error as Error).message}`, { cause: error }));
+      }
+    }
+  }
+
+  #openReplay(frames: Uint8Array[]): void {
+    this.#replay = frames;
+    setTimeout(() => (this.#replay = undefined), FAILOVER_REPLAY_MS).unref();
+  }
+
+  /** What a joining instance gets first: the retained ids' latest frames (as state), then the failover replay. */
+  #joinState(): Uint8Array[] {
+    const replay = this.#replay ?? [];
+    const inReplay = new Set(replay);
+    const state: Uint8Array[] = [];
+    for (const frame of this.#retained.values()) {
+      if (inReplay.has(frame)) continue;
+      const copy = frame.slice();
+      copy[0] = HubOp.State;
+      state.push(copy);
+    }
+    return [...state, ...replay];
+  }
+
+  #sendInstanceMessage(to: string, id: string, data: unknown): boolean {
+    const message: HubControl = { t: 'msg', from: this.instances.self, to, id, data };
+    if (this.#hub !== undefined) this.#hub.control(message, to === '*' ? undefined : to);
+    else if (this.#link !== undefined) this.#link.control(message);
+    else return false;
+    return true;
+  }
+
+  /** A data frame from another instance: delivered once (by origin and sequence number). */
+  #receive(frame: Uint8Array): void {
+    let data: HubData;
+    try {
+      data = decodeHubData(frame);
+    } catch (error) {
+      this.#host.report(new WebViewError('HUB_PROTOCOL_ERROR', `a frame from another instance could not be read: ${(error as Error).message}`, { cause: error }));
+      return;
+    }
+    const { o: origin, s: seq, id } = data.header;
+    if (origin === this.instances.self || seq <= (this.#lastSeen.get(origin) ?? 0)) return;
+    if (data.op !== HubOp.State) this.#lastSeen.set(origin, seq);
+    this.#replay?.push(frame);
+    if (data.op === HubOp.PageMessage) {
+      if (data.header.p !== undefined) this.#host.dispatch(this.#remotePage(data.header.p), id, data.value);
+      return;
+    }
+    if (id === undefined) return;
+    const retained = (data.flags & HubFlag.Retained) !== 0;
+    if (retained) {
+      const live = frame.slice();
+      live[0] = HubOp.Send;
+      this.#retained.set(id, live);
+    }
+    this.#host.deliver((data.flags & HubFlag.HiseApi) !== 0 ? 'hise' : 'any', id, data.value, retained);
+  }
+
+  #linkControl(message: HubControl): void {
+    if (message.t === 'members') this.instances.update(message.hub, message.members);
+    else if (message.t === 'ack' && typeof message.s === 'number') this.#acknowledged(message.s);
+    else this.#receiveControl(message);
+  }
+
+  #receiveControl(message: HubControl): void {
+    if (message.t === 'msg' && typeof message.from === 'string' && typeof message.id === 'string') this.instances.emit('message', message.id, message.data, message.from);
+    else if (message.t === 'page-gone') this.#remotePages.delete(`${message.instance}/${message.page}`);
+  }
+
+  /** The hub went: the lowest join order tries to take the port first, the others a step later each, then everyone re-joins whoever holds it. */
+  #lost(link: HubLink, _bye: boolean): void {
+    if (this.#link !== link || this.#closed) return;
+    const lostAt = performance.now();
+    this.#link = undefined;
+    this.instances.setTransport(undefined);
+    const survivors: HubMember[] = this.instances.list.filter((info) => !info.hub).map(({ id, order }) => ({ id, order }));
+    survivors.sort((a, b) => a.order - b.order);
+    const rank = Math.max(0, survivors.findIndex((member) => member.id === this.instances.self));
+    this.instances.update(undefined, survivors);
+    void this.#failover(rank * ELECTION_STEP_MS, lostAt);
+  }
+
+  async #failover(wait: number, lostAt: number): Promise<void> {
+    if (wait > 0) await delay(wait);
+    let pause = RETRY_MS;
+    let reported = false;
+    while (!this.#closed) {
+      try {
+        if ((await this.#takeOrJoin()) === 'done') {
+          this.instances.lastFailoverMs = performance.now() - lostAt;
+          return;
+        }
+      } catch (error) {
+        if (this.#closed) return;
+        if (!reported) {
+          reported = true;
+          this.#host.report(new WebViewError('HUB_UNREACHABLE', `no hub on port ${this.#port} after the last one went; still trying: ${(error as Error).message}`, { cause: error }));
+        }
+        pause = Math.min(MAX_RETRY_MS, pause * 2);
+      }
+      await delay(pause);
+    }
+  }
+
+  /** Another instance's page, as a `Page` this instance's callbacks get (the same object for every message of that page). */
+  #remotePage(info: RelayedPage): Page {
+    const key = `${info.instance}/${info.id}`;
+    let page = this.#remotePages.get(key);
+    if (page === undefined) {
+      const request = { headers: { origin: info.origin }, socket: { remoteAddress: undefined } } as unknown as IncomingMessage;
+      page = new Page(info.id, info.tab, request, { pathname: info.path } as ParsedRequest, 1);
+      page.instance = info.instance;
+      page.remote = { extended: info.extended };
+      if (this.#remotePages.size >= MAX_REMOTE_PAGES) this.#remotePages.delete(this.#remotePages.keys().next().value!);
+      this.#remotePages.set(key, page);
+    }
+    return page;
+  }
+}
