@@ -488,8 +488,9 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#closed = true;
     clearInterval(this.#heartbeat);
     await this.#listening?.catch(() => undefined);
-    await this.#shared?.close(); // first: the other instances take the port over while the pages close
+    const sharedClosed = this.#shared?.close(); // first: the others take the port over while the pages close
     await Promise.all([...this.#connections].map((connection) => this.#closePage(connection)));
+    await sharedClosed;
     await this.#listener?.close();
     this.#pending.clear();
     this.#sessions.clear();
@@ -526,7 +527,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       throw new WebViewError('CLOSED', 'this WebView was closed while starting');
     }
     this.#startHeartbeat();
-    return this.#listener.port;
+    return this.port!;
   }
 
   #sharePort(port: number, handlers: HttpHandlers, limits: { handshakeTimeout: number }, instances: Instances): Promise<SharedPort> {

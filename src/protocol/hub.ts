@@ -174,7 +174,7 @@ function readValue(type: number, body: Uint8Array): unknown {
     case HubValueType.Float64:
       return new Float64Array(aligned(body, 8));
     case HubValueType.Bytes:
-      return body.slice();
+      return new Uint8Array(body); // a copy (a Node Buffer's slice would share its pool)
     case HubValueType.Undefined:
       return undefined;
     default:
@@ -188,7 +188,7 @@ function text(body: Uint8Array): string {
 
 function aligned(body: Uint8Array, size: number): ArrayBuffer {
   if (body.byteLength % size !== 0) throw new ProtocolError('ELEMENT_SIZE_MISMATCH', `${body.byteLength} bytes are not whole ${size}-byte elements`);
-  return body.slice().buffer;
+  return new Uint8Array(body).buffer; // a copy: a Node Buffer's slice() would share its whole pool
 }
 
 function isHeader(value: unknown): value is HubDataHeader {

@@ -109,8 +109,12 @@ export class Hub {
 
   #join(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     // A browser always sends Origin: a page can never pose as an instance.
+    if (this.#closed) {
+      socket.destroy(); // seen as nobody there: the joiner tries again and finds the successor
+      return;
+    }
     const memberNonce = request.headers[HUB_NONCE_HEADER];
-    if (request.headers.origin !== undefined || typeof memberNonce !== 'string' || !/^[0-9a-f]{32}$/.test(memberNonce) || this.#closed) {
+    if (request.headers.origin !== undefined || typeof memberNonce !== 'string' || !/^[0-9a-f]{32}$/.test(memberNonce)) {
       writeStatus(socket, 403);
       return;
     }

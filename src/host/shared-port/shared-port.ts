@@ -185,13 +185,18 @@ export class SharedPort {
     else this.#link?.control(message);
   }
 
-  /** One attempt: bind the port as the hub, else join the hub on it. `'absent'` when neither worked (the port is between hubs). */
-  async #takeOrJoin(): Promise<'done' | 'absent'> {
-    try {
-      await this.#becomeHub();
-      return 'done';
-    } catch (error) {
-      if ((error as WebViewError).code !== 'PORT_IN_USE') throw error;
+  /**
+   * One attempt: bind the port as the hub (unless `joinOnly`), else join the hub on it. `'absent'`
+   * when neither worked (the port is between hubs).
+   */
+  async #takeOrJoin(joinOnly = false): Promise<'done' | 'absent'> {
+    if (!joinOnly) {
+      try {
+        await this.#becomeHub();
+        return 'done';
+      } catch (error) {
+        if ((error as WebViewError).code !== 'PORT_IN_USE') throw error;
+      }
     }
     try {
       await this.#join();
@@ -277,7 +282,7 @@ export class SharedPort {
     const state: Uint8Array[] = [];
     for (const frame of this.#retained.values()) {
       if (inReplay.has(frame)) continue;
-      const copy = frame.slice();
+      const copy = new Uint8Array(frame);
       copy[0] = HubOp.State;
       state.push(copy);
     }
@@ -312,7 +317,7 @@ export class SharedPort {
     if (id === undefined) return;
     const retained = (data.flags & HubFlag.Retained) !== 0;
     if (retained) {
-      const live = frame.slice();
+      const live = new Uint8Array(frame); // a copy: ws hands out Buffers whose slice() shares memory
       live[0] = HubOp.Send;
       this.#retained.set(id, live);
     }
@@ -343,13 +348,14 @@ export class SharedPort {
     void this.#failover(rank * ELECTION_STEP_MS, lostAt);
   }
 
+  /** Until its turn to take the port comes, an instance only tries to join (whoever took it); then it tries both. */
   async #failover(wait: number, lostAt: number): Promise<void> {
-    if (wait > 0) await delay(wait);
+    const bindFrom = lostAt + wait;
     let pause = RETRY_MS;
     let reported = false;
     while (!this.#closed) {
       try {
-        if ((await this.#takeOrJoin()) === 'done') {
+        if ((await this.#takeOrJoin(performance.now() < bindFrom)) === 'done') {
           this.instances.lastFailoverMs = performance.now() - lostAt;
           return;
         }

@@ -1,0 +1,224 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page as BrowserPage } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.js';
+import { until } from '../helpers/node-client.js';
+import { servePages, type PageServer } from '../helpers/page-server.js';
+import { freePort, InstanceProcess, type InstanceEvent } from './instance-handle.js';
+
+// Three (then four) instance processes on one fixed port, and pages in Chromium: HISE's stock client
+// served by B, the modern client served by C, and the drop-in on a page no instance serves (it
+// belongs to whichever instance is the hub). One browser and one set of processes for the file; the
+// tests run in order and each builds on the previous one's state.
+
+const HISE_CLIENT = process.env.HISE_CLIENT_JS;
+const RECORD = `window.received = []; window.record = (id, data) => window.received.push({ id, value: ArrayBuffer.isView(data) ? Array.from(data) : data });`;
+
+function legacyPage(script: string, port: number): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><script src="${script}"></script><script>${RECORD}
+  window.server = new HiseWebSocketServer(${port});
+  server.addEventListener(record);
+  window.sendText = (s) => server.send(s);
+  window.whoAmI = () => 'legacy page';
+</script></head><body>legacy</body></html>`;
+}
+
+function modernPage(port: number): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><script>${RECORD}</script><script type="module">
+  import { connect } from '/hise-webview-client.js';
+  const client = connect({ port: ${port}, minReconnectDelay: 50, maxReconnectDelay: 200 });
+  client.onAny(record);
+  window.client = client;
+  window.sendText = (s) => client.send('text', s);
+  window.whoAmI = () => 'modern page';
+</script></head><body>modern</body></html>`;
+}
+
+let browser: Browser;
+let pageServer: PageServer;
+let port: number;
+const sharedDirectory = mkdtempSync(join(tmpdir(), 'hise-shared-secret-'));
+const roots: string[] = [];
+const processes: InstanceProcess[] = [];
+let a: InstanceProcess;
+let b: InstanceProcess;
+let c: InstanceProcess;
+let ids: { a: string; b: string; c: string };
+let legacyAtB: BrowserPage;
+let modernAtC: BrowserPage;
+let dropInAtHub: BrowserPage;
+
+function root(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hise-shared-root-'));
+  roots.push(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+function instance(rootDir?: string): InstanceProcess {
+  const started = new InstanceProcess(port, sharedDirectory, rootDir);
+  processes.push(started);
+  return started;
+}
+
+async function open(url: string): Promise<BrowserPage> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(url);
+  return page;
+}
+
+const received = (page: BrowserPage): Promise<{ id: string; value: unknown }[]> => page.evaluate(() => (window as unknown as { received: { id: string; value: unknown }[] }).received);
+
+async function waitReceived(page: BrowserPage, id: string, what: string, count = 1): Promise<{ id: string; value: unknown }[]> {
+  await page.waitForFunction(([wanted, n]) => (window as unknown as { received: { id: string }[] }).received.filter((m) => m.id === wanted).length >= (n as number), [id, count] as const, { timeout: 20_000 }).catch((error: Error) => {
+    throw new Error(`${what}: ${error.message}`);
+  });
+  return (await received(page)).filter((m) => m.id === id);
+}
+
+/** Waits until `instance`'s callback got `text` from a page; returns that message. */
+async function gotFromPage(instance: InstanceProcess, text: string): Promise<InstanceEvent> {
+  return instance.waitFor((e) => e.ev === 'message' && e.data === text, 20_000, `page message '${text}'`);
+}
+
+const isRole = (role: string) => (e: InstanceEvent) => e.ev === 'role' && e.role === role;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  port = await freePort();
+  const legacyFiles: Record<string, string> = { 'index.html': legacyPage('hisewebsocket-min.js', port) };
+  const rootB = root(legacyFiles);
+  if (HISE_CLIENT) copyFileSync(resolve(HISE_CLIENT), join(rootB, 'hisewebsocket-min.js'));
+  else console.log("HISE_CLIENT_JS is not set: B's page uses the drop-in instead of HISE's stock client");
+  a = instance();
+  const stateA = await a.started();
+  b = instance(rootB);
+  const stateB = await b.started();
+  c = instance(root({ 'index.html': modernPage(port) }));
+  const stateC = await c.started();
+  ids = { a: stateA.self, b: stateB.self, c: stateC.self };
+  expect([stateA.role, stateB.role, stateC.role]).toEqual(['hub', 'member', 'member']);
+  expect([stateA.port, stateB.port, stateC.port]).toEqual([port, port, port]);
+
+  pageServer = await servePages({ '/': legacyPage('/drop-in.js', port), '/drop-in.js': readFileSync(new URL('../../dist/hisewebsocket-min.js', import.meta.url), 'utf8') });
+  legacyAtB = await open(stateB.url);
+  modernAtC = await open(stateC.url);
+  dropInAtHub = await open(pageServer.url('/'));
+  await b.waitFor((e) => e.ev === 'connect', 20_000, 'the legacy page at B');
+  await c.waitFor((e) => e.ev === 'connect', 20_000, 'the modern page at C');
+  await a.waitFor((e) => e.ev === 'connect', 20_000, 'the drop-in page at the hub');
+  await modernAtC.evaluate(() => (window as unknown as { client: { ready: Promise<void> } }).client.ready);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await pageServer?.close();
+  await Promise.all(processes.map((p) => p.stop()));
+  for (const dir of [...roots, sharedDirectory]) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.sequential('three instance processes on one port', () => {
+  it('every page gets what any instance sends; every instance gets what any page sends, with the page and its instance', async () => {
+    await a.command('send', { api: 'hise', id: 'fromA', data: 'hello from A' });
+    await b.command('send', { api: 'any', id: 'fromB', data: { n: 2 } });
+    await c.command('send', { api: 'hise', id: 'fromC', data: new Float32Array([0.5, -1]) });
+    for (const page of [legacyAtB, modernAtC, dropInAtHub]) {
+      expect((await waitReceived(page, 'fromA', 'A → page'))[0]!.value).toBe('hello from A');
+      expect(JSON.stringify((await waitReceived(page, 'fromB', 'B → page'))[0]!.value)).toContain('2');
+      expect((await waitReceived(page, 'fromC', 'C → page'))[0]!.value).toEqual([0.5, -1]);
+    }
+    await legacyAtB.evaluate(() => (window as unknown as { sendText(s: string): void }).sendText('legacy says hi'));
+    await modernAtC.evaluate(() => (window as unknown as { sendText(s: string): void }).sendText('modern says hi'));
+    await dropInAtHub.evaluate(() => (window as unknown as { sendText(s: string): void }).sendText('drop-in says hi'));
+    for (const who of [a, b, c]) {
+      expect(((await gotFromPage(who, 'legacy says hi')).page as { instance: string }).instance).toBe(ids.b);
+      const modern = await gotFromPage(who, 'modern says hi');
+      expect(modern.id).toBe('text');
+      expect(modern.page).toMatchObject({ instance: ids.c, extended: true });
+      expect(((await gotFromPage(who, 'drop-in says hi')).page as { instance: string }).instance).toBe(ids.a);
+    }
+    // Each exactly once.
+    for (const who of [a, b, c]) expect(who.messages().filter((m) => m.data === 'modern says hi')).toHaveLength(1);
+  });
+
+  it('sendTo and direct communication reach only the pages the instance serves', async () => {
+    expect(await b.command('sendToOwn', { id: 'onlyB', data: 'for B' })).toEqual(['sent']);
+    await b.command('send', { api: 'hise', id: 'marker', data: 'after onlyB' });
+    for (const page of [modernAtC, dropInAtHub]) await waitReceived(page, 'marker', 'marker');
+    expect((await waitReceived(legacyAtB, 'onlyB', 'onlyB'))[0]!.value).toBe('for B');
+    for (const page of [modernAtC, dropInAtHub]) expect((await received(page)).some((m) => m.id === 'onlyB')).toBe(false);
+
+    expect(await c.command('callFunction', { name: 'whoAmI' })).toEqual(['modern page']);
+    expect(await b.command('callFunction', { name: 'whoAmI' })).toEqual(['legacy page']);
+    expect(await a.command('callFunction', { name: 'whoAmI' })).toEqual([]); // the drop-in page has no bridge
+    // A bound callback called in C's page runs in C.
+    expect(await modernAtC.evaluate(() => (window as unknown as { whoServes(): Promise<string> }).whoServes())).toBe(ids.c);
+    expect(await legacyAtB.evaluate(() => (window as unknown as { whoServes(): Promise<string> }).whoServes())).toBe(ids.b);
+  });
+
+  it('instances message each other: one, or all', async () => {
+    expect(await b.command('instanceSend', { to: ids.c, id: 'direct', data: { x: 1 } })).toBe(true);
+    expect(await a.command('instanceSend', { to: 'all', id: 'everyone', data: [1, 2] })).toBe(true);
+    expect(await c.command('instanceSend', { to: 'nobody', id: 'x', data: 1 })).toBe(false);
+    expect((await c.waitFor((e) => e.ev === 'instance-message' && e.id === 'direct')).from).toBe(ids.b);
+    for (const who of [b, c]) expect((await who.waitFor((e) => e.ev === 'instance-message' && e.id === 'everyone')).data).toEqual([1, 2]);
+    await b.command('instanceSend', { to: ids.a, id: 'toHub', data: 'h' });
+    expect((await a.waitFor((e) => e.ev === 'instance-message' && e.id === 'toHub')).from).toBe(ids.b);
+    expect(b.events.some((e) => e.ev === 'instance-message' && e.id === 'direct')).toBe(false);
+    expect(a.events.some((e) => e.ev === 'instance-message' && e.id === 'everyone')).toBe(false); // not to the sender
+  });
+
+  it('the hub SIGKILLed: the next instance takes the port, the other re-joins, pages reconnect, nothing is duplicated for the modern session', async () => {
+    await b.command('retain', { ids: ['state'] });
+    await b.command('send', { api: 'any', id: 'state', data: 'current' });
+    await waitReceived(dropInAtHub, 'state', 'retained state before');
+    const killedAt = performance.now();
+    a.kill('SIGKILL');
+    // B sends while the port changes hands: its link may still look open or may be down already.
+    for (let n = 1; n <= 5; n++) await b.command('send', { api: 'any', id: 'n', data: n });
+    await b.waitFor(isRole('hub'), 20_000, 'B taking over');
+    const takeover = performance.now() - killedAt;
+    await c.waitFor((e) => e.ev === 'role' && e.role === 'member' && (e.state as { hub: string }).hub === ids.b, 20_000, 'C re-joining B');
+    console.log(`SIGKILL failover: B held the port ${takeover.toFixed(0)} ms after the kill (B measured ${(await b.state()).lastFailoverMs?.toFixed(1)} ms from losing the link), C re-joined in ${(await c.state()).lastFailoverMs?.toFixed(1)} ms`);
+    for (let n = 6; n <= 10; n++) await b.command('send', { api: 'any', id: 'n', data: n });
+    const got = await waitReceived(modernAtC, 'n', 'B → C’s modern page across the failover', 10);
+    await until(() => true);
+    expect(got.map((m) => m.value)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // The drop-in page reconnected by itself, now to B, and got the retained state again.
+    await waitReceived(dropInAtHub, 'state', 'retained state after the failover', 2);
+    await b.command('send', { api: 'hise', id: 'afterKill', data: 'yes' });
+    await waitReceived(dropInAtHub, 'afterKill', 'drop-in after the failover');
+    await modernAtC.evaluate(() => (window as unknown as { sendText(s: string): void }).sendText('modern after kill'));
+    expect(((await gotFromPage(b, 'modern after kill')).page as { instance: string }).instance).toBe(ids.c);
+    expect((await b.state()).list.map((i) => i.id).sort()).toEqual([ids.b, ids.c].sort());
+  });
+
+  it('the hub closed gracefully: a fourth instance that joined late takes part, the survivor takes over, the modern session gets each message once', async () => {
+    const d = instance(root({ 'index.html': modernPage(port) }));
+    const stateD = await d.started();
+    expect(stateD.role).toBe('member');
+    // D started from the retained state the hub holds.
+    expect((await d.command('state')) as { list: unknown[] }).toMatchObject({ hub: ids.b });
+    const closing = b.command('close');
+    const closedAt = performance.now();
+    for (let n = 11; n <= 15; n++) await d.command('send', { api: 'any', id: 'n', data: n });
+    await c.waitFor((e) => e.ev === 'role' && e.role === 'hub', 20_000, 'C taking over');
+    const takeover = performance.now() - closedAt;
+    await closing;
+    await d.waitFor((e) => e.ev === 'role' && e.role === 'member' && (e.state as { hub: string }).hub === ids.c, 20_000, 'D re-joining C');
+    console.log(`graceful failover: C held the port ${takeover.toFixed(0)} ms after B began closing (C measured ${(await c.state()).lastFailoverMs?.toFixed(1)} ms)`);
+    for (let n = 16; n <= 20; n++) await d.command('send', { api: 'any', id: 'n', data: n });
+    const got = await waitReceived(modernAtC, 'n', 'D → C’s modern page across the failover', 20);
+    expect(got.map((m) => m.value)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    await modernAtC.evaluate(() => (window as unknown as { sendText(s: string): void }).sendText('modern after close'));
+    expect(((await gotFromPage(d, 'modern after close')).page as { instance: string }).instance).toBe(ids.c);
+    // A page D serves gets the retained state B set before it went (it travelled with every join).
+    const pageAtD = await open(stateD.url);
+    expect((await waitReceived(pageAtD, 'state', 'retained state at a new page of D'))[0]!.value).toBe('current');
+    // The drop-in page that belonged to the hub follows it again.
+    await c.command('send', { api: 'hise', id: 'afterClose', data: 'yes' });
+    await waitReceived(dropInAtHub, 'afterClose', 'drop-in after the graceful failover');
+  });
+});
