@@ -13,6 +13,8 @@ export const HUB_SUBPROTOCOL = 'hise-webview-hub.1';
 /** Header carrying the joining instance's nonce (browsers cannot set headers on a WebSocket). */
 export const HUB_NONCE_HEADER = 'x-hise-webview-nonce';
 export { INSTANCE_PARAM } from './bridge.js';
+/** Header of the 503 a closing hub answers a joiner with: try again (the successor is coming), unlike a refusal. */
+export const HUB_CLOSING_HEADER = 'x-hise-webview-hub-closing';
 
 /** Operation byte of a binary hub frame (the 0x30–0x3F range the project reserves for issue 15/16). */
 export const HubOp = {

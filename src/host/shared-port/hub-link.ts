@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, parseHubControl, type HubControl, type HubMember } from '../../protocol/hub.js';
+import { HUB_CLOSING_HEADER, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, parseHubControl, type HubControl, type HubMember } from '../../protocol/hub.js';
 import { HUB_HANDSHAKE_TIMEOUT_MS } from './hub.js';
 import { newNonce, proof, sameProof } from './secret.js';
 
@@ -69,10 +69,12 @@ export class HubLink {
       };
       const timer = setTimeout(() => fail(new JoinFailure('foreign', `port ${port} did not complete the hub handshake in time`)), HUB_HANDSHAKE_TIMEOUT_MS);
       socket.once('error', (error: NodeJS.ErrnoException) => {
-        const absent = error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET';
+        // Nobody listens (the port is between hubs); anything else on the port is not a hub of ours.
+        const absent = error.code === 'ECONNREFUSED';
         fail(new JoinFailure(absent ? 'absent' : 'foreign', `cannot join the hub on port ${port}: ${error.message}`));
       });
       socket.once('unexpected-response', (_request, response) => {
+        if (response.headers[HUB_CLOSING_HEADER] !== undefined) return fail(new JoinFailure('absent', `the hub on port ${port} is closing`));
         fail(new JoinFailure('foreign', `port ${port} is held by something that is not a hise-webview hub (HTTP ${response.statusCode})`));
       });
       socket.once('close', () => fail(new JoinFailure('foreign', `the hub on port ${port} refused this instance (is it another user's?)`)));

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { connect as connectTcp, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, INSTANCE_PARAM, parseHubControl, readHubHeader, type HubControl, type HubMember } from '../../protocol/hub.js';
+import { HUB_CLOSING_HEADER, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, INSTANCE_PARAM, parseHubControl, readHubHeader, type HubControl, type HubMember } from '../../protocol/hub.js';
 import { WebViewError } from '../errors.js';
 import { writeStatus } from '../http-guard.js';
 import { newNonce, proof, sameProof } from './secret.js';
@@ -110,7 +110,8 @@ export class Hub {
   #join(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     // A browser always sends Origin: a page can never pose as an instance.
     if (this.#closed) {
-      socket.destroy(); // seen as nobody there: the joiner tries again and finds the successor
+      // The joiner tries again and finds the successor (not a refusal: see HUB_CLOSING_HEADER).
+      if (!socket.destroyed) socket.end(`HTTP/1.1 503 Service Unavailable\r\n${HUB_CLOSING_HEADER}: 1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     const memberNonce = request.headers[HUB_NONCE_HEADER];

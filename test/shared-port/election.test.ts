@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createTcpServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { WebView, WebViewError } from '../../src/host/index.js';
+import { HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL } from '../../src/protocol/hub.js';
+import { until } from '../helpers/node-client.js';
+import { freePort, InstanceProcess } from './instance-handle.js';
+
+// Who holds the port: exactly one hub from a race, PORT_IN_USE for anything that is not a hub of this
+// user, and a hub that refuses whoever cannot prove the secret (another user, a page).
+
+const dirs: string[] = [];
+const secretDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'hise-shared-secret-'));
+  dirs.push(dir);
+  return dir;
+};
+const processes: InstanceProcess[] = [];
+const hosts: WebView[] = [];
+const servers: Server[] = [];
+
+afterEach(async () => {
+  await Promise.all(processes.splice(0).map((p) => p.stop()));
+  await Promise.all(hosts.splice(0).map((wv) => wv.close()));
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function host(sharedDirectory: string): WebView {
+  const wv = new WebView({ shared: true, sharedDirectory });
+  hosts.push(wv);
+  return wv;
+}
+
+describe('shared port: who holds it', () => {
+  it('two instance processes racing for an empty port: exactly one hub, the other joins it', async () => {
+    const port = await freePort();
+    const dir = secretDir();
+    const racers = [new InstanceProcess(port, dir), new InstanceProcess(port, dir)];
+    processes.push(...racers);
+    const states = await Promise.all(racers.map((r) => r.started()));
+    expect(states.map((s) => s.role).sort()).toEqual(['hub', 'member']);
+    const hub = states.find((s) => s.role === 'hub')!;
+    // Both agree on who the hub is, once the member's view has settled.
+    const member = racers[states.indexOf(states.find((s) => s.role === 'member')!)]!;
+    expect((await member.state()).hub).toBe(hub.self);
+    expect(states.every((s) => s.port === port)).toBe(true);
+  }, 60_000);
+
+  it('several WebViews in one process share a port too, and a third joins whoever is hub', async () => {
+    const dir = secretDir();
+    const first = host(dir);
+    const port = await first.setEnableWebSocket(0);
+    const second = host(dir);
+    expect(await second.setEnableWebSocket(port)).toBe(port);
+    const third = host(dir);
+    await third.setEnableWebSocket(port);
+    expect([first.instances!.role, second.instances!.role, third.instances!.role]).toEqual(['hub', 'member', 'member']);
+    expect(third.instances!.list.map((i) => i.order)).toEqual([0, 1, 2]);
+    await until(() => second.instances!.list.length === 3, 10_000, 'the second instance seeing the third');
+    const got = new Promise<unknown[]>((resolve) => third.instances!.once('message', (...args) => resolve(args)));
+    expect(second.instances!.send(third.instances!.self, 'ping', { n: 1 })).toBe(true);
+    expect(await got).toEqual(['ping', { n: 1 }, second.instances!.self]);
+  });
+
+  it('a port held by something that is not a hise-webview hub is PORT_IN_USE (a TCP listener, an HTTP server)', async () => {
+    const dir = secretDir();
+    const tcp = createTcpServer((socket) => socket.destroy());
+    const http = createHttpServer((_request, response) => response.end('not a hub'));
+    servers.push(tcp, http);
+    for (const server of [tcp, http]) {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      const error = await host(dir).setEnableWebSocket(port).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WebViewError);
+      expect((error as WebViewError).code).toBe('PORT_IN_USE');
+    }
+    http.closeAllConnections();
+  });
+
+  it('an instance process of another user (another secret) is refused by the hub and gets PORT_IN_USE', async () => {
+    const hub = host(secretDir());
+    const refusals: string[] = [];
+    hub.on('error', (error) => refusals.push(error.code));
+    const port = await hub.setEnableWebSocket(0);
+    const foreign = new InstanceProcess(port, secretDir());
+    processes.push(foreign);
+    await expect(foreign.started()).rejects.toMatchObject({ code: 'PORT_IN_USE' });
+    expect(hub.instances!.list).toHaveLength(1);
+  });
+
+  it('the hub refuses a joiner without the proof, and a page (any Origin) cannot pose as an instance', async () => {
+    const hub = host(secretDir());
+    const errors: string[] = [];
+    hub.on('error', (error) => errors.push(error.code));
+    const port = await hub.setEnableWebSocket(0);
+    // A browser page: it always sends Origin, and cannot set the nonce header.
+    const page = new WebSocket(`ws://127.0.0.1:${port}${HUB_PATH}`, HUB_SUBPROTOCOL, { origin: `http://127.0.0.1:${port}`, headers: { [HUB_NONCE_HEADER]: '0'.repeat(32) } });
+    const status = await new Promise<number | undefined>((resolve) => page.once('unexpected-response', (_request, response) => resolve(response.statusCode)));
+    expect(status).toBe(403);
+    page.on('error', () => undefined).terminate();
+    // A process that guesses: the hub closes it with 4401 and reports HUB_PROTOCOL_ERROR.
+    const guesser = new WebSocket(`ws://127.0.0.1:${port}${HUB_PATH}`, HUB_SUBPROTOCOL, { headers: { [HUB_NONCE_HEADER]: '1'.repeat(32) } });
+    guesser.once('message', () => guesser.send(JSON.stringify({ t: 'hello', proof: 'f'.repeat(64), id: '0123456789abcdef', port: 1 })));
+    const code = await new Promise<number>((resolve) => guesser.once('close', (closeCode: number) => resolve(closeCode)));
+    expect(code).toBe(4401);
+    expect(errors).toContain('HUB_PROTOCOL_ERROR');
+    expect(hub.instances!.list).toHaveLength(1);
+  });
+
+  it('a page socket tagged with an unknown instance is answered 503 (its client retries), never handed to the hub instance', async () => {
+    const hub = host(secretDir());
+    const port = await hub.setEnableWebSocket(0);
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/?instance=ffffffffffffffff`);
+    const status = await new Promise<number | undefined>((resolve) => socket.once('unexpected-response', (_request, response) => resolve(response.statusCode)));
+    expect(status).toBe(503);
+    socket.on('error', () => undefined).terminate();
+    expect(hub.pages).toHaveLength(0);
+  });
+});
