@@ -18,9 +18,11 @@ cli
   .option('--block-size <n>', 'samples per signal block (default: 512)')
   .option('--rate <hz>', 'signal blocks per second (default: 60)')
   .option('--images <dir>', "the project's images folder: serves HISE's {PROJECT_FOLDER}name.png references from it")
+  .option('--shared', 'share --port with other hise-webview hosts of this user: the first holds it, the others join, one takes over when it goes')
   .option('--token <secret>', "token every connection must present: auto (default: random per launch, put into served pages), none, or a secret")
   .example('hise-webview serve ./webview --host ./host.ts --open')
   .example('hise-webview serve ./webview --signal sine:scope --signal noise:noise')
+  .example('hise-webview serve ./webview --port 8090 --shared')
   // Loaded only when serving, so --help and argument errors answer at once.
   .action(async (root: string, options: ServeOptions) => (await import('./serve-command.js')).serve(root, options));
 

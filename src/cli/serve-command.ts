@@ -15,6 +15,7 @@ export interface ServeOptions {
   rate?: unknown;
   token?: unknown;
   images?: unknown;
+  shared?: boolean;
 }
 
 /**
@@ -37,16 +38,22 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
       projectImages: parseFolder('images', options.images),
       port,
       inspector: { signals, blockSize, rate },
-      webView: { token: parseToken(options.token) },
+      webView: { token: parseToken(options.token), shared: options.shared === true },
       log,
     });
   } catch (error) {
     if (error instanceof WebViewError && error.code === 'PORT_IN_USE') {
-      throw new WebViewError('PORT_IN_USE', `port ${port} is in use: choose another with --port, or --port 0 for any free port`);
+      const why = options.shared === true ? `held by something that is not a hise-webview host of yours (${error.message})` : 'in use';
+      throw new WebViewError('PORT_IN_USE', `port ${port} is ${why}: choose another with --port, or --port 0 for any free port`);
     }
     throw error;
   }
   console.log(`hise-webview: serving ${root} at ${host.url}`);
+  const instances = host.webView.instances;
+  if (instances !== undefined) {
+    console.log(`  shared port ${host.port}: ${instances.role === 'hub' ? 'holding it as the hub' : `joined the hub ${instances.hub}`} as instance ${instances.self}`);
+    instances.on('role', (role) => console.log(`  shared port ${host.port}: now ${role === 'hub' ? 'the hub' : `a member of hub ${instances.hub}`}`));
+  }
   console.log(`  host ${options.host === undefined ? 'inspector (no --host)' : options.host}; pages reload when files change. Ctrl+C stops.`);
   if (options.open) openBrowser(host.url);
   stopOnSignals(host);
