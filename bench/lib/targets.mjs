@@ -57,6 +57,11 @@ export function judgeTargets(rows) {
       stall.staleFramesAfterResume <= 16 && stall.reorderedFrames === 0,
     );
   }
+  const joined = rows.find((r) => r.scenario === 'shared-port' && r.client === 'joined instance' && r.addedP50Ms !== undefined);
+  add('shared port: round trip p50 through the hub <= single host + 0.2 ms', joined ? `+${fmt(joined.addedP50Ms, 3)} ms` : 'no data', joined ? joined.addedP50Ms <= 0.2 : undefined);
+  for (const row of rows.filter((r) => r.scenario === 'shared-port' && r.failoverMs !== undefined)) {
+    add(`shared port: ${row.client} takeover <= 1000 ms`, `max ${fmt(row.maxMs, 1)} ms`, row.maxMs <= 1000);
+  }
   for (const what of ['encodeFloat32', 'decodeMessage (copy)']) {
     const c = find(rows, 'codec', what, 8192);
     add(`codec ${what} >= 2 GB/s at 8192 floats`, c ? `${fmt(c.mbPerSec / 1000)} GB/s` : 'no data', c ? c.mbPerSec >= 2000 : undefined);

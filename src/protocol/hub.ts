@@ -129,6 +129,12 @@ export function encodeHubData(op: HubOp, flags: number, header: HubDataHeader, v
   return frame;
 }
 
+/** True for a frame whose value is a typed array or bytes: stream data, which may be dropped under backpressure. */
+export function isStreamFrame(frame: Uint8Array): boolean {
+  const type = frame[2];
+  return type !== undefined && type >= HubValueType.Float32 && type <= HubValueType.Bytes;
+}
+
 /** Reads only the JSON header of a binary hub frame (what the hub needs to forward it). */
 export function readHubHeader(frame: Uint8Array): HubDataHeader {
   if (frame.byteLength < HUB_FIXED_HEADER) throw new ProtocolError('TRUNCATED_HEADER', `hub frame of ${frame.byteLength} bytes`);

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
-import { HUB_CLOSING_HEADER, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, parseHubControl, type HubControl, type HubMember } from '../../protocol/hub.js';
-import { HUB_HANDSHAKE_TIMEOUT_MS } from './hub.js';
+import { HUB_CLOSING_HEADER, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, isStreamFrame, parseHubControl, type HubControl, type HubMember } from '../../protocol/hub.js';
+import { HUB_HANDSHAKE_TIMEOUT_MS, RELAY_HIGH_WATER_BYTES } from './hub.js';
 import { newNonce, proof, sameProof } from './secret.js';
 
 /** Why joining failed: nobody listens on the port (`'absent'`), or what listens is not a hub of this user (`'foreign'`). */
@@ -100,9 +100,12 @@ export class HubLink {
     });
   }
 
-  /** Sends a data frame to the hub. */
-  send(frame: Uint8Array): void {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(frame);
+  /** Sends a data frame to the hub; false when it is a stream frame and the link is congested (it was not sent). */
+  send(frame: Uint8Array): boolean {
+    if (this.#socket.readyState !== WebSocket.OPEN) return false;
+    if (isStreamFrame(frame) && this.#socket.bufferedAmount > RELAY_HIGH_WATER_BYTES) return false;
+    this.#socket.send(frame);
+    return true;
   }
 
   /** Sends a control message to the hub. */

@@ -2,13 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import { connect as connectTcp, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { HUB_CLOSING_HEADER, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, INSTANCE_PARAM, parseHubControl, readHubHeader, type HubControl, type HubMember } from '../../protocol/hub.js';
+import { HUB_CLOSING_HEADER, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, INSTANCE_PARAM, isStreamFrame, parseHubControl, readHubHeader, type HubControl, type HubMember } from '../../protocol/hub.js';
 import { WebViewError } from '../errors.js';
 import { writeStatus } from '../http-guard.js';
 import { newNonce, proof, sameProof } from './secret.js';
 
 /** Milliseconds a joining instance has to answer the challenge. */
 export const HUB_HANDSHAKE_TIMEOUT_MS = 5_000;
+/** Bytes waiting on a link above which stream frames (typed arrays) are not sent on it. */
+export const RELAY_HIGH_WATER_BYTES = 1024 * 1024;
 /** Largest hub frame, in bytes (a page message may be up to `maxPayload`, plus the header). */
 const HUB_MAX_PAYLOAD_SLACK = 70_000;
 
@@ -48,6 +50,8 @@ export class Hub {
   readonly #members = new Map<string, Member>();
   readonly #pipes = new Set<Socket | Duplex>();
   #nextOrder = 1;
+  /** Stream frames not forwarded to a congested member. */
+  streamFramesDropped = 0;
   #ackScheduled = false;
   #closed = false;
 
@@ -85,9 +89,17 @@ export class Hub {
     return true;
   }
 
-  /** Sends a data frame to every member but `except`. */
+  /**
+   * Sends a data frame to every member but `except`. Stream frames skip a member whose link has
+   * over {@link RELAY_HIGH_WATER_BYTES} waiting (a newer frame follows), as a page's outbox coalesces them.
+   */
   forward(frame: Uint8Array, except?: string): void {
-    for (const member of this.#members.values()) if (member.id !== except) member.socket.send(frame);
+    const stream = isStreamFrame(frame);
+    for (const member of this.#members.values()) {
+      if (member.id === except) continue;
+      if (stream && member.socket.bufferedAmount > RELAY_HIGH_WATER_BYTES) this.streamFramesDropped++;
+      else member.socket.send(frame);
+    }
   }
 
   /** Sends a control message to one member, or to every member but `except`. */
