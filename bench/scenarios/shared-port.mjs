@@ -3,7 +3,7 @@
 //  - round trip page → instance → page, p50/p99: to a single host vs. to a joined instance (the
 //    page's socket piped through the hub, so both ways cross it); "added" is the p50 difference;
 //  - throughput of 512-float frames to pages on the hub: sent by the hub vs. by a joined instance
-//    (relayed over the hub link);
+//    (relayed over the hub link); every host runs in its own process, this one only plays pages;
 //  - failover: the hub (a child process) SIGKILLed, and closed gracefully: ms until the joined
 //    instance holds the port.
 import { fork } from 'node:child_process';
@@ -20,23 +20,61 @@ const PAGES = 2;
 
 const once = (emitter, event) => new Promise((resolve) => emitter.once(event, resolve));
 
+// Every host runs in its own process, as plugin instances do; this process only plays the pages.
+const INSTANCE_SCRIPT = `
+import { WebView } from ${JSON.stringify(new URL('../../dist/host/index.js', import.meta.url).href)};
+const [dir, port, shared] = process.argv.slice(2);
+const wv = new WebView({ shared: shared === 'shared', sharedDirectory: dir });
+await wv.setEnableWebSocket(Number(port));
+wv.setWebSocketCallback((data, page) => {
+  if (typeof data === 'string' && data.startsWith('ping') && wv.pages.includes(page)) wv.sendTo(page, 'pong', data);
+});
+process.on('message', async (m) => {
+  if (m.cmd === 'blast') {
+    const frame = new Float32Array(m.floats).fill(0.25);
+    for (let i = 0; i < m.count; i++) {
+      wv.sendToWebsocket('scope', frame);
+      if (i % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
+    }
+    wv.sendToWebsocket('end', 'end');
+  } else if (m.cmd === 'close') {
+    await wv.close();
+    process.exit(0);
+  }
+});
+process.send({ port: wv.port, self: wv.instances?.self });
+`;
+
+/** A host in a child process; resolves once it listens, with its port and instance id. */
+async function startInstance(script, dir, port, shared) {
+  const child = fork(script, [dir, String(port), shared ? 'shared' : 'single'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const ready = await once(child, 'message');
+  return { child, ...ready };
+}
+
+async function stop(instance) {
+  if (instance.child.exitCode !== null || instance.child.signalCode !== null) return;
+  const exited = once(instance.child, 'exit');
+  instance.child.send({ cmd: 'close' });
+  await exited;
+}
+
 function openPage(url) {
   const socket = new WebSocket(url);
   socket.binaryType = 'nodebuffer';
   return once(socket, 'open').then(() => socket);
 }
 
-/** Round trips of a short text: the page sends `ping`, the instance answers that page only. */
-async function roundTrips(wv, url, count, warm) {
-  wv.setWebSocketCallback((data, page) => {
-    if (typeof data === 'string' && data.startsWith('ping')) wv.sendTo(page, 'pong', data);
-  });
+/** Round trips of a short text: the page sends `ping…`, the instance serving it answers that page only. */
+async function roundTrips(url, count, warm) {
   const page = await openPage(url);
-  // The first frame the page gets tells it the instance has it (a retained id would do too).
+  // Until the instance has the page, a ping goes unanswered: probe until one is.
   await new Promise((resolve) => {
-    page.once('message', resolve);
     const probe = setInterval(() => page.send('ping-probe'), 20);
-    page.once('message', () => clearInterval(probe));
+    page.once('message', () => {
+      clearInterval(probe);
+      resolve();
+    });
   });
   const times = [];
   for (let i = 0; i < warm + count; i++) {
@@ -50,9 +88,8 @@ async function roundTrips(wv, url, count, warm) {
   return times.sort((a, b) => a - b);
 }
 
-/** Frames/s each page on the hub receives while `sender` sends `count` float frames. */
+/** Frames/s each page receives while `sender` sends `count` float frames (a short text ends them). */
 async function throughput(sender, pages, count) {
-  const frame = new Float32Array(FLOATS).fill(0.25);
   const done = pages.map(
     (page) =>
       new Promise((resolve) => {
@@ -67,44 +104,31 @@ async function throughput(sender, pages, count) {
       }),
   );
   const started = performance.now();
-  for (let i = 0; i < count; i++) {
-    sender.sendToWebsocket('scope', frame);
-    if (i % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
-  }
-  sender.sendToWebsocket('end', 'end');
+  sender.child.send({ cmd: 'blast', count, floats: FLOATS });
   const received = await Promise.all(done);
   const seconds = (performance.now() - started) / 1000;
   return { framesPerSec: median(received) / seconds, received: Math.min(...received) };
 }
 
-const HUB_SCRIPT = `
-import { WebView } from ${JSON.stringify(new URL('../../dist/host/index.js', import.meta.url).href)};
-const wv = new WebView({ shared: true, sharedDirectory: process.argv[2] });
-await wv.setEnableWebSocket(Number(process.argv[3]));
-process.send(wv.port);
-process.on('message', async (m) => { if (m === 'close') { await wv.close(); process.exit(0); } });
-`;
-
-/** Ms from the hub's end (SIGKILL or close) until `member` holds the port. */
-async function failover(dir, script, graceful) {
-  const hub = fork(script, [dir, '0'], { stdio: 'ignore' });
-  const port = await once(hub, 'message'); // the port the hub took (it was started with 0)
+/** Ms from the hub's end (SIGKILL or close) until the member holds the port. */
+async function failover(script, dir, graceful) {
+  const hub = await startInstance(script, dir, 0, true);
   const member = new WebView({ shared: true, sharedDirectory: dir });
-  await member.setEnableWebSocket(port);
+  await member.setEnableWebSocket(hub.port);
   const tookOver = new Promise((resolve) => member.instances.on('role', (role) => role === 'hub' && resolve(performance.now())));
   const start = performance.now();
-  if (graceful) hub.send('close');
-  else hub.kill('SIGKILL');
+  if (graceful) hub.child.send({ cmd: 'close' });
+  else hub.child.kill('SIGKILL');
   const at = await tookOver;
   await member.close();
-  if (hub.exitCode === null && hub.signalCode === null) await once(hub, 'exit');
-  return { ms: at - start, measuredByMember: member.instances.lastFailoverMs };
+  if (hub.child.exitCode === null && hub.child.signalCode === null) await once(hub.child, 'exit');
+  return at - start;
 }
 
 export async function run({ quick = false, runs = quick ? 1 : 3, log = () => {} }) {
   const dir = mkdtempSync(join(tmpdir(), 'hise-bench-shared-'));
-  const script = join(dir, 'hub.mjs');
-  writeFileSync(script, HUB_SCRIPT);
+  const script = join(dir, 'instance.mjs');
+  writeFileSync(script, INSTANCE_SCRIPT);
   const rows = [];
   const calls = quick ? 300 : 3000;
   const warm = quick ? 50 : 300;
@@ -116,28 +140,24 @@ export async function run({ quick = false, runs = quick ? 1 : 3, log = () => {} 
     const fromMember = [];
     for (let r = 0; r < runs; r++) {
       log(`shared-port: run ${r + 1}/${runs}`);
-      const alone = new WebView();
-      const alonePort = await alone.setEnableWebSocket(0);
-      single.push(await roundTrips(alone, `ws://127.0.0.1:${alonePort}/`, calls, warm));
-      await alone.close();
+      const alone = await startInstance(script, dir, 0, false);
+      single.push(await roundTrips(`ws://127.0.0.1:${alone.port}/`, calls, warm));
+      await stop(alone);
 
-      const hub = new WebView({ shared: true, sharedDirectory: dir });
-      const port = await hub.setEnableWebSocket(0);
-      const member = new WebView({ shared: true, sharedDirectory: dir });
-      await member.setEnableWebSocket(port);
-      joined.push(await roundTrips(member, `ws://127.0.0.1:${port}/?instance=${member.instances.self}`, calls, warm));
+      const hub = await startInstance(script, dir, 0, true);
+      const member = await startInstance(script, dir, hub.port, true);
+      joined.push(await roundTrips(`ws://127.0.0.1:${hub.port}/?instance=${member.self}`, calls, warm));
 
-      const pages = await Promise.all(Array.from({ length: PAGES }, () => openPage(`ws://127.0.0.1:${port}/`)));
-      while (hub.pages.length < PAGES) await new Promise((resolve) => setTimeout(resolve, 5));
-      await throughput(hub, pages, frames >> 2); // warm-up, not counted: both paths' code is hot before either is timed
+      const pages = await Promise.all(Array.from({ length: PAGES }, () => openPage(`ws://127.0.0.1:${hub.port}/`)));
+      await throughput(hub, pages, frames >> 2); // warm-up, not counted: both paths are hot before either is timed
       await throughput(member, pages, frames >> 2);
       // Alternate which goes first, so neither always runs on a fresher heap.
       for (const [sender, list] of r % 2 === 0 ? [[hub, fromHub], [member, fromMember]] : [[member, fromMember], [hub, fromHub]]) {
         list.push(await throughput(sender, pages, frames));
       }
       for (const page of pages) page.close();
-      await member.close();
-      await hub.close();
+      await stop(member);
+      await stop(hub);
     }
     const summary = (list) => ({ p50: median(list.map((t) => percentile(t, 50))), p99: median(list.map((t) => percentile(t, 99))) });
     const s = summary(single);
@@ -164,7 +184,7 @@ export async function run({ quick = false, runs = quick ? 1 : 3, log = () => {} 
     });
     for (const graceful of [false, true]) {
       const times = [];
-      for (let r = 0; r < (quick ? 1 : 5); r++) times.push((await failover(dir, script, graceful)).ms);
+      for (let r = 0; r < (quick ? 1 : 5); r++) times.push(await failover(script, dir, graceful));
       times.sort((a, b) => a - b);
       rows.push({
         scenario: 'shared-port',

@@ -151,11 +151,11 @@ export function readHubHeader(frame: Uint8Array): HubDataHeader {
 }
 
 /**
- * Decodes a binary hub frame; typed values come back in fresh, aligned arrays.
+ * Decodes a binary hub frame; typed values come back in fresh, aligned arrays. `header`: what
+ * {@link readHubHeader} already read from this frame (the hub reads it to forward the frame).
  * @throws {ProtocolError} `TRUNCATED_HEADER`, `SIZE_PAST_END`, `INVALID_JSON`, `UNKNOWN_TYPE`, `ELEMENT_SIZE_MISMATCH`, `INVALID_UTF8`
  */
-export function decodeHubData(frame: Uint8Array): HubData {
-  const header = readHubHeader(frame);
+export function decodeHubData(frame: Uint8Array, header: HubDataHeader = readHubHeader(frame)): HubData {
   const op = frame[0]!;
   if (op !== HubOp.Send && op !== HubOp.PageMessage && op !== HubOp.State) throw new ProtocolError('UNKNOWN_TYPE', `hub op 0x${op.toString(16)}`);
   const start = HUB_FIXED_HEADER + (frame[3]! | (frame[4]! << 8));

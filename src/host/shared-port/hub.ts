@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { connect as connectTcp, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { HUB_CLOSING_HEADER, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, INSTANCE_PARAM, isStreamFrame, parseHubControl, readHubHeader, type HubControl, type HubMember } from '../../protocol/hub.js';
+import { HUB_CLOSING_HEADER, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, INSTANCE_PARAM, isStreamFrame, parseHubControl, readHubHeader, type HubControl, type HubDataHeader, type HubMember } from '../../protocol/hub.js';
 import { WebViewError } from '../errors.js';
 import { writeStatus } from '../http-guard.js';
 import { newNonce, proof, sameProof } from './secret.js';
@@ -20,7 +20,7 @@ export interface HubContext {
   readonly secret: Buffer;
   readonly maxPayload: number;
   /** A data frame from a member: deliver it here (the hub forwards it to the other members itself). */
-  data(frame: Uint8Array, from: string): void;
+  data(frame: Uint8Array, header: HubDataHeader): void;
   /** A control message for this instance (`msg` to it or to all, `page-gone`). */
   control(message: HubControl): void;
   /** The members changed. */
@@ -178,19 +178,18 @@ export class Hub {
   }
 
   #data(member: Member, frame: Buffer): void {
-    let seq: number;
+    let header: HubDataHeader;
     try {
-      const header = readHubHeader(frame);
+      header = readHubHeader(frame);
       if (header.o !== member.id) throw new Error(`it sent a frame as instance ${header.o}`);
-      seq = header.s;
     } catch (error) {
       this.#context.report(new WebViewError('HUB_PROTOCOL_ERROR', `instance ${member.id} sent a bad frame: ${(error as Error).message}`, { cause: error }));
       member.socket.close(1002, 'bad frame');
       return;
     }
     this.forward(frame, member.id);
-    this.#context.data(frame, member.id);
-    member.unacked = seq;
+    this.#context.data(frame, header);
+    member.unacked = header.s;
     this.#scheduleAcks();
   }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { decodeHubData, encodeHubData, HubFlag, HubOp, type HubControl, type HubData, type HubMember, type RelayedPage } from '../../protocol/hub.js';
+import { decodeHubData, encodeHubData, HubFlag, HubOp, type HubControl, type HubData, type HubDataHeader, type HubMember, type RelayedPage } from '../../protocol/hub.js';
 import { WebViewError } from '../errors.js';
 import type { ParsedRequest } from '../http-request.js';
 import { listenHttp, type HttpHandlers, type HttpLimits, type HttpListener } from '../http-listener.js';
@@ -213,7 +213,7 @@ export class SharedPort {
       selfId: this.instances.self,
       secret: this.#secret,
       maxPayload: this.#host.maxPayload,
-      data: (frame) => this.#receive(frame),
+      data: (frame, header) => this.#receive(frame, header),
       control: (message) => this.#receiveControl(message),
       membersChanged: (members) => this.instances.update(this.instances.self, members),
       joinState: () => this.#joinState(),
@@ -298,10 +298,10 @@ export class SharedPort {
   }
 
   /** A data frame from another instance: delivered once (by origin and sequence number). */
-  #receive(frame: Uint8Array): void {
+  #receive(frame: Uint8Array, header?: HubDataHeader): void {
     let data: HubData;
     try {
-      data = decodeHubData(frame);
+      data = decodeHubData(frame, header);
     } catch (error) {
       this.#host.report(new WebViewError('HUB_PROTOCOL_ERROR', `a frame from another instance could not be read: ${(error as Error).message}`, { cause: error }));
       return;
