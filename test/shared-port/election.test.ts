@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { WebView, WebViewError } from '../../src/host/index.js';
-import { HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL } from '../../src/protocol/hub.js';
+import { encodeHubData, HubOp, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL } from '../../src/protocol/hub.js';
+import { loadSecret, newNonce, proof } from '../../src/host/shared-port/secret.js';
 import { until } from '../helpers/node-client.js';
 import { freePort, InstanceProcess } from './instance-handle.js';
 
@@ -122,5 +123,35 @@ describe('shared port: who holds it', () => {
     expect(status).toBe(503);
     socket.on('error', () => undefined).terminate();
     expect(hub.pages).toHaveLength(0);
+  });
+
+  it('an authenticated member that sends bad frames: undecodable values and forged messages are reported, a frame in another instance\'s name closes its link', async () => {
+    const dir = secretDir();
+    const hub = host(dir);
+    const errors: string[] = [];
+    hub.on('error', (error) => errors.push(error.code));
+    const port = await hub.setEnableWebSocket(0);
+    const nonce = newNonce();
+    const member = new WebSocket(`ws://127.0.0.1:${port}${HUB_PATH}`, HUB_SUBPROTOCOL, { headers: { [HUB_NONCE_HEADER]: nonce } });
+    const id = 'a'.repeat(16);
+    const welcomed = new Promise<void>((resolve) =>
+      member.on('message', (data: Buffer, isBinary: boolean) => {
+        const message = isBinary ? undefined : (JSON.parse(data.toString()) as { t: string; nonce: string });
+        if (message?.t === 'challenge') member.send(JSON.stringify({ t: 'hello', proof: proof(loadSecret(dir), 'member', message.nonce, nonce), id, port: 1 }));
+        if (message?.t === 'welcome') resolve();
+      }),
+    );
+    await welcomed;
+    expect(hub.instances!.list.map((i) => i.id)).toContain(id);
+    const bad = encodeHubData(HubOp.Send, 0, { o: id, s: 1, id: 'x' }, new Float32Array(1));
+    bad[2] = 9; // an unknown value type
+    member.send(bad);
+    member.send(JSON.stringify({ t: 'msg', from: 'b'.repeat(16), to: '*', id: 'forged', data: 1 }));
+    await until(() => errors.filter((code) => code === 'HUB_PROTOCOL_ERROR').length >= 2, 10_000, 'both reported');
+    expect(member.readyState).toBe(WebSocket.OPEN);
+    member.send(encodeHubData(HubOp.Send, 0, { o: 'c'.repeat(16), s: 2, id: 'x' }, 'posing'));
+    const closeCode = await new Promise<number>((resolve) => member.once('close', (code: number) => resolve(code)));
+    expect(closeCode).toBe(1002);
+    await until(() => hub.instances!.list.length === 1, 10_000, 'the member gone');
   });
 });
