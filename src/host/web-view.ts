@@ -531,9 +531,9 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   #sharePort(port: number, handlers: HttpHandlers, limits: { handshakeTimeout: number }, instances: Instances): Promise<SharedPort> {
-    const { host, maxPayload, maxPendingIds, sharedDirectory: directory } = this.options;
+    const { host, maxPayload, sharedDirectory: directory } = this.options;
     return SharedPort.start(port, instances, {
-      host, maxPayload, maxPendingIds, directory, handlers, limits,
+      host, maxPayload, directory, handlers, limits,
       privatePort: this.#listener!.port,
       deliver: (api, id, value, retained) => {
         if (this.#closed) return;
@@ -585,6 +585,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   #accept(socket: WebSocket, request: IncomingMessage, parsed: ParsedRequest, tab: string | undefined): void {
     const { highWaterMark, maxQueuedBytesPerPage, callTimeout, maxPendingCalls } = this.options;
     const { page, isNew } = this.#tabs.pageFor(request, tab, () => new Page(this.#nextPageId++, tab, request, parsed, this.options.maxPendingIds));
+    if (isNew) page.instance = this.instances?.self;
     const connection = new Connection(
       page,
       socket,
@@ -625,7 +626,6 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       this.#sendInitialState(connection, isFirst, resent, page.takeHeld());
     }
     if (connection.bridged) this.#sendBindings(connection);
-    if (isNew) page.instance = this.instances?.self;
     if (isNew) this.emit('connect', page);
     this.emit('connection', connection);
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { decodeHubData, encodeHubData, HubFlag, HubOp, type HubControl, type HubData, type HubDataHeader, type HubMember, type RelayedPage } from '../../protocol/hub.js';
+import { decodeHubData, encodeHubData, HubFlag, HubOp, readHubHeader, type HubControl, type HubData, type HubDataHeader, type HubMember, type RelayedPage } from '../../protocol/hub.js';
 import { WebViewError } from '../errors.js';
 import type { ParsedRequest } from '../http-request.js';
 import { listenHttp, type HttpHandlers, type HttpLimits, type HttpListener } from '../http-listener.js';
@@ -29,7 +29,6 @@ const MAX_REMOTE_PAGES = 4096;
 export interface SharedHost {
   readonly host: string;
   readonly maxPayload: number;
-  readonly maxPendingIds: number;
   /** `sharedDirectory` option: where the per-user secret lives. */
   readonly directory: string | undefined;
   /** The WebView's own HTTP handlers, which also serve the shared port while this instance is the hub. */
@@ -297,17 +296,18 @@ export class SharedPort {
     return true;
   }
 
-  /** A data frame from another instance: delivered once (by origin and sequence number). */
-  #receive(frame: Uint8Array, header?: HubDataHeader): void {
+  /** A data frame from another instance: delivered once (by origin and sequence number; a repeat is not even decoded). */
+  #receive(frame: Uint8Array, given?: HubDataHeader): void {
     let data: HubData;
     try {
+      const header = given ?? readHubHeader(frame);
+      if (header.o === this.instances.self || header.s <= (this.#lastSeen.get(header.o) ?? 0)) return;
       data = decodeHubData(frame, header);
     } catch (error) {
       this.#host.report(new WebViewError('HUB_PROTOCOL_ERROR', `a frame from another instance could not be read: ${(error as Error).message}`, { cause: error }));
       return;
     }
     const { o: origin, s: seq, id } = data.header;
-    if (origin === this.instances.self || seq <= (this.#lastSeen.get(origin) ?? 0)) return;
     if (data.op !== HubOp.State) this.#lastSeen.set(origin, seq);
     this.#replay?.push(frame);
     if (data.op === HubOp.PageMessage) {
@@ -321,7 +321,12 @@ export class SharedPort {
       live[0] = HubOp.Send;
       this.#retained.set(id, live);
     }
-    this.#host.deliver((data.flags & HubFlag.HiseApi) !== 0 ? 'hise' : 'any', id, data.value, retained);
+    try {
+      this.#host.deliver((data.flags & HubFlag.HiseApi) !== 0 ? 'hise' : 'any', id, data.value, retained);
+    } catch (error) {
+      // What another instance relayed passed its own checks; a value this host refuses is reported, never thrown into the link.
+      this.#host.report(new WebViewError('HUB_PROTOCOL_ERROR', `a message from instance ${origin} could not be sent to this instance's pages: ${(error as Error).message}`, { cause: error }));
+    }
   }
 
   #linkControl(message: HubControl): void {
