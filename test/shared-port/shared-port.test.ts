@@ -178,6 +178,11 @@ describe.sequential('three instance processes on one port', () => {
     a.kill('SIGKILL');
     // B sends while the port changes hands: its link may still look open or may be down already.
     for (let n = 1; n <= 5; n++) await b.command('send', { api: 'any', id: 'n', data: n });
+    // And the modern page sends too: its client holds what it could not send and its instance
+    // delivers each message once (the session's ledger), so every instance gets each once.
+    await modernAtC.evaluate(() => {
+      for (let i = 1; i <= 3; i++) (window as unknown as { sendText(s: string): void }).sendText(`during ${i}`);
+    });
     await b.waitFor(isRole('hub'), 20_000, 'B taking over');
     const takeover = performance.now() - killedAt;
     await c.waitFor((e) => e.ev === 'role' && e.role === 'member' && (e.state as { hub: string }).hub === ids.b, 20_000, 'C re-joining B');
@@ -193,6 +198,10 @@ describe.sequential('three instance processes on one port', () => {
     await modernAtC.evaluate(() => (window as unknown as { sendText(s: string): void }).sendText('modern after kill'));
     expect(((await gotFromPage(b, 'modern after kill')).page as { instance: string }).instance).toBe(ids.c);
     expect((await b.state()).list.map((i) => i.id).sort()).toEqual([ids.b, ids.c].sort());
+    for (const who of [b, c]) {
+      await gotFromPage(who, 'during 3');
+      expect(who.messages().filter((m) => String(m.data).startsWith('during ')).map((m) => m.data)).toEqual(['during 1', 'during 2', 'during 3']);
+    }
   });
 
   it('the hub closed gracefully: a fourth instance that joined late takes part, the survivor takes over, the modern session gets each message once', async () => {

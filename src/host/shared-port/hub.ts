@@ -153,6 +153,7 @@ export class Hub {
         this.#admit(ws, hello.id, hello.port);
       });
       ws.on('error', () => ws.terminate());
+      ws.once('close', () => clearTimeout(timer)); // gone before its hello: nothing to report
       ws.send(JSON.stringify({ t: 'challenge', nonce: hubNonce, proof: proof(this.#context.secret, 'hub', hubNonce, memberNonce) } satisfies HubControl));
     });
   }
