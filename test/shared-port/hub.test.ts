@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { WebView, WebViewError } from '../../src/host/index.js';
+import { connect as connectClient } from '../../src/client/index.js';
+import { WebView, WebViewError, type Page } from '../../src/host/index.js';
 import { encodeHubData, HubOp, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL } from '../../src/protocol/hub.js';
 import { loadSecret, newNonce, proof } from '../../src/host/shared-port/secret.js';
 import { until } from '../helpers/node-client.js';
 import { freePort, InstanceProcess } from './instance-handle.js';
 
-// Who holds the port: exactly one hub from a race, PORT_IN_USE for anything that is not a hub of this
+// The hub without a browser. Who holds the port: exactly one hub from a race, PORT_IN_USE for anything that is not a hub of this
 // user, and a hub that refuses whoever cannot prove the secret (another user, a page).
 
 const dirs: string[] = [];
@@ -153,5 +154,32 @@ describe('shared port: who holds it', () => {
     const closeCode = await new Promise<number>((resolve) => member.once('close', (code: number) => resolve(code)));
     expect(closeCode).toBe(1002);
     await until(() => hub.instances!.list.length === 1, 10_000, 'the member gone');
+  });
+
+  it('in one process: onMessage at every instance gets a modern page\'s message with its page; sendTo reaches only the instance\'s own pages', async () => {
+    const dir = secretDir();
+    const hub = host(dir);
+    const port = await hub.setEnableWebSocket(0);
+    const member = host(dir);
+    await member.setEnableWebSocket(port);
+    const connected = new Promise<Page>((resolve) => member.once('connect', resolve));
+    // What the bridge does for a page the member served: tag the socket with the member's id.
+    const client = connectClient({ url: `ws://127.0.0.1:${port}/?instance=${member.instances!.self}`, WebSocket: WebSocket as never, reconnect: false });
+    const own = await connected;
+    expect(own.instance).toBe(member.instances!.self);
+    expect(hub.pages).toHaveLength(0);
+    const atHub = new Promise<[unknown, Page]>((resolve) => hub.onMessage('greet', (data, page) => resolve([data, page])));
+    const atMember = new Promise<[unknown, Page]>((resolve) => member.onMessage('greet', (data, page) => resolve([data, page])));
+    client.send('greet', { x: 1 });
+    const [[dataAtHub, pageAtHub], [dataAtMember, pageAtMember]] = await Promise.all([atHub, atMember]);
+    expect(dataAtHub).toEqual({ x: 1 });
+    expect(dataAtMember).toEqual({ x: 1 });
+    expect(pageAtMember).toBe(own);
+    expect(pageAtHub).toMatchObject({ instance: member.instances!.self, id: own.id, extended: true });
+    expect(hub.sendTo(pageAtHub, 'reply', 'from the hub')).toBe('dropped'); // not the hub's page
+    const reply = new Promise<unknown>((resolve) => client.on('reply', resolve));
+    expect(member.sendTo(own, 'reply', 'from its instance')).toBe('sent');
+    expect(await reply).toBe('from its instance');
+    client.close();
   });
 });
