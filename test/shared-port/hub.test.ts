@@ -12,8 +12,9 @@ import { loadSecret, newNonce, proof } from '../../src/host/shared-port/secret.j
 import { until } from '../helpers/node-client.js';
 import { freePort, InstanceProcess } from './instance-handle.js';
 
-// The hub without a browser. Who holds the port: exactly one hub from a race, PORT_IN_USE for anything that is not a hub of this
-// user, and a hub that refuses whoever cannot prove the secret (another user, a page).
+// The hub without a browser. Who holds the port: exactly one hub from a race, PORT_IN_USE for
+// anything that is not a hub of this user, and a hub that refuses whoever cannot prove the secret
+// (another user, a page) or sends it bad frames; and the API in one process (onMessage, sendTo).
 
 const dirs: string[] = [];
 const secretDir = (): string => {
