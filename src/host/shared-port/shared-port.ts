@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { decodeHubData, encodeHubData, HubFlag, HubOp, readHubHeader, type HubControl, type HubData, type HubDataHeader, type HubMember, type RelayedPage } from '../../protocol/hub.js';
+import { decodeHubData, encodeHubData, HubFlag, HubOp, isStreamFrame, readHubHeader, type HubControl, type HubData, type HubDataHeader, type HubMember, type RelayedPage } from '../../protocol/hub.js';
 import { WebViewError } from '../errors.js';
 import type { ParsedRequest } from '../http-request.js';
 import { listenHttp, type HttpHandlers, type HttpLimits, type HttpListener } from '../http-listener.js';
@@ -44,11 +44,10 @@ export interface SharedHost {
   report(error: WebViewError): void;
 }
 
+/** A string or JSON frame kept until the hub acknowledges it. Stream frames (typed arrays) are never kept: a failover drops them, as a page's reconnect does. */
 interface LoggedFrame {
   seq: number;
   frame: Uint8Array;
-  /** Stream data (typed arrays) is not resent after a failover, as a page's reconnect does not resend it either. */
-  stream: boolean;
 }
 
 /**
@@ -73,9 +72,12 @@ export class SharedPort {
   readonly #retained = new Map<string, Uint8Array>();
   /** While a new hub's failover window is open: everything it relayed, for instances still re-joining. */
   #replay: Uint8Array[] | undefined;
+  #replayBytes = 0;
   readonly #remotePages = new Map<string, Page>();
   readonly #joinHooks = new Set<() => void>();
   #closed = false;
+  /** Between losing the hub and holding or having joined the next. */
+  #failingOver = false;
 
   private constructor(port: number, instances: Instances, host: SharedHost, secret: Buffer) {
     this.#port = port;
@@ -154,16 +156,16 @@ export class SharedPort {
     if (retainedId !== undefined) this.#retained.set(retainedId, frame);
     if (this.#hub !== undefined) {
       this.#hub.forward(frame);
-      this.#replay?.push(frame);
+      this.#toReplay(frame);
       return;
     }
-    this.#remember(frame, header.s, ArrayBuffer.isView(value));
+    if (!isStreamFrame(frame)) this.#remember(frame, header.s);
     this.#link?.send(frame);
   }
 
   /** Keeps a frame until the hub acknowledges it; past the bound the oldest go (reported once per episode). */
-  #remember(frame: Uint8Array, seq: number, stream: boolean): void {
-    this.#log.push({ seq, frame, stream });
+  #remember(frame: Uint8Array, seq: number): void {
+    this.#log.push({ seq, frame });
     this.#logBytes += frame.byteLength;
     while (this.#logBytes > MAX_RELAY_LOG_BYTES && this.#log.length > 0) {
       this.#logBytes -= this.#log.shift()!.frame.byteLength;
@@ -230,7 +232,7 @@ export class SharedPort {
     }
     this.#hub = hub;
     // What this instance sent and the old hub may not have forwarded: for every instance re-joining.
-    if (this.#log.length > 0) this.#openReplay(this.#log.filter((entry) => !entry.stream).map((entry) => entry.frame));
+    if (this.#failingOver) this.#openReplay(this.#log.map((entry) => entry.frame));
     this.#log.length = 0;
     this.#logBytes = 0;
     this.instances.setTransport({ send: (to, id, data) => this.#sendInstanceMessage(to, id, data) });
@@ -253,7 +255,7 @@ export class SharedPort {
       throw new WebViewError('CLOSED', 'this WebView was closed while starting');
     }
     this.#link = link;
-    for (const entry of this.#log) if (!entry.stream) link.send(entry.frame);
+    for (const entry of this.#log) link.send(entry.frame);
     this.instances.setTransport({ send: (to, id, data) => this.#sendInstanceMessage(to, id, data) });
     this.instances.update(link.hub, link.members);
     this.#joined();
@@ -270,8 +272,17 @@ export class SharedPort {
   }
 
   #openReplay(frames: Uint8Array[]): void {
-    this.#replay = frames;
+    this.#replay = [];
+    this.#replayBytes = 0;
+    for (const frame of frames) this.#toReplay(frame);
     setTimeout(() => (this.#replay = undefined), FAILOVER_REPLAY_MS).unref();
+  }
+
+  /** While the failover window is open: strings and JSON only (streams are not resent), up to {@link MAX_RELAY_LOG_BYTES}. */
+  #toReplay(frame: Uint8Array): void {
+    if (this.#replay === undefined || isStreamFrame(frame) || this.#replayBytes + frame.byteLength > MAX_RELAY_LOG_BYTES) return;
+    this.#replay.push(frame);
+    this.#replayBytes += frame.byteLength;
   }
 
   /** What a joining instance gets first: the retained ids' latest frames (as state), then the failover replay. */
@@ -309,7 +320,7 @@ export class SharedPort {
     }
     const { o: origin, s: seq, id } = data.header;
     if (data.op !== HubOp.State) this.#lastSeen.set(origin, seq);
-    this.#replay?.push(frame);
+    if (data.op !== HubOp.State) this.#toReplay(frame);
     if (data.op === HubOp.PageMessage) {
       if (data.header.p !== undefined) this.#host.dispatch(this.#remotePage(data.header.p), id, data.value);
       return;
@@ -358,9 +369,11 @@ export class SharedPort {
     const bindFrom = lostAt + wait;
     let pause = RETRY_MS;
     let reported = false;
+    this.#failingOver = true;
     while (!this.#closed) {
       try {
         if ((await this.#takeOrJoin(performance.now() < bindFrom)) === 'done') {
+          this.#failingOver = false;
           this.instances.lastFailoverMs = performance.now() - lostAt;
           return;
         }
