@@ -11,6 +11,8 @@ import { newNonce, proof, sameProof } from './secret.js';
 export const HUB_HANDSHAKE_TIMEOUT_MS = 5_000;
 /** Bytes waiting on a link above which stream frames (typed arrays) are not sent on it. */
 export const RELAY_HIGH_WATER_BYTES = 1024 * 1024;
+/** Bytes waiting on a member's link past which it is cut off (a frozen instance must not grow the hub's memory); it re-joins when it runs again. */
+export const MAX_MEMBER_BACKLOG_BYTES = 32 * 1024 * 1024;
 /** Largest hub frame, in bytes (a page message may be up to `maxPayload`, plus the header). */
 const HUB_MAX_PAYLOAD_SLACK = 70_000;
 
@@ -98,8 +100,17 @@ export class Hub {
     for (const member of this.#members.values()) {
       if (member.id === except) continue;
       if (stream && member.socket.bufferedAmount > RELAY_HIGH_WATER_BYTES) this.streamFramesDropped++;
+      else if (member.socket.bufferedAmount > MAX_MEMBER_BACKLOG_BYTES) this.#cutOff(member);
       else member.socket.send(frame);
     }
+  }
+
+  #cutOff(member: Member): void {
+    if (this.#members.get(member.id) !== member) return;
+    this.#members.delete(member.id);
+    this.#membersChanged();
+    this.#context.report(new WebViewError('HUB_PROTOCOL_ERROR', `instance ${member.id} stopped reading with over ${MAX_MEMBER_BACKLOG_BYTES} bytes waiting; it was cut off (it re-joins when it reads again)`));
+    member.socket.terminate();
   }
 
   /** Sends a control message to one member, or to every member but `except`. */
@@ -165,6 +176,7 @@ export class Hub {
     for (const frame of this.#context.joinState()) socket.send(frame);
     socket.on('message', (data: Buffer, isBinary: boolean) => (isBinary ? this.#data(member, data) : this.#text(member, data.toString())));
     socket.once('close', () => {
+      if (this.#members.get(id) !== member) return; // cut off already
       this.#members.delete(id);
       this.#membersChanged();
     });
