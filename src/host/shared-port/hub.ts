@@ -68,6 +68,11 @@ export class Hub {
     });
   }
 
+  /** How many instances have joined (the hub not counted). */
+  get memberCount(): number {
+    return this.#members.size;
+  }
+
   /** The instances, hub first, in join order. */
   get members(): HubMember[] {
     return [{ id: this.#context.selfId, order: 0 }, ...[...this.#members.values()].map(({ id, order }) => ({ id, order }))];

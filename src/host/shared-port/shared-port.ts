@@ -146,6 +146,8 @@ export class SharedPort {
   }
 
   #relay(op: HubOp, flags: number, header: HubData['header'], value: unknown, retainedId: string | undefined): void {
+    // A hub alone has no one to relay to: only a retained id (for whoever joins) or a failover's replay needs the frame.
+    if (this.#hub?.memberCount === 0 && retainedId === undefined && this.#replay === undefined) return;
     let frame: Uint8Array;
     try {
       frame = encodeHubData(op, flags, header, value);
