@@ -57,7 +57,9 @@ export type WebViewErrorCode =
   /** Serving an HTTP request failed inside the host (a file-system error, a bug); answered 500, the host keeps running. */
   | 'HTTP_HANDLER_FAILED'
   /** A `connect`, `disconnect` or `refused` listener of the host's author threw or rejected; the host went on. */
-  | 'LISTENER_FAILED';
+  | 'LISTENER_FAILED'
+  /** An observer added with `observe` threw; the observer stays registered and the host goes on. */
+  | 'OBSERVER_FAILED';
 
 /** The one error class of the host. `cause` holds the underlying error, e.g. a `ProtocolError`. */
 export class WebViewError extends Error {
