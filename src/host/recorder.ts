@@ -50,7 +50,7 @@ export interface Recording {
 
 /**
  * Records what crosses `wv`'s bridge to `file` (replaced if it exists) in the recording format
- * (PROTOCOL.md §6): messages both ways, calls with their results or errors, pages coming and going,
+ * (PROTOCOL.md §7): messages both ways, calls with their results or errors, pages coming and going,
  * with their times. Records are written as they happen (gathered within one event loop turn, and
  * at most 1 MiB), so the file can be read while it grows and keeps every whole record if the
  * process dies. Records through `wv.observe` only.

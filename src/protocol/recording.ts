@@ -1,5 +1,5 @@
 /**
- * The recording file format (PROTOCOL.md §6): what crossed a host's bridge, record by record, with
+ * The recording file format (PROTOCOL.md §7): what crossed a host's bridge, record by record, with
  * timing. Pure: encodes and decodes bytes; writing and reading files is the host's (src/host/recorder.ts).
  *
  * A file is a 16-byte header and then records, each a 22-byte record header followed by one frame

@@ -16,7 +16,7 @@ const join = (...parts: Uint8Array[]): Uint8Array => {
   return out;
 };
 
-// PROTOCOL.md §6's example, byte for byte: header (start 1.7e12 ms), a retained sendToWebsocket of "hi"
+// PROTOCOL.md §7's example, byte for byte: header (start 1.7e12 ms), a retained sendToWebsocket of "hi"
 // under "msg" at 1.5 ms, and HISE page 2 sending float32 [0.5, -1] (no id) at 20.25 ms.
 const HEADER = hex('48 57 56 52 45 43 01 00  00 00 80 56 fe bc 78 42');
 const SEND = hex(`
