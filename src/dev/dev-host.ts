@@ -65,7 +65,11 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
     const port = await webView.setEnableWebSocket(options.port ?? 0);
     if (root !== undefined) await webView.setIndexFile(root.path);
     if (options.projectImages !== undefined) await webView.setProjectImagesFolder(resolve(cwd, options.projectImages));
-    if (options.tape !== undefined) stopTape = startSessionTape(webView, options.tape, options.log);
+    if (options.tape !== undefined) {
+      const tape = startSessionTape(webView, options.tape, options.log);
+      stopTape = tape.stop;
+      runner.beforeRun = tape.beforeRun;
+    }
     if (hostModule !== undefined) await runner.runModule(hostModule);
     else await runner.runFunction(inspectorHost(options.log, options.inspector));
     if (root !== undefined) {

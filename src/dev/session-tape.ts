@@ -1,4 +1,4 @@
-import { record, replay, type DecodedRecording, type RecordOptions, type WebView } from '../host/index.js';
+import { answerFromRecording, recordedCallNames, record, replay, type DecodedRecording, type RecordOptions, type WebView } from '../host/index.js';
 import type { DevLogger } from './log.js';
 
 /** What the development host records or replays (`serve --record`, `serve --replay`). */
@@ -9,15 +9,30 @@ export interface SessionTapeOptions {
   replay?: DecodedRecording | undefined;
 }
 
+/** A started tape: what stops it, and what a host runner runs before each run of the module. */
+export interface SessionTape {
+  stop(): void;
+  /**
+   * With a replay: registers the recording's answers through each run's scoped view, before the
+   * run's module (a `--mock`), so the mock's handlers replace them and, when the mock restarts,
+   * the recording answers again for the names the new run does not handle.
+   */
+  beforeRun: ((webView: WebView) => void) | undefined;
+}
+
 /**
  * Starts recording and/or replaying on `wv` before its host module (or mock) runs, so the module's
- * first sends are recorded and its handlers replace the recording's answers. Returns what stops both.
+ * first sends are recorded and its handlers replace the recording's answers.
  */
-export function startSessionTape(wv: WebView, options: SessionTapeOptions, log: DevLogger): () => void {
+export function startSessionTape(wv: WebView, options: SessionTapeOptions, log: DevLogger): SessionTape {
   const stops: (() => void)[] = [];
+  let beforeRun: SessionTape['beforeRun'];
   if (options.replay !== undefined) {
-    const playing = replay(wv, options.replay, { onError: (error) => log.warn(`replay: ${(error as Error)?.message ?? String(error)}`) });
-    const { calls, boundCallbacks } = playing.answers;
+    const recording = options.replay;
+    const report = (error: unknown): void => log.warn(`replay: ${(error as Error)?.message ?? String(error)}`);
+    const playing = replay(wv, recording, { onError: report, answer: false });
+    beforeRun = (scoped) => void answerFromRecording(scoped, recording, report);
+    const { calls, boundCallbacks } = recordedCallNames(recording);
     const answered = [...calls.map((name) => `call ${name}`), ...boundCallbacks.map((name) => `bound ${name}`)];
     const sends = options.replay.events.filter((event) => event.kind === 'send').length;
     log.info(`replaying ${sends} messages, looping${answered.length > 0 ? `; answering ${answered.join(', ')} from the recording` : ''}`);
@@ -35,7 +50,10 @@ export function startSessionTape(wv: WebView, options: SessionTapeOptions, log: 
     log.info(`recording to ${file}`);
     stops.push(() => void recording.stop());
   }
-  return () => {
-    for (const stop of stops) stop();
+  return {
+    stop: () => {
+      for (const stop of stops) stop();
+    },
+    beforeRun,
   };
 }

@@ -1,8 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { CallError, readRecording, type DecodedRecording, type ReadRecordingOptions, type RecordedEvent } from '../protocol/index.js';
 import { WebViewError } from './errors.js';
 import type { WebView } from './web-view.js';
+
+/** Default of `readRecordingFile`'s `maxFileBytes`: 1 GiB, four recordings at `record`'s default limit. */
+export const DEFAULT_MAX_REPLAY_FILE_BYTES = 1024 * 1024 * 1024;
 
 /** The shortest loop a replay plays: a recording of one instant repeats ten times a second, not in a busy loop. */
 export const MIN_LOOP_MS = 100;
@@ -13,6 +16,8 @@ export interface ReplayOptions {
   loop?: boolean;
   /** Called when a recorded message cannot be sent again (e.g. the host refuses its id). */
   onError?: (error: unknown) => void;
+  /** Answers pages' calls from the recording (see {@link answerFromRecording}). @default true */
+  answer?: boolean;
 }
 
 /** A replay in progress. */
@@ -44,7 +49,7 @@ export function replay(wv: WebView<any>, recording: DecodedRecording, options: R
   const loop = options.loop ?? true;
   const report = options.onError ?? (() => undefined);
   for (const send of sends) if (send.retained) wv.retain(send.id);
-  const answers = registerAnswers(wv, recording.events, report);
+  const answers = options.answer === false ? { calls: [], boundCallbacks: [] } : answerFromRecording(wv, recording, report);
 
   let loops = 0;
   let index = 0;
@@ -89,26 +94,15 @@ function resend(wv: WebView<any>, send: Send, report: (error: unknown) => void):
   }
 }
 
-/** Registers a `handle` or `bindCallback` for every name pages called, answering from the recording. */
-function registerAnswers(wv: WebView<any>, events: readonly RecordedEvent[], report: (error: unknown) => void): Replay['answers'] {
-  const outcomes = new Map<number, Outcome>();
-  for (const event of events) {
-    if (event.kind !== 'settle') continue;
-    outcomes.set(event.call, event.ok ? { ok: true, value: event.value } : { ok: false, error: event.error! });
-  }
-  const table = new Map<string, { kind: 'call' | 'bindCallback'; byArgs: Map<string, Outcome>; last: Outcome | undefined }>();
-  for (const event of events) {
-    if (event.kind !== 'call' || event.direction !== 'page-to-host' || (event.callKind !== 'call' && event.callKind !== 'bindCallback')) continue;
-    let entry = table.get(event.name);
-    if (entry === undefined) table.set(event.name, (entry = { kind: event.callKind, byArgs: new Map(), last: undefined }));
-    const outcome = outcomes.get(event.call);
-    if (outcome === undefined) continue; // never answered while recording
-    entry.byArgs.set(argsKey(event.args), outcome);
-    entry.last = outcome;
-  }
+/**
+ * Registers a `handle` or `bindCallback` for every name pages called while recording, answering
+ * with the recorded results (as {@link replay} does).
+ * @returns the names registered
+ */
+export function answerFromRecording(wv: WebView<any>, recording: DecodedRecording, report: (error: unknown) => void = () => undefined): Replay['answers'] {
   const calls: string[] = [];
   const boundCallbacks: string[] = [];
-  for (const [name, entry] of table) {
+  for (const [name, entry] of answerTable(recording.events)) {
     const answer = (args: unknown[]): unknown => settle(name, entry.byArgs.get(argsKey(args)) ?? entry.last);
     try {
       if (entry.kind === 'call') {
@@ -123,6 +117,37 @@ function registerAnswers(wv: WebView<any>, events: readonly RecordedEvent[], rep
     }
   }
   return { calls, boundCallbacks };
+}
+
+/** The names pages called while recording, by kind: what {@link answerFromRecording} registers. */
+export function recordedCallNames(recording: DecodedRecording): Replay['answers'] {
+  const entries = [...answerTable(recording.events)];
+  return {
+    calls: entries.filter(([, entry]) => entry.kind === 'call').map(([name]) => name),
+    boundCallbacks: entries.filter(([, entry]) => entry.kind === 'bindCallback').map(([name]) => name),
+  };
+}
+
+type AnswerEntry = { kind: 'call' | 'bindCallback'; byArgs: Map<string, Outcome>; last: Outcome | undefined };
+
+/** Per name pages called: its recorded outcomes by arguments, and the last one. */
+function answerTable(events: readonly RecordedEvent[]): Map<string, AnswerEntry> {
+  const outcomes = new Map<number, Outcome>();
+  for (const event of events) {
+    if (event.kind !== 'settle') continue;
+    outcomes.set(event.call, event.ok ? { ok: true, value: event.value } : { ok: false, error: event.error! });
+  }
+  const table = new Map<string, AnswerEntry>();
+  for (const event of events) {
+    if (event.kind !== 'call' || event.direction !== 'page-to-host' || (event.callKind !== 'call' && event.callKind !== 'bindCallback')) continue;
+    let entry = table.get(event.name);
+    if (entry === undefined) table.set(event.name, (entry = { kind: event.callKind, byArgs: new Map(), last: undefined }));
+    const outcome = outcomes.get(event.call);
+    if (outcome === undefined) continue; // never answered while recording
+    entry.byArgs.set(argsKey(event.args), outcome);
+    entry.last = outcome;
+  }
+  return table;
 }
 
 function settle(name: string, outcome: Outcome | undefined): unknown {
@@ -143,12 +168,17 @@ function argsKey(args: readonly unknown[]): string {
 /**
  * Reads a recording file. A file cut short (the recorder's process died) gives its whole records
  * and `truncatedBytes > 0`.
- * @throws {WebViewError} `RECORDING_FAILED` (the file cannot be read); `ProtocolError`
+ * The whole file is read (a replay loops over it): files over `maxFileBytes` (default 1 GiB,
+ * {@link DEFAULT_MAX_REPLAY_FILE_BYTES}) are refused before reading.
+ * @throws {WebViewError} `RECORDING_FAILED` (the file cannot be read, or is over `maxFileBytes`); `ProtocolError`
  *   `NOT_A_RECORDING`, `UNSUPPORTED_RECORDING_VERSION`, `RECORDING_TRUNCATED`, `RECORD_TOO_LARGE`, `INVALID_RECORD`
  */
-export async function readRecordingFile(file: string, options: ReadRecordingOptions = {}): Promise<DecodedRecording> {
+export async function readRecordingFile(file: string, options: ReadRecordingOptions & { maxFileBytes?: number } = {}): Promise<DecodedRecording> {
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_REPLAY_FILE_BYTES;
   let bytes: Uint8Array;
   try {
+    const { size } = await stat(file);
+    if (size > maxFileBytes) throw new Error(`it is ${size} bytes, over maxFileBytes ${maxFileBytes}`);
     bytes = await readFile(file);
   } catch (error) {
     throw new WebViewError('RECORDING_FAILED', `cannot read the recording ${file}: ${(error as Error).message}`, { cause: error });

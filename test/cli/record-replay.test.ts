@@ -90,6 +90,9 @@ describe('hise-webview serve --record / --replay', () => {
     const mocked = await serve(['--replay', file, '--mock', MOCK]);
     const mockedPage = client(mocked);
     await expect(mockedPage.call('add', 7, 7)).resolves.toBe(49);
+    writeFileSync(MOCK, `export default (wv) => { wv.handle('other', () => 1); };`); // the mock no longer handles add
+    await mocked.waitForLine(/host module restarted/);
+    await expect(mockedPage.call('add', 2, 3)).resolves.toBe(5); // the recording answers again
   });
 
   it('refuses argument mistakes and files that are not recordings, with one clear line', async () => {

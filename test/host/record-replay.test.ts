@@ -102,6 +102,7 @@ describe('record', () => {
     expect(() => record(wv, tempFile(), { maxBytes: 3 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(() => record(wv, join(dir, 'no-such-dir', 'x.hwvrec'))).toThrow(expect.objectContaining({ code: 'RECORDING_FAILED' }));
     await expect(readRecordingFile(join(dir, 'missing.hwvrec'))).rejects.toMatchObject({ code: 'RECORDING_FAILED' });
+    await expect(readRecordingFile(file, { maxFileBytes: 100 })).rejects.toMatchObject({ code: 'RECORDING_FAILED', message: expect.stringMatching(/over maxFileBytes 100/) });
   });
 });
 
