@@ -55,6 +55,8 @@ describe('record', () => {
     await expect(client.call('add', 2, 3)).resolves.toBe(5);
     await expect(client.call('fail')).rejects.toMatchObject({ code: 'NOPE' });
     await until(() => recording.records >= 10);
+    // Readable as it goes: the file holds whole records before the recording stops.
+    await until(() => readRecording(readFileSync(file), { allowTruncated: false }).events.length >= 10);
     const summary = recording.stop();
     expect(summary).toMatchObject({ file, reason: 'stopped', error: undefined });
     expect(statSync(file).size).toBe(summary.bytes);
