@@ -7,6 +7,9 @@ import type { WebView } from './web-view.js';
 /** Default of `readRecordingFile`'s `maxFileBytes`: 1 GiB, four recordings at `record`'s default limit. */
 export const DEFAULT_MAX_REPLAY_FILE_BYTES = 1024 * 1024 * 1024;
 
+/** The longest delay `setTimeout` takes (a longer one fires at once): a recording's far-off time waits in steps of this. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** The shortest loop a replay plays: a recording of one instant repeats ten times a second, not in a busy loop. */
 export const MIN_LOOP_MS = 100;
 
@@ -62,7 +65,7 @@ export function replay(wv: WebView<any>, recording: DecodedRecording, options: R
     const elapsed = performance.now() - loopStart;
     while (index < sends.length && sends[index]!.time <= elapsed) resend(wv, sends[index++]!, report);
     if (index >= sends.length) {
-      if (elapsed < period) return void (timer = setTimeout(play, period - elapsed));
+      if (elapsed < period) return void (timer = setTimeout(play, Math.min(MAX_TIMER_MS, period - elapsed)));
       loops++;
       if (!loop) return;
       index = 0;
@@ -70,7 +73,7 @@ export function replay(wv: WebView<any>, recording: DecodedRecording, options: R
       loopStart = elapsed - period > period ? performance.now() : loopStart + period;
       return play();
     }
-    timer = setTimeout(play, Math.max(0, sends[index]!.time - elapsed));
+    timer = setTimeout(play, Math.min(MAX_TIMER_MS, Math.max(0, sends[index]!.time - elapsed)));
   };
   play();
   return {

@@ -39,7 +39,11 @@ export interface TestCall<Args extends readonly unknown[] = unknown[], Result = 
 
 type Answerable<F> = F extends (...args: infer A) => infer R ? TestCall<A, Awaited<R>> : TestCall;
 
-/** A host for UI tests: serves a page, sends scripted messages, and awaits what the page sends and calls. */
+/**
+ * A host for UI tests: serves a page, sends scripted messages, and awaits what the page sends and calls.
+ * It owns its WebView's WebSocket callback (that is how `nextMessage` sees every message); use
+ * `webView.onMessage` for handlers of your own.
+ */
 export interface TestHost<C extends Contract = AnyContract> {
   /** The WebView, for anything the helpers below do not cover. */
   readonly webView: WebView<C>;
