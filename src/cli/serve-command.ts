@@ -2,12 +2,12 @@ import { consoleLogger } from '../dev/log.js';
 import { startDevHost, type DevHost } from '../dev/dev-host.js';
 import { WebViewError } from '../host/index.js';
 import { parseFolder, parsePort, parsePositiveInteger, parseSignals, parseToken } from './arguments.js';
-import { parseTape } from './tape-arguments.js';
+import { parseTape, type TapeArguments } from './tape-arguments.js';
 import { keepServingOnHostErrors } from './host-crashes.js';
 import { openBrowser } from './open-browser.js';
 
-/** The options of `hise-webview serve`, as cac parses them. */
-export interface ServeOptions {
+/** The options of `hise-webview serve`, as cac parses them (`--record`, `--replay`, `--mock`: {@link TapeArguments}). */
+export interface ServeOptions extends TapeArguments {
   host?: string;
   port?: unknown;
   open?: boolean;
@@ -16,10 +16,6 @@ export interface ServeOptions {
   rate?: unknown;
   token?: unknown;
   images?: unknown;
-  record?: unknown;
-  recordMaxBytes?: unknown;
-  replay?: unknown;
-  mock?: unknown;
 }
 
 /**
