@@ -49,6 +49,8 @@ export class HostRunner {
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
   #stopLoggingErrors: (() => void) | undefined;
+  /** Runs before each run of the host function, with the run's scoped view (what it registers goes with the run). */
+  beforeRun: ((webView: WebView) => void) | undefined;
 
   /** @param cwd the project (where tsx is looked for when the package cannot see it) */
   constructor(webView: WebView, log: DevLogger, cwd = process.cwd()) {
@@ -93,6 +95,7 @@ export class HostRunner {
     const scope = scopeWebView(this.#webView);
     const abort = new AbortController();
     try {
+      this.beforeRun?.(scope.webView);
       const cleanup = await run(scope.webView, { signal: abort.signal });
       this.#run = { scope, abort, cleanup };
     } catch (error) {

@@ -59,7 +59,11 @@ export type WebViewErrorCode =
   /** A `connect`, `disconnect` or `refused` listener of the host's author threw or rejected; the host went on. */
   | 'LISTENER_FAILED'
   /** An observer added with `observe` threw; the observer stays registered and the host goes on. */
-  | 'OBSERVER_FAILED';
+  | 'OBSERVER_FAILED'
+  /** A recording (`record`) reached its `maxBytes`: it stopped there, and the file holds every record before. */
+  | 'RECORDING_FULL'
+  /** A recording file could not be written or read (see `cause`). */
+  | 'RECORDING_FAILED';
 
 /** The one error class of the host. `cause` holds the underlying error, e.g. a `ProtocolError`. */
 export class WebViewError extends Error {

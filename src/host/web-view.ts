@@ -178,7 +178,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   sendToWebsocket(id: string, data: string | Float32Array | object): SendResult {
     this.#assertOpen();
     const message = hiseMessage(id, data, () => this.#nextSeq(id));
-    return this.#observeSend(message, data, undefined, this.#broadcast(message));
+    return this.#observeSend(message, data, undefined, this.#broadcast(message), 'sendToWebsocket');
   }
 
   /** The same as {@link sendToWebsocket}; HISE accepts both spellings. */
@@ -196,7 +196,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   send<K extends keyof EventsOf<C> & string>(id: K, data: EventsOf<C>[K]): SendResult {
     this.#assertOpen();
     const message = anyMessage(id, data, () => this.#nextSeq(id));
-    return this.#observeSend(message, data, undefined, this.#broadcast(message));
+    return this.#observeSend(message, data, undefined, this.#broadcast(message), 'send');
   }
 
   /**
@@ -211,7 +211,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   sendTo<K extends keyof EventsOf<C> & string>(page: Page, id: K, data: EventsOf<C>[K]): SendResult {
     this.#assertOpen();
     const message = anyMessage(id, data, () => this.#nextSeq(id));
-    return this.#observeSend(message, data, page, this.#sendToPage(page, message));
+    return this.#observeSend(message, data, page, this.#sendToPage(page, message), 'send');
   }
 
   /**
@@ -723,8 +723,11 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     return 'sent';
   }
 
-  #observeSend(message: OutboundMessage, data: unknown, page: Page | undefined, result: SendResult): SendResult {
-    if (this.#observers.active) this.#observers.emit({ type: 'send', time: now(), id: message.id, data, stream: message.kind === 'stream', page, result });
+  #observeSend(message: OutboundMessage, data: unknown, page: Page | undefined, result: SendResult, via: 'sendToWebsocket' | 'send'): SendResult {
+    if (this.#observers.active) {
+      const retained = this.#retained.has(message.id);
+      this.#observers.emit({ type: 'send', time: now(), id: message.id, data, stream: message.kind === 'stream', page, result, via, retained });
+    }
     return result;
   }
 
