@@ -58,6 +58,12 @@ export type WebViewErrorCode =
   | 'HTTP_HANDLER_FAILED'
   /** A `connect`, `disconnect` or `refused` listener of the host's author threw or rejected; the host went on. */
   | 'LISTENER_FAILED'
+  /** An observer added with `observe` threw; the observer stays registered and the host goes on. */
+  | 'OBSERVER_FAILED'
+  /** A recording (`record`) reached its `maxBytes`: it stopped there, and the file holds every record before. */
+  | 'RECORDING_FULL'
+  /** A recording file could not be written or read (see `cause`). */
+  | 'RECORDING_FAILED'
   /** Shared port: the per-user secret's directory or file is not private to this user (another owner, open mode, a link). */
   | 'SHARED_SECRET_UNSAFE'
   /** Shared port: an instance sent the hub something it cannot read, or failed the handshake; the link is closed. */

@@ -57,7 +57,7 @@ export const BRIDGE_PARAM = 'bridge';
 export const TAB_PARAM = 'tab';
 /**
  * Query parameter the bridge adds to a page's sockets on a shared port: the id of the instance that
- * served the page, so the hub hands them to that instance (PROTOCOL.md §7).
+ * served the page, so the hub hands them to that instance (PROTOCOL.md §8).
  */
 export const INSTANCE_PARAM = 'instance';
 /** Path the host serves the bridge at. */

@@ -2,7 +2,7 @@ import { ProtocolError } from './errors.js';
 import { readUtf8, utf8ByteLength, writeUtf8 } from './utf8.js';
 
 /**
- * The hub protocol between hise-webview instances sharing one port (PROTOCOL.md §7). Pure: the
+ * The hub protocol between hise-webview instances sharing one port (PROTOCOL.md §8). Pure: the
  * byte layout of data frames and the shapes of control messages, no sockets.
  */
 

@@ -77,3 +77,21 @@ export { SequencedLog, type Unacked } from './sequenced-log.js';
 export { bindingNameProblem, isPlainIdentifier, isWindowName, MAX_BINDING_NAME_LENGTH, type BindingNameProblem } from './names.js';
 export { createSessionId, isSessionId, SESSION_ID_BYTES, SESSION_ID_LENGTH, type RandomSource } from './session-id.js';
 export { isFunctionPath, MAX_FUNCTION_PATH_LENGTH } from './function-path.js';
+export {
+  RECORDING_MAGIC,
+  RECORDING_VERSION,
+  RecordingLayout,
+  RecordKind,
+  RecordFlag,
+  DEFAULT_MAX_RECORD_BYTES,
+  encodeRecordingHeader,
+  readRecordingHeader,
+  encodeRecord,
+  readRecording,
+  RecordingReader,
+  type RecordedEvent,
+  type RecordedCallKind,
+  type RecordedError,
+  type DecodedRecording,
+  type ReadRecordingOptions,
+} from './recording.js';
