@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { WebView } from '../host/index.js';
 
 /** A view of a {@link WebView} that remembers what was registered through it, to undo it all at once. */
@@ -51,6 +52,24 @@ function staleResult(property: string, proxy: WebView): unknown {
 
 const EVENT_METHODS = { on: true, addListener: true, once: true, prependListener: true, prependOnceListener: true } as const;
 
+/** `emitter` whose `on`/`once`/… registrations are undone with the scope's, and do nothing once it is disposed. */
+function scopeEmitter(emitter: EventEmitter, undos: Undo[], isDisposed: () => boolean): EventEmitter {
+  const scoped: EventEmitter = new Proxy(emitter, {
+    get(object, property) {
+      const value: unknown = Reflect.get(object, property, object);
+      if (typeof value !== 'function') return value;
+      if (!(typeof property === 'string' && property in EVENT_METHODS)) return (value as (...a: unknown[]) => unknown).bind(object);
+      return (event: string | symbol, listener: (...args: unknown[]) => void) => {
+        if (isDisposed()) return scoped;
+        (value as (...a: unknown[]) => unknown).call(object, event, listener);
+        undos.push(() => object.off(event, listener));
+        return scoped;
+      };
+    },
+  });
+  return scoped;
+}
+
 const resets = new WeakMap<WebView, Undo>();
 
 function resetOnDispose(target: WebView): Undo {
@@ -67,10 +86,13 @@ export function scopeWebView(target: WebView): ScopedWebView {
   const undos: Undo[] = [];
   const settings = new Map<PropertyKey, unknown>();
   let disposed = false;
+  let instances: unknown;
   const proxy: WebView = new Proxy(target, {
     get(object, property) {
       // The receiver is the real object: WebView keeps its state in private fields, which a proxy cannot reach.
       const value: unknown = Reflect.get(object, property, object);
+      // A shared port's `wv.instances` is an emitter too: its listeners go with the run that added them.
+      if (property === 'instances' && value !== undefined) return (instances ??= scopeEmitter(value as EventEmitter, undos, () => disposed));
       if (typeof value !== 'function') return value;
       const record = typeof property === 'string' ? RECORDERS[property] : undefined;
       if (disposed && record !== undefined) return () => staleResult(property as string, proxy);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scopeWebView } from '../../dist/dev/scoped-web-view.js';
 import { preview } from '../../dist/dev/preview.js';
@@ -73,6 +76,23 @@ describe('scopeWebView', () => {
     expect(config.bindings).toEqual(['ping']);
     expect(config.persisted.map((call) => [call.name, call.arg])).toEqual([['setup', 2]]);
     next.dispose();
+  });
+
+  it("undoes a shared port's wv.instances listeners too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hise-scoped-shared-'));
+    wv = new WebView({ shared: true, sharedDirectory: dir });
+    await wv.setEnableWebSocket(0);
+    const scope = scopeWebView(wv);
+    const noop = (): void => undefined;
+    expect(scope.webView.instances).toBe(scope.webView.instances); // one scoped view
+    scope.webView.instances!.on('message', noop).on('join', noop);
+    expect(wv.instances!.listenerCount('message')).toBe(1);
+    expect(scope.webView.instances!.self).toBe(wv.instances!.self);
+    scope.dispose();
+    expect(wv.instances!.listenerCount('message') + wv.instances!.listenerCount('join')).toBe(0);
+    scope.webView.instances!.on('message', noop); // late: does nothing
+    expect(wv.instances!.listenerCount('message')).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('leaves registrations made outside the scope alone', () => {
