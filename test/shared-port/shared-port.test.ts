@@ -83,7 +83,18 @@ async function gotFromPage(instance: InstanceProcess, text: string): Promise<Ins
   return instance.waitFor((e) => e.ev === 'message' && e.data === text, 20_000, `page message '${text}'`);
 }
 
-const isRole = (role: string) => (e: InstanceEvent) => e.ev === 'role' && e.role === role;
+/** Waits until every one of `instances` has a role and names the same hub; that hub's id. */
+async function settledHub(instances: InstanceProcess[]): Promise<string> {
+  let agreed: string | undefined;
+  const deadline = performance.now() + 20_000;
+  while (agreed === undefined) {
+    const states = await Promise.all(instances.map((i) => i.state()));
+    const hubs = new Set(states.map((state) => (state.role === undefined ? undefined : state.hub)));
+    if (hubs.size === 1 && !hubs.has(undefined) && states.some((state) => state.role === 'hub')) agreed = states[0]!.hub;
+    else if (performance.now() > deadline) throw new Error(`no agreed hub: ${JSON.stringify(states.map((state) => [state.self, state.role, state.hub]))}`);
+  }
+  return agreed;
+}
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -170,7 +181,7 @@ describe.sequential('three instance processes on one port', () => {
     expect(a.events.some((e) => e.ev === 'instance-message' && e.id === 'everyone')).toBe(false); // not to the sender
   });
 
-  it('the hub SIGKILLed: the next instance takes the port, the other re-joins, pages reconnect, nothing is duplicated for the modern session', async () => {
+  it('the hub SIGKILLed: a survivor takes the port, the other re-joins, pages reconnect, nothing is duplicated for the modern session', async () => {
     await b.command('retain', { ids: ['state'] });
     await b.command('send', { api: 'any', id: 'state', data: 'current' });
     await waitReceived(dropInAtHub, 'state', 'retained state before');
@@ -183,15 +194,15 @@ describe.sequential('three instance processes on one port', () => {
     await modernAtC.evaluate(() => {
       for (let i = 1; i <= 3; i++) (window as unknown as { sendText(s: string): void }).sendText(`during ${i}`);
     });
-    await b.waitFor(isRole('hub'), 20_000, 'B taking over');
+    // B joined first, so it normally takes over; on a loaded machine C may, which is as good.
+    const hub = await settledHub([b, c]);
     const takeover = performance.now() - killedAt;
-    await c.waitFor((e) => e.ev === 'role' && e.role === 'member' && (e.state as { hub: string }).hub === ids.b, 20_000, 'C re-joining B');
-    console.log(`SIGKILL failover: B held the port ${takeover.toFixed(0)} ms after the kill (B measured ${(await b.state()).lastFailoverMs?.toFixed(1)} ms from losing the link), C re-joined in ${(await c.state()).lastFailoverMs?.toFixed(1)} ms`);
+    expect([ids.b, ids.c]).toContain(hub);
+    console.log(`SIGKILL failover: ${hub === ids.b ? 'B' : 'C'} holds the port, all agreed ${takeover.toFixed(0)} ms after the kill; measured by each from losing its link: B ${(await b.state()).lastFailoverMs?.toFixed(1)} ms, C ${(await c.state()).lastFailoverMs?.toFixed(1)} ms`);
     for (let n = 6; n <= 10; n++) await b.command('send', { api: 'any', id: 'n', data: n });
     const got = await waitReceived(modernAtC, 'n', 'B → C’s modern page across the failover', 10);
-    await until(() => true);
     expect(got.map((m) => m.value)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    // The drop-in page reconnected by itself, now to B, and got the retained state again.
+    // The drop-in page reconnected by itself, now to the new hub, and got the retained state again.
     await waitReceived(dropInAtHub, 'state', 'retained state after the failover', 2);
     await b.command('send', { api: 'hise', id: 'afterKill', data: 'yes' });
     await waitReceived(dropInAtHub, 'afterKill', 'drop-in after the failover');
@@ -204,30 +215,37 @@ describe.sequential('three instance processes on one port', () => {
     }
   });
 
-  it('the hub closed gracefully: a fourth instance that joined late takes part, the survivor takes over, the modern session gets each message once', async () => {
+  it('the hub closed gracefully: a fourth instance that joined late takes part, a survivor takes over, a modern session gets each message once', async () => {
     const d = instance(root({ 'index.html': modernPage(port) }));
     const stateD = await d.started();
     expect(stateD.role).toBe('member');
-    // D started from the retained state the hub holds.
-    expect((await d.command('state')) as { list: unknown[] }).toMatchObject({ hub: ids.b });
-    const closing = b.command('close');
+    const modernAtD = await open(stateD.url);
+    await d.waitFor((e) => e.ev === 'connect', 20_000, 'the modern page at D');
+    await modernAtD.evaluate(() => (window as unknown as { client: { ready: Promise<void> } }).client.ready);
+    // A page D serves started from the retained state B set (it travelled with D's join).
+    expect((await waitReceived(modernAtD, 'state', 'retained state at a new page of D'))[0]!.value).toBe('current');
+    const hubBefore = (await b.state()).hub;
+    const [closer, survivor] = hubBefore === ids.b ? [b, c] : [c, b];
+    // The modern page whose instance survives: C's when B closes, D's when C does.
+    const watched = closer === c ? modernAtD : modernAtC;
+    const closing = closer.command('close');
     const closedAt = performance.now();
-    for (let n = 11; n <= 15; n++) await d.command('send', { api: 'any', id: 'n', data: n });
-    await c.waitFor((e) => e.ev === 'role' && e.role === 'hub', 20_000, 'C taking over');
+    for (let m = 1; m <= 5; m++) await d.command('send', { api: 'any', id: 'm', data: m });
+    const hub = await settledHub([survivor, d]);
     const takeover = performance.now() - closedAt;
+    expect(hub).not.toBe(hubBefore);
     await closing;
-    await d.waitFor((e) => e.ev === 'role' && e.role === 'member' && (e.state as { hub: string }).hub === ids.c, 20_000, 'D re-joining C');
-    console.log(`graceful failover: C held the port ${takeover.toFixed(0)} ms after B began closing (C measured ${(await c.state()).lastFailoverMs?.toFixed(1)} ms)`);
-    for (let n = 16; n <= 20; n++) await d.command('send', { api: 'any', id: 'n', data: n });
-    const got = await waitReceived(modernAtC, 'n', 'D → C’s modern page across the failover', 20);
-    expect(got.map((m) => m.value)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    await modernAtC.evaluate(() => (window as unknown as { sendText(s: string): void }).sendText('modern after close'));
-    expect(((await gotFromPage(d, 'modern after close')).page as { instance: string }).instance).toBe(ids.c);
-    // A page D serves gets the retained state B set before it went (it travelled with every join).
-    const pageAtD = await open(stateD.url);
-    expect((await waitReceived(pageAtD, 'state', 'retained state at a new page of D'))[0]!.value).toBe('current');
-    // The drop-in page that belonged to the hub follows it again.
-    await c.command('send', { api: 'hise', id: 'afterClose', data: 'yes' });
+    console.log(`graceful failover: all agreed on the new hub ${takeover.toFixed(0)} ms after the old one began closing (it measured ${(await (hub === stateD.self ? d : survivor).state()).lastFailoverMs?.toFixed(1)} ms)`);
+    for (let m = 6; m <= 10; m++) await d.command('send', { api: 'any', id: 'm', data: m });
+    const got = await waitReceived(watched, 'm', 'D → a surviving modern page across the failover', 10);
+    expect(got.map((x) => x.value)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    await watched.evaluate(() => (window as unknown as { sendText(s: string): void }).sendText('modern after close'));
+    await gotFromPage(d, 'modern after close');
+    await gotFromPage(survivor, 'modern after close');
+    // The drop-in page that belonged to the hub follows it again (once it has, the retained state
+    // arrives a third time; what is sent to a HISE-style page while it reconnects is lost, as in HISE).
+    await waitReceived(dropInAtHub, 'state', 'retained state after the graceful failover', 3);
+    await d.command('send', { api: 'hise', id: 'afterClose', data: 'yes' });
     await waitReceived(dropInAtHub, 'afterClose', 'drop-in after the graceful failover');
   });
 });
