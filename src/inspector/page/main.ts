@@ -2,7 +2,7 @@ import { connect } from '../../client/index.js';
 import type { InspectorFunctions, InspectorSnapshot, LogEntry } from '../snapshot.js';
 import { createConsole } from './console.js';
 import { h, replace } from './dom.js';
-import { logRow, renderCalls, renderPages, renderRetained, renderStreams } from './views.js';
+import { callRows, logRow, pageRows, retainedRows, streamRows } from './views.js';
 
 // The inspector page: connects to the host's inspector socket with the project's modern client,
 // draws each snapshot the host pushes (at most once per animation frame), and offers the console.
@@ -37,7 +37,7 @@ const idFilter = h('input', { id: 'log-id', placeholder: 'filter by id', size: '
 const pageFilter = h('select', { id: 'log-page' }, h('option', { value: '' }, 'every page'));
 const pause = h('button', { id: 'log-pause', type: 'button' }, 'pause');
 const clear = h('button', { id: 'log-clear', type: 'button' }, 'clear');
-const logCount = h('span', { class: 'dim' });
+const logCount = h('span', { id: 'log-count', class: 'dim' });
 const console_ = createConsole(client);
 
 document.body.append(
@@ -55,6 +55,10 @@ document.body.append(
 );
 
 let latest: InspectorSnapshot | undefined;
+const pageTable = pageRows(pages.body, () => latest?.time ?? Date.now());
+const streamTable = streamRows(streams.body);
+const callTable = callRows(calls.body);
+const retainedTable = retainedRows(retained.body);
 let drawn = true;
 let paused = false;
 let lastSeq = 0;
@@ -99,13 +103,13 @@ function draw(): void {
   const snapshot = latest;
   if (snapshot === undefined) return;
   errors.textContent = snapshot.errors > 0 ? `${snapshot.errors} errors` : '';
-  renderPages(pages.body, snapshot.pages, snapshot.time);
-  renderStreams(streams.body, snapshot.streams);
-  renderCalls(calls.body, snapshot.calls);
-  renderRetained(retained.body, snapshot.retained);
+  pageTable.update(snapshot.pages);
+  streamTable.update(snapshot.streams);
+  callTable.update([...snapshot.calls].reverse());
+  retainedTable.update(snapshot.retained);
   console_.updatePages(snapshot.pages);
   updatePageFilter(snapshot);
-  if (!paused) drawLog();
+  drawLog();
 }
 
 function drawLog(): void {

@@ -1,84 +1,82 @@
 import type { CallView, InspectorSnapshot, LogEntry, PageView, StreamView } from '../snapshot.js';
-import { formatBytes, formatRate, formatTime, h, replace } from './dom.js';
+import { formatBytes, formatRate, formatTime, h, KeyedRows, type Cell } from './dom.js';
 import { renderPreview } from './preview.js';
 
 /** Which JSON tree nodes the user opened, kept across snapshots. */
 const openNodes = new Set<string>();
 
-export function renderPages(body: HTMLElement, pages: readonly PageView[], now: number): void {
-  replace(
+const num = (text: string, extra = ''): Cell => ({ text, class: `num${extra}` });
+const preview = (value: StreamView['preview'], key: string): Cell => ({ node: () => renderPreview(value, key, openNodes), signature: JSON.stringify(value) });
+
+export function pageRows(body: HTMLElement, now: () => number): KeyedRows<PageView> {
+  return new KeyedRows<PageView>(
     body,
-    ...pages.map((page) =>
-      h(
-        'tr',
-        { 'data-page': String(page.id) },
-        h('td', {}, String(page.id)),
-        h('td', {}, page.kind === 'modern' ? 'modern' : page.kind === 'hise' ? "HISE's format" : 'bridge only'),
-        h('td', { title: page.origin }, page.origin),
-        h('td', {}, page.path),
-        h('td', { class: 'num' }, String(page.connections)),
-        h('td', { class: 'num' }, page.connectedAt === undefined ? 'before' : `${Math.round((now - page.connectedAt) / 1000)} s`),
-        h('td', { class: 'num' }, formatBytes(page.bufferedBytes)),
-        h('td', { class: page.congested ? 'bad' : 'ok' }, page.congested ? 'congested' : 'ok'),
-        h('td', { class: 'num' }, String(page.framesSent)),
-        h('td', { class: 'num' }, String(page.framesCoalesced)),
-      ),
-    ),
+    (page) => String(page.id),
+    (page) => ({ 'data-page': String(page.id) }),
+    (page) => [
+      { text: String(page.id) },
+      { text: page.kind === 'modern' ? 'modern' : page.kind === 'hise' ? "HISE's format" : 'bridge only' },
+      { text: page.origin, title: page.origin },
+      { text: page.path },
+      num(String(page.connections)),
+      num(page.connectedAt === undefined ? 'before' : `${Math.round((now() - page.connectedAt) / 1000)} s`),
+      num(formatBytes(page.bufferedBytes)),
+      { text: page.congested ? 'congested' : 'ok', class: page.congested ? 'bad' : 'ok' },
+      num(String(page.framesSent)),
+      num(String(page.framesCoalesced)),
+    ],
   );
 }
 
-export function renderStreams(body: HTMLElement, streams: readonly StreamView[]): void {
-  replace(
+export function streamRows(body: HTMLElement): KeyedRows<StreamView> {
+  return new KeyedRows<StreamView>(
     body,
-    ...streams.map((stream) => {
-      const key = `${stream.direction}:${stream.id}`;
-      return h(
-        'tr',
-        { 'data-stream': stream.id, 'data-direction': stream.direction },
-        h('td', {}, stream.direction === 'out' ? '→' : '←'),
-        h('td', { title: stream.id }, stream.id),
-        h('td', {}, stream.type),
-        h('td', { class: 'num' }, String(stream.size)),
-        h('td', { class: 'num', 'data-rate': '' }, formatRate(stream.messagesPerSecond)),
-        h('td', { class: 'num' }, `${stream.bytesEstimated ? '~' : ''}${formatBytes(stream.bytesPerSecond)}/s`),
-        h('td', { class: 'num' }, String(stream.messages)),
-        h('td', { class: stream.dropped > 0 ? 'num bad' : 'num' }, String(stream.dropped)),
-        h('td', { class: 'num' }, String(stream.queued)),
-        h('td', {}, renderPreview(stream.preview, key, openNodes)),
-      );
-    }),
+    (stream) => `${stream.direction}:${stream.id}`,
+    (stream) => ({ 'data-stream': stream.id, 'data-direction': stream.direction }),
+    (stream) => [
+      { text: stream.direction === 'out' ? '→' : '←' },
+      { text: stream.id, title: stream.id },
+      { text: stream.type },
+      num(String(stream.size)),
+      num(formatRate(stream.messagesPerSecond)),
+      num(`${stream.bytesEstimated ? '~' : ''}${formatBytes(stream.bytesPerSecond)}/s`),
+      num(String(stream.messages)),
+      num(String(stream.dropped), stream.dropped > 0 ? ' bad' : ''),
+      num(String(stream.queued)),
+      preview(stream.preview, `${stream.direction}:${stream.id}`),
+    ],
   );
 }
 
-export function renderCalls(body: HTMLElement, calls: readonly CallView[]): void {
-  replace(
+export function callRows(body: HTMLElement): KeyedRows<CallView> {
+  return new KeyedRows<CallView>(
     body,
-    ...[...calls].reverse().map((call) =>
-      h(
-        'tr',
-        { 'data-call': call.name },
-        h('td', {}, formatTime(call.time)),
-        h('td', {}, call.direction === 'host-to-page' ? 'host → page' : call.direction === 'page-to-host' ? 'page → host' : 'inspector'),
-        h('td', {}, call.kind),
-        h('td', { title: `${call.name}(${call.args})` }, `${call.name}(${call.args})`),
-        h('td', { class: 'num' }, call.page === undefined ? '' : String(call.page)),
-        h('td', { class: 'num', 'data-duration': '' }, call.duration === undefined ? '…' : `${call.duration.toFixed(1)} ms`),
-        h(
-          'td',
-          { class: call.ok === undefined ? 'dim' : call.ok ? 'ok' : 'bad', title: call.result ?? '' },
-          call.ok === undefined ? 'pending' : call.ok ? call.result : `${call.errorCode ?? ''} ${call.result ?? ''}`,
-        ),
-      ),
-    ),
+    (call) => String(call.call),
+    (call) => ({ 'data-call': call.name }),
+    (call) => [
+      { text: formatTime(call.time) },
+      { text: call.direction === 'host-to-page' ? 'host → page' : call.direction === 'page-to-host' ? 'page → host' : 'inspector' },
+      { text: call.kind },
+      { text: `${call.name}(${call.args})`, title: `${call.name}(${call.args})` },
+      num(call.page === undefined ? '' : String(call.page)),
+      num(call.duration === undefined ? '…' : `${call.duration.toFixed(1)} ms`),
+      {
+        text: call.ok === undefined ? 'pending' : call.ok ? (call.result ?? '') : `${call.errorCode ?? ''} ${call.result ?? ''}`,
+        class: call.ok === undefined ? 'dim' : call.ok ? 'ok' : 'bad',
+        title: call.result ?? '',
+      },
+    ],
   );
 }
 
-export function renderRetained(body: HTMLElement, retained: InspectorSnapshot['retained']): void {
-  replace(
+type Retained = InspectorSnapshot['retained'][number];
+
+export function retainedRows(body: HTMLElement): KeyedRows<Retained> {
+  return new KeyedRows<Retained>(
     body,
-    ...retained.map((item) =>
-      h('tr', { 'data-retained': item.id }, h('td', {}, item.id), h('td', {}, item.type), h('td', {}, renderPreview(item.preview, `retained:${item.id}`, openNodes))),
-    ),
+    (item) => item.id,
+    (item) => ({ 'data-retained': item.id }),
+    (item) => [{ text: item.id }, { text: item.type }, preview(item.preview, `retained:${item.id}`)],
   );
 }
 
