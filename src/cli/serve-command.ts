@@ -15,6 +15,7 @@ export interface ServeOptions {
   rate?: unknown;
   token?: unknown;
   images?: unknown;
+  inspect?: boolean;
 }
 
 /**
@@ -38,6 +39,7 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
       port,
       inspector: { signals, blockSize, rate },
       webView: { token: parseToken(options.token) },
+      inspect: options.inspect === true,
       log,
     });
   } catch (error) {
@@ -48,7 +50,9 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
   }
   console.log(`hise-webview: serving ${root} at ${host.url}`);
   console.log(`  host ${options.host === undefined ? 'inspector (no --host)' : options.host}; pages reload when files change. Ctrl+C stops.`);
+  if (host.inspectorUrl !== undefined) console.log(`hise-webview: inspector at ${host.inspectorUrl} (its token is in the URL: keep it to yourself)`);
   if (options.open) openBrowser(host.url);
+  if (options.open && host.inspectorUrl !== undefined) openBrowser(host.inspectorUrl);
   stopOnSignals(host);
 }
 
