@@ -20,7 +20,7 @@ export interface AggregatorLimits {
   readonly previewPoints: number;
   /** Milliseconds between two previews of one id (the display rate). */
   readonly sampleInterval: number;
-  /** Ids tracked per direction; further ids are counted in the log only. */
+  /** Ids tracked (an id in each direction counts once each); messages of further ids are logged only. */
   readonly maxIds: number;
 }
 
@@ -43,6 +43,8 @@ interface Stream {
   page: number | undefined;
   preview: Preview;
   sampledAt: number;
+  /** Frames not logged since the last sampled one. */
+  unlogged: number;
   /** Counters at the start of the current rate window, and the rates of the last one. */
   windowStart: number;
   windowMessages: number;
@@ -156,9 +158,15 @@ export class Aggregator {
     };
   }
 
+  /**
+   * Counts a message and samples it: a control message is logged every time, a stream frame (typed
+   * array or bytes) at most once per `sampleInterval` per id, with the frames folded since; a stream
+   * at audio rate would otherwise push everything else out of the log, and cost a log entry each.
+   */
   #message(direction: 'out' | 'in', id: string, data: unknown, page: Page | undefined, time: number, result: string | undefined): void {
-    this.#log.push({ seq: ++this.#seq, time, direction, id, page: page?.id, text: lineOf(data), ...(result === undefined ? {} : { result }) });
     const stream = this.#stream(direction, id, time);
+    const frame = ArrayBuffer.isView(data);
+    if (stream === undefined || !frame) this.#logMessage(direction, id, data, page, time, result, '');
     if (stream === undefined) return;
     stream.messages++;
     stream.lastTime = time;
@@ -167,11 +175,14 @@ export class Aggregator {
     else if (result === 'queued') stream.queued++;
     const sample = time - stream.sampledAt >= this.#limits.sampleInterval;
     if (sample) {
+      if (frame) this.#logMessage(direction, id, data, page, time, result, stream.unlogged > 0 ? ` (+${stream.unlogged} frames not shown)` : '');
+      stream.unlogged = 0;
       stream.sampledAt = time;
       stream.type = typeOf(data);
       stream.size = sizeOf(data);
       stream.preview = previewOf(data, this.#limits.previewPoints);
     }
+    else if (frame) stream.unlogged++;
     const bytes = bytesOf(data, sample);
     if (bytes !== undefined) {
       stream.bytes += bytes;
@@ -182,11 +193,16 @@ export class Aggregator {
     }
   }
 
+  #logMessage(direction: 'out' | 'in', id: string, data: unknown, page: Page | undefined, time: number, result: string | undefined, suffix: string): void {
+    const entry: LogEntry = { seq: ++this.#seq, time, direction, id, page: page?.id, text: lineOf(data) + suffix };
+    this.#log.push(result === undefined ? entry : { ...entry, result });
+  }
+
   #stream(direction: 'out' | 'in', id: string, time: number): Stream | undefined {
     const key = `${direction}\u0000${id}`;
     let stream = this.#streams.get(key);
     if (stream === undefined) {
-      if (this.#streams.size >= this.#limits.maxIds * 2) return undefined;
+      if (this.#streams.size >= this.#limits.maxIds) return undefined;
       stream = {
         id,
         direction,
@@ -202,6 +218,7 @@ export class Aggregator {
         page: undefined,
         preview: { kind: 'none' },
         sampledAt: -Infinity,
+        unlogged: 0,
         windowStart: time,
         windowMessages: 0,
         windowBytes: 0,

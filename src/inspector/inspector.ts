@@ -21,7 +21,7 @@ export interface InspectorOptions {
   callLogSize?: number;
   /** Points of an oscilloscope preview (min and max per bucket). @default 256 */
   previewPoints?: number;
-  /** Ids tracked per direction; messages of further ids are logged, not tracked. @default 256 */
+  /** Ids tracked, each direction counting apart; messages of further ids are logged, not tracked. @default 256 */
   maxIds?: number;
   /** Inspector pages open at once; a further one is refused (503). @default 4 */
   maxInspectors?: number;
