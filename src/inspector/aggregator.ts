@@ -134,7 +134,7 @@ export class Aggregator {
    * do not cross the bridge as calls, so the observer does not see them.
    */
   inspectorCall(kind: string, name: string, args: readonly unknown[], page: number | undefined): (ok: boolean, value: unknown, started: number) => void {
-    const time = Date.now();
+    const time = performance.timeOrigin + performance.now();
     const call: MutableCall = { call: -++this.#inspectorCalls, time, direction: 'inspector', kind, name, args: argsLine(args), page, duration: undefined, ok: undefined, result: undefined, errorCode: undefined };
     this.#calls.push(call);
     return (ok, value, started) => {

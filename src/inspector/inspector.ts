@@ -157,7 +157,8 @@ export function attachInspector(wv: WebView, options: InspectorOptions = {}): In
 /** Pushes a snapshot as bytes: a stream, so a page that reads slowly gets the newest, never a backlog. */
 function push(inner: WebView, aggregator: Aggregator): void {
   if (inner.pages.length === 0) return;
-  const bytes = new TextEncoder().encode(JSON.stringify(aggregator.snapshot(Date.now())));
+  // The observations' clock (performance-based epoch), not Date.now(): the two drift apart.
+  const bytes = new TextEncoder().encode(JSON.stringify(aggregator.snapshot(performance.timeOrigin + performance.now())));
   inner.send(SNAPSHOT_ID, bytes);
 }
 

@@ -19,7 +19,7 @@ export function pageRows(body: HTMLElement, now: () => number): KeyedRows<PageVi
       { text: page.origin, title: page.origin },
       { text: page.path },
       num(String(page.connections)),
-      num(page.connectedAt === undefined ? 'before' : `${Math.round((now() - page.connectedAt) / 1000)} s`),
+      num(page.connectedAt === undefined ? 'before inspector' : `${Math.round((now() - page.connectedAt) / 1000)} s`),
       num(formatBytes(page.bufferedBytes)),
       { text: page.congested ? 'congested' : 'ok', class: page.congested ? 'bad' : 'ok' },
       num(String(page.framesSent)),
