@@ -49,7 +49,7 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
     throw error;
   }
   console.log(`hise-webview: serving ${root} at ${host.url}`);
-  console.log(`  host ${options.host === undefined ? 'inspector (no --host)' : options.host}; pages reload when files change. Ctrl+C stops.`);
+  console.log(`  host ${options.host === undefined ? 'stand-in (no --host)' : options.host}; pages reload when files change. Ctrl+C stops.`);
   if (host.inspectorUrl !== undefined) console.log(`hise-webview: inspector at ${host.inspectorUrl} (its token is in the URL: keep it to yourself)`);
   if (options.open) openBrowser(host.url);
   if (options.open && host.inspectorUrl !== undefined) openBrowser(host.inspectorUrl);
