@@ -54,6 +54,11 @@ export interface Inspector {
   readonly connected: number;
   /** True while the host is observed (an inspector page is connected). */
   readonly observing: boolean;
+  /**
+   * What went to the inspector pages connected now: frames sent, snapshots coalesced (a page that
+   * reads slowly gets the newest, not a backlog) and bytes waiting for them.
+   */
+  readonly stats: { readonly framesSent: number; readonly framesCoalesced: number; readonly bufferedBytes: number };
   /** Closes the inspector pages and unmounts the inspector. */
   close(): Promise<void>;
 }
@@ -149,6 +154,15 @@ export function attachInspector(wv: WebView, options: InspectorOptions = {}): In
     },
     get observing() {
       return state !== undefined;
+    },
+    get stats() {
+      const stats = { framesSent: 0, framesCoalesced: 0, bufferedBytes: 0 };
+      for (const page of inner.pages) {
+        stats.framesSent += page.stats.framesSent;
+        stats.framesCoalesced += page.stats.framesCoalesced;
+        stats.bufferedBytes += page.bufferedBytes;
+      }
+      return stats;
     },
     close,
   };

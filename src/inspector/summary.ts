@@ -11,6 +11,8 @@ export const MAX_LINE = 160;
 export const MAX_DEPTH = 6;
 /** Keys or items per level of a JSON value kept in a preview. */
 export const MAX_ITEMS = 50;
+/** Values (nodes) of a JSON value kept in a preview in all; the rest become `'…'`. */
+export const MAX_NODES = 500;
 
 /** A typed array's or bytes' constructor name, as the inspector shows it. */
 export type ArrayKind = 'Float32Array' | 'Float64Array' | 'Int16Array' | 'Int32Array' | 'Uint8Array';
@@ -93,8 +95,12 @@ function scope(array: ArrayLike<number> & ArrayBufferView, points: number): Prev
   return { kind: 'scope', type: array.constructor.name as ArrayKind, length, points: out, min, max };
 }
 
-/** A JSON-safe copy of `value`, cut at `depth` levels and {@link MAX_ITEMS} items per level. */
-export function bounded(value: unknown, depth: number): unknown {
+/**
+ * A JSON-safe copy of `value`, cut at `depth` levels, {@link MAX_ITEMS} items per level and
+ * {@link MAX_NODES} values in all (whatever its shape, a preview stays small).
+ */
+export function bounded(value: unknown, depth: number, budget = { nodes: MAX_NODES }): unknown {
+  if (budget.nodes-- <= 0) return '…';
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'string') return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
@@ -104,18 +110,19 @@ export function bounded(value: unknown, depth: number): unknown {
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${sizeOf(value)})`;
   if (depth <= 0) return '…';
   if (Array.isArray(value)) {
-    const items = value.slice(0, MAX_ITEMS).map((item) => bounded(item, depth - 1));
+    const items = value.slice(0, MAX_ITEMS).map((item) => bounded(item, depth - 1, budget));
     if (value.length > MAX_ITEMS) items.push(`… ${value.length - MAX_ITEMS} more`);
     return items;
   }
   const out: Record<string, unknown> = {};
   let count = 0;
-  for (const key of Object.keys(value)) {
-    if (count++ === MAX_ITEMS) {
-      out['…'] = `${Object.keys(value).length - MAX_ITEMS} more keys`;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (count++ === MAX_ITEMS || budget.nodes <= 0) {
+      out['…'] = 'more keys';
       break;
     }
-    out[key] = bounded((value as Record<string, unknown>)[key], depth - 1);
+    out[key] = bounded((value as Record<string, unknown>)[key], depth - 1, budget);
   }
   return out;
 }

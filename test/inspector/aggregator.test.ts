@@ -3,7 +3,7 @@ import type { Observation, Page } from '../../src/host/index.js';
 import { Aggregator } from '../../src/inspector/aggregator.js';
 import { Ring } from '../../src/inspector/ring.js';
 import { LOG_ENTRIES_PER_SNAPSHOT } from '../../src/inspector/snapshot.js';
-import { bounded, lineOf, MAX_ITEMS, MAX_LINE, MAX_TEXT, previewOf } from '../../src/inspector/summary.js';
+import { bounded, lineOf, MAX_ITEMS, MAX_LINE, MAX_NODES, MAX_TEXT, previewOf } from '../../src/inspector/summary.js';
 
 // What the inspector shows is bounded whatever the host sends, and costs counters per message.
 
@@ -30,6 +30,8 @@ describe('summaries', () => {
     expect(JSON.stringify(bounded(deep, 6))).toContain('"…"');
     const wide = bounded(Array.from({ length: 1000 }, (_, i) => i), 6) as unknown[];
     expect(wide).toHaveLength(MAX_ITEMS + 1);
+    const cube = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, Object.fromEntries(Array.from({ length: 40 }, (_, j) => [`k${j}`, Array.from({ length: 40 }, () => 1)]))]));
+    expect(JSON.stringify(bounded(cube, 6)).length).toBeLessThan(MAX_NODES * 12);
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => JSON.stringify(bounded(cyclic, 6))).not.toThrow();

@@ -121,4 +121,30 @@ describe('inspector access', () => {
     expect(() => attachInspector(wv, { path: '/__hise-webview/c/', updateRate: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(() => attachInspector(wv, { path: '/__hise-webview/d/', logSize: 1.5 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
+
+  it('a stalled inspector gets the newest snapshot, not a backlog, and never holds back the pages', async () => {
+    const { wv, port } = await startHost();
+    const inspector = attachInspector(wv, { updateRate: 60 });
+    const reader = new WebSocket(`ws://127.0.0.1:${port}${SOCKET}?token=${encodeURIComponent(inspector.token)}`, [SUBPROTOCOL], { headers: { Origin: `http://127.0.0.1:${port}` } });
+    let snapshots = 0;
+    reader.on('message', () => snapshots++);
+    await new Promise((resolve, reject) => reader.once('open', resolve).once('error', reject));
+    await until(() => snapshots > 0, 10_000, 'a first snapshot');
+    const page = new RecordingClient(`ws://127.0.0.1:${port}`);
+    await page.opened;
+    reader.pause(); // the inspector stops reading; its socket's buffers fill
+    // Big snapshots (each id previews a long string), 60 a second, to a reader that reads none.
+    const text = 'x'.repeat(4000);
+    for (let i = 0; i < 200; i++) wv.send(`id${i}`, `${i}${text}`);
+    await until(() => inspector.stats.framesCoalesced > 0, 60_000, 'a coalesced snapshot');
+    expect(inspector.stats.framesCoalesced).toBeGreaterThan(0);
+    expect(inspector.connected).toBe(1); // not dropped as too slow: its updates are coalesced
+    expect(inspector.stats.bufferedBytes).toBeLessThan(wv.options.highWaterMark + 4 * 1024 * 1024);
+    await page.waitFor(200, 60_000); // every page message arrived meanwhile
+    const before = snapshots;
+    reader.resume();
+    await until(() => snapshots > before, 30_000, 'snapshots again');
+    reader.close();
+    await page.close();
+  }, 120_000);
 });
