@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CallError, WebView, WebViewError, type Page, type ParsedRequest } from '../host/index.js';
+import { CallError, WebView, WebViewError, type Page, type ParsedRequest, type ToolRoute } from '../host/index.js';
 import { Aggregator } from './aggregator.js';
 import { loadAsset, PAGE_SCRIPT } from './assets.js';
 import { INSPECTOR_CSS } from './page-css.js';
@@ -85,6 +85,7 @@ const MIN_TOKEN_LENGTH = 16;
 export function attachInspector(wv: WebView, options: InspectorOptions = {}): Inspector {
   const resolved = resolveInspectorOptions(options);
   const token = options.token ?? randomBytes(24).toString('base64url');
+  // The inspector pages' own host: its pages are the inspectors, never the host's pages.
   const inner = new WebView({
     token,
     maxPages: resolved.maxInspectors,
@@ -93,57 +94,18 @@ export function attachInspector(wv: WebView, options: InspectorOptions = {}): In
     allowedHosts: wv.options.allowedHosts,
     heartbeatInterval: 0,
   });
-  const aggregator = () => new Aggregator(wv, { ...resolved, sampleInterval: 1000 / resolved.updateRate });
-  let state: { aggregator: Aggregator; stop: () => void; timer: ReturnType<typeof setInterval> } | undefined;
-
-  const start = (): void => {
-    const current = aggregator();
-    const stop = wv.observe(current.observe);
-    const timer = setInterval(() => push(inner, current), 1000 / resolved.updateRate);
-    timer.unref();
-    state = { aggregator: current, stop, timer };
-  };
-  const finish = (): void => {
-    if (state === undefined) return;
-    state.stop();
-    clearInterval(state.timer);
-    state = undefined;
-  };
-  inner.on('connect', () => {
-    if (state === undefined) start();
-    push(inner, state!.aggregator);
-  });
-  inner.on('disconnect', () => {
-    if (inner.pages.length === 0) finish();
-  });
   inner.on('refused', (info) => wv.emit('refused', info));
   inner.on('error', () => undefined); // an inspector page's own trouble is not the host's
-  offerConsole(wv, inner, () => state?.aggregator);
-
-  const unmount = wv.mount(resolved.path, {
-    request: (request, response, parsed) => serve(request, response, parsed, resolved.path),
-    upgrade: (request, socket, head, parsed) => {
-      if (parsed.pathname !== `${resolved.path}${SOCKET}`) {
-        writeRefusal(socket, 404);
-        return;
-      }
-      if (!isSameOrigin(request)) {
-        writeRefusal(socket, 403);
-        wv.emit('refused', { reason: 'origin', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
-        return;
-      }
-      inner.handleUpgrade(request, socket, head);
-    },
-    close: () => close(),
-  });
+  const observing = observeWhileOpen(wv, inner, resolved);
+  offerConsole(wv, inner, () => observing.aggregator);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       unmount();
-      finish();
+      observing.stop();
       await inner.close();
     })());
-
+  const unmount = wv.mount(resolved.path, inspectorRoute(wv, inner, resolved.path, close));
   return {
     get url() {
       return wv.port === undefined ? undefined : `http://127.0.0.1:${wv.port}${resolved.path}#token=${encodeURIComponent(token)}`;
@@ -153,19 +115,76 @@ export function attachInspector(wv: WebView, options: InspectorOptions = {}): In
       return inner.pages.length;
     },
     get observing() {
-      return state !== undefined;
+      return observing.aggregator !== undefined;
     },
     get stats() {
-      const stats = { framesSent: 0, framesCoalesced: 0, bufferedBytes: 0 };
-      for (const page of inner.pages) {
-        stats.framesSent += page.stats.framesSent;
-        stats.framesCoalesced += page.stats.framesCoalesced;
-        stats.bufferedBytes += page.bufferedBytes;
-      }
-      return stats;
+      return outboxStats(inner);
     },
     close,
   };
+}
+
+/**
+ * Observes `wv` from the first inspector page's connection until the last one's close, pushing
+ * snapshots at `updateRate` meanwhile: with no inspector open, the host has no observer at all.
+ */
+function observeWhileOpen(wv: WebView, inner: WebView, options: ResolvedInspectorOptions): { readonly aggregator: Aggregator | undefined; stop(): void } {
+  const interval = 1000 / options.updateRate;
+  let open: { aggregator: Aggregator; unobserve: () => void; timer: ReturnType<typeof setInterval> } | undefined;
+  const stop = (): void => {
+    if (open === undefined) return;
+    open.unobserve();
+    clearInterval(open.timer);
+    open = undefined;
+  };
+  inner.on('connect', () => {
+    if (open === undefined) {
+      const aggregator = new Aggregator(wv, { ...options, sampleInterval: interval });
+      const timer = setInterval(() => push(inner, aggregator), interval);
+      timer.unref();
+      open = { aggregator, unobserve: wv.observe(aggregator.observe), timer };
+    }
+    push(inner, open.aggregator); // the new inspector starts from a snapshot
+  });
+  inner.on('disconnect', () => {
+    if (inner.pages.length === 0) stop();
+  });
+  return {
+    get aggregator() {
+      return open?.aggregator;
+    },
+    stop,
+  };
+}
+
+/** The inspector's path on the host: its page and files, and its socket for its own page only. */
+function inspectorRoute(wv: WebView, inner: WebView, path: string, close: () => Promise<void>): ToolRoute {
+  return {
+    request: (request, response, parsed) => serve(request, response, parsed, path),
+    upgrade: (request, socket, head, parsed) => {
+      if (parsed.pathname !== `${path}${SOCKET}`) {
+        writeRefusal(socket, 404);
+        return;
+      }
+      if (!isSameOrigin(request)) {
+        writeRefusal(socket, 403);
+        wv.emit('refused', { reason: 'origin', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
+        return;
+      }
+      inner.handleUpgrade(request, socket, head); // the token, maxInspectors
+    },
+    close,
+  };
+}
+
+function outboxStats(inner: WebView): Inspector['stats'] {
+  const stats = { framesSent: 0, framesCoalesced: 0, bufferedBytes: 0 };
+  for (const page of inner.pages) {
+    stats.framesSent += page.stats.framesSent;
+    stats.framesCoalesced += page.stats.framesCoalesced;
+    stats.bufferedBytes += page.bufferedBytes;
+  }
+  return stats;
 }
 
 /** Pushes a snapshot as bytes: a stream, so a page that reads slowly gets the newest, never a backlog. */
@@ -226,22 +245,19 @@ function settledList(results: PromiseSettledResult<unknown>[]): unknown[] {
 }
 
 async function serve(request: IncomingMessage, response: ServerResponse, parsed: ParsedRequest, path: string): Promise<void> {
-  const readOnly = request.method === 'GET' || request.method === 'HEAD';
-  const file = parsed.pathname === path.slice(0, -1) ? 'redirect' : parsed.pathname.slice(path.length);
-  if (!readOnly) return answer(request, response, 405, 'text/plain; charset=utf-8', 'method not allowed');
-  if (file === 'redirect') {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return answer(request, response, 405, 'text/plain; charset=utf-8', 'method not allowed');
+  if (parsed.pathname === path.slice(0, -1)) {
     response.writeHead(308, { ...INSPECTOR_HEADERS, Location: path });
     response.end();
     return;
   }
+  const file = parsed.pathname.slice(path.length);
   if (file === '') return answer(request, response, 200, 'text/html; charset=utf-8', inspectorHtml());
   if (file === STYLE) return answer(request, response, 200, 'text/css; charset=utf-8', INSPECTOR_CSS);
-  if (file === SCRIPT) {
-    const script = await loadAsset(PAGE_SCRIPT);
-    if (script === undefined) return answer(request, response, 503, 'text/plain; charset=utf-8', `${PAGE_SCRIPT} has not been built: run \`npm run build\``);
-    return answer(request, response, 200, 'text/javascript; charset=utf-8', script);
-  }
-  return answer(request, response, 404, 'text/plain; charset=utf-8', 'not found');
+  if (file !== SCRIPT) return answer(request, response, 404, 'text/plain; charset=utf-8', 'not found');
+  const script = await loadAsset(PAGE_SCRIPT);
+  if (script === undefined) return answer(request, response, 503, 'text/plain; charset=utf-8', `${PAGE_SCRIPT} has not been built: run \`npm run build\``);
+  return answer(request, response, 200, 'text/javascript; charset=utf-8', script);
 }
 
 function answer(request: IncomingMessage, response: ServerResponse, status: number, type: string, body: string | Buffer): void {
