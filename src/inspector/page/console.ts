@@ -49,6 +49,7 @@ export function createConsole(client: Client): { element: HTMLElement; updatePag
 
   const functionName = h('input', { name: 'name', placeholder: 'callFunction name', size: '14' });
   const functionArg = h('input', { name: 'arg', placeholder: 'argument as JSON (optional)', size: '24' });
+  functionName.title = "HISE's callFunction in every page with the bridge (stored and replayed in pages that open later, while enablePersistence)";
   const functionForm = form('callFunction', [functionName, functionArg], () =>
     guarded(`callFunction ${functionName.value}`, () => {
       const arg = json(functionArg.value);

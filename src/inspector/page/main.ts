@@ -64,8 +64,10 @@ let paused = false;
 let lastSeq = 0;
 const entries: (LogEntry | { gap: number })[] = [];
 
+document.title = `inspector · ${location.host}`;
 client.onStatus((state) => {
-  status.textContent = state === 'open' ? 'connected' : state;
+  const hint = token === undefined || token === '' ? 'no token in this URL: open the URL the host printed' : 'a host started again prints a new inspector URL';
+  status.textContent = state === 'open' ? 'connected' : `${state}… (${hint})`;
   status.className = state;
 });
 client.on('snapshot', (bytes) => {
