@@ -153,6 +153,8 @@ export class Aggregator {
       calls: this.#calls.last(this.#limits.callLogSize).map((call) => ({ ...call })),
       log: this.#log.last(LOG_ENTRIES_PER_SNAPSHOT),
       retained: [...this.#host.retainedValues].map(([id, value]) => ({ id, type: typeOf(value), preview: previewOf(value, this.#limits.previewPoints) })),
+      // Parameters and their gestures (issue 13) go here once the host has them: fold their
+      // observations in `observe`, fill this, and draw it in page/main.ts's Parameters section.
       parameters: null,
       errors: this.#errors,
     };

@@ -68,7 +68,7 @@ async function openInspector(): Promise<BrowserPage> {
   return page;
 }
 
-describe('inspector page', () => {
+describe('inspector page', { timeout: 90_000 }, () => {
   it('is not observed until an inspector page connects, and no longer once the last one went', async () => {
     expect(inspector.observing).toBe(false);
     expect(observers).toBe(0);
