@@ -16,6 +16,7 @@ export interface ServeOptions extends TapeArguments {
   rate?: unknown;
   token?: unknown;
   images?: unknown;
+  inspect?: boolean;
 }
 
 /**
@@ -42,6 +43,7 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
       port,
       inspector: { signals, blockSize, rate },
       webView: { token: parseToken(options.token) },
+      inspect: options.inspect === true,
       log,
     });
   } catch (error) {
@@ -51,9 +53,11 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
     throw error;
   }
   console.log(`hise-webview: serving ${root} at ${host.url}`);
-  const hostLine = tape.mock !== undefined ? `replay with mock ${tape.mock}` : tape.options.replay !== undefined ? 'replay (no host module)' : options.host === undefined ? 'inspector (no --host)' : options.host;
+  const hostLine = tape.mock !== undefined ? `replay with mock ${tape.mock}` : tape.options.replay !== undefined ? 'replay (no host module)' : options.host === undefined ? 'stand-in (no --host)' : options.host;
   console.log(`  host ${hostLine}; pages reload when files change. Ctrl+C stops.`);
+  if (host.inspectorUrl !== undefined) console.log(`hise-webview: inspector at ${host.inspectorUrl} (its token is in the URL: keep it to yourself)`);
   if (options.open) openBrowser(host.url);
+  if (options.open && host.inspectorUrl !== undefined) openBrowser(host.inspectorUrl);
   stopOnSignals(host);
 }
 
