@@ -20,6 +20,8 @@ const BUNDLES = [
   { entry: 'src/client/index.ts', out: 'dist/hise-webview-client.js', format: 'esm' },
   // The page side of direct communication, a classic script the host serves after its config.
   { entry: 'src/client/bridge.ts', out: 'dist/hise-webview-bridge.js', format: 'iife' },
+  // The inspector page (src/inspector/page), built on the modern client; served by attachInspector.
+  { entry: 'src/inspector/page/main.ts', out: 'dist/inspector-page.js', format: 'esm' },
 ];
 
 for (const { entry, out, format } of BUNDLES) {

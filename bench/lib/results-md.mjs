@@ -37,6 +37,13 @@ export function resultsMarkdown({ machine, targets, rows }) {
       return r ? `${num(r.mbPerSec)} MB/s (${num(r.ratioToCopy, 2)}× copy)` : '';
     }),
   ]);
+  const ins = by('inspector').map((r) =>
+    r.nsPerMessage !== undefined
+      ? [r.client, `${r.floats}`, '', '', `${num(r.nsPerMessage)} ns per message`]
+      : r.framesPerSec === undefined
+        ? [r.client, skipped(r), '', '', '']
+        : [r.client, `${r.floats}`, `${num(r.framesPerSec)} (${num(r.framesRatio, 2)}×)`, `${num(r.hostCpu, 2)} (${num(r.cpuRatio, 2)}×)`, ''],
+  );
   const analysisFile = new URL('../ANALYSIS.md', import.meta.url);
   const analysis = existsSync(analysisFile) ? readFileSync(analysisFile, 'utf8') : '';
   return `# Benchmark results
@@ -77,6 +84,10 @@ ${table(['client', 'max page.bufferedBytes', 'frames coalesced', 'control draine
 ## 5. Codec in Node (dist/protocol)
 
 ${table(['operation', ...sizes.map((f) => `${f} floats`)], cd)}
+
+## 6. Inspector (issue 16): the modern client's stream with no inspector, one attached but closed, one open
+
+${table(['variant', 'floats', 'frames/s (× none)', 'host CPU (× none)', 'observer alone'], ins)}
 
 ## Reproduce
 

@@ -75,7 +75,7 @@ async function pump(host, floats, durationMs, warmFrames) {
   return { sent: seq, hostWaitShare: waitedMs / wallMs, hostCpu: (used.user + used.system) / 1000 / wallMs };
 }
 
-async function measureClient(adapter, { server, sizes, durationMs, warmFrames }) {
+export async function measureClient(adapter, { server, sizes, durationMs, warmFrames }) {
   return withSession({ adapter, server, scenario: throughputPage, params: { warmFrames } }, async ({ host }) => {
     // Warm-up pass (discarded): JIT both ends before the first measured size.
     await pump(host, sizes[0], durationMs / 3, warmFrames);

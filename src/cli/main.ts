@@ -18,6 +18,7 @@ cli
   .option('--block-size <n>', 'samples per signal block (default: 512)')
   .option('--rate <hz>', 'signal blocks per second (default: 60)')
   .option('--images <dir>', "the project's images folder: serves HISE's {PROJECT_FOLDER}name.png references from it")
+  .option('--inspect', 'serve the live inspector page on the host\'s port and print its URL (it carries its own token)')
   .option('--shared', 'share --port with other hise-webview hosts of this user: the first holds it, the others join, one takes over when it goes')
   .option('--token <secret>', "token every connection must present: auto (default: random per launch, put into served pages), none, or a secret")
   .option('--record <file>', 'record the session (messages both ways, calls, with timing) to a file while serving')

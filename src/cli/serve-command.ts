@@ -16,6 +16,7 @@ export interface ServeOptions extends TapeArguments {
   rate?: unknown;
   token?: unknown;
   images?: unknown;
+  inspect?: boolean;
   shared?: boolean;
 }
 
@@ -43,6 +44,7 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
       port,
       inspector: { signals, blockSize, rate },
       webView: { token: parseToken(options.token), shared: options.shared === true },
+      inspect: options.inspect === true,
       log,
     });
   } catch (error) {
@@ -58,9 +60,11 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
     console.log(`  shared port ${host.port}: ${instances.role === 'hub' ? 'holding it as the hub' : `joined the hub ${instances.hub}`} as instance ${instances.self}`);
     instances.on('role', (role) => console.log(`  shared port ${host.port}: now ${role === 'hub' ? 'the hub' : `a member of hub ${instances.hub}`}`));
   }
-  const hostLine = tape.mock !== undefined ? `replay with mock ${tape.mock}` : tape.options.replay !== undefined ? 'replay (no host module)' : options.host === undefined ? 'inspector (no --host)' : options.host;
+  const hostLine = tape.mock !== undefined ? `replay with mock ${tape.mock}` : tape.options.replay !== undefined ? 'replay (no host module)' : options.host === undefined ? 'stand-in (no --host)' : options.host;
   console.log(`  host ${hostLine}; pages reload when files change. Ctrl+C stops.`);
+  if (host.inspectorUrl !== undefined) console.log(`hise-webview: inspector at ${host.inspectorUrl} (its token is in the URL: keep it to yourself)`);
   if (options.open) openBrowser(host.url);
+  if (options.open && host.inspectorUrl !== undefined) openBrowser(host.inspectorUrl);
   stopOnSignals(host);
 }
 

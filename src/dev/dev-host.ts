@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import { WebView, type WebViewOptions } from '../host/index.js';
+import { attachInspector, type Inspector, type InspectorOptions as LiveInspectorOptions } from '../inspector/index.js';
 import { DevError } from './errors.js';
 import { resolveHostModule } from './host-module.js';
 import { HostRunner } from './host-runner.js';
@@ -27,6 +28,8 @@ export interface DevHostOptions {
   tape?: SessionTapeOptions | undefined;
   /** Options of the WebView. */
   webView?: WebViewOptions | undefined;
+  /** Serve the live inspector page (`attachInspector`) on the host's port; its URL is {@link DevHost.inspectorUrl}. */
+  inspect?: boolean | LiveInspectorOptions | undefined;
   /** Directory relative paths are resolved against. @default process.cwd() */
   cwd?: string | undefined;
   log: DevLogger;
@@ -38,6 +41,8 @@ export interface DevHost {
   /** The page URL when the host serves a root, else the host's own URL. */
   readonly url: string;
   readonly port: number;
+  /** The inspector page's URL (with its token), with `inspect`. */
+  readonly inspectorUrl: string | undefined;
   /** Stops the host module, the watchers, and the WebView (pages get close frames; the port is freed). */
   close(): Promise<void>;
 }
@@ -55,6 +60,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   const runner = new HostRunner(webView, options.log, cwd);
   let watcher: FSWatcher | undefined;
   let stopTape: (() => void) | undefined;
+  let inspector: Inspector | undefined;
   const close = async (): Promise<void> => {
     await watcher?.close();
     await runner.close();
@@ -63,6 +69,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   };
   try {
     const port = await webView.setEnableWebSocket(options.port ?? 0);
+    if (options.inspect) inspector = attachInspector(webView, options.inspect === true ? {} : options.inspect);
     if (root !== undefined) await webView.setIndexFile(root.path);
     if (options.projectImages !== undefined) await webView.setProjectImagesFolder(resolve(cwd, options.projectImages));
     if (options.tape !== undefined) {
@@ -77,7 +84,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
       const isHostFile = (file: string): boolean => runner.watchedFiles.has(file);
       watcher = await watchRoot(root.folder, (changed) => reloadPages(webView, changed, options.log), options.log, isHostFile);
     }
-    return { webView, url: webView.url ?? `http://127.0.0.1:${port}/`, port, close };
+    return { webView, url: webView.url ?? `http://127.0.0.1:${port}/`, port, inspectorUrl: inspector?.url, close };
   } catch (error) {
     await close();
     throw error;

@@ -9,6 +9,8 @@ export { Page, CloseCode } from './page.js';
 export type { Connection } from './connection.js';
 export type { DeliveryResult, OutboxStats } from './page-outbox.js';
 export { isOriginAllowed } from './origin-policy.js';
+export { TOOL_PREFIX, type ToolRoute } from './tool-routes.js';
+export type { ParsedRequest } from './http-request.js';
 export type { Observation, Observer, ObservedCallKind, ObservedCallError, ObservedSendResult } from './observer.js';
 export { CallError, SUBPROTOCOL, type CallErrorCode, type Contract, type AnyContract } from '../protocol/index.js';
 export { record, DEFAULT_MAX_RECORDING_BYTES, type Recording, type RecordOptions, type RecordingSummary, type RecordingStopReason } from './recorder.js';

@@ -10,6 +10,8 @@ import {
   BridgeCall,
   CallError,
   SUBPROTOCOL,
+  decodeFrame,
+  readPayload,
   type BridgeConfig,
   type AnyContract,
   type CallHandler,
@@ -45,6 +47,7 @@ import { checkUpgrade, type RefusalReason } from './upgrade-gate.js';
 import { Instances } from './shared-port/instances.js';
 import { SharedPort } from './shared-port/shared-port.js';
 import { now, Observers, type Observer } from './observer.js';
+import { ToolRoutes, type ToolRoute } from './tool-routes.js';
 
 /** Where a message went: to the connected pages, held for the first page to connect, or dropped. */
 export type SendResult = 'sent' | 'queued' | 'dropped';
@@ -115,6 +118,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   readonly #projectImages = new ProjectImages(() => this.#enableCache);
   readonly #bindings = new Map<string, (args: unknown[]) => unknown>();
   readonly #persistent = new PersistentCalls();
+  readonly #tools = new ToolRoutes();
+  #guard: HttpGuard | undefined;
   readonly #token: string | undefined;
   /**
    * With `shared: true`: the instances sharing the port (list, `join`/`leave`, messages between
@@ -236,6 +241,41 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   observe(observer: Observer): () => void {
     if (typeof observer !== 'function') throw new WebViewError('INVALID_OPTION', 'observe needs a function');
     return this.#observers.add(observer);
+  }
+
+  /**
+   * Serves a tool (the inspector) on the host's port under `prefix`, a path under `/__hise-webview/`
+   * ending in `/`: its requests and upgrades go to `route`, behind the same HTTP guard as everything
+   * (request parsed, `Host` checked); the rest (Origin, a token) is the tool's to check.
+   * @returns the function that unmounts it
+   * @throws {WebViewError} `INVALID_OPTION`
+   */
+  mount(prefix: string, route: ToolRoute): () => void {
+    return this.#tools.add(prefix, route);
+  }
+
+  /**
+   * Accepts a WebSocket upgrade that arrived on another server (a tool's path on another host's
+   * port): the same guard and gate as upgrades on this host's own port (Host, Origin, token, `maxPages`).
+   */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.#httpGuard().upgrade(request, socket, head, (...parsed) => this.#handleUpgrade(...parsed));
+  }
+
+  /**
+   * Runs a function offered with {@link handle}, else a callback bound with {@link bindCallback}
+   * (given `args` as its array), as a page's call would: for tools (the inspector's console).
+   * Rejects with `CallError` `UNKNOWN_FUNCTION` when neither has `name`.
+   */
+  async runHandler(name: string, args: readonly unknown[]): Promise<unknown> {
+    const handler = name.startsWith('$') ? undefined : this.#handlers.get(name);
+    if (handler !== undefined) return (handler as (...values: unknown[]) => unknown)(...args);
+    return this.#runBinding(name, [...args]);
+  }
+
+  /** The retained ids (see {@link retain}) with the latest value each has sent (`undefined`: none yet). */
+  get retainedValues(): ReadonlyMap<string, unknown> {
+    return new Map([...this.#retained].map(([id, message]) => [id, message === undefined ? undefined : readPayload(decodeFrame(message.forPage(true)!.bytes))]));
   }
 
   /**
@@ -504,23 +544,28 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     const sharedClosed = this.#shared?.close(); // first: the others take the port over while the pages close
     await Promise.all([...this.#connections].map((connection) => this.#closePage(connection)));
     await sharedClosed;
+    await this.#tools.close();
     await this.#listener?.close();
     this.#pending.clear();
     this.#sessions.clear();
   }
 
-  async #listen(port: number): Promise<number> {
-    const guard = new HttpGuard({
+  #httpGuard(): HttpGuard {
+    return (this.#guard ??= new HttpGuard({
       ...this.options,
       sharedPort: () => this.#shared?.port,
       report: (error) => this.#report(error, undefined),
       refusedHost: (request) =>
         this.emit('refused', { reason: 'host', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress, host: request.headers.host }),
-    });
+    }));
+  }
+
+  async #listen(port: number): Promise<number> {
+    const guard = this.#httpGuard();
     const routes = { root: this.#root, projectImages: this.#projectImages, allowedOrigins: this.options.allowedOrigins, bridgePrelude: () => this.#bridgePrelude() };
     const handlers: HttpHandlers = {
-      request: (request, response) => guard.request(request, response, (...parsed) => serveHttp(...parsed, routes)),
-      upgrade: (request, socket, head) => guard.upgrade(request, socket, head, (...parsed) => this.#handleUpgrade(...parsed)),
+      request: (request, response) => guard.request(request, response, (...parsed) => this.#tools.request(...parsed) ?? serveHttp(...parsed, routes)),
+      upgrade: (request, socket, head) => guard.upgrade(request, socket, head, (...parsed) => this.#tools.upgrade(...parsed) || this.#handleUpgrade(...parsed)),
       timeout: (socket) => this.emit('refused', { reason: 'timeout', origin: undefined, remoteAddress: socket.remoteAddress }),
     };
     const limits = { handshakeTimeout: this.options.handshakeTimeout };

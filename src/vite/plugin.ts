@@ -1,6 +1,7 @@
 import type { HtmlTagDescriptor, Logger, Plugin, ViteDevServer } from 'vite';
 import { startDevHost, type DevHost } from '../dev/dev-host.js';
 import type { InspectorOptions } from '../dev/inspector.js';
+import type { InspectorOptions as LiveInspectorOptions } from '../inspector/index.js';
 import { withDetails } from '../dev/errors.js';
 import type { DevLogger } from '../dev/log.js';
 import type { WebViewOptions } from '../host/index.js';
@@ -20,6 +21,8 @@ export interface HiseWebviewPluginOptions {
   webView?: WebViewOptions;
   /** The project's images folder (relative to Vite's root): serves HISE's `{PROJECT_FOLDER}name.png` references. */
   images?: string;
+  /** Serve the live inspector page on the host's port (`attachInspector`); its URL is printed in Vite's log. */
+  inspect?: boolean | LiveInspectorOptions;
 }
 
 const PREFIX = '[hise-webview] ';
@@ -45,11 +48,15 @@ export function hiseWebview(options: HiseWebviewPluginOptions = {}): Plugin {
         port: options.port,
         inspector: options.inspector,
         webView: options.webView,
+        inspect: options.inspect,
         cwd: server.config.root,
         log: viteLogger(server.config.logger),
       });
       starting.then(
-        (host) => server.config.logger.info(`${PREFIX}host on ${host.url} (bridge: ${host.webView.bridgeScriptUrl ?? 'not available'})`, { timestamp: true }),
+        (host) => {
+          server.config.logger.info(`${PREFIX}host on ${host.url} (bridge: ${host.webView.bridgeScriptUrl ?? 'not available'})`, { timestamp: true });
+          if (host.inspectorUrl !== undefined) server.config.logger.info(`${PREFIX}inspector at ${host.inspectorUrl}`, { timestamp: true });
+        },
         (error: Error) => server.config.logger.error(`${PREFIX}${withDetails(error)}`, { timestamp: true }),
       );
       server.httpServer?.once('close', () => void close());

@@ -41,7 +41,7 @@ beforeAll(async () => {
     configFile: false,
     logLevel: 'silent',
     server: { host: '127.0.0.1', port: 0, strictPort: true },
-    plugins: [hiseWebview({ host: 'host.mjs' })],
+    plugins: [hiseWebview({ host: 'host.mjs', inspect: true })],
   });
   await server.listen();
   const address = server.httpServer!.address() as { port: number };
@@ -75,6 +75,12 @@ describe('hise-webview/vite', () => {
     await page.waitForFunction(() => typeof (window as unknown as { whoAmI?: unknown }).whoAmI === 'function', undefined, { timeout: CONNECT_TIMEOUT_MS });
     expect(await page.evaluate(() => (window as unknown as { whoAmI(): Promise<string> }).whoAmI())).toBe('the host beside vite');
     expect(record()?.connects).toBeGreaterThanOrEqual(1);
+  });
+
+  it('with inspect, the host serves the inspector page', async () => {
+    const answer = await fetch(`http://localhost:${bridgePort}/__hise-webview/inspector/`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 
   it("closes the host (cleanup run, port freed) when Vite's server closes", async () => {

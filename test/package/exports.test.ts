@@ -29,4 +29,9 @@ describe('the built package', () => {
     const vite = await import('hise-webview/vite');
     expect(typeof vite.hiseWebview).toBe('function');
   });
+
+  it('hise-webview/inspector exports attachInspector', async () => {
+    const inspector = await import('hise-webview/inspector');
+    expect(Object.keys(inspector).sort()).toEqual(['DEFAULT_INSPECTOR_OPTIONS', 'attachInspector']);
+  });
 });

@@ -1,0 +1,97 @@
+import type { CallView, InspectorSnapshot, LogEntry, PageView, StreamView } from '../snapshot.js';
+import { formatBytes, formatRate, formatTime, h, KeyedRows, type Cell } from './dom.js';
+import { renderPreview } from './preview.js';
+
+/** Which JSON tree nodes the user opened, kept across snapshots. */
+const openNodes = new Set<string>();
+
+const num = (text: string, extra = ''): Cell => ({ text, class: `num${extra}` });
+const preview = (value: StreamView['preview'], key: string): Cell => ({ node: () => renderPreview(value, key, openNodes), signature: JSON.stringify(value) });
+
+export function pageRows(body: HTMLElement, now: () => number): KeyedRows<PageView> {
+  return new KeyedRows<PageView>(
+    body,
+    (page) => String(page.id),
+    (page) => ({ 'data-page': String(page.id) }),
+    (page) => [
+      { text: String(page.id) },
+      { text: page.kind === 'modern' ? 'modern' : page.kind === 'hise' ? "HISE's format" : 'bridge only' },
+      { text: page.origin, title: page.origin },
+      { text: page.path },
+      num(String(page.connections)),
+      num(page.connectedAt === undefined ? 'before inspector' : `${Math.round((now() - page.connectedAt) / 1000)} s`),
+      num(formatBytes(page.bufferedBytes)),
+      { text: page.congested ? 'congested' : 'ok', class: page.congested ? 'bad' : 'ok' },
+      num(String(page.framesSent)),
+      num(String(page.framesCoalesced)),
+    ],
+  );
+}
+
+export function streamRows(body: HTMLElement): KeyedRows<StreamView> {
+  return new KeyedRows<StreamView>(
+    body,
+    (stream) => `${stream.direction}:${stream.id}`,
+    (stream) => ({ 'data-stream': stream.id, 'data-direction': stream.direction }),
+    (stream) => [
+      { text: stream.direction === 'out' ? '→' : '←' },
+      { text: stream.id, title: stream.id },
+      { text: stream.type },
+      num(String(stream.size)),
+      num(formatRate(stream.messagesPerSecond)),
+      num(`${stream.bytesEstimated ? '~' : ''}${formatBytes(stream.bytesPerSecond)}/s`),
+      num(String(stream.messages)),
+      num(String(stream.dropped), stream.dropped > 0 ? ' bad' : ''),
+      num(String(stream.queued)),
+      preview(stream.preview, `${stream.direction}:${stream.id}`),
+    ],
+  );
+}
+
+export function callRows(body: HTMLElement): KeyedRows<CallView> {
+  return new KeyedRows<CallView>(
+    body,
+    (call) => String(call.call),
+    (call) => ({ 'data-call': call.name }),
+    (call) => [
+      { text: formatTime(call.time) },
+      { text: call.direction === 'host-to-page' ? 'host → page' : call.direction === 'page-to-host' ? 'page → host' : 'inspector' },
+      { text: call.kind },
+      { text: `${call.name}(${call.args})`, title: `${call.name}(${call.args})` },
+      num(call.page === undefined ? '' : String(call.page)),
+      num(call.duration === undefined ? '…' : `${call.duration.toFixed(1)} ms`),
+      {
+        text: call.ok === undefined ? 'pending' : call.ok ? (call.result ?? '') : `${call.errorCode ?? ''} ${call.result ?? ''}`,
+        class: call.ok === undefined ? 'dim' : call.ok ? 'ok' : 'bad',
+        title: call.result ?? '',
+      },
+    ],
+  );
+}
+
+type Retained = InspectorSnapshot['retained'][number];
+
+export function retainedRows(body: HTMLElement): KeyedRows<Retained> {
+  return new KeyedRows<Retained>(
+    body,
+    (item) => item.id,
+    (item) => ({ 'data-retained': item.id }),
+    (item) => [{ text: item.id }, { text: item.type }, preview(item.preview, `retained:${item.id}`)],
+  );
+}
+
+/** One log row; a gap marker when entries were lost between two snapshots. */
+export function logRow(entry: LogEntry | { gap: number }): HTMLElement {
+  if ('gap' in entry) return h('tr', {}, h('td', { class: 'warn', colspan: '6' }, `… ${entry.gap} entries not shown (the inspector fell behind)`));
+  const direction = entry.direction === 'out' ? '→' : entry.direction === 'in' ? '←' : '•';
+  return h(
+    'tr',
+    { 'data-log-id': entry.id },
+    h('td', { class: 'dim' }, formatTime(entry.time)),
+    h('td', {}, direction),
+    h('td', { title: entry.id, class: entry.id === 'error' && entry.direction === 'event' ? 'bad' : '' }, entry.id),
+    h('td', { class: 'num' }, entry.page === undefined ? 'all' : String(entry.page)),
+    h('td', { title: entry.text }, entry.text),
+    h('td', { class: entry.result === 'dropped' ? 'bad' : 'dim' }, entry.result ?? ''),
+  );
+}

@@ -1,0 +1,109 @@
+import type { Preview } from './summary.js';
+
+/**
+ * What the host pushes to an inspector page, at most `updateRate` times a second (as bytes under
+ * the id {@link SNAPSHOT_ID}, a stream: a page that reads slowly gets the newest, never a queue).
+ * Every list is bounded; every text is cut (see summary.ts).
+ */
+export interface InspectorSnapshot {
+  /** Milliseconds on the Unix epoch. */
+  readonly time: number;
+  readonly pages: readonly PageView[];
+  readonly streams: readonly StreamView[];
+  /** The newest calls, oldest first (at most `callLogSize`). */
+  readonly calls: readonly CallView[];
+  /** The newest log entries, oldest first (at most {@link LOG_ENTRIES_PER_SNAPSHOT}); the page merges them by `seq`. */
+  readonly log: readonly LogEntry[];
+  readonly retained: readonly { readonly id: string; readonly type: string; readonly preview: Preview }[];
+  /** Reserved for parameters and their gesture timeline (issue 13); `null` until the host has them. */
+  readonly parameters: null;
+  /** Errors the host reported since the inspector opened. */
+  readonly errors: number;
+}
+
+/** One page (browser tab) of the host. */
+export interface PageView {
+  readonly id: number;
+  readonly origin: string;
+  readonly path: string;
+  /** `modern` (our client, the extension), `hise` (HISE's format: HISE's own client or the drop-in), `bridge` (only the bridge connected so far). */
+  readonly kind: 'modern' | 'hise' | 'bridge';
+  readonly bridged: boolean;
+  readonly connections: number;
+  /** When it connected (ms on the Unix epoch); undefined for a page connected before the inspector opened. */
+  readonly connectedAt: number | undefined;
+  readonly bufferedBytes: number;
+  readonly congested: boolean;
+  readonly framesSent: number;
+  readonly framesCoalesced: number;
+}
+
+/** One id in one direction. */
+export interface StreamView {
+  readonly id: string;
+  /** `out`: host to pages; `in`: pages to host (`(no id)` for HISE-format pages). */
+  readonly direction: 'out' | 'in';
+  readonly type: string;
+  /** Elements of a typed array, characters of a string, keys or items of JSON. */
+  readonly size: number;
+  readonly messages: number;
+  readonly messagesPerSecond: number;
+  readonly bytesPerSecond: number;
+  /** True when JSON bytes were estimated from sampled sizes. */
+  readonly bytesEstimated: boolean;
+  /** Sends answered `'dropped'` (host to pages). */
+  readonly dropped: number;
+  /** Sends answered `'queued'` (no page yet). */
+  readonly queued: number;
+  readonly lastTime: number;
+  /** The page it came from last (`in`) or was sent to last (`sendTo`); undefined for every page. */
+  readonly page: number | undefined;
+  readonly preview: Preview;
+}
+
+/** A call either way, with its outcome once settled. */
+export interface CallView {
+  readonly call: number;
+  readonly time: number;
+  readonly direction: 'host-to-page' | 'page-to-host' | 'inspector';
+  readonly kind: string;
+  readonly name: string;
+  readonly args: string;
+  readonly page: number | undefined;
+  /** Milliseconds, once settled. */
+  readonly duration: number | undefined;
+  readonly ok: boolean | undefined;
+  readonly result: string | undefined;
+  readonly errorCode: string | undefined;
+}
+
+/** One line of the message log. */
+export interface LogEntry {
+  /** Counts up from 1 since the inspector opened. */
+  readonly seq: number;
+  readonly time: number;
+  readonly direction: 'out' | 'in' | 'event';
+  /** The message id; for events: `connect`, `disconnect`, `error`. */
+  readonly id: string;
+  readonly page: number | undefined;
+  readonly text: string;
+  /** A send's result (`sent`, `queued`, `dropped`). */
+  readonly result?: string;
+}
+
+/** The id snapshots travel under, to the inspector page. */
+export const SNAPSHOT_ID = 'snapshot';
+/** Log entries a snapshot carries at most (the page keeps its own bounded history). */
+export const LOG_ENTRIES_PER_SNAPSHOT = 200;
+
+/** The functions the inspector page calls on the host (its console). */
+export type InspectorFunctions = {
+  /** `send`/`sendTo`: `as` says how to send `data` (`json` as it is, `string`, `float32` from a number array). */
+  send(target: 'all' | number, id: string, data: unknown, as: 'json' | 'string' | 'float32'): string;
+  /** `wv.call(page, name, ...args)`: a function a modern page offered with `handle`. */
+  callPage(page: number, name: string, args: unknown[]): unknown;
+  /** `wv.callFunction(name, arg)`: HISE's direct communication, in every page with the bridge. */
+  callFunction(name: string, arg?: unknown): unknown;
+  /** A function the host offered with `handle`, or a callback bound with `bindCallback`. */
+  callHost(name: string, args: unknown[]): unknown;
+};
