@@ -8,5 +8,8 @@ export { DEFAULT_OPTIONS, type WebViewOptions } from './options.js';
 export { Page, CloseCode } from './page.js';
 export type { Connection } from './connection.js';
 export type { DeliveryResult, OutboxStats } from './page-outbox.js';
+export type { SendOptions } from './outbound.js';
+export type { FreshStreams, FreshStreamsStats, StreamIdStats } from './fresh-streams.js';
+export { hostTime } from './host-clock.js';
 export { isOriginAllowed } from './origin-policy.js';
 export { CallError, SUBPROTOCOL, type CallErrorCode, type Contract, type AnyContract } from '../protocol/index.js';

@@ -16,6 +16,18 @@ export interface WebViewOptions {
    * string frames wait in order. @default 1 MiB
    */
   highWaterMark?: number;
+  /**
+   * Bytes of stream frames (typed arrays, bytes) in flight to one modern page that speaks fresh
+   * streams: written by the host and not yet handed to the page's listeners. Past it, the newest
+   * frame of each id waits (latest wins) until the page acknowledges what it consumed, so a slow or
+   * stalled page only ever receives fresh frames. Strings, JSON and calls never wait for it. A
+   * frame larger than the window still goes, alone. 0 turns the window off (subscriptions,
+   * rate caps and hidden pages still apply). Other pages (HISE's client, the drop-in, older modern
+   * clients) are not affected. @default 128 KiB
+   */
+  streamWindow?: number;
+  /** Ids one page's subscriptions may name (each list); a larger Subscriptions frame is refused as `INVALID_FRAME`. @default 1024 */
+  maxSubscriptionIds?: number;
   /** Bytes of string frames a congested page may have waiting before it is disconnected. @default 32 MiB */
   maxQueuedBytesPerPage?: number;
   /** Ids held (latest message each) while no page is connected; a new id beyond this is dropped. @default 1024 */
@@ -123,6 +135,8 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   maxPayload: 16 * MiB,
   highWaterMark: 1 * MiB,
   maxQueuedBytesPerPage: 32 * MiB,
+  streamWindow: 128 * 1024,
+  maxSubscriptionIds: 1024,
   maxPendingIds: 1024,
   heartbeatInterval: 15_000,
   closeTimeout: 1_000,
@@ -149,6 +163,8 @@ const NUMERIC_OPTIONS = [
   'maxPayload',
   'highWaterMark',
   'maxQueuedBytesPerPage',
+  'streamWindow',
+  'maxSubscriptionIds',
   'maxPendingIds',
   'heartbeatInterval',
   'closeTimeout',
@@ -184,6 +200,7 @@ const AT_LEAST_ONE_OPTIONS = [
 
 /** Options that count things, so they must be whole numbers. */
 const COUNT_OPTIONS = [
+  'maxSubscriptionIds',
   'maxPendingIds',
   'maxPendingCalls',
   'maxIncomingCalls',

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Connection } from './connection.js';
 import type { ParsedRequest } from './http-request.js';
 import type { OutboundMessage, WireFrame } from './outbound.js';
+import type { FreshStreamsStats } from './fresh-streams.js';
 import type { DeliveryResult, OutboxStats } from './page-outbox.js';
 import { PendingMessages } from './pending-messages.js';
 
@@ -81,6 +82,14 @@ export class Page {
       stats.framesCoalesced += connection.stats.framesCoalesced;
     }
     return stats;
+  }
+
+  /**
+   * Fresh streams of its modern client (bytes in flight, window, visibility, per-id sent /
+   * coalesced / unsubscribed counts); undefined when no connection of it speaks fresh streams.
+   */
+  get streamStats(): FreshStreamsStats | undefined {
+    return this.dataConnections().find((connection) => connection.streams !== undefined)?.streams!.stats;
   }
 
   /** Bytes waiting for this page: in its sockets' buffers plus held back by backpressure. */
