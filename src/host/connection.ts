@@ -94,9 +94,10 @@ export class Connection {
     return this.page.id;
   }
 
-  /** Frames sent and coalesced so far. */
+  /** Frames sent and coalesced so far (under backpressure, and while waiting for fresh-streams credit). */
   get stats(): Readonly<OutboxStats> {
-    return this.#outbox.stats;
+    const { framesSent, framesCoalesced } = this.#outbox.stats;
+    return { framesSent, framesCoalesced: framesCoalesced + (this.streams?.coalesced ?? 0) };
   }
 
   /** Bytes waiting for this connection: in the socket's buffer plus held back by backpressure. */

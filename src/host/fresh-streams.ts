@@ -73,6 +73,8 @@ export class FreshStreams {
   readonly #nextSlot = new Map<string, number>();
   readonly #ids = new Map<string, StreamIdStats>();
   #visible = true;
+  /** Frames replaced while they waited here (the outbox counts those it replaces itself). */
+  #coalesced = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Infinity;
 
@@ -85,6 +87,11 @@ export class FreshStreams {
   /** Tells the page that the host speaks fresh streams (after Hello). */
   announce(): void {
     this.#sink.control(controlFrame(encodeStreamsReady(STREAMS_VERSION, this.#limits.streamWindow)));
+  }
+
+  /** Frames replaced by a newer frame of their id while they waited for credit, visibility or a rate cap. */
+  get coalesced(): number {
+    return this.#coalesced;
   }
 
   get stats(): FreshStreamsStats {
@@ -159,6 +166,7 @@ export class FreshStreams {
     this.#waiting.set(frame.id, frame);
     if (!replaced) return 'queued';
     counts.coalesced++;
+    this.#coalesced++;
     return 'coalesced';
   }
 
