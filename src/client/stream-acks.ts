@@ -5,8 +5,8 @@ export type SendFrame = (frame: Uint8Array) => void;
 
 /**
  * Credit for the host's stream window (PROTOCOL.md §4.8): counts the bytes of stream frames handed
- * to listeners on one connection and acknowledges them, batched: at once when a quarter of the
- * host's window is unacknowledged, otherwise once per turn of the event loop (a burst of frames
+ * to listeners on one connection and acknowledges them, batched: at once when half of the
+ * host's (smallest) window is unacknowledged, otherwise once per turn of the event loop (a burst of frames
  * costs one 16-byte ack).
  */
 export class StreamAcks {
@@ -24,7 +24,7 @@ export class StreamAcks {
   /** The host speaks fresh streams with this window: acks may go from now on. */
   enable(windowBytes: number): void {
     this.#enabled = true;
-    this.#threshold = windowBytes > 0 ? windowBytes / 4 : Infinity;
+    this.#threshold = windowBytes > 0 ? windowBytes / 2 : Infinity;
     this.#schedule();
   }
 

@@ -100,9 +100,9 @@ export class Connection {
     return { framesSent, framesCoalesced: framesCoalesced + (this.streams?.coalesced ?? 0) };
   }
 
-  /** Bytes waiting for this connection: in the socket's buffer plus held back by backpressure. */
+  /** Bytes waiting for this connection: in the socket's buffer plus held back by backpressure (and by fresh streams). */
   get bufferedBytes(): number {
-    return this.#socket.bufferedAmount + this.#outbox.queuedBytes;
+    return this.#socket.bufferedAmount + this.#outbox.queuedBytes + (this.streams?.waitingBytes ?? 0);
   }
 
   /** True while frames are held back because the page is not reading this connection fast enough. */

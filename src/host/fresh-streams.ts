@@ -18,8 +18,10 @@ import { Subscriptions } from './subscriptions.js';
 
 /** Limits of {@link FreshStreams}. */
 export interface FreshStreamsLimits {
-  /** Bytes of stream frames in flight at once (0: no limit). */
+  /** Bytes of stream frames in flight at once, at least (0: no limit). */
   streamWindow: number;
+  /** Milliseconds of the page's consumption the window grows to when that is more than `streamWindow` (0: fixed). */
+  streamLatency: number;
   /** Ids a Subscriptions frame may name. */
   maxSubscriptionIds: number;
 }
@@ -38,7 +40,7 @@ export interface StreamIdStats {
 export interface FreshStreamsStats {
   /** Bytes of stream frames written and not yet acknowledged by the page. */
   readonly bytesInFlight: number;
-  /** The window (bytes); 0: no limit. */
+  /** The window now (bytes): `streamWindow`, or more for a fast page; 0: no limit. */
   readonly windowBytes: number;
   /** False while the page reports itself hidden. */
   readonly visible: boolean;
@@ -81,7 +83,7 @@ export class FreshStreams {
   constructor(sink: FreshStreamsSink, limits: FreshStreamsLimits) {
     this.#sink = sink;
     this.#limits = limits;
-    this.#credit = new StreamCredit(limits.streamWindow);
+    this.#credit = new StreamCredit(limits.streamWindow, limits.streamLatency);
   }
 
   /** Tells the page that the host speaks fresh streams (after Hello). */
@@ -94,8 +96,15 @@ export class FreshStreams {
     return this.#coalesced;
   }
 
+  /** Bytes of the frames waiting here. */
+  get waitingBytes(): number {
+    let bytes = 0;
+    for (const frame of this.#waiting.values()) bytes += frame.bytes.byteLength;
+    return bytes;
+  }
+
   get stats(): FreshStreamsStats {
-    return { bytesInFlight: this.#credit.inFlight, windowBytes: this.#credit.windowBytes, visible: this.#visible, waiting: this.#waiting.size, ids: this.#ids };
+    return { bytesInFlight: this.#credit.inFlight, windowBytes: this.#credit.window, visible: this.#visible, waiting: this.#waiting.size, ids: this.#ids };
   }
 
   /** Offers one stream frame; `'skipped'` when the page did not subscribe to its id. */

@@ -18,14 +18,22 @@ export interface WebViewOptions {
   highWaterMark?: number;
   /**
    * Bytes of stream frames (typed arrays, bytes) in flight to one modern page that speaks fresh
-   * streams: written by the host and not yet handed to the page's listeners. Past it, the newest
+   * streams: written by the host and not yet handed to the page's listeners (at least; see
+   * `streamLatency`). Past it, the newest
    * frame of each id waits (latest wins) until the page acknowledges what it consumed, so a slow or
    * stalled page only ever receives fresh frames. Strings, JSON and calls never wait for it. A
    * frame larger than the window still goes, alone. 0 turns the window off (subscriptions,
    * rate caps and hidden pages still apply). Other pages (HISE's client, the drop-in, older modern
-   * clients) are not affected. @default 128 KiB
+   * clients) are not affected. @default 64 KiB
    */
   streamWindow?: number;
+  /**
+   * Milliseconds of a page's own consumption that may be in flight: the window grows past
+   * `streamWindow` to what the page consumed in this time (its fastest rate over the last 200 ms),
+   * so a fast page is never slowed by the window, and a slow one has at most about this much queued
+   * ahead of the newest frame. 0 keeps the window at `streamWindow`. @default 16
+   */
+  streamLatency?: number;
   /** Ids one page's subscriptions may name (each list); a larger Subscriptions frame is refused as `INVALID_FRAME`. @default 1024 */
   maxSubscriptionIds?: number;
   /** Bytes of string frames a congested page may have waiting before it is disconnected. @default 32 MiB */
@@ -135,7 +143,8 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   maxPayload: 16 * MiB,
   highWaterMark: 1 * MiB,
   maxQueuedBytesPerPage: 32 * MiB,
-  streamWindow: 128 * 1024,
+  streamWindow: 64 * 1024,
+  streamLatency: 16,
   maxSubscriptionIds: 1024,
   maxPendingIds: 1024,
   heartbeatInterval: 15_000,
@@ -164,6 +173,7 @@ const NUMERIC_OPTIONS = [
   'highWaterMark',
   'maxQueuedBytesPerPage',
   'streamWindow',
+  'streamLatency',
   'maxSubscriptionIds',
   'maxPendingIds',
   'heartbeatInterval',

@@ -537,14 +537,14 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   #accept(socket: WebSocket, request: IncomingMessage, parsed: ParsedRequest, tab: string | undefined): void {
-    const { highWaterMark, maxQueuedBytesPerPage, callTimeout, maxPendingCalls, streamWindow, maxSubscriptionIds } = this.options;
+    const { highWaterMark, maxQueuedBytesPerPage, callTimeout, maxPendingCalls, streamWindow, streamLatency, maxSubscriptionIds } = this.options;
     const { page, isNew } = this.#tabs.pageFor(request, tab, () => new Page(this.#nextPageId++, tab, request, parsed, this.options.maxPendingIds));
     const connection = new Connection(
       page,
       socket,
       request,
       parsed,
-      { highWaterMark, maxQueuedBytes: maxQueuedBytesPerPage, callTimeout, maxPendingCalls, streamWindow, maxSubscriptionIds },
+      { highWaterMark, maxQueuedBytes: maxQueuedBytesPerPage, callTimeout, maxPendingCalls, streamWindow, streamLatency, maxSubscriptionIds },
       (slow) => this.#dropSlowPage(slow),
     );
     // The bridge's own connection carries direct communication only, never the page's data.

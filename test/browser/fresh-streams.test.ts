@@ -76,13 +76,20 @@ function stream(wv: WebView, ids: string[], floats = 2048, withTime = false): { 
   return { stop: () => clearInterval(timer), sent: () => n, times };
 }
 
-/** Advances the page's phase and returns once the host has answered a call: every frame after it was sent after what the page said before. */
-async function mark(page: BrowserPage): Promise<void> {
-  await page.evaluate(async () => {
+/**
+ * Runs `change` in the page, then advances the page's phase once the host has answered a call:
+ * every frame after that was sent after the host applied the change. Frames in between are in
+ * phase -1 (in flight while the change travelled).
+ */
+async function mark(page: BrowserPage, change = ''): Promise<void> {
+  await page.evaluate(async (change) => {
     const w = window as unknown as { client: { call(name: string): Promise<unknown> }; phase: number };
+    const next = w.phase + 1;
+    w.phase = -1;
+    (0, eval)(change);
     await w.client.call('mark');
-    w.phase++;
-  });
+    w.phase = next;
+  }, change);
 }
 
 const seen = (page: BrowserPage) => page.evaluate(() => (window as unknown as { seen: Seen[] }).seen);
@@ -91,7 +98,7 @@ describe('fresh streams in Chromium', () => {
   it('a stalled page gets at most its window of stale frames after it resumes, control messages before the held frames, every frame with its own time', async () => {
     const ids = ['0', '1', '2', '3'];
     const frameBytes = 2048 * 4 + 16;
-    const { wv, page, hostPage } = await open({ streamWindow: ids.length * frameBytes });
+    const { wv, page, hostPage } = await open({ streamWindow: ids.length * frameBytes, streamLatency: 0 });
     const streaming = stream(wv, ids, 2048, true);
     await until(() => streaming.sent() > 10, 10_000, 'streaming');
     const stalled = page.evaluate(() => {
@@ -138,14 +145,11 @@ describe('fresh streams in Chromium', () => {
     const { wv, page } = await open();
     const streaming = stream(wv, ['a', 'b', 'c'], 64);
     await page.waitForFunction(() => new Set((window as unknown as { seen: Seen[] }).seen.map((f) => f.id)).size === 3);
-    await page.evaluate(() => (window as unknown as { client: { subscribe(ids: string[]): void } }).client.subscribe(['a']));
-    await mark(page); // phase 1: after the host applied subscribe(['a'])
+    await mark(page, "client.subscribe(['a'])"); // phase 1: after the host applied it
     await page.waitForFunction(() => (window as unknown as { seen: Seen[] }).seen.filter((f) => f.phase === 1).length >= 10);
-    await page.evaluate(() => (window as unknown as { client: { subscribe(ids: string[]): void } }).client.subscribe(['b']));
-    await mark(page); // phase 2: a and b
+    await mark(page, "client.subscribe(['b'])"); // phase 2: a and b
     await page.waitForFunction(() => new Set((window as unknown as { seen: Seen[] }).seen.filter((f) => f.phase === 2).map((f) => f.id)).size === 2);
-    await page.evaluate(() => (window as unknown as { client: { unsubscribe(ids: string[]): void } }).client.unsubscribe(['a']));
-    await mark(page); // phase 3: b only
+    await mark(page, "client.unsubscribe(['a'])"); // phase 3: b only
     await page.waitForFunction(() => (window as unknown as { seen: Seen[] }).seen.filter((f) => f.phase === 3).length >= 10);
     streaming.stop();
     const idsIn = (all: Seen[], phase: number) => [...new Set(all.filter((f) => f.phase === phase).map((f) => f.id))].sort();
@@ -160,11 +164,8 @@ describe('fresh streams in Chromium', () => {
     const { wv, page, hostPage } = await open();
     const streaming = stream(wv, ['x', 'y'], 256);
     await page.waitForFunction(() => (window as unknown as { seen: Seen[] }).seen.length > 4);
-    await page.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
-    await mark(page); // phase 1: hidden, as far as the host knows
+    // phase 1: hidden, as far as the host knows
+    await mark(page, "Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true }); document.dispatchEvent(new Event('visibilitychange'))");
     const sentWhenHidden = streaming.sent();
     // The host goes on producing; everything waits on the host, newest per id.
     await until(() => streaming.sent() > sentWhenHidden + 20 && hostPage.streamStats!.waiting === 2, 10_000, 'frames while hidden');
