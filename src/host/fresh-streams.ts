@@ -16,6 +16,9 @@ import type { DeliveryResult } from './page-outbox.js';
 import { StreamCredit } from './stream-credit.js';
 import { Subscriptions } from './subscriptions.js';
 
+/** How many slots late a capped id may be and still keep its cadence (catch up) rather than restart it. */
+const CATCH_UP_SLOTS = 2;
+
 /** Limits of {@link FreshStreams}. */
 export interface FreshStreamsLimits {
   /** Bytes of stream frames in flight at once, at least (0: no limit). */
@@ -186,9 +189,9 @@ export class FreshStreams {
     if (interval > 0) {
       const now = performance.now();
       const slot = this.#nextSlot.get(frame.id);
-      // Slots keep the cadence (a frame a little late does not push every later one back); after a
-      // pause longer than a slot, the cadence starts again from now.
-      this.#nextSlot.set(frame.id, slot !== undefined && now - slot < interval ? slot + interval : now + interval);
+      // Slots keep the cadence: a frame up to two slots late (a busy event loop) does not push every
+      // later one back, so the rate holds on average; after a longer pause it starts again from now.
+      this.#nextSlot.set(frame.id, slot !== undefined && now - slot < CATCH_UP_SLOTS * interval ? slot + interval : now + interval);
     }
     return this.#sink.stream(frame);
   }
