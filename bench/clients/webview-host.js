@@ -44,6 +44,14 @@ export async function createWebViewHost({ highWaterMark, streamWindow, rpc = 'le
       }
       return most;
     },
+    /**
+     * A promise for room when a page's fresh-streams window is full (frames wait for its credit),
+     * else undefined: the pump then waits for the page's acks instead of sleeping.
+     */
+    waitForRoom() {
+      const full = wv.pages.filter((page) => (page.streamStats?.waiting ?? 0) > 0);
+      return full.length ? Promise.all(full.map((page) => page.whenStreamsFree())) : undefined;
+    },
     handle(fn) {
       handler = fn;
     },

@@ -25,6 +25,8 @@ export interface FreshStreamsLimits {
   streamWindow: number;
   /** Milliseconds of the page's consumption the window grows to when that is more than `streamWindow` (0: fixed). */
   streamLatency: number;
+  /** The most the window grows to for a fast page (bytes): the connection's backpressure mark. */
+  highWaterMark: number;
   /** Ids a Subscriptions frame may name. */
   maxSubscriptionIds: number;
 }
@@ -82,11 +84,12 @@ export class FreshStreams {
   #coalesced = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Infinity;
+  #whenFree: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(sink: FreshStreamsSink, limits: FreshStreamsLimits) {
     this.#sink = sink;
     this.#limits = limits;
-    this.#credit = new StreamCredit(limits.streamWindow, limits.streamLatency);
+    this.#credit = new StreamCredit({ min: limits.streamWindow, max: Math.max(limits.streamWindow, limits.highWaterMark), latency: limits.streamLatency });
   }
 
   /** Tells the page that the host speaks fresh streams (after Hello). */
@@ -139,6 +142,7 @@ export class FreshStreams {
       case FrameType.Subscriptions:
         this.#subscriptions.set(readSubscriptions(frame, this.#limits.maxSubscriptionIds));
         for (const id of this.#waiting.keys()) if (!this.#subscriptions.wants(id)) this.#waiting.delete(id);
+        this.#freed();
         this.#nextSlot.clear();
         break;
       case FrameType.Visibility:
@@ -156,11 +160,33 @@ export class FreshStreams {
     this.#flush();
   }
 
+  /**
+   * Resolves once no stream frame waits here (at once when none does): for a producer that sends
+   * as fast as the page takes, instead of polling or replacing waiting frames.
+   */
+  whenFree(): Promise<void> {
+    if (this.#waiting.size === 0) return Promise.resolve();
+    if (this.#whenFree === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.#whenFree = { promise, resolve };
+    }
+    return this.#whenFree.promise;
+  }
+
   /** Stops the rate timer (the connection has gone). */
   close(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#waiting.clear();
+    this.#freed();
+  }
+
+  #freed(): void {
+    if (this.#waiting.size > 0 || this.#whenFree === undefined) return;
+    const { resolve } = this.#whenFree;
+    this.#whenFree = undefined;
+    resolve();
   }
 
   #mayGo(frame: WireFrame, now: number): boolean {
@@ -200,14 +226,15 @@ export class FreshStreams {
   #flush(): void {
     const now = performance.now();
     for (const [id, frame] of this.#waiting) {
-      if (!this.#visible) return;
+      if (!this.#visible) break;
       if (!this.#mayGo(frame, now)) {
-        if (!this.#credit.allows(frame.bytes.byteLength)) return;
+        if (!this.#credit.allows(frame.bytes.byteLength)) break;
         continue; // capped: its timer is set
       }
       this.#waiting.delete(id);
       this.#send(frame, this.#countsOf(id));
     }
+    this.#freed();
   }
 
   #wakeAt(at: number): void {

@@ -18,7 +18,7 @@ export interface WebViewOptions {
   highWaterMark?: number;
   /**
    * Bytes of stream frames (typed arrays, bytes) in flight to one modern page that speaks fresh
-   * streams: written by the host and not yet handed to the page's listeners (at least; see
+   * streams: written by the host and not yet handed to the page's listeners, at least (see
    * `streamLatency`). Past it, the newest
    * frame of each id waits (latest wins) until the page acknowledges what it consumed, so a slow or
    * stalled page only ever receives fresh frames. Strings, JSON and calls never wait for it. A
@@ -28,9 +28,11 @@ export interface WebViewOptions {
    */
   streamWindow?: number;
   /**
-   * Milliseconds of a page's own consumption that may be in flight: the window grows past
-   * `streamWindow` to what the page consumed in this time (its fastest rate over the last 200 ms),
-   * so a fast page is never slowed by the window, and a slow one has at most about this much queued
+   * Milliseconds stream frames may wait in buffers on their way to a modern page beyond the path's
+   * own delay (fresh streams): while frames wait for credit and the measured queueing delay (write →
+   * ack, minus the smallest such delay of the last 2–4 s) is below this, the window grows past
+   * `streamWindow` (up to `highWaterMark`); above it, it shrinks back (as LEDBAT, RFC 6817). So a
+   * fast page is not held to a small window, and a slow one has at most about this much queued
    * ahead of the newest frame. 0 keeps the window at `streamWindow`. @default 16
    */
   streamLatency?: number;

@@ -92,6 +92,15 @@ export class Page {
     return this.dataConnections().find((connection) => connection.streams !== undefined)?.streams!.stats;
   }
 
+  /**
+   * Resolves once no stream frame waits for this page's fresh-streams credit, visibility or rate
+   * cap (at once when none does, or without fresh streams): lets a producer that sends as fast as
+   * the page takes wait for room instead of polling.
+   */
+  whenStreamsFree(): Promise<void> {
+    return Promise.all(this.dataConnections().map((connection) => connection.streams?.whenFree())).then(() => undefined);
+  }
+
   /** Bytes waiting for this page: in its sockets' buffers plus held back by backpressure. */
   get bufferedBytes(): number {
     let bytes = 0;
