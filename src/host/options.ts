@@ -33,7 +33,7 @@ export interface WebViewOptions {
    * ack, minus the smallest such delay of the last 2–4 s) is below this, the window grows past
    * `streamWindow` (up to `highWaterMark`); above it, it shrinks back (as LEDBAT, RFC 6817). So a
    * fast page is not held to a small window, and a slow one has at most about this much queued
-   * ahead of the newest frame. 0 keeps the window at `streamWindow`. @default 16
+   * ahead of the newest frame. 0 keeps the window at `streamWindow`. @default 8
    */
   streamLatency?: number;
   /** Ids one page's subscriptions may name (each list); a larger Subscriptions frame is refused as `INVALID_FRAME`. @default 1024 */
@@ -146,7 +146,7 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   highWaterMark: 1 * MiB,
   maxQueuedBytesPerPage: 32 * MiB,
   streamWindow: 64 * 1024,
-  streamLatency: 16,
+  streamLatency: 8,
   maxSubscriptionIds: 1024,
   maxPendingIds: 1024,
   heartbeatInterval: 15_000,
