@@ -6,8 +6,9 @@ import { WebView } from '../../dist/host/index.js';
  * `rpc` is how page → host calls travel: 'legacy' = a JSON text `{rpc, arg}` answered with
  * `sendToWebsocket('rpc', {rpc, result})`; 'modern' = `wv.handle(name, fn)`.
  */
-export async function createWebViewHost({ highWaterMark, streamWindow, rpc = 'legacy', WebViewClass = WebView } = {}) {
-  const wv = new WebViewClass({ ...(highWaterMark === undefined ? {} : { highWaterMark }), ...(streamWindow === undefined ? {} : { streamWindow }) });
+export async function createWebViewHost({ highWaterMark, streamWindow, streamLatency, rpc = 'legacy', WebViewClass = WebView } = {}) {
+  const limits = { highWaterMark, streamWindow, streamLatency };
+  const wv = new WebViewClass(Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)));
   const port = await wv.setEnableWebSocket(0);
   const errors = [];
   wv.on('error', (error) => errors.push(error));
