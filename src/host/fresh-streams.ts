@@ -92,7 +92,7 @@ export class FreshStreams {
     this.#credit = new StreamCredit({ min: limits.streamWindow, max: Math.max(limits.streamWindow, limits.highWaterMark), latency: limits.streamLatency });
   }
 
-  /** Tells the page that the host speaks fresh streams (after Hello). */
+  /** @internal Tells the page that the host speaks fresh streams (after Hello). */
   announce(): void {
     this.#sink.control(controlFrame(encodeStreamsReady(STREAMS_VERSION, this.#limits.streamWindow)));
   }
@@ -113,7 +113,7 @@ export class FreshStreams {
     return { bytesInFlight: this.#credit.inFlight, windowBytes: this.#credit.window, visible: this.#visible, waiting: this.#waiting.size, ids: this.#ids };
   }
 
-  /** Offers one stream frame; `'skipped'` when the page did not subscribe to its id. */
+  /** @internal Offers one stream frame; `'skipped'` when the page did not subscribe to its id. */
   offer(frame: WireFrame): DeliveryResult | 'skipped' {
     const counts = this.#countsOf(frame.id);
     if (!this.#subscriptions.wants(frame.id)) {
@@ -124,14 +124,14 @@ export class FreshStreams {
     return this.#send(frame, counts);
   }
 
-  /** A frame that was handed to the socket was replaced before it went: it never reaches the page. */
+  /** @internal A frame that was handed to the socket was replaced before it went: it never reaches the page. */
   discarded(frame: WireFrame): void {
     this.#credit.refund(frame.bytes.byteLength);
     this.#countsOf(frame.id).coalesced++;
   }
 
   /**
-   * Reads one of the page's fresh-streams frames (types 0x15–0x18).
+   * @internal Reads one of the page's fresh-streams frames (types 0x15–0x18).
    * @throws {ProtocolError} `INVALID_CONTROL_FRAME` for a malformed one, or an ack of more than was sent
    */
   receive(frame: Frame): void {
@@ -174,7 +174,7 @@ export class FreshStreams {
     return this.#whenFree.promise;
   }
 
-  /** Stops the rate timer (the connection has gone). */
+  /** @internal Stops the rate timer (the connection has gone). */
   close(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
