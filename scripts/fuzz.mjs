@@ -170,6 +170,12 @@ function hostOutcome(frame, connection) {
       case FrameType.Ack:
         readAck(decoded); // an ack of the host's sequenced messages
         return 'ignored';
+      case FrameType.StreamAck:
+      case FrameType.Subscriptions:
+      case FrameType.Visibility:
+      case FrameType.TimeSync:
+        // Fresh-streams frames (PROTOCOL.md §4.8): these connections never offered them (no ?streams=1).
+        return 'INVALID_FRAME/INVALID_CONTROL_FRAME';
       default: {
         // As the receiver does: the number counts as seen first, the payload is read even for a duplicate.
         // A number further past the last one than the host's sequenceWindow is refused unread.

@@ -8,7 +8,7 @@ import { createWebViewHost } from './webview-host.js';
 
 const clientEntry = fileURLToPath(new URL('../../dist/client/index.js', import.meta.url));
 
-export default {
+const modern = {
   name: 'modern',
   label: 'modern client',
   available() {
@@ -19,14 +19,16 @@ export default {
   },
   scripts: () => [],
   createHost: (options) => createWebViewHost({ ...options, rpc: 'modern' }),
+  /** Given to the page: connect() options. Fresh streams (issue 14) are on, as by default. */
+  pageParams: { clientOptions: {} },
   browser: function setupModern(params) {
     let onFloats = () => {};
     let onText = () => {};
     let client;
     const ready = import('/dist/client/index.js').then(async ({ connect }) => {
-      client = connect({ port: params.port });
+      client = connect({ port: params.port, ...params.clientOptions });
       await client.ready;
-      client.onAny((id, data) => (typeof data === 'string' ? onText(id, data) : onFloats(id, data)));
+      client.onAny((id, data, meta) => (typeof data === 'string' ? onText(id, data) : onFloats(id, data, meta)));
     });
     return {
       ready,
@@ -34,6 +36,18 @@ export default {
       onText: (fn) => (onText = fn),
       send: (text) => client.send('text', text),
       call: (arg) => client.call('echo', arg),
+      /** The modern client itself (subscribe, hostTime), for scenarios about fresh streams. */
+      client: () => client,
     };
   },
+};
+
+export default modern;
+
+/** The modern client with fresh streams off (`freshStreams: false`): what it did before issue 14, side by side. */
+export const modernFlowControlOff = {
+  ...modern,
+  name: 'modern-fc-off',
+  label: 'modern client, fresh streams off',
+  pageParams: { clientOptions: { freshStreams: false } },
 };

@@ -6,8 +6,9 @@ import { WebView } from '../../dist/host/index.js';
  * `rpc` is how page → host calls travel: 'legacy' = a JSON text `{rpc, arg}` answered with
  * `sendToWebsocket('rpc', {rpc, result})`; 'modern' = `wv.handle(name, fn)`.
  */
-export async function createWebViewHost({ highWaterMark, rpc = 'legacy', WebViewClass = WebView } = {}) {
-  const wv = new WebViewClass(highWaterMark === undefined ? {} : { highWaterMark });
+export async function createWebViewHost({ highWaterMark, streamWindow, streamLatency, rpc = 'legacy', WebViewClass = WebView } = {}) {
+  const limits = { highWaterMark, streamWindow, streamLatency };
+  const wv = new WebViewClass(Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)));
   const port = await wv.setEnableWebSocket(0);
   const errors = [];
   wv.on('error', (error) => errors.push(error));
@@ -29,13 +30,28 @@ export async function createWebViewHost({ highWaterMark, rpc = 'legacy', WebView
     errors,
     pageCount: () => wv.pages.length,
     waitForPages: (n, timeoutMs = 20_000) => waitFor(() => wv.pages.length >= n, timeoutMs, `${n} page(s) to connect`),
-    sendFloats: rpc === 'modern' ? (id, f32) => wv.send(id, f32) : (id, f32) => wv.sendToWebsocket(id, f32),
+    sendFloats: rpc === 'modern' ? (id, f32, options) => wv.send(id, f32, options) : (id, f32) => wv.sendToWebsocket(id, f32),
     sendText: rpc === 'modern' ? (id, text) => wv.send(id, text) : (id, text) => wv.sendToWebsocket(id, text),
-    /** Most bytes waiting for any one page (socket buffer + held back by backpressure). */
+    /**
+     * Most bytes waiting for any one page (socket buffer + held back by backpressure). A page whose
+     * fresh-streams window is full (a frame waits for its credit) counts as full: sending more now
+     * would only replace the waiting frame.
+     */
     buffered() {
       let most = 0;
-      for (const page of wv.pages) if (page.bufferedBytes > most) most = page.bufferedBytes;
+      for (const page of wv.pages) {
+        if ((page.streamStats?.waiting ?? 0) > 0) return Infinity;
+        if (page.bufferedBytes > most) most = page.bufferedBytes;
+      }
       return most;
+    },
+    /**
+     * A promise for room when a page's fresh-streams window is full (frames wait for its credit),
+     * else undefined: the pump then waits for the page's acks instead of sleeping.
+     */
+    waitForRoom() {
+      const full = wv.pages.filter((page) => (page.streamStats?.waiting ?? 0) > 0);
+      return full.length ? Promise.all(full.map((page) => page.whenStreamsFree())) : undefined;
     },
     handle(fn) {
       handler = fn;

@@ -1,11 +1,11 @@
 // The client adapters, in the order rows are printed.
 import dropIn from '../clients/drop-in.js';
 import hiseStock from '../clients/hise-stock.js';
-import modern from '../clients/modern.js';
+import modern, { modernFlowControlOff } from '../clients/modern.js';
 import rawWs from '../clients/raw-ws.js';
 import socketIo from '../clients/socket-io.js';
 
-export const CLIENTS = { 'raw-ws': rawWs, 'drop-in': dropIn, modern, 'socket-io': socketIo, 'hise-stock': hiseStock };
+export const CLIENTS = { 'raw-ws': rawWs, 'drop-in': dropIn, modern, 'modern-fc-off': modernFlowControlOff, 'socket-io': socketIo, 'hise-stock': hiseStock };
 
 export function client(name) {
   const adapter = CLIENTS[name];

@@ -28,8 +28,14 @@ export function resultsMarkdown({ machine, targets, rows }) {
   const st = by('stall').map((r) =>
     r.maxBufferedBytes === undefined
       ? [r.client, skipped(r), '', '', '', '']
-      : [r.client, `${num(r.maxBufferedBytes)} B (limit ${num(r.limitBytes)} B)`, num(r.framesCoalesced), `${num(r.controlDrainAfterResumeMs)} ms`, `${r.staleFramesAfterResume} (max ${r.maxStaleFramesPerId}/id), first fresh after ${num(r.firstFreshFrameMs)} ms`, `${r.reorderedFrames}`],
+      : [r.client, `${num(r.maxBufferedBytes)} B (limit ${num(r.limitBytes)} B)`, num(r.framesCoalesced), `${num(r.controlDrainAfterResumeMs)} ms`, `${r.staleFramesAfterResume} (max ${r.maxStaleFramesPerId}/id; ${r.staleOlderThanPeriod ?? '?'} older than a frame period), first fresh after ${num(r.firstFreshFrameMs)} ms`, `${r.reorderedFrames}`],
   );
+  const fr = by('freshness').map((r) => {
+    if (r.skipped || r.error) return [r.client, r.case ?? '', skipped(r)];
+    if (r.case === 'slow consumer') return [r.client, r.case, `frame age p50 ${num(r.p50Ms, 1)} ms, p99 ${num(r.p99Ms, 1)} ms` + (Number.isFinite(r.metaP99Ms) ? ` (from meta.time: p50 ${num(r.metaP50Ms, 1)}, p99 ${num(r.metaP99Ms, 1)})` : '')];
+    if (r.case === 'hidden page') return [r.client, r.case, `${num(r.hiddenBytes)} stream bytes while hidden (+${num(r.graceBytes)} in the first 100 ms); every stream ${num(r.allStreamsAfterVisibleMs, 1)} ms after visible`];
+    return [r.client, r.case, `maxRate ${r.maxRate} on ${r.sourceFps} fps: ${num(r.framesPerSec, 1)} frames/s`];
+  });
   const cd = [...new Set(by('codec').map((r) => r.client))].map((c) => [
     c,
     ...sizes.map((f) => {
@@ -80,6 +86,10 @@ ${table(['client', 'host CPU (share of one core)', 'frames/s per page', 'expecte
 ## 4. Stalled page (busy main thread for 5 s while 16 streams × 60 fps × 2048 floats continue)
 
 ${table(['client', 'max page.bufferedBytes', 'frames coalesced', 'control drained after resume', 'stale frames after resume', 'reordered'], st)}
+
+## 4b. Fresh streams (issue 14): \`modern\` with them on, \`modern-fc-off\` off, same run
+
+${table(['client', 'case', 'measured'], fr)}
 
 ## 5. Codec in Node (dist/protocol)
 

@@ -29,7 +29,7 @@ export async function withSession({ adapter, server, scenario, params = {}, page
             scripts: adapter.scripts({ port: host.port }),
             clientSetup: adapter.browser,
             scenario,
-            params: { ...params, port: host.port, pageIndex: i },
+            params: { ...adapter.pageParams, ...params, port: host.port, pageIndex: i },
           }),
         ),
       );

@@ -19,7 +19,7 @@ export function judgeTargets(rows) {
   const add = (target, actual, met) => out.push({ target, actual, status: met === undefined ? 'n/a' : met ? 'met' : 'not met' });
 
   const sizes = [...new Set(rows.filter((r) => r.scenario === 'throughput').map((r) => r.floats))];
-  for (const client of ['drop-in', 'modern']) {
+  for (const client of ['drop-in', 'modern', 'modern-fc-off']) {
     const ratios = sizes.map((f) => [f, find(rows, 'throughput', client, f)?.ratioToRaw]);
     const have = ratios.filter(([, r]) => Number.isFinite(r));
     add(
@@ -62,6 +62,36 @@ export function judgeTargets(rows) {
   for (const row of rows.filter((r) => r.scenario === 'shared-port' && r.failoverMs !== undefined)) {
     add(`shared port: ${row.client} takeover <= 1000 ms`, `max ${fmt(row.maxMs, 1)} ms`, row.maxMs <= 1000);
   }
+  // Fresh streams (issue 14): the modern client with them on, against them off in the same run.
+  const stallOn = rows.find((r) => r.scenario === 'stall' && r.client === 'modern' && r.maxBufferedBytes !== undefined);
+  if (stallOn) {
+    add(
+      'fresh streams: stale frames after the stall <= 1 per id (modern)',
+      `max ${stallOn.maxStaleFramesPerId} per id (${stallOn.maxStaleOlderThanPeriodPerId} per id older than one frame period)`,
+      stallOn.maxStaleFramesPerId <= 1,
+    );
+    add('fresh streams: first fresh frame within one frame period of the resume (modern)', `${fmt(stallOn.firstFreshFrameMs, 1)} ms`, stallOn.firstFreshFrameMs <= 1000 / 60);
+  }
+  const fresh = (kase, client) => rows.find((r) => r.scenario === 'freshness' && r.case === kase && r.client === client && r.error === undefined);
+  const slowOn = fresh('slow consumer', 'modern');
+  const slowOff = fresh('slow consumer', 'modern-fc-off');
+  if (slowOn) {
+    add(
+      'fresh streams: slow consumer frame age p99 <= 33 ms',
+      `p50 ${fmt(slowOn.p50Ms, 1)} / p99 ${fmt(slowOn.p99Ms, 1)} ms` + (slowOff ? ` (off: p50 ${fmt(slowOff.p50Ms, 1)} / p99 ${fmt(slowOff.p99Ms, 1)} ms)` : ''),
+      slowOn.p99Ms <= 33,
+    );
+  }
+  const hiddenOn = fresh('hidden page', 'modern');
+  if (hiddenOn) {
+    add(
+      'fresh streams: hidden page gets 0 stream bytes, every stream within 50 ms of visible',
+      `${hiddenOn.hiddenBytes} B while hidden, every stream ${fmt(hiddenOn.allStreamsAfterVisibleMs, 1)} ms after visible`,
+      hiddenOn.hiddenBytes === 0 && hiddenOn.allStreamsAfterVisibleMs <= 50,
+    );
+  }
+  const rateOn = fresh('rate cap', 'modern');
+  if (rateOn) add('fresh streams: maxRate 30 on a 60 fps stream gives 30 ± 1 frames/s', `${fmt(rateOn.framesPerSec, 1)} frames/s`, Math.abs(rateOn.framesPerSec - 30) <= 1);
   for (const what of ['encodeFloat32', 'decodeMessage (copy)']) {
     const c = find(rows, 'codec', what, 8192);
     add(`codec ${what} >= 2 GB/s at 8192 floats`, c ? `${fmt(c.mbPerSec / 1000)} GB/s` : 'no data', c ? c.mbPerSec >= 2000 : undefined);

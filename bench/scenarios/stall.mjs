@@ -5,12 +5,16 @@
 // the waiting control frames), how fast the control messages sent during the stall arrive after the
 // page resumes, and whether stale stream frames are delivered after the stall. Each frame carries
 // its sequence number in sample 0 and its send time (ms since the run's epoch) in sample 1.
+// `modern` has fresh streams on (issue 14: credit-based flow control), `modern-fc-off` off (as before),
+// side by side. A stale frame was made before the resume; `staleOlderThanPeriod` counts only those
+// made more than one frame period before it (the newest frame the host held while the page was
+// stalled is stale by the first count, but at most one period old).
 import { client } from '../lib/clients.mjs';
 import { isMain, runStandalone } from '../lib/cli.mjs';
 import { withSession } from '../lib/session.mjs';
 import { median, round, sleep } from '../lib/stats.mjs';
 
-export const STALL_CLIENTS = ['drop-in', 'modern'];
+export const STALL_CLIENTS = ['drop-in', 'modern', 'modern-fc-off'];
 const STREAMS = 16;
 const FPS = 60;
 const FLOATS = 2048;
@@ -23,7 +27,9 @@ function stallPage({ params, client, report }) {
   let stallEndedPerf = 0;
   let reordered = 0;
   let staleAfterResume = 0; // stream frames sent before the page resumed, delivered after
+  let staleOlderThanPeriod = 0; // of those, made more than one frame period before the resume
   const stalePerId = new Map();
+  const olderPerId = new Map();
   let firstFreshMs = -1; // after resume, until a frame sent after the resume arrives
   const control = []; // [sentAt, arrivedAt] of control messages
   let acc = 0;
@@ -37,6 +43,10 @@ function stallPage({ params, client, report }) {
     if (sentAt < resumedAt) {
       staleAfterResume++;
       stalePerId.set(id, (stalePerId.get(id) ?? 0) + 1);
+      if (sentAt < resumedAt - 1000 / params.fps) {
+        staleOlderThanPeriod++;
+        olderPerId.set(id, (olderPerId.get(id) ?? 0) + 1);
+      }
     } else if (firstFreshMs < 0) firstFreshMs = performance.now() - stallEndedPerf;
   });
   client.onText((id, text) => {
@@ -53,6 +63,8 @@ function stallPage({ params, client, report }) {
         reordered,
         staleAfterResume,
         maxStalePerId: Math.max(0, ...stalePerId.values()),
+        staleOlderThanPeriod,
+        maxOlderPerId: Math.max(0, ...olderPerId.values()),
         firstFreshMs,
         control,
         acc,
@@ -65,7 +77,7 @@ function stallPage({ params, client, report }) {
 async function measure(adapter, { server, stallMs, highWaterMark }) {
   const epoch = Date.now();
   const ids = Array.from({ length: STREAMS }, (_, i) => String(i));
-  const params = { stallMs, epoch, ids: [...ids, 'ctl'] };
+  const params = { stallMs, epoch, fps: FPS, ids: [...ids, 'ctl'] };
   return withSession({ adapter, server, scenario: stallPage, params, hostOptions: { highWaterMark } }, async ({ host }) => {
     const page = () => host.webView.pages[0];
     const buffers = ids.map(() => new Float32Array(FLOATS).fill(0.5));
@@ -126,6 +138,8 @@ async function measure(adapter, { server, stallMs, highWaterMark }) {
       controlLatencyAfterMs: afterResume.length ? median(afterResume.map(([sent, arrived]) => arrived - sent)) : NaN,
       staleAfterResume: result.staleAfterResume,
       maxStalePerId: result.maxStalePerId,
+      staleOlderThanPeriod: result.staleOlderThanPeriod,
+      maxOlderPerId: result.maxOlderPerId,
       reordered: result.reordered,
       firstFreshMs: result.firstFreshMs,
       resumed: result.resumedAt > 0,
@@ -170,6 +184,8 @@ export async function run({ server, quick = false, runs = 1, clients, adapters, 
           controlLatencyAfterMs: mid('controlLatencyAfterMs'),
           staleAfterResume: worst('staleAfterResume'),
           maxStalePerId: worst('maxStalePerId'),
+          staleOlderThanPeriod: worst('staleOlderThanPeriod'),
+          maxOlderPerId: worst('maxOlderPerId'),
           reordered: worst('reordered'),
           firstFreshMs: mid('firstFreshMs'),
           resumed: measured.every((x) => x.resumed),
@@ -193,6 +209,8 @@ export async function run({ server, quick = false, runs = 1, clients, adapters, 
           controlLatencyAfterResumeMs: m.controlLatencyAfterMs,
           staleFramesAfterResume: m.staleAfterResume,
           maxStaleFramesPerId: m.maxStalePerId,
+          staleOlderThanPeriod: m.staleOlderThanPeriod,
+          maxStaleOlderThanPeriodPerId: m.maxOlderPerId,
           reorderedFrames: m.reordered,
           firstFreshFrameMs: round(m.firstFreshMs, 1),
           runs: measured.length,
@@ -200,7 +218,8 @@ export async function run({ server, quick = false, runs = 1, clients, adapters, 
           ok: m.resumed && m.reordered === 0 && m.maxBuffered > 0,
           note:
             `max ${round(m.maxBuffered / 1024, 0)} KiB buffered (limit ${round(m.limit / 1024, 0)} KiB); ` +
-            `control drained ${m.controlDrainMs} ms after resume; ${m.staleAfterResume} stale frames, ${m.reordered} reordered`,
+            `control drained ${m.controlDrainMs} ms after resume; ${m.staleAfterResume} stale frames (max ${m.maxStalePerId}/id; ` +
+            `${m.staleOlderThanPeriod} older than a period, max ${m.maxOlderPerId}/id), first fresh ${round(m.firstFreshMs, 1)} ms, ${m.reordered} reordered`,
         });
       }
     }

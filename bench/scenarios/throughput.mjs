@@ -64,11 +64,14 @@ async function pump(host, floats, durationMs, warmFrames) {
     if (burst > 0) await new Promise(setImmediate);
     else {
       const t = performance.now();
-      await sleep(1);
+      // A host that can say when there is room (fresh streams: the page's acks) is waited for;
+      // otherwise poll the buffer.
+      await (host.waitForRoom?.() ?? sleep(1));
       waitedMs += performance.now() - t;
     }
   }
   frame[0] = -1;
+  await host.waitForRoom?.(); // the end marker must not replace a frame waiting for credit
   host.sendFloats('f', frame);
   const wallMs = performance.now() - start;
   const used = process.cpuUsage(cpu);

@@ -1,9 +1,9 @@
 // The demo's host: a WebView streaming what the player plays, and taking the page's controls.
 import { fileURLToPath } from 'node:url';
-import { WebView } from 'hise-webview';
+import { hostTime, WebView } from 'hise-webview';
 import { Analysis } from './analysis.mjs';
 import { Player } from './player.mjs';
-import { Action, AUDIO_ID, Audio, BufferIndex, START_SPLIT, STATE_ID } from './public/streams.js';
+import { Action, AUDIO_ID, BufferIndex, STATE_ID } from './public/streams.js';
 import { createSignal, SIGNALS } from './signal.mjs';
 import { Transport } from './transport.mjs';
 
@@ -49,8 +49,7 @@ export async function startDemoHost({ port, file, signal, paused = false, log = 
   const listening = new Set(); // page ids that asked for raw audio
   const left = new Float32Array(BLOCK_FRAMES);
   const right = new Float32Array(BLOCK_FRAMES);
-  const audio = new Float32Array(Audio.HEADER + 2 * BLOCK_FRAMES);
-  let audioSeq = 0;
+  const audio = new Float32Array(2 * BLOCK_FRAMES);
 
   const state = () => ({
     playing: player.playing,
@@ -70,13 +69,10 @@ export async function startDemoHost({ port, file, signal, paused = false, log = 
     const start = player.render(left, right);
     analysis.addBlock(left, right);
     if (start < 0 || listening.size === 0) return;
-    audio[Audio.SEQ] = audioSeq++;
-    audio[Audio.START_LOW] = start % START_SPLIT;
-    audio[Audio.START_HIGH] = Math.floor(start / START_SPLIT);
-    audio[Audio.FRAMES] = BLOCK_FRAMES;
-    audio.set(left, Audio.HEADER);
-    audio.set(right, Audio.HEADER + BLOCK_FRAMES);
-    wv.sendToWebsocket(AUDIO_ID, audio);
+    audio.set(left, 0);
+    audio.set(right, BLOCK_FRAMES);
+    // Where the block sits in the stream travels beside it (fresh streams), not packed into it.
+    wv.send(AUDIO_ID, audio, { time: hostTime(), samplePosition: start });
   };
   const onFrame = () => {
     if (wv.pages.length === 0) return; // nobody watching: save the FFT

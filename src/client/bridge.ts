@@ -37,6 +37,7 @@ function startBridge(config: BridgeConfig): void {
 
   const client = connect({
     url: `ws://${hostname}:${config.port}/?${BRIDGE_PARAM}=1&${TAB_PARAM}=${tab}`,
+    freshStreams: false, // the bridge's connection carries no data
     ...(config.token === undefined ? {} : { token: config.token }),
   });
   const log = config.debug ? (...args: unknown[]) => console.debug('[hise-webview]', ...args) : () => undefined;

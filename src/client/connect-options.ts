@@ -28,6 +28,7 @@ const CHECKS: { readonly [K in keyof Required<ConnectOptions>]: Check } = {
   maxQueueBytes: positiveInteger,
   extensions: boolean,
   exactBuffers: boolean,
+  freshStreams: boolean,
   reconnect: boolean,
   minReconnectDelay: delay,
   maxReconnectDelay: delay,

@@ -2,7 +2,11 @@ import { decodeMessage } from '../protocol/decode.js';
 import { CallError, DEFAULT_MAX_CALL_ARGUMENTS, PendingCalls, answerCall, readCall, readReply, type CallHandler } from '../protocol/calls.js';
 import { encodeAck, readUint32Frame } from '../protocol/delivery.js';
 import type { AnyContract, Contract, EventsOf, HostFunctionsOf, MessagesOf, PageFunctionsOf } from '../protocol/contract.js';
-import { FrameType, SESSION_PARAM, SUBPROTOCOL, TOKEN_PARAM } from '../protocol/extension.js';
+import { FrameType, SESSION_PARAM, STREAMS_PARAM, STREAMS_VERSION, SUBPROTOCOL, TOKEN_PARAM } from '../protocol/extension.js';
+import { STREAM_TYPES, readTimedFrame, type StreamMeta } from '../protocol/stream-meta.js';
+import { FreshStreamsLink } from './fresh-streams.js';
+import { HostClock } from './host-clock.js';
+import { SubscriptionBook, type SubscribeOptions } from './subscription-book.js';
 import { decodeFrame, encodeValue, readPayload, toJson } from '../protocol/frame.js';
 import { resolveConnectOptions } from './connect-options.js';
 import { Reconnect } from './reconnect.js';
@@ -52,6 +56,15 @@ export interface ConnectOptions {
    * @default true
    */
   exactBuffers?: boolean;
+  /**
+   * Offer fresh streams (PROTOCOL.md §4.8): credit-based flow control (the host sends at most its
+   * `streamWindow` of stream frames ahead of what listeners consumed, the newest per id otherwise),
+   * {@link HiseClient.subscribe}, no streams while the page is hidden, and `meta.time` /
+   * `meta.samplePosition` with {@link HiseClient.hostTime}. A host that does not speak them ignores
+   * the offer. `false`: streams arrive as before (every frame the socket can carry).
+   * @default true
+   */
+  freshStreams?: boolean;
   /** A WebSocket constructor, for running outside a browser (e.g. the `ws` package). @default globalThis.WebSocket */
   WebSocket?: WebSocketConstructor;
 }
@@ -84,6 +97,10 @@ export interface MessageMeta {
   seq: number | undefined;
   /** Frames of this id the host coalesced or dropped since the previous one this page got. */
   dropped: number;
+  /** The host's time of this stream frame (host clock, ms; compare with {@link HiseClient.hostTime}), when the host gave one. */
+  time: number | undefined;
+  /** The sample position of this stream frame's first sample, when the host gave one. */
+  samplePosition: number | undefined;
 }
 
 export type SendResult = 'sent' | 'queued' | 'dropped';
@@ -145,10 +162,20 @@ export class HiseClient<C extends Contract = AnyContract> {
   #hostEpoch = 0;
   #hostSeq = 0;
   #ackScheduled = false;
+  readonly #freshStreams: boolean;
+  readonly #clock = new HostClock();
+  readonly #subscriptions = new SubscriptionBook();
+  #subscriptionsChanged = false;
+  /** Fresh streams on the current connection (extended mode). */
+  #link: FreshStreamsLink | undefined;
+  readonly #document: { visibilityState?: string; addEventListener?: Document['addEventListener']; removeEventListener?: Document['removeEventListener'] } | undefined;
 
   constructor(options: ConnectOptions = {}) {
     options = resolveConnectOptions(options);
-    this.#url = buildUrl(options);
+    this.#freshStreams = (options.freshStreams ?? true) && (options.extensions ?? true);
+    this.#url = buildUrl(options, this.#freshStreams);
+    this.#document = (globalThis as { document?: Document }).document;
+    if (this.#freshStreams) this.#document?.addEventListener?.('visibilitychange', this.#onVisibilityChange);
     this.#reconnectEnabled = options.reconnect ?? true;
     this.#reconnect = new Reconnect(options.minReconnectDelay ?? 250, options.maxReconnectDelay ?? 5000);
     const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -237,9 +264,39 @@ export class HiseClient<C extends Contract = AnyContract> {
     else this.#handlers.set(name, fn as CallHandler);
   }
 
+  /**
+   * Asks the host for streams `ids` only (adding to earlier subscriptions; by default a page gets
+   * every stream), or with no ids every stream again. `maxRate` caps each id's frames per second
+   * (the newest wins; the host sends no others). Needs a host that speaks fresh streams; kept
+   * across reconnects.
+   * @throws {TypeError} for ids that are not strings or a `maxRate` that is not a number >= 0
+   */
+  subscribe(ids?: string | readonly string[], options?: SubscribeOptions): void {
+    this.#subscriptions.subscribe(typeof ids === 'string' ? [ids] : ids, options);
+    this.#subscriptionsChanged = true;
+    this.#link?.subscriptions(this.#subscriptions.state);
+  }
+
+  /** Stops streams `ids`, or with no ids every stream. @throws {TypeError} for ids that are not strings */
+  unsubscribe(ids?: string | readonly string[]): void {
+    this.#subscriptions.unsubscribe(typeof ids === 'string' ? [ids] : ids);
+    this.#subscriptionsChanged = true;
+    this.#link?.subscriptions(this.#subscriptions.state);
+  }
+
+  /**
+   * The host's clock now (ms, the scale of `meta.time`), estimated from round trips to it; undefined
+   * until the first answer (or against a host without fresh streams).
+   */
+  hostTime(): number | undefined {
+    return this.#clock.now();
+  }
+
   /** Closes for good: no reconnect; waiting calls reject with `DISCONNECTED`. */
   close(): void {
     this.#closedByUser = true;
+    this.#document?.removeEventListener?.('visibilitychange', this.#onVisibilityChange);
+    this.#link?.stop();
     this.#reconnect.cancel();
     this.#readyReject(new CallError('DISCONNECTED', 'closed before the connection opened'));
     const socket = this.#socket;
@@ -288,6 +345,12 @@ export class HiseClient<C extends Contract = AnyContract> {
     socket.onclose = () => this.#onClose(socket);
     socket.onerror = () => undefined; // a close event always follows
     this.#socket = socket;
+    this.#link?.stop();
+    this.#link = this.#freshStreams
+      ? new FreshStreamsLink((frame) => {
+          if (socket.readyState === OPEN) socket.send(frame);
+        }, this.#clock)
+      : undefined;
   }
 
   #onOpen(socket: WebSocketLike): void {
@@ -303,6 +366,7 @@ export class HiseClient<C extends Contract = AnyContract> {
   #onClose(socket: WebSocketLike): void {
     if (socket !== this.#socket) return;
     this.#socket = undefined;
+    this.#link?.stop();
     if (!this.#reconnect.wasOpen && !this.#alwaysLegacy) this.#offerSubprotocol = !this.#offerSubprotocol; // never opened: try the other way
     this.#calls.rejectAll('DISCONNECTED', 'the connection dropped');
     this.#setStatus('closed');
@@ -327,7 +391,7 @@ export class HiseClient<C extends Contract = AnyContract> {
     try {
       if (this.#mode === 'legacy') {
         const message = decodeMessage(bytes, this.#exactData ? { exact: true } : { inPlace: true });
-        this.#emit(message.id, message.data, undefined);
+        this.#emit(message.id, message.data, undefined, undefined);
         return;
       }
       const frame = decodeFrame(bytes);
@@ -345,6 +409,12 @@ export class HiseClient<C extends Contract = AnyContract> {
         case FrameType.Error:
           this.#calls.settle(readReply(frame));
           return;
+        case FrameType.StreamsReady:
+          this.#link?.start(frame, this.#subscriptions.state, this.#visible(), !this.#subscriptionsChanged);
+          return;
+        case FrameType.TimeSync:
+          this.#link?.timeSync(frame);
+          return;
         case FrameType.Call: {
           const socket = this.#socket;
           void answerCall(this.#handlers, readCall(frame), this.#maxCallArguments).then((reply) => {
@@ -360,14 +430,39 @@ export class HiseClient<C extends Contract = AnyContract> {
             if (frame.seq <= this.#hostSeq) return;
             this.#hostSeq = frame.seq;
           }
-          this.#emit(frame.id, readPayload(frame), undefined);
+          this.#emit(frame.id, readPayload(frame), undefined, undefined);
+          return;
+        case FrameType.Timed:
+          this.#emitStream(bytes.byteLength, () => readTimedFrame(frame));
           return;
         default:
-          this.#emit(frame.id, readPayload(frame, { exact: this.#exactData }), frame.seq);
+          if (STREAM_TYPES.has(frame.type)) this.#emitStream(bytes.byteLength, () => ({ frame, meta: undefined }));
+          else this.#emit(frame.id, readPayload(frame, { exact: this.#exactData }), frame.seq, undefined);
       }
     } catch (error) {
       reportError(error);
     }
+  }
+
+  /**
+   * Hands a stream frame to the listeners and counts it as consumed for the host's window, also
+   * when it turns out unreadable (the host counted it as sent either way).
+   */
+  #emitStream(messageBytes: number, unwrap: () => { frame: Parameters<typeof readPayload>[0]; meta: StreamMeta | undefined }): void {
+    try {
+      const { frame, meta } = unwrap();
+      this.#emit(frame.id, readPayload(frame, { exact: this.#exactData }), frame.seq, meta);
+    } finally {
+      this.#link?.acks.consumed(messageBytes);
+    }
+  }
+
+  readonly #onVisibilityChange = (): void => {
+    this.#link?.visibility(this.#visible());
+  };
+
+  #visible(): boolean {
+    return this.#document?.visibilityState !== 'hidden';
   }
 
   /** One ack per turn of the event loop, for everything delivered so far. */
@@ -380,7 +475,7 @@ export class HiseClient<C extends Contract = AnyContract> {
     });
   }
 
-  #emit(id: string, data: unknown, seq: number | undefined): void {
+  #emit(id: string, data: unknown, seq: number | undefined, extra: StreamMeta | undefined): void {
     let dropped = 0;
     if (seq !== undefined) {
       const last = this.#lastSeq.get(id);
@@ -389,7 +484,7 @@ export class HiseClient<C extends Contract = AnyContract> {
       this.#lastSeq.set(id, seq);
       this.dropped += dropped;
     }
-    const meta = { seq, dropped };
+    const meta: MessageMeta = { seq, dropped, time: extra?.time, samplePosition: extra?.samplePosition };
     for (const listener of this.#listeners.get(id) ?? []) {
       try {
         listener(data as never, meta);
@@ -418,10 +513,11 @@ export class HiseClient<C extends Contract = AnyContract> {
   }
 }
 
-function buildUrl(options: ConnectOptions): string {
+function buildUrl(options: ConnectOptions, freshStreams: boolean): string {
   // resolveConnectOptions has made sure there is a url or a port (else NO_PORT).
   const url = new URL(options.url ?? `ws://${options.host ?? 'localhost'}:${options.port!}/`);
   url.searchParams.set(SESSION_PARAM, createSessionId());
+  if (freshStreams) url.searchParams.set(STREAMS_PARAM, String(STREAMS_VERSION));
   if (options.token !== undefined) url.searchParams.set(TOKEN_PARAM, options.token);
   return url.toString();
 }

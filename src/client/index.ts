@@ -14,6 +14,7 @@ export {
   type SendResult,
   type WebSocketConstructor,
 } from './connect.js';
+export type { SubscribeOptions } from './subscription-book.js';
 export {
   HiseWebSocketServer,
   type HiseData,

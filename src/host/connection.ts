@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { BRIDGE_PARAM, PendingCalls, SESSION_PARAM, SUBPROTOCOL } from '../protocol/index.js';
+import { BRIDGE_PARAM, PendingCalls, SESSION_PARAM, STREAMS_PARAM, STREAMS_VERSION, SUBPROTOCOL } from '../protocol/index.js';
+import { FreshStreams, type FreshStreamsLimits } from './fresh-streams.js';
 import type { ParsedRequest } from './http-request.js';
 import type { OutboundMessage, WireFrame } from './outbound.js';
 import { PageOutbox, type DeliveryResult, type OutboxStats } from './page-outbox.js';
@@ -7,7 +8,7 @@ import type { PageSocket } from './page-socket.js';
 import { CloseCode, type Page } from './page.js';
 
 /** Limits a connection is created with. */
-export interface ConnectionLimits {
+export interface ConnectionLimits extends FreshStreamsLimits {
   highWaterMark: number;
   maxQueuedBytes: number;
   callTimeout: number;
@@ -41,6 +42,12 @@ export class Connection {
   readonly closed: Promise<void>;
   /** @internal Calls the host made over this connection and is waiting for. */
   readonly calls: PendingCalls;
+  /**
+   * Fresh streams (flow control, subscriptions, visibility, time; PROTOCOL.md §4.8) of a modern
+   * page that offered them (`?streams=1`); undefined for every other connection, which gets streams
+   * as before.
+   */
+  readonly streams: FreshStreams | undefined;
   readonly #socket: PageSocket;
   readonly #outbox: PageOutbox;
   #answeredPing = true;
@@ -72,7 +79,12 @@ export class Connection {
         socket.send(bytes, written);
       },
     };
-    this.#outbox = new PageOutbox(sink, limits, () => onOverflow(this));
+    const offersStreams = this.extended && !this.bridged && parsed.query.get(STREAMS_PARAM) === String(STREAMS_VERSION);
+    this.streams = offersStreams
+      ? new FreshStreams({ stream: (frame) => this.#outbox.send(frame), control: (frame) => this.#outbox.send(frame) }, limits)
+      : undefined;
+    this.#outbox = new PageOutbox(sink, limits, () => onOverflow(this), this.streams && ((frame) => this.streams!.discarded(frame)));
+    this.closed.then(() => this.streams?.close(), () => undefined);
     socket.on('pong', this.#markAlive);
     socket.on('message', this.#markAlive);
   }
@@ -82,14 +94,15 @@ export class Connection {
     return this.page.id;
   }
 
-  /** Frames sent and coalesced so far. */
+  /** Frames sent and coalesced so far (under backpressure, and while waiting for fresh-streams credit). */
   get stats(): Readonly<OutboxStats> {
-    return this.#outbox.stats;
+    const { framesSent, framesCoalesced } = this.#outbox.stats;
+    return { framesSent, framesCoalesced: framesCoalesced + (this.streams?.coalesced ?? 0) };
   }
 
-  /** Bytes waiting for this connection: in the socket's buffer plus held back by backpressure. */
+  /** Bytes waiting for this connection: in the socket's buffer plus held back by backpressure (and by fresh streams). */
   get bufferedBytes(): number {
-    return this.#socket.bufferedAmount + this.#outbox.queuedBytes;
+    return this.#socket.bufferedAmount + this.#outbox.queuedBytes + (this.streams?.waitingBytes ?? 0);
   }
 
   /** True while frames are held back because the page is not reading this connection fast enough. */
@@ -99,8 +112,9 @@ export class Connection {
 
   /** @internal Offers a message in the form this connection reads; `'skipped'` when it cannot read it. */
   deliver(message: OutboundMessage | WireFrame): DeliveryResult | 'skipped' {
-    const frame = 'forPage' in message ? message.forPage(this.extended) : message;
+    const frame = 'forPage' in message ? message.forPage(this.extended, this.streams !== undefined) : message;
     if (frame === null) return 'skipped';
+    if (frame.kind === 'stream' && this.streams !== undefined) return this.streams.offer(frame);
     return this.#outbox.send(frame);
   }
 

@@ -74,6 +74,13 @@ export class ExtendedReceiver {
         case FrameType.Ack:
           this.#host.acknowledge(this.#page, readAck(frame));
           return;
+        case FrameType.StreamAck:
+        case FrameType.Subscriptions:
+        case FrameType.Visibility:
+        case FrameType.TimeSync:
+          if (this.#page.streams === undefined) throw new ProtocolError('INVALID_CONTROL_FRAME', 'a page that did not offer fresh streams sent one of their frames');
+          this.#page.streams.receive(frame);
+          return;
         default: {
           // The number counts as seen even when the payload turns out bad, so a resend cannot loop;
           // the payload is read even for a duplicate, so a bad one is always reported.

@@ -16,6 +16,28 @@ export interface WebViewOptions {
    * string frames wait in order. @default 1 MiB
    */
   highWaterMark?: number;
+  /**
+   * Bytes of stream frames (typed arrays, bytes) in flight to one modern page that speaks fresh
+   * streams: written by the host and not yet handed to the page's listeners, at least (see
+   * `streamLatency`). Past it, the newest
+   * frame of each id waits (latest wins) until the page acknowledges what it consumed, so a slow or
+   * stalled page only ever receives fresh frames. Strings, JSON and calls never wait for it. A
+   * frame larger than the window still goes, alone. 0 turns the window off (subscriptions,
+   * rate caps and hidden pages still apply). Other pages (HISE's client, the drop-in, older modern
+   * clients) are not affected. @default 64 KiB
+   */
+  streamWindow?: number;
+  /**
+   * Milliseconds stream frames may wait in buffers on their way to a modern page beyond the path's
+   * own delay (fresh streams): while frames wait for credit and the measured queueing delay (write →
+   * ack, minus the smallest such delay of the last 2–4 s) is below this, the window grows past
+   * `streamWindow` (up to `highWaterMark`); above it, it shrinks back (as LEDBAT, RFC 6817). So a
+   * fast page is not held to a small window, and a slow one has at most about this much queued
+   * ahead of the newest frame. 0 keeps the window at `streamWindow`. @default 8
+   */
+  streamLatency?: number;
+  /** Ids one page's subscriptions may name (each list); a larger Subscriptions frame is refused as `INVALID_FRAME`. @default 1024 */
+  maxSubscriptionIds?: number;
   /** Bytes of string frames a congested page may have waiting before it is disconnected. @default 32 MiB */
   maxQueuedBytesPerPage?: number;
   /** Ids held (latest message each) while no page is connected; a new id beyond this is dropped. @default 1024 */
@@ -136,6 +158,9 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   maxPayload: 16 * MiB,
   highWaterMark: 1 * MiB,
   maxQueuedBytesPerPage: 32 * MiB,
+  streamWindow: 64 * 1024,
+  streamLatency: 8,
+  maxSubscriptionIds: 1024,
   maxPendingIds: 1024,
   heartbeatInterval: 15_000,
   closeTimeout: 1_000,
@@ -164,6 +189,9 @@ const NUMERIC_OPTIONS = [
   'maxPayload',
   'highWaterMark',
   'maxQueuedBytesPerPage',
+  'streamWindow',
+  'streamLatency',
+  'maxSubscriptionIds',
   'maxPendingIds',
   'heartbeatInterval',
   'closeTimeout',
@@ -199,6 +227,7 @@ const AT_LEAST_ONE_OPTIONS = [
 
 /** Options that count things, so they must be whole numbers. */
 const COUNT_OPTIONS = [
+  'maxSubscriptionIds',
   'maxPendingIds',
   'maxPendingCalls',
   'maxIncomingCalls',

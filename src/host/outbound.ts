@@ -1,4 +1,5 @@
 import {
+  encodeTimedFrame,
   encodeFloat32,
   encodeFrame,
   encodeString,
@@ -9,6 +10,7 @@ import {
   valueToWire,
   Limits,
   withSequence,
+  type StreamMeta,
 } from '../protocol/index.js';
 import { hostCodeForEncodeError, WebViewError } from './errors.js';
 
@@ -27,6 +29,9 @@ export type SendableData = string | Float32Array | readonly unknown[] | Record<s
 
 type Encoder = () => Uint8Array | null;
 
+/** What `send` may give a stream message beside its data (PROTOCOL.md §4.8): see `StreamMeta`. */
+export interface SendOptions extends StreamMeta {}
+
 /**
  * One message for every page, encoded at most once per kind of page and only when a page of that
  * kind needs it: HISE's frames for legacy pages, aligned and sequenced frames for pages that
@@ -44,12 +49,16 @@ export class OutboundMessage {
   #sequencedTemplate: Uint8Array | undefined;
   readonly #encodeLegacy: Encoder;
   readonly #encodeExtended: (seq?: number) => Uint8Array;
+  /** The Timed form, for pages that speak fresh streams, when the message has a time or sample position. */
+  readonly #encodeTimed: (() => Uint8Array) | undefined;
+  #timed: WireFrame | undefined;
 
-  constructor(id: string, kind: FrameKind, encodeLegacy: Encoder, encodeExtended: (seq?: number) => Uint8Array) {
+  constructor(id: string, kind: FrameKind, encodeLegacy: Encoder, encodeExtended: (seq?: number) => Uint8Array, encodeTimed?: () => Uint8Array) {
     this.id = id;
     this.kind = kind;
     this.#encodeLegacy = encodeLegacy;
     this.#encodeExtended = encodeExtended;
+    this.#encodeTimed = encodeTimed;
   }
 
   /**
@@ -66,8 +75,12 @@ export class OutboundMessage {
     return this.#template().byteLength;
   }
 
-  /** The frame for a page; `null` when a legacy page cannot read this payload type. */
-  forPage(extended: boolean): WireFrame | null {
+  /**
+   * The frame for a page; `null` when a legacy page cannot read this payload type. A page that
+   * speaks fresh streams (`timed`) gets a stream's time and sample position too.
+   */
+  forPage(extended: boolean, timed = false): WireFrame | null {
+    if (extended && timed && this.#encodeTimed !== undefined) return (this.#timed ??= this.#wire(this.#encodeTimed()));
     if (extended) return (this.#extended ??= this.#wire(this.#encodeExtended()))!;
     if (this.#legacy === undefined) {
       const bytes = this.#encodeLegacy();
@@ -90,19 +103,22 @@ export class OutboundMessage {
  * array → JSON text as type 1. Extended pages get the same types, aligned, floats with `seq`.
  * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `DETACHED_BUFFER`
  */
-export function hiseMessage(id: unknown, data: unknown, seq: () => number): OutboundMessage {
+export function hiseMessage(id: unknown, data: unknown, seq: () => number, meta?: SendOptions): OutboundMessage {
   const checkedId = checkId(id);
+  const checkedMeta = checkMeta(meta, data instanceof Float32Array);
   if (typeof data === 'string') return textMessage(checkedId, data, FrameType.String);
   if (data instanceof Float32Array) {
     checkAttached(data);
     // Copied now: the caller may change its buffer as soon as this returns.
     const legacy = guard(() => encodeFloat32(checkedId, data));
     const sequence = seq();
+    const floats = (): Uint8Array => legacy.subarray(legacy.byteLength - data.byteLength);
     return new OutboundMessage(
       checkedId,
       'stream',
       () => legacy,
-      () => encodeFrame(FrameType.Float32, checkedId, legacy.subarray(legacy.byteLength - data.byteLength), { seq: sequence, align: true }),
+      () => encodeFrame(FrameType.Float32, checkedId, floats(), { seq: sequence, align: true }),
+      checkedMeta && (() => encodeTimedFrame(FrameType.Float32, checkedId, floats(), checkedMeta, { seq: sequence })),
     );
   }
   if (isJsonContainer(data)) return textMessage(checkedId, json(data), FrameType.String);
@@ -114,14 +130,15 @@ export function hiseMessage(id: unknown, data: unknown, seq: () => number): Outb
  * carry (strings, float32, JSON as text) and nothing else.
  * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `DETACHED_BUFFER`
  */
-export function anyMessage(id: unknown, value: unknown, seq: () => number): OutboundMessage {
+export function anyMessage(id: unknown, value: unknown, seq: () => number, meta?: SendOptions): OutboundMessage {
   const checkedId = checkId(id);
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) checkAttached(value);
-  if (typeof value === 'string' || value instanceof Float32Array) return hiseMessage(checkedId, value, seq);
+  if (typeof value === 'string' || value instanceof Float32Array) return hiseMessage(checkedId, value, seq, meta);
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') {
     throw new WebViewError('UNSUPPORTED_DATA', `cannot send ${describe(value)}`);
   }
   const [type, wire] = guard(() => valueToWire(value));
+  const checkedMeta = checkMeta(meta, type !== FrameType.Json);
   if (type === FrameType.Json) {
     const text = wire as string;
     return new OutboundMessage(
@@ -135,7 +152,32 @@ export function anyMessage(id: unknown, value: unknown, seq: () => number): Outb
   const bytes = (wire as Uint8Array).slice();
   checkDataSize(bytes.byteLength);
   const sequence = seq();
-  return new OutboundMessage(checkedId, 'stream', () => null, () => encodeFrame(type, checkedId, bytes, { seq: sequence, align: true }));
+  return new OutboundMessage(
+    checkedId,
+    'stream',
+    () => null,
+    () => encodeFrame(type, checkedId, bytes, { seq: sequence, align: true }),
+    checkedMeta && (() => encodeTimedFrame(type, checkedId, bytes, checkedMeta, { seq: sequence })),
+  );
+}
+
+/**
+ * The meta a stream message carries, checked; undefined when it carries none.
+ * @throws {WebViewError} `INVALID_OPTION` for values that are not finite numbers, unknown keys, or meta on a string or JSON message
+ */
+function checkMeta(meta: SendOptions | undefined, isStream: boolean): StreamMeta | undefined {
+  if (meta === undefined) return undefined;
+  if (typeof meta !== 'object' || meta === null) throw new WebViewError('INVALID_OPTION', `send options must be an object, got ${describe(meta)}`);
+  const checked: StreamMeta = {};
+  for (const [key, value] of Object.entries(meta)) {
+    if (value === undefined) continue;
+    if (key !== 'time' && key !== 'samplePosition') throw new WebViewError('INVALID_OPTION', `unknown send option '${key}' (known: time, samplePosition)`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new WebViewError('INVALID_OPTION', `send option ${key} must be a finite number, got ${describe(value)}`);
+    checked[key] = value;
+  }
+  if (checked.time === undefined && checked.samplePosition === undefined) return undefined;
+  if (!isStream) throw new WebViewError('INVALID_OPTION', 'time and samplePosition go with stream data (typed arrays and bytes), not strings or JSON');
+  return checked;
 }
 
 /** A control frame that only extended pages get (call results, acks, calls). */

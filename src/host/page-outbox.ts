@@ -34,17 +34,20 @@ export class PageOutbox {
   readonly #highWaterMark: number;
   readonly #maxQueuedBytes: number;
   readonly #onOverflow: () => void;
+  readonly #onDiscard: ((frame: WireFrame) => void) | undefined;
   #congested = false;
   #control: (WireFrame | undefined)[] = [];
   #controlHead = 0;
   #controlBytes = 0;
   readonly #streams = new Map<string, WireFrame>();
 
-  constructor(sink: FrameSink, limits: { highWaterMark: number; maxQueuedBytes: number }, onOverflow: () => void) {
+  /** `onDiscard` hears of every held stream frame that never goes (replaced, or cleared). */
+  constructor(sink: FrameSink, limits: { highWaterMark: number; maxQueuedBytes: number }, onOverflow: () => void, onDiscard?: (frame: WireFrame) => void) {
     this.#sink = sink;
     this.#highWaterMark = limits.highWaterMark;
     this.#maxQueuedBytes = limits.maxQueuedBytes;
     this.#onOverflow = onOverflow;
+    this.#onDiscard = onDiscard;
   }
 
   /** Offers one frame to the page. */
@@ -74,6 +77,7 @@ export class PageOutbox {
     this.#control = [];
     this.#controlHead = 0;
     this.#controlBytes = 0;
+    if (this.#onDiscard !== undefined) for (const frame of this.#streams.values()) this.#onDiscard(frame);
     this.#streams.clear();
   }
 
@@ -98,9 +102,10 @@ export class PageOutbox {
   }
 
   #holdStream(frame: WireFrame): DeliveryResult {
-    const replaced = this.#streams.has(frame.id);
+    const replaced = this.#streams.get(frame.id);
     this.#streams.set(frame.id, frame);
-    if (!replaced) return 'queued';
+    if (replaced === undefined) return 'queued';
+    this.#onDiscard?.(replaced);
     this.stats.framesCoalesced++;
     return 'coalesced';
   }

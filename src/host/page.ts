@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Connection } from './connection.js';
 import type { ParsedRequest } from './http-request.js';
 import type { OutboundMessage, WireFrame } from './outbound.js';
+import type { FreshStreamsStats } from './fresh-streams.js';
 import type { DeliveryResult, OutboxStats } from './page-outbox.js';
 import { PendingMessages } from './pending-messages.js';
 
@@ -89,6 +90,23 @@ export class Page {
       stats.framesCoalesced += connection.stats.framesCoalesced;
     }
     return stats;
+  }
+
+  /**
+   * Fresh streams of its modern client (bytes in flight, window, visibility, per-id sent /
+   * coalesced / unsubscribed counts); undefined when no connection of it speaks fresh streams.
+   */
+  get streamStats(): FreshStreamsStats | undefined {
+    return this.dataConnections().find((connection) => connection.streams !== undefined)?.streams!.stats;
+  }
+
+  /**
+   * Resolves once no stream frame waits for this page's fresh-streams credit, visibility or rate
+   * cap (at once when none does, or without fresh streams): lets a producer that sends as fast as
+   * the page takes wait for room instead of polling.
+   */
+  whenStreamsFree(): Promise<void> {
+    return Promise.all(this.dataConnections().map((connection) => connection.streams?.whenFree())).then(() => undefined);
   }
 
   /** Bytes waiting for this page: in its sockets' buffers plus held back by backpressure. */

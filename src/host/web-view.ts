@@ -36,7 +36,7 @@ import type { ParsedRequest } from './http-request.js';
 import { serveHttp } from './http-routes.js';
 import { decodePageMessage } from './inbound.js';
 import { resolveOptions, type ResolvedWebViewOptions, type WebViewOptions } from './options.js';
-import { anyMessage, checkAttached, checkSerializable, controlFrame, hiseMessage, type OutboundMessage } from './outbound.js';
+import { anyMessage, checkAttached, checkSerializable, controlFrame, hiseMessage, type OutboundMessage, type SendOptions } from './outbound.js';
 import { Connection } from './connection.js';
 import { CloseCode, Page } from './page.js';
 import { PendingMessages } from './pending-messages.js';
@@ -206,12 +206,14 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
    * Sends any value the extension carries: string, JSON value (arrives parsed), `Float32Array`,
    * `Int16Array`, `Int32Array`, `Float64Array`, `Uint8Array`. Typed arrays and bytes are streams
    * (sequenced, coalesced under backpressure). HISE-style pages get strings, float32 and JSON as
-   * text; types their format cannot carry are skipped for them.
-   * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `CLOSED`
+   * text; types their format cannot carry are skipped for them. A stream may carry `options.time`
+   * (host clock, see `hostTime()`) and `options.samplePosition`, which pages that speak fresh
+   * streams get as `meta.time` / `meta.samplePosition`.
+   * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `INVALID_OPTION`, `CLOSED`
    */
-  send<K extends keyof EventsOf<C> & string>(id: K, data: EventsOf<C>[K]): SendResult {
+  send<K extends keyof EventsOf<C> & string>(id: K, data: EventsOf<C>[K], options?: SendOptions): SendResult {
     this.#assertOpen();
-    const message = anyMessage(id, data, () => this.#nextSeq(id));
+    const message = anyMessage(id, data, () => this.#nextSeq(id), options);
     const result = this.#observeSend(message, data, undefined, this.#broadcast(message), 'send');
     this.#shared?.relaySend('any', id, data);
     return result;
@@ -226,9 +228,9 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
    * no longer connected or that wait is full
    * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `CLOSED`
    */
-  sendTo<K extends keyof EventsOf<C> & string>(page: Page, id: K, data: EventsOf<C>[K]): SendResult {
+  sendTo<K extends keyof EventsOf<C> & string>(page: Page, id: K, data: EventsOf<C>[K], options?: SendOptions): SendResult {
     this.#assertOpen();
-    const message = anyMessage(id, data, () => this.#nextSeq(id));
+    const message = anyMessage(id, data, () => this.#nextSeq(id), options);
     return this.#observeSend(message, data, page, this.#sendToPage(page, message), 'send');
   }
 
@@ -641,7 +643,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   #accept(socket: WebSocket, request: IncomingMessage, parsed: ParsedRequest, tab: string | undefined): void {
-    const { highWaterMark, maxQueuedBytesPerPage, callTimeout, maxPendingCalls } = this.options;
+    const { highWaterMark, maxQueuedBytesPerPage, callTimeout, maxPendingCalls, streamWindow, streamLatency, maxSubscriptionIds } = this.options;
     const { page, isNew } = this.#tabs.pageFor(request, tab, () => new Page(this.#nextPageId++, tab, request, parsed, this.options.maxPendingIds));
     if (isNew) page.instance = this.instances?.self;
     const connection = new Connection(
@@ -649,7 +651,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       socket,
       request,
       parsed,
-      { highWaterMark, maxQueuedBytes: maxQueuedBytesPerPage, callTimeout, maxPendingCalls },
+      { highWaterMark, maxQueuedBytes: maxQueuedBytesPerPage, callTimeout, maxPendingCalls, streamWindow, streamLatency, maxSubscriptionIds },
       (slow) => this.#dropSlowPage(slow),
     );
     // The bridge's own connection carries direct communication only, never the page's data.
@@ -682,6 +684,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     });
     if (!connection.bridged) {
       const resent = connection.extended && connection.session !== undefined ? this.#sessions.attach(connection) : new Set<OutboundMessage>();
+      connection.streams?.announce();
       this.#sendInitialState(connection, isFirst, resent, page.takeHeld());
     }
     if (connection.bridged) this.#sendBindings(connection);

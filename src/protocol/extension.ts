@@ -36,6 +36,31 @@ export const FrameType = {
    * session the host forgot) means the numbering started again at 1.
    */
   Hello: 0x14,
+  /**
+   * Page → host (fresh streams, PROTOCOL.md §4.8): data = uint32 LE, the bytes of stream frames the
+   * page has handed to its listeners since the connection opened (mod 2^32): the host's credit.
+   */
+  StreamAck: 0x15,
+  /** Page → host: data = UTF-8 JSON, the page's whole subscription state (see `stream-meta.ts`). */
+  Subscriptions: 0x16,
+  /** Page → host: data = 1 byte, 1 when the page is visible, 0 when hidden. */
+  Visibility: 0x17,
+  /**
+   * Both ways: page → host data = float64 LE, the page's clock; host → page data = that float64
+   * echoed, then float64 LE, the host's clock when it answered (ms).
+   */
+  TimeSync: 0x18,
+  /**
+   * Host → page: a stream frame with a time: data = inner type (1 byte), flags (1 byte), 6 NULs,
+   * float64 LE time, float64 LE sample position, then the inner frame's data (still 8-aligned).
+   */
+  Timed: 0x19,
+  /**
+   * Host → page, once, to a page that offered fresh streams (`?streams=1`): data = uint32 LE
+   * feature version, uint32 LE stream window (bytes). Until it arrives the page sends none of
+   * 0x15–0x18.
+   */
+  StreamsReady: 0x1a,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 
@@ -62,5 +87,12 @@ export const ELEMENT_BYTES: Readonly<Record<number, number>> = {
 
 /** Query parameter carrying the token (`?token=…`). */
 export const TOKEN_PARAM = 'token';
+/**
+ * Query parameter by which a modern client offers fresh streams (flow control, subscriptions,
+ * visibility, time); its value is {@link STREAMS_VERSION}. Hosts that do not know it ignore it.
+ */
+export const STREAMS_PARAM = 'streams';
+/** The fresh-streams feature version a client offers and a host announces. */
+export const STREAMS_VERSION = 1;
 /** Query parameter carrying the client's session id, for exactly-once delivery across reconnects. */
 export const SESSION_PARAM = 'session';

@@ -20,7 +20,29 @@ export {
   ELEMENT_BYTES,
   TOKEN_PARAM,
   SESSION_PARAM,
+  STREAMS_PARAM,
+  STREAMS_VERSION,
 } from './extension.js';
+export {
+  ALL_STREAMS,
+  STREAM_TYPES,
+  TimedFlag,
+  TimedLayout,
+  encodeStreamAck,
+  encodeStreamsReady,
+  encodeSubscriptions,
+  encodeTimeSync,
+  encodeTimedFrame,
+  encodeVisibility,
+  readStreamAck,
+  readStreamsReady,
+  readSubscriptions,
+  readTimeSync,
+  readTimedFrame,
+  readVisibility,
+  type StreamMeta,
+  type SubscriptionState,
+} from './stream-meta.js';
 export { encodeFrame, decodeFrame, withSequence, readPayload, encodeValue, valueToWire, toJson, type Frame, type FramePayload, type EncodeFrameOptions, type ReadPayloadOptions } from './frame.js';
 export {
   CallError,

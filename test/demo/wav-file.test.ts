@@ -86,19 +86,17 @@ describe('--file: decoded samples reach the page unchanged', () => {
     await page.waitForFunction(() => (window as any).demo?.latest.state, null, { timeout: WAIT_MS, polling: 50 });
     expect(await page.evaluate(() => (window as any).demo.latest.state)).toMatchObject({ sampleRate, playing: false, signal: 'file' });
 
-    // Collect through the HISE API the page itself uses, keyed by the block's start frame.
+    // Collect what the page's listener receives (a modern client subscribed to the audio stream),
+    // keyed by each block's start frame, which arrives as meta.samplePosition (fresh streams).
     await page.evaluate((frames) => {
       const collected: { start: number; left: number[]; right: number[] }[] = [];
       const covered = new Uint8Array(frames);
       (window as any).collected = collected;
       (window as any).coveredFrames = () => covered.reduce((a, b) => a + b, 0);
-      (window as any).demo.server.addEventListener((id: string, data: Float32Array) => {
-        if (id !== 'audio') return;
-        const start = data[1]! + data[2]! * 2 ** 20;
-        const n = data[3]!;
-        collected.push({ start, left: Array.from(data.subarray(4, 4 + n)), right: Array.from(data.subarray(4 + n, 4 + 2 * n)) });
-        for (let i = 0; i < n; i++) covered[(start + i) % frames] = 1;
-      });
+      (window as any).demo.onAudio = ({ start, left, right }: { start: number; left: Float32Array; right: Float32Array }) => {
+        collected.push({ start, left: Array.from(left), right: Array.from(right) });
+        for (let i = 0; i < left.length; i++) covered[(start + i) % frames] = 1;
+      };
     }, FRAMES);
     await page.click('#listen'); // the page subscribes to the raw stream, as for listening
     await page.waitForFunction(() => (window as any).demo.latest.state.listeners === 1, null, { timeout: WAIT_MS, polling: 50 });

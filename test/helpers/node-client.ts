@@ -8,8 +8,8 @@ export class RecordingClient {
   readonly closed: Promise<{ code: number; reason: string }>;
   #waiters: { count: number; resolve: () => void }[] = [];
 
-  constructor(url: string, options: ClientOptions = {}) {
-    this.socket = new WebSocket(url, options);
+  constructor(url: string, options: ClientOptions = {}, protocols?: string[]) {
+    this.socket = new WebSocket(url, protocols, options);
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
       this.socket.once('error', reject);

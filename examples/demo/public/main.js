@@ -7,7 +7,7 @@ import { createListener } from './listen.js';
 import { createMeters, formatDb, toDb } from './meters.js';
 import { createScope } from './scope.js';
 import { createSpectrum } from './spectrum.js';
-import { Action, AUDIO_ID, BufferIndex, Meters, STATE_ID } from './streams.js';
+import { Action, BufferIndex, Meters, STATE_ID } from './streams.js';
 
 /** Longest step the animations take, so a tab coming back from the background does not jump. */
 const MAX_DT = 0.1;
@@ -17,20 +17,25 @@ const HEADER_INTERVAL_MS = 250;
 const $ = (id) => document.getElementById(id);
 const latest = { scopeLeft: undefined, scopeRight: undefined, spectrum: undefined, meters: undefined, state: undefined, health: undefined };
 /** Frame accounting: `skipped` = gaps in the host's sequence, `coalesced` = arrived but never drawn. */
-const stats = { received: 0, skipped: 0, coalesced: 0, drawn: 0, sinceDraw: 0, lastSeq: -1, audioBlocks: 0, audioSkipped: 0, lastAudioSeq: -1 };
+const stats = { received: 0, skipped: 0, coalesced: 0, drawn: 0, sinceDraw: 0, lastSeq: -1, audioBlocks: 0, audioSkipped: 0, audioAgeMs: undefined };
 
 const port = hostPort();
 const HiseWebSocketServer = await loadClient(port, (error) => setLamp('closed', 'waiting for host…', error));
 const server = new HiseWebSocketServer(port);
 const send = (action, value) => server.send(JSON.stringify({ action, value }));
 const controls = createControls(send);
-const listener = createListener($('listen'), (on) => send(Action.LISTEN, on));
+const listener = createListener($('listen'), (on) => send(Action.LISTEN, on), port, (block) => {
+  stats.audioBlocks++;
+  stats.audioSkipped += block.dropped;
+  stats.audioAgeMs = block.ageMs;
+  window.demo.onAudio?.(block);
+});
 $('listen').addEventListener('click', () => listener.toggle(latest.state?.sampleRate ?? 48000));
 window.demo = { server, port, stats, latest, send }; // for tests and the console
 
 showConnection(server, port, (open) => {
   controls.setConnected(open);
-  stats.lastSeq = stats.lastAudioSeq = -1; // a new connection (maybe a new host) starts a new sequence
+  stats.lastSeq = -1; // a new connection (maybe a new host) starts a new sequence
   if (open && listener.on) send(Action.LISTEN, true); // the host forgets subscriptions with the page
 });
 
@@ -49,10 +54,7 @@ server.addEventListener((id, data) => {
       countFrame(data[Meters.SEQ]);
       latest.meters = data;
       break;
-    case AUDIO_ID:
-      countAudio(data[0]);
-      listener.push(data);
-      break;
+    // AUDIO_ID also reaches this connection while someone listens; the listener's own client takes it.
     case STATE_ID:
       latest.state = JSON.parse(data);
       controls.applyState(latest.state);
@@ -69,12 +71,6 @@ function countFrame(seq) {
   stats.sinceDraw++;
   if (stats.lastSeq >= 0 && seq > stats.lastSeq + 1) stats.skipped += seq - stats.lastSeq - 1;
   stats.lastSeq = seq;
-}
-
-function countAudio(seq) {
-  stats.audioBlocks++;
-  if (stats.lastAudioSeq >= 0 && seq > stats.lastAudioSeq + 1) stats.audioSkipped += seq - stats.lastAudioSeq - 1;
-  stats.lastAudioSeq = seq;
 }
 
 const drawScope = createScope($('scope'));

@@ -26,12 +26,11 @@ export const Meters = Object.freeze({
 
 /**
  * Raw audio for listening, one message per played block, only while some page asks for it:
- * [seq, startFrame mod 2^20, floor(startFrame / 2^20), frames, left × frames, right × frames].
- * The start frame is split so it stays exact in float32 (whole numbers are exact only to 2^24).
+ * [left × frames, right × frames]. Sent with `wv.send(AUDIO_ID, block, { time, samplePosition })`:
+ * the page's modern client gets the block's first frame as `meta.samplePosition` (exact, a float64)
+ * and the host's clock as `meta.time`, and a gap in the host's numbering as `meta.dropped`.
  */
 export const AUDIO_ID = 'audio';
-export const Audio = Object.freeze({ SEQ: 0, START_LOW: 1, START_HIGH: 2, FRAMES: 3, HEADER: 4 });
-export const START_SPLIT = 2 ** 20;
 
 /** JSON text: the host's whole state, sent on every change and to every page that connects. */
 export const STATE_ID = 'state';
