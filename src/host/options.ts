@@ -112,6 +112,12 @@ export interface WebViewOptions {
    * @default 'reject'
    */
   callbackErrors?: 'reject' | 'null';
+  /**
+   * Milliseconds between two parameter value frames to one page (one display frame): host
+   * automation at any rate reaches a page at most this often per parameter, the latest value
+   * winning. A change after a quiet interval goes out at once. @default 16
+   */
+  parameterInterval?: number;
 }
 
 export type ResolvedWebViewOptions = Required<Omit<WebViewOptions, 'token'>> & { token: string | undefined };
@@ -143,6 +149,7 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   allowedOrigins: Object.freeze([]) as readonly string[],
   allowedHosts: Object.freeze([]) as readonly string[],
   callbackErrors: 'reject',
+  parameterInterval: 16,
 });
 
 const NUMERIC_OPTIONS = [
@@ -164,6 +171,7 @@ const NUMERIC_OPTIONS = [
   'sequenceWindow',
   'maxCallArguments',
   'sessionTimeout',
+  'parameterInterval',
 ] as const;
 
 /**
@@ -196,7 +204,7 @@ const COUNT_OPTIONS = [
 ] as const;
 
 /** Options that become `setTimeout`/`setInterval` delays. */
-const TIMER_OPTIONS = ['heartbeatInterval', 'closeTimeout', 'callTimeout', 'handshakeTimeout', 'sessionTimeout'] as const;
+const TIMER_OPTIONS = ['heartbeatInterval', 'closeTimeout', 'callTimeout', 'handshakeTimeout', 'sessionTimeout', 'parameterInterval'] as const;
 /** The longest delay Node's timers take (2³¹−1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 0x7fffffff;
 

@@ -36,6 +36,14 @@ export const FrameType = {
    * session the host forgot) means the numbering started again at 1.
    */
   Hello: 0x14,
+  /** Host → page: parameters' specs and values, data = JSON `{id: {"spec", "value", "source", "text"?}}` (PROTOCOL.md §6). */
+  ParameterSpecs: 0x20,
+  /** Host → page: parameters' latest values, data = JSON `{id: [value, source, text?]}`. */
+  ParameterValues: 0x21,
+  /** Page → host, sequenced: id = the parameter, data = JSON `{"op": "begin"|"set"|"end", "v"?, "g"?}`. */
+  ParameterOp: 0x22,
+  /** Host → page: bad parameter input, id = the parameter, data = JSON `{"code", "message", "op"}`. */
+  ParameterError: 0x23,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 

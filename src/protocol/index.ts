@@ -60,3 +60,48 @@ export { SequencedLog, type Unacked } from './sequenced-log.js';
 export { bindingNameProblem, isPlainIdentifier, isWindowName, MAX_BINDING_NAME_LENGTH, type BindingNameProblem } from './names.js';
 export { createSessionId, isSessionId, SESSION_ID_BYTES, SESSION_ID_LENGTH, type RandomSource } from './session-id.js';
 export { isFunctionPath, MAX_FUNCTION_PATH_LENGTH } from './function-path.js';
+export {
+  ParameterError,
+  checkSpec,
+  checkValue,
+  coerceValue,
+  quantise,
+  decimalsOf,
+  toNormalized,
+  fromNormalized,
+  defaultText,
+  MAX_PARAMETER_TEXT,
+  MAX_CHOICES,
+  type ParameterErrorCode,
+  type ParameterProblem,
+  type ParameterValue,
+  type ParameterSpec,
+  type ParameterSpecInput,
+  type NumberSpecInput,
+  type ChoiceSpecInput,
+  type BooleanSpecInput,
+  type SpecFor,
+  type ValueOfSpec,
+  type Skew,
+} from './parameter-spec.js';
+export {
+  encodeParameterSpecs,
+  encodeParameterValues,
+  encodeParameterOp,
+  encodeParameterError,
+  readParameterJson,
+  checkParameterOp,
+  isHiseParameterMessage,
+  hiseParameterOpText,
+  HiseParameterId,
+  HISE_PARAMETER_KEY,
+  HISE_PARAMETER_MARKER,
+  MAX_GESTURE_NUMBER,
+  type ParameterSource,
+  type ParameterOperation,
+  type ParameterOp,
+  type ParameterState,
+  type ParameterValueEntry,
+  type ParameterErrorMessage,
+} from './parameter-messages.js';
+export type { ParamsOf } from './contract.js';
