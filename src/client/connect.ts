@@ -1,7 +1,10 @@
 import { decodeMessage } from '../protocol/decode.js';
 import { CallError, DEFAULT_MAX_CALL_ARGUMENTS, PendingCalls, answerCall, readCall, readReply, type CallHandler } from '../protocol/calls.js';
 import { encodeAck, readUint32Frame } from '../protocol/delivery.js';
-import type { AnyContract, Contract, EventsOf, HostFunctionsOf, MessagesOf, PageFunctionsOf } from '../protocol/contract.js';
+import type { AnyContract, Contract, EventsOf, HostFunctionsOf, MessagesOf, PageFunctionsOf, ParamsOf } from '../protocol/contract.js';
+import { encodeParameterOp, hiseParameterOpText, HiseParameterId, readParameterJson, type ParameterOp } from '../protocol/parameter-messages.js';
+import type { ParameterError } from '../protocol/parameter-spec.js';
+import { ClientParameters, type ClientParameter } from './parameters.js';
 import { FrameType, SESSION_PARAM, SUBPROTOCOL, TOKEN_PARAM } from '../protocol/extension.js';
 import { decodeFrame, encodeValue, readPayload, toJson } from '../protocol/frame.js';
 import { resolveConnectOptions } from './connect-options.js';
@@ -91,6 +94,8 @@ export type SendResult = 'sent' | 'queued' | 'dropped';
 interface Outgoing {
   id: string;
   value: unknown;
+  /** A parameter operation (frame 0x22, or `{"hwv": "param", …}` text in HISE's format). */
+  parameter?: true;
 }
 
 const OPEN = 1;
@@ -145,6 +150,9 @@ export class HiseClient<C extends Contract = AnyContract> {
   #hostEpoch = 0;
   #hostSeq = 0;
   #ackScheduled = false;
+  /** Marks this client's parameter operations in HISE mode, where the host echoes to every page. */
+  readonly #clientId = createSessionId().slice(0, 12);
+  readonly #parameters = new ClientParameters({ send: (id, op) => this.#sendParameterOp(id, op) });
 
   constructor(options: ConnectOptions = {}) {
     options = resolveConnectOptions(options);
@@ -237,6 +245,25 @@ export class HiseClient<C extends Contract = AnyContract> {
     else this.#handlers.set(name, fn as CallHandler);
   }
 
+  /**
+   * A host parameter (declared with `wv.parameter`): its spec and value once the host sent them,
+   * `subscribe` to changes from elsewhere, and `begin()` / `set(v)` / `end()` for gestures. Works
+   * with HISE too, over the convention of PROTOCOL.md §6.
+   */
+  parameter<K extends keyof ParamsOf<C> & string>(id: K): ClientParameter<ParamsOf<C>[K]> {
+    return this.#parameters.get(id) as unknown as ClientParameter<ParamsOf<C>[K]>;
+  }
+
+  /** Ids of the parameters the host has sent. */
+  get parameterIds(): string[] {
+    return this.#parameters.ids;
+  }
+
+  /** Listens to the host's coded refusals of this page's parameter operations (else they are reported as uncaught errors). */
+  onParameterError(listener: (error: ParameterError) => void): () => void {
+    return this.#parameters.onError(listener);
+  }
+
   /** Closes for good: no reconnect; waiting calls reject with `DISCONNECTED`. */
   close(): void {
     this.#closedByUser = true;
@@ -295,7 +322,11 @@ export class HiseClient<C extends Contract = AnyContract> {
     this.#mode = socket.protocol === SUBPROTOCOL ? 'extended' : 'legacy';
     // Everything not yet acknowledged goes again, in order; the host skips what it already has.
     for (const { seq, item } of this.#outbox.pending) this.#transmit(seq, item);
-    if (this.#mode === 'legacy') this.#outbox.ack(Number.MAX_SAFE_INTEGER);
+    if (this.#mode === 'legacy') {
+      this.#outbox.ack(Number.MAX_SAFE_INTEGER);
+      // HISE tells a page nothing when it connects: the page asks for the parameters.
+      socket.send(hiseParameterOpText('', { op: 'sync', c: this.#clientId }));
+    }
     this.#setStatus('open');
     this.#readyResolve();
   }
@@ -310,9 +341,24 @@ export class HiseClient<C extends Contract = AnyContract> {
     this.#reconnect.schedule(() => this.#open());
   }
 
-  #transmit(seq: number, { id, value }: Outgoing): void {
+  /** Parameter operations go through the acknowledged queue, like `send`: delivered once, resent after a reconnect. */
+  #sendParameterOp(id: string, op: ParameterOp): void {
+    const entry = this.#outbox.add({ id, value: op, parameter: true }, 64 + id.length * 3);
+    if (entry === undefined) {
+      this.#parameters.receiveError(id, { code: 'INVALID_PARAMETER_MESSAGE', message: `the client's queue (maxQueue) is full: '${op.op}' of '${id}' was dropped` });
+      return;
+    }
+    if (this.#socket?.readyState !== OPEN) return;
+    this.#transmit(entry.seq, entry.item);
+    if (this.#mode === 'legacy') this.#outbox.ack(entry.seq);
+  }
+
+  #transmit(seq: number, { id, value, parameter }: Outgoing): void {
     const socket = this.#socket!;
-    if (this.#mode === 'extended') {
+    if (parameter) {
+      const op = value as ParameterOp;
+      socket.send(this.#mode === 'extended' ? encodeParameterOp(id, op, seq) : hiseParameterOpText(id, { ...op, c: this.#clientId }));
+    } else if (this.#mode === 'extended') {
       socket.send(encodeValue(id, value, { seq, align: true }));
     } else if (typeof value === 'string' || value instanceof Float32Array) {
       socket.send(value); // HISE's format: no id, strings as text, floats as raw bytes
@@ -327,6 +373,7 @@ export class HiseClient<C extends Contract = AnyContract> {
     try {
       if (this.#mode === 'legacy') {
         const message = decodeMessage(bytes, this.#exactData ? { exact: true } : { inPlace: true });
+        if (typeof message.data === 'string' && this.#receiveHiseParameters(message.id, message.data)) return;
         this.#emit(message.id, message.data, undefined);
         return;
       }
@@ -345,6 +392,17 @@ export class HiseClient<C extends Contract = AnyContract> {
         case FrameType.Error:
           this.#calls.settle(readReply(frame));
           return;
+        case FrameType.ParameterSpecs:
+          this.#parameters.receiveSpecs(readParameterJson(frame));
+          return;
+        case FrameType.ParameterValues:
+          this.#parameters.receiveValues(readParameterJson(frame));
+          return;
+        case FrameType.ParameterError:
+          this.#parameters.receiveError(frame.id, readParameterJson(frame));
+          return;
+        case FrameType.ParameterOp:
+          return; // page → host only
         case FrameType.Call: {
           const socket = this.#socket;
           void answerCall(this.#handlers, readCall(frame), this.#maxCallArguments).then((reply) => {
@@ -368,6 +426,21 @@ export class HiseClient<C extends Contract = AnyContract> {
     } catch (error) {
       reportError(error);
     }
+  }
+
+  /** HISE mode: the parameter messages arrive as string messages with reserved ids (PROTOCOL.md §6). */
+  #receiveHiseParameters(id: string, text: string): boolean {
+    if (id !== HiseParameterId.Specs && id !== HiseParameterId.Values && id !== HiseParameterId.Error) return false;
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      return false; // not ours after all: the page's listeners get it
+    }
+    if (id === HiseParameterId.Specs) this.#parameters.receiveSpecs(data);
+    else if (id === HiseParameterId.Values) this.#parameters.receiveValues(data, this.#clientId);
+    else this.#parameters.receiveError(String((data as { id?: unknown })?.id ?? ''), data);
+    return true;
   }
 
   /** One ack per turn of the event loop, for everything delivered so far. */

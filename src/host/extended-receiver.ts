@@ -30,8 +30,8 @@ export interface ReceiverHost {
   deliver(page: Connection, id: string, value: unknown): void;
   /** The page has delivered the host's sequenced messages up to `seq`. */
   acknowledge(page: Connection, seq: number): void;
-  /** A parameter operation (frame 0x22), delivered once like a data message (PROTOCOL.md §6). */
-  parameter(page: Connection, id: string, data: unknown): void;
+  /** A parameter operation (frame 0x22), delivered once like a data message (PROTOCOL.md §6); without it, they are dropped. */
+  parameter?(page: Connection, id: string, data: unknown): void;
   report(error: WebViewError, page: Connection): void;
 }
 
@@ -84,7 +84,7 @@ export class ExtendedReceiver {
           }
           if (frame.type === FrameType.ParameterOp) {
             const op = readParameterJson(frame);
-            if (verdict === 'new') this.#host.parameter(this.#page, frame.id, op);
+            if (verdict === 'new') this.#host.parameter?.(this.#page, frame.id, op);
             return;
           }
           const value = readPayload(frame);
