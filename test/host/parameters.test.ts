@@ -73,15 +73,15 @@ describe('host parameters with raw sockets', () => {
     op('mode', { op: 'begin', g: 3 }); // interleaved
     op('mode', { op: 'end', g: 1 }); // the open gesture is gain's
     await until(() => framesOf(client, FrameType.ParameterError).length === cases.length + 3);
-    const errors = framesOf(client, FrameType.ParameterError).map((frame) => ({ id: frame.id, ...(readParameterJson(frame) as object) }));
-    expect(errors.map((e) => [e.id, (e as { code: string }).code])).toEqual([
+    const errors = framesOf(client, FrameType.ParameterError).map((frame) => ({ id: frame.id, ...(readParameterJson(frame) as { code: string; op: string; message: string }) }));
+    expect(errors.map((e) => [e.id, e.code])).toEqual([
       ...cases.map(([id, , code]) => [id, code]),
       ['gain', 'GESTURE_NESTED'],
       ['mode', 'GESTURE_INTERLEAVED'],
       ['mode', 'GESTURE_NOT_STARTED'],
     ]);
     expect(errors[0]).toMatchObject({ op: 'set', message: "no parameter 'nope' is declared" });
-    expect(reported).toEqual(errors.map((e) => (e as { code: string }).code));
+    expect(reported).toEqual(errors.map((e) => e.code));
     expect(changes).toEqual([]);
     expect(gain.value).toBe(0);
   });
