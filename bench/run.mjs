@@ -12,11 +12,12 @@ import { throughputSvg } from './lib/svg.mjs';
 import { judgeTargets, printTargets } from './lib/targets.mjs';
 import * as codec from './scenarios/codec.mjs';
 import * as fanout from './scenarios/fanout.mjs';
+import * as parameters from './scenarios/parameters.mjs';
 import * as roundtrip from './scenarios/roundtrip.mjs';
 import * as stall from './scenarios/stall.mjs';
 import * as throughput from './scenarios/throughput.mjs';
 
-const SCENARIOS = { codec, throughput, roundtrip, fanout, stall };
+const SCENARIOS = { codec, throughput, roundtrip, fanout, stall, parameters };
 const options = parseArgs();
 const resultsDir = new URL('./results/', import.meta.url);
 
