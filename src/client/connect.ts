@@ -248,7 +248,7 @@ export class HiseClient<C extends Contract = AnyContract> {
   /**
    * A host parameter (declared with `wv.parameter`): its spec and value once the host sent them,
    * `subscribe` to changes from elsewhere, and `begin()` / `set(v)` / `end()` for gestures. Works
-   * with HISE too, over the convention of PROTOCOL.md §6.
+   * with HISE too, over the convention of PROTOCOL.md "Parameters".
    */
   parameter<K extends keyof ParamsOf<C> & string>(id: K): ClientParameter<ParamsOf<C>[K]> {
     return this.#parameters.get(id) as unknown as ClientParameter<ParamsOf<C>[K]>;
@@ -428,7 +428,7 @@ export class HiseClient<C extends Contract = AnyContract> {
     }
   }
 
-  /** HISE mode: the parameter messages arrive as string messages with reserved ids (PROTOCOL.md §6). */
+  /** HISE mode: the parameter messages arrive as string messages with reserved ids (PROTOCOL.md "Parameters"). */
   #receiveHiseParameters(id: string, text: string): boolean {
     if (id !== HiseParameterId.Specs && id !== HiseParameterId.Values && id !== HiseParameterId.Error) return false;
     let data: unknown;

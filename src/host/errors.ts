@@ -58,7 +58,7 @@ export type WebViewErrorCode =
   | 'HTTP_HANDLER_FAILED'
   /** A `connect`, `disconnect` or `refused` listener of the host's author threw or rejected; the host went on. */
   | 'LISTENER_FAILED'
-  /** Parameters (PROTOCOL.md §6): a page's operation on an id the host has not declared. */
+  /** Parameters (PROTOCOL.md "Parameters"): a page's operation on an id the host has not declared. */
   | 'UNKNOWN_PARAMETER'
   /** A parameter value of the wrong type or NaN (from a page, `set`, or a state). */
   | 'INVALID_PARAMETER_VALUE'

@@ -30,7 +30,7 @@ export interface ReceiverHost {
   deliver(page: Connection, id: string, value: unknown): void;
   /** The page has delivered the host's sequenced messages up to `seq`. */
   acknowledge(page: Connection, seq: number): void;
-  /** A parameter operation (frame 0x22), delivered once like a data message (PROTOCOL.md §6); without it, they are dropped. */
+  /** A parameter operation (frame 0x22), delivered once like a data message (PROTOCOL.md "Parameters"); without it, they are dropped. */
   parameter?(page: Connection, id: string, data: unknown): void;
   report(error: WebViewError, page: Connection): void;
 }

@@ -46,21 +46,25 @@ export interface ParameterOwner {
  */
 export class Parameter<T extends ParameterValue = ParameterValue> extends EventEmitter<ParameterEvents<T>> {
   readonly id: string;
-  /** The checked spec, as pages get it. */
-  readonly spec: ParameterSpec;
+  #spec: ParameterSpec;
   #value: T;
   #source: ParameterSource = 'host';
-  readonly #format: ((value: T) => string) | undefined;
+  #format: ((value: T) => string) | undefined;
   readonly #owner: ParameterOwner;
 
   /** @internal Created by `WebView.parameter`. */
   constructor(id: string, spec: ParameterSpec, format: ((value: T) => string) | undefined, owner: ParameterOwner) {
     super();
     this.id = id;
-    this.spec = spec;
+    this.#spec = spec;
     this.#value = spec.default as T;
     this.#format = format;
     this.#owner = owner;
+  }
+
+  /** The checked spec, as pages get it. */
+  get spec(): ParameterSpec {
+    return this.#spec;
   }
 
   get value(): T {
@@ -119,6 +123,23 @@ export class Parameter<T extends ParameterValue = ParameterValue> extends EventE
   /** @internal True when the spec has a `format` (pages then get the text with each value). */
   get formats(): boolean {
     return this.#format !== undefined;
+  }
+
+  /**
+   * @internal Declared again (a host module restarting): the new spec and format; the value stays
+   * when the new spec holds it (clamped and quantised), else it becomes the new default. Tells the
+   * pages when the value changed.
+   */
+  redefine(spec: ParameterSpec, format: ((value: T) => string) | undefined): void {
+    this.#spec = spec;
+    this.#format = format;
+    let value: T;
+    try {
+      value = coerceValue(this.id, spec, this.#value) as T;
+    } catch {
+      value = spec.default as T;
+    }
+    this.apply(value, { source: 'host', page: undefined, inGesture: false }, undefined);
   }
 
   /** @internal Changes the value (already checked), emits `change` and tells the pages but the origin's. */

@@ -46,7 +46,7 @@ interface OpenGesture {
 const MAX_REMEMBERED_GESTURES = 1024;
 
 /**
- * The host's parameters (PROTOCOL.md §6): declares them, tells every page their specs and values
+ * The host's parameters (PROTOCOL.md "Parameters"): declares them, tells every page their specs and values
  * (coalesced per page, see {@link ParameterSync}), and runs pages' gestures. A page is the actor of
  * a gesture by its session (modern client) or its connection (HISE's format); its own changes are
  * never echoed to it, and values from elsewhere wait while its gesture on that parameter is open.
@@ -72,14 +72,14 @@ export class HostParameters implements ParameterOwner {
   }
 
   /**
-   * Declares a parameter and tells connected pages about it.
+   * Declares a parameter and tells connected pages about it. Declaring an id again (a host module
+   * that restarts) returns the same parameter with the new spec, its value kept where the spec allows.
    * @throws {WebViewError} `INVALID_PARAMETER_SPEC`, `INVALID_ID`
    */
   declare(id: string, input: ParameterSpecInput): Parameter {
     if (typeof id !== 'string' || id === '' || id.includes('\0') || id.length > 256) {
       throw new WebViewError('INVALID_ID', `a parameter id must be a non-empty string of at most 256 characters without NUL, got ${String(id)}`);
     }
-    if (this.byId.has(id)) throw new WebViewError('INVALID_PARAMETER_SPEC', `parameter '${id}' is already declared`);
     let spec;
     try {
       spec = checkSpec(id, input);
@@ -87,8 +87,15 @@ export class HostParameters implements ParameterOwner {
       if (error instanceof ParameterError) throw new WebViewError('INVALID_PARAMETER_SPEC', error.message);
       throw error;
     }
-    const format = (input as { format?: (value: never) => string }).format;
-    const parameter = new Parameter(id, spec, format as ((value: ParameterValue) => string) | undefined, this);
+    const format = (input as { format?: (value: never) => string }).format as ((value: ParameterValue) => string) | undefined;
+    const existing = this.byId.get(id);
+    if (existing !== undefined) {
+      const changed = JSON.stringify(existing.spec) !== JSON.stringify(spec);
+      existing.redefine(spec, format);
+      if (changed) for (const sync of this.#syncs.values()) if (sync.synced) this.#sendSpecs(sync.connection, [existing]);
+      return existing;
+    }
+    const parameter = new Parameter(id, spec, format, this);
     this.byId.set(id, parameter);
     for (const sync of this.#syncs.values()) if (sync.synced) this.#sendSpecs(sync.connection, [parameter]);
     return parameter;

@@ -305,7 +305,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     return this.#callTab(target, name, args);
   }
 
-  // ---- Parameters (PROTOCOL.md §6): the logic lives in parameters.ts ----
+  // ---- Parameters (PROTOCOL.md "Parameters"): the logic lives in parameters.ts ----
 
   /**
    * Declares a parameter that every page can read, change and drag with gestures, e.g.

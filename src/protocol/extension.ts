@@ -36,7 +36,7 @@ export const FrameType = {
    * session the host forgot) means the numbering started again at 1.
    */
   Hello: 0x14,
-  /** Host → page: parameters' specs and values, data = JSON `{id: {"spec", "value", "source", "text"?}}` (PROTOCOL.md §6). */
+  /** Host → page: parameters' specs and values, data = JSON `{id: {"spec", "value", "source", "text"?}}` (PROTOCOL.md "Parameters"). */
   ParameterSpecs: 0x20,
   /** Host → page: parameters' latest values, data = JSON `{id: [value, source, text?]}`. */
   ParameterValues: 0x21,

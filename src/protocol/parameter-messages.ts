@@ -1,5 +1,5 @@
 /**
- * The parameter messages (PROTOCOL.md §6): extended frames 0x20–0x23, and the same JSON as a
+ * The parameter messages (PROTOCOL.md "Parameters"): extended frames 0x20–0x23, and the same JSON as a
  * convention over HISE's own channel (string messages with reserved ids one way, JSON text with
  * `"hwv": "param"` the other), for pages that speak HISE's format.
  */

@@ -1,5 +1,5 @@
 /**
- * Parameters (PROTOCOL.md §6): what a parameter is (its spec), and the pure arithmetic both sides
+ * Parameters (PROTOCOL.md "Parameters"): what a parameter is (its spec), and the pure arithmetic both sides
  * share: validation, clamping, quantising, skew, normalising, default text. No Node, no DOM.
  */
 

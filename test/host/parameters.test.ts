@@ -9,6 +9,7 @@ import {
   SUBPROTOCOL,
   type Frame,
 } from '../../src/protocol/index.js';
+import { scopeWebView } from '../../src/dev/scoped-web-view.js';
 import { startHost } from '../helpers/host.js';
 import { WebSocket } from 'ws';
 import { connect, until } from '../helpers/node-client.js';
@@ -154,7 +155,11 @@ describe('host parameters with raw sockets', () => {
     expect(gain.text).toBe('-24.0 dB');
     expect(codeOf(() => gain.set(Number.NaN))).toBe('INVALID_PARAMETER_VALUE');
     expect(codeOf(() => mode.set('square' as never))).toBe('INVALID_PARAMETER_VALUE');
-    expect(codeOf(() => wv.parameter('gain', { min: 0, max: 1 }))).toBe('INVALID_PARAMETER_SPEC');
+    // Declared again (a host module restarting): the same parameter, the new spec, the value kept if it fits.
+    expect(wv.parameter('gain', { min: -60, max: 12, step: 0.1, unit: 'dB' })).toBe(gain);
+    expect(gain.value).toBe(-24);
+    expect(wv.parameter('gain', { min: 0, max: 1 })).toBe(gain);
+    expect([gain.value, gain.spec.type === 'number' && gain.spec.max]).toEqual([0, 1]);
     expect(codeOf(() => wv.parameter('x', { min: 2, max: 1 }))).toBe('INVALID_PARAMETER_SPEC');
     expect(codeOf(() => wv.parameter('', { min: 0, max: 1 }))).toBe('INVALID_ID');
     expect([...wv.parameters.keys()]).toEqual(['gain', 'mode']);
@@ -201,5 +206,18 @@ describe('host parameters with raw sockets', () => {
       expect(codeOf(() => wv.setState(bad as never)), JSON.stringify(bad)).toBe('INVALID_STATE');
     }
     expect(wv.getState()).toEqual(state);
+  });
+
+  it('a host module that restarts (dev loop) gets its parameters back, value kept, its old listeners gone', async () => {
+    const { wv } = await startHost();
+    const first = scopeWebView(wv);
+    const gain = first.webView.parameter('gain', { min: -60, max: 12 });
+    gain.on('change', () => undefined);
+    gain.set(-6);
+    first.dispose();
+    expect(gain.listenerCount('change')).toBe(0);
+    const second = scopeWebView(wv);
+    expect(second.webView.parameter('gain', { min: -60, max: 12 })).toBe(gain);
+    expect(gain.value).toBe(-6);
   });
 });
