@@ -153,7 +153,7 @@ export class ClientParameter<T extends ParameterValue = ParameterValue> {
   /** @internal A value from elsewhere. */
   receive([value, source, text]: ParameterValueEntry, initial: boolean): void {
     if (this.#spec === undefined) return;
-    if (text !== undefined) this.#hostText = [value as T, text];
+    if (typeof text === 'string' && text !== '') this.#hostText = [value as T, text];
     this.#value = value as T;
     const meta = { source, initial };
     this.#notify(this.#subscribers, value as T, meta);
