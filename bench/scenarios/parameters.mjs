@@ -50,13 +50,25 @@ async function parametersPage({ params, client, report }) {
     const message = [];
     const parameter = [];
     gain.begin();
-    for (let i = 0; i < params.samples; i++) {
-      message.push(hostTime());
+    // The two paths take turns going first, so neither gains from what the other leaves warm.
+    const sendMessage = async (i) => {
+      message[i] = hostTime();
       c.send('probe', i);
       await pause(params.pageGap);
-      parameter.push(hostTime());
+    };
+    const sendParameter = async (i) => {
+      parameter[i] = hostTime();
       gain.set(params.values[i]);
       await pause(params.pageGap);
+    };
+    for (let i = 0; i < params.samples; i++) {
+      if (i % 2 === 0) {
+        await sendMessage(i);
+        await sendParameter(i);
+      } else {
+        await sendParameter(i);
+        await sendMessage(i);
+      }
     }
     gain.end();
     await report('sent', { message, parameter });
@@ -117,12 +129,18 @@ export async function run({ server, quick = false, log = () => {} }) {
     log(`parameters: host → page, ${samples} samples`);
     const toPage = { message: [], parameter: [] };
     for (let i = 0; i < samples; i++) {
-      toPage.message.push(now());
-      wv.send('probe-out', i);
+      const sendMessage = () => {
+        toPage.message[i] = now();
+        wv.send('probe-out', i);
+      };
+      const sendParameter = () => {
+        toPage.parameter[i] = now();
+        gain.set(values[i]);
+      };
+      (i % 2 === 0 ? sendMessage : sendParameter)();
       await sleep(2);
-      toPage.parameter.push(now());
-      gain.set(values[i]);
-      await sleep(wv.options.parameterInterval + 4); // a fresh interval: the set goes out at once
+      (i % 2 === 0 ? sendParameter : sendMessage)();
+      await sleep(wv.options.parameterInterval + 4); // a fresh interval: the next set goes out at once
     }
     const received = server.next('received', 30_000);
     wv.send('done', 1);

@@ -30,6 +30,8 @@ export interface ParametersHost {
   /** The connections that take data now (all but bridges'). */
   connections(): Iterable<Connection>;
   report(error: WebViewError, from: Connection | undefined): void;
+  /** A parameter was declared for the first time. */
+  declared(parameter: Parameter): void;
 }
 
 /** One page's open gesture. */
@@ -97,6 +99,7 @@ export class HostParameters implements ParameterOwner {
     }
     const parameter = new Parameter(id, spec, format, this);
     this.byId.set(id, parameter);
+    this.#host.declared(parameter);
     for (const sync of this.#syncs.values()) if (sync.synced) this.#sendSpecs(sync.connection, [parameter]);
     return parameter;
   }

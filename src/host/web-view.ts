@@ -90,6 +90,8 @@ export interface WebViewEvents {
   error: [error: WebViewError, page: Page | undefined];
   /** A connection was refused before the upgrade (403 origin, 401 token, 503 capacity) or timed out in its handshake. */
   refused: [info: RefusedConnection];
+  /** A parameter was declared (its first `wv.parameter(id, …)`): for tools that follow parameters and their gestures. */
+  parameter: [parameter: Parameter];
 }
 
 /** A parameter's value type: the contract's, or (untyped) what its spec declares. */
@@ -145,6 +147,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       highWaterMark: this.options.highWaterMark,
       connections: () => [...this.#connections].filter((connection) => !connection.bridged),
       report: (error, from) => this.#report(error, from),
+      declared: (parameter) => this.emit('parameter', parameter),
     });
     this.#ledger = new SessionLedger(this.options.maxSessions, this.options.sequenceWindow, this.options.maxSessionsPerSource);
     this.#sessions = new SessionLogs(sessionLimits(this.options), {

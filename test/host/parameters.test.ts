@@ -145,9 +145,12 @@ describe('host parameters with raw sockets', () => {
     expect(callback).toEqual([{ other: 1 }]); // parameter messages never reach the callback
   });
 
-  it('the host’s own API: clamps, refuses the wrong type, a second declaration and bad specs', async () => {
+  it('the host’s own API: clamps, refuses the wrong type and bad specs; a parameter event per new id', async () => {
     const { wv } = await startHost();
+    const declared: string[] = [];
+    wv.on('parameter', (parameter) => declared.push(parameter.id));
     const { gain, mode } = declare(wv);
+    expect(declared).toEqual(['gain', 'mode']);
     gain.set(99);
     expect(gain.value).toBe(12);
     gain.setNormalized(0.5);
@@ -163,6 +166,7 @@ describe('host parameters with raw sockets', () => {
     expect(codeOf(() => wv.parameter('x', { min: 2, max: 1 }))).toBe('INVALID_PARAMETER_SPEC');
     expect(codeOf(() => wv.parameter('', { min: 0, max: 1 }))).toBe('INVALID_ID');
     expect([...wv.parameters.keys()]).toEqual(['gain', 'mode']);
+    expect(declared).toEqual(['gain', 'mode']); // declaring again is no new parameter
     expect(wv.parameters.get('mode')!.spec).toEqual({ type: 'choice', choices: ['sine', 'saw'], default: 'sine', label: '' });
   });
 
