@@ -176,6 +176,15 @@ export function quantise(spec: Pick<NumberSpec, 'min' | 'max' | 'step'>, value: 
 /** Digits after the point a step needs (0.25 → 2). */
 export function decimalsOf(step: number): number {
   if (!(step > 0) || Number.isInteger(step)) return 0;
+  let digits = DECIMALS.get(step);
+  if (digits === undefined) DECIMALS.set(step, (digits = countDecimals(step)));
+  return digits;
+}
+
+/** Steps seen so far and their digits: `quantise` runs for every value a page or the host sets. */
+const DECIMALS = /* @__PURE__ */ new Map<number, number>();
+
+function countDecimals(step: number): number {
   const text = step.toString();
   const exp = /e-(\d+)$/.exec(text);
   if (exp !== null) return Number(exp[1]) + (text.split('e')[0]!.split('.')[1]?.length ?? 0);
