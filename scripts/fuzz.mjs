@@ -193,7 +193,7 @@ function hostOutcome(frame, connection) {
 }
 
 /**
- * A parameter operation (PROTOCOL.md §7) to a host that declares no parameter: its JSON is read even
+ * A parameter operation (PROTOCOL.md §8) to a host that declares no parameter: its JSON is read even
  * for a duplicate; a new one is refused for its shape, or as an unknown parameter (`sync` answers).
  */
 function parameterOutcome(decoded, isNew) {

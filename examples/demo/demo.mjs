@@ -2,6 +2,7 @@
 // `npm start`: a host streaming live audio over HISE's WebView protocol to a scope page.
 import { spawn } from 'node:child_process';
 import cac from 'cac';
+import { record } from 'hise-webview';
 import { startDemoHost, FILE_SIGNAL } from './host.mjs';
 import { SIGNALS } from './signal.mjs';
 import { loadWav, WavError } from './wav-source.mjs';
@@ -20,6 +21,7 @@ cli
   .option('--paused', 'start paused at 0:00')
   .option('--open', 'open the page in the default browser')
   .option('--quiet', 'print only the URL lines')
+  .option('--record <file>', 'record the session to a file, for `hise-webview serve examples/demo/public --replay <file>`')
   .usage('[options]   (npm start -- [options])')
   .help()
   .example('npm start -- --file loop.wav --open');
@@ -58,6 +60,7 @@ async function main(options) {
     if (error.code !== 'PORT_IN_USE' || chosePort) throw error;
     host = await start(0);
   }
+  const recording = options.record === undefined ? undefined : record(host.wv, String(options.record), { onStop: (s) => s.error && console.error(`demo: ${s.error.message}`) });
   const state = host.state();
   console.log(`hise-webview demo: ${file ? `${file.name}, ` : ''}${state.sampleRate} Hz, blocks of ${state.blockFrames}`);
   console.log(`  host  ws://localhost:${host.port}  (serves the page and /hisewebsocket-min.js)`);
@@ -67,6 +70,7 @@ async function main(options) {
 
   const stop = async () => {
     await host.close();
+    recording?.stop();
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -137,6 +137,8 @@ export async function startDemoHost({ port, file, signal, paused = false, log = 
     }
     broadcastState(); // every page, including the sender, agrees on the result
   });
+  // A bound callback (HISE's `bindCallback`): pages with the bridge get `window.hostInfo()`.
+  wv.bindCallback('hostInfo', () => ({ sampleRate, blockFrames: BLOCK_FRAMES, signals }));
   wv.on('connect', (page) => {
     log(`page ${page.id} connected (${wv.pages.length} open)`);
     broadcastState();

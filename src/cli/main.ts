@@ -19,7 +19,13 @@ cli
   .option('--rate <hz>', 'signal blocks per second (default: 60)')
   .option('--images <dir>', "the project's images folder: serves HISE's {PROJECT_FOLDER}name.png references from it")
   .option('--token <secret>', "token every connection must present: auto (default: random per launch, put into served pages), none, or a secret")
+  .option('--record <file>', 'record the session (messages both ways, calls, with timing) to a file while serving')
+  .option('--record-max-bytes <n>', 'stop recording when the file would pass this size (default: 268435456, 256 MiB)')
+  .option('--replay <file>', 'serve with no host module: play a recording to the pages in real time, looping, and answer their calls from it')
+  .option('--mock <module>', 'with --replay: a host module whose handlers answer instead of the recording')
   .example('hise-webview serve ./webview --host ./host.ts --open')
+  .example('hise-webview serve ./webview --host ./host.ts --record session.hwvrec')
+  .example('hise-webview serve ./webview --replay session.hwvrec --mock ./mock.ts')
   .example('hise-webview serve ./webview --signal sine:scope --signal noise:noise')
   // Loaded only when serving, so --help and argument errors answer at once.
   .action(async (root: string, options: ServeOptions) => (await import('./serve-command.js')).serve(root, options));

@@ -2,11 +2,12 @@ import { consoleLogger } from '../dev/log.js';
 import { startDevHost, type DevHost } from '../dev/dev-host.js';
 import { WebViewError } from '../host/index.js';
 import { parseFolder, parsePort, parsePositiveInteger, parseSignals, parseToken } from './arguments.js';
+import { parseTape, type TapeArguments } from './tape-arguments.js';
 import { keepServingOnHostErrors } from './host-crashes.js';
 import { openBrowser } from './open-browser.js';
 
-/** The options of `hise-webview serve`, as cac parses them. */
-export interface ServeOptions {
+/** The options of `hise-webview serve`, as cac parses them (`--record`, `--replay`, `--mock`: {@link TapeArguments}). */
+export interface ServeOptions extends TapeArguments {
   host?: string;
   port?: unknown;
   open?: boolean;
@@ -27,13 +28,16 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
   const blockSize = parsePositiveInteger('block-size', options.blockSize);
   const rate = parsePositiveInteger('rate', options.rate);
   const log = consoleLogger('  ');
+  const tape = await parseTape(options, log);
+  const hostModule = tape.mock ?? options.host;
   // From the module's first run on: a timer it starts may throw before the server is up.
-  if (options.host !== undefined) keepServingOnHostErrors(log);
+  if (hostModule !== undefined) keepServingOnHostErrors(log);
   let host: DevHost;
   try {
     host = await startDevHost({
       root,
-      hostModule: options.host,
+      hostModule,
+      tape: tape.options,
       projectImages: parseFolder('images', options.images),
       port,
       inspector: { signals, blockSize, rate },
@@ -47,7 +51,8 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
     throw error;
   }
   console.log(`hise-webview: serving ${root} at ${host.url}`);
-  console.log(`  host ${options.host === undefined ? 'inspector (no --host)' : options.host}; pages reload when files change. Ctrl+C stops.`);
+  const hostLine = tape.mock !== undefined ? `replay with mock ${tape.mock}` : tape.options.replay !== undefined ? 'replay (no host module)' : options.host === undefined ? 'inspector (no --host)' : options.host;
+  console.log(`  host ${hostLine}; pages reload when files change. Ctrl+C stops.`);
   if (options.open) openBrowser(host.url);
   stopOnSignals(host);
 }

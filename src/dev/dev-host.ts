@@ -7,6 +7,7 @@ import { resolveHostModule } from './host-module.js';
 import { HostRunner } from './host-runner.js';
 import { inspectorHost, type InspectorOptions } from './inspector.js';
 import { printable } from './printable.js';
+import { startSessionTape, type SessionTapeOptions } from './session-tape.js';
 import type { DevLogger } from './log.js';
 import { watchRoot } from './root-watcher.js';
 
@@ -22,6 +23,8 @@ export interface DevHostOptions {
   port?: number | undefined;
   /** What the inspector streams and how it logs, when no host module is given. */
   inspector?: InspectorOptions | undefined;
+  /** Record the session to a file, or replay one (before the host module runs; a module given with a replay is its mock). */
+  tape?: SessionTapeOptions | undefined;
   /** Options of the WebView. */
   webView?: WebViewOptions | undefined;
   /** Directory relative paths are resolved against. @default process.cwd() */
@@ -51,15 +54,22 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   const webView = new WebView(options.webView);
   const runner = new HostRunner(webView, options.log, cwd);
   let watcher: FSWatcher | undefined;
+  let stopTape: (() => void) | undefined;
   const close = async (): Promise<void> => {
     await watcher?.close();
     await runner.close();
+    stopTape?.();
     await webView.close();
   };
   try {
     const port = await webView.setEnableWebSocket(options.port ?? 0);
     if (root !== undefined) await webView.setIndexFile(root.path);
     if (options.projectImages !== undefined) await webView.setProjectImagesFolder(resolve(cwd, options.projectImages));
+    if (options.tape !== undefined) {
+      const tape = startSessionTape(webView, options.tape, options.log);
+      stopTape = tape.stop;
+      runner.beforeRun = tape.beforeRun;
+    }
     if (hostModule !== undefined) await runner.runModule(hostModule);
     else await runner.runFunction(inspectorHost(options.log, options.inspector));
     if (root !== undefined) {

@@ -15,7 +15,9 @@ export type DevErrorCode =
   /** A prompt was answered with Ctrl+C or Ctrl+D (end of input). */
   | 'CANCELLED'
   /** A command-line argument that cannot be used. */
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  /** A `--replay` file that cannot be read or is not a whole recording (the message names the protocol code). */
+  | 'RECORDING_INVALID';
 
 /**
  * The one error class of the development tools. Its message is one line, meant to be printed as

@@ -4,6 +4,7 @@ import type { WebView } from '../host/index.js';
 import { debounce } from './debounce.js';
 import { reportError } from './error-report.js';
 import { DevError, firstLine, withDetails } from './errors.js';
+import { FileStamps } from './file-stamps.js';
 import { FreshImporter, ImportFailure } from './fresh-import.js';
 import { loadHostModule, runCleanup, type HostCleanup, type HostFunction } from './host-module.js';
 import type { DevLogger } from './log.js';
@@ -41,12 +42,15 @@ export class HostRunner {
   readonly #webView: WebView;
   readonly #log: DevLogger;
   readonly #importer: FreshImporter;
+  readonly #stamps = new FileStamps();
   #run: Run | undefined;
   #watcher: FSWatcher | undefined;
   #watched = new Set<string>();
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
   #stopLoggingErrors: (() => void) | undefined;
+  /** Runs before each run of the host function, with the run's scoped view (what it registers goes with the run). */
+  beforeRun: ((webView: WebView) => void) | undefined;
 
   /** @param cwd the project (where tsx is looked for when the package cannot see it) */
   constructor(webView: WebView, log: DevLogger, cwd = process.cwd()) {
@@ -91,6 +95,7 @@ export class HostRunner {
     const scope = scopeWebView(this.#webView);
     const abort = new AbortController();
     try {
+      this.beforeRun?.(scope.webView);
       const cleanup = await run(scope.webView, { signal: abort.signal });
       this.#run = { scope, abort, cleanup };
     } catch (error) {
@@ -136,7 +141,9 @@ export class HostRunner {
 
   async #restart(path: string, changed: string[]): Promise<void> {
     if (this.#closed) return;
-    const names = [...new Set(changed)].map(shortPath).join(', ');
+    const files = [...new Set(changed)];
+    if (!(await this.#stamps.changed(files))) return; // the save the last restart loaded, reported again
+    const names = files.map(shortPath).join(', ');
     announceRestart(this.#webView);
     await this.#stop();
     try {

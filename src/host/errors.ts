@@ -75,7 +75,13 @@ export type WebViewErrorCode =
   /** `wv.parameter(id, spec)` with a spec it cannot use, or an id declared already. */
   | 'INVALID_PARAMETER_SPEC'
   /** `setState` with a state that is not of the documented shape or holds a bad value; nothing was changed. */
-  | 'INVALID_STATE';
+  | 'INVALID_STATE'
+  /** An observer added with `observe` threw; the observer stays registered and the host goes on. */
+  | 'OBSERVER_FAILED'
+  /** A recording (`record`) reached its `maxBytes`: it stopped there, and the file holds every record before. */
+  | 'RECORDING_FULL'
+  /** A recording file could not be written or read (see `cause`). */
+  | 'RECORDING_FAILED';
 
 /** The one error class of the host. `cause` holds the underlying error, e.g. a `ProtocolError`. */
 export class WebViewError extends Error {

@@ -14,6 +14,7 @@ import {
   type CallHandler,
 } from '../protocol/index.js';
 import { WebViewError } from './errors.js';
+import { Observers } from './observer.js';
 import { controlFrame } from './outbound.js';
 import type { Connection } from './connection.js';
 import { SessionLedger, type SequenceVerdict } from './sessions.js';
@@ -26,6 +27,8 @@ export interface ReceiverHost {
   /** Calls from this page that may run at once; more are answered `TOO_MANY_CALLS` unrun. */
   readonly maxIncomingCalls: number;
   readonly maxCallArguments: number;
+  /** Sees every call this page makes to the host, with its outcome. */
+  readonly observers: Observers;
   /** Hands a data message to the `on(id)` handlers and the catch-all callback. */
   deliver(page: Connection, id: string, value: unknown): void;
   /** The page has delivered the host's sequenced messages up to `seq`. */
@@ -135,8 +138,12 @@ export class ExtendedReceiver {
       return;
     }
     this.#runningCalls++;
+    const settle = this.#host.observers.callStarted('page-to-host', call.name, call.args, this.#page.page);
     void answerCall(this.#host.handlers, call, this.#host.maxCallArguments)
       .finally(() => this.#runningCalls--)
-      .then((reply) => this.#page.deliver(controlFrame(reply)));
+      .then((reply) => {
+        Observers.settleFromReply(settle, reply);
+        this.#page.deliver(controlFrame(reply));
+      });
   }
 }

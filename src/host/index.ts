@@ -22,4 +22,8 @@ export {
 export type { Connection } from './connection.js';
 export type { DeliveryResult, OutboxStats } from './page-outbox.js';
 export { isOriginAllowed } from './origin-policy.js';
+export type { Observation, Observer, ObservedCallKind, ObservedCallError, ObservedSendResult } from './observer.js';
 export { CallError, SUBPROTOCOL, type CallErrorCode, type Contract, type AnyContract } from '../protocol/index.js';
+export { record, DEFAULT_MAX_RECORDING_BYTES, type Recording, type RecordOptions, type RecordingSummary, type RecordingStopReason } from './recorder.js';
+export { replay, answerFromRecording, recordedCallNames, readRecordingFile, MIN_LOOP_MS, DEFAULT_MAX_REPLAY_FILE_BYTES, type Replay, type ReplayOptions } from './replay.js';
+export { readRecording, ProtocolError, type DecodedRecording, type RecordedEvent } from '../protocol/index.js';

@@ -50,6 +50,7 @@ import { SessionLedger } from './sessions.js';
 import { sessionLimits, SessionLogs, type SessionStats } from './session-outbox.js';
 import { callTarget, tabOf, Tabs } from './tabs.js';
 import { checkUpgrade, type RefusalReason } from './upgrade-gate.js';
+import { now, Observers, type Observer } from './observer.js';
 
 /** Where a message went: to the connected pages, held for the first page to connect, or dropped. */
 export type SendResult = 'sent' | 'queued' | 'dropped';
@@ -127,6 +128,9 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   readonly #persistent = new PersistentCalls();
   readonly #token: string | undefined;
   readonly #parameters: HostParameters;
+  readonly #observers = new Observers((error) =>
+    this.#report(new WebViewError('OBSERVER_FAILED', `an observer failed: ${String((error as Error)?.message ?? error)}`, { cause: error }), undefined),
+  );
   #listening: Promise<number> | undefined;
   #listener: HttpListener | undefined;
   #callback: WebSocketCallback | undefined;
@@ -194,7 +198,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
    */
   sendToWebsocket(id: string, data: string | Float32Array | object): SendResult {
     this.#assertOpen();
-    return this.#broadcast(hiseMessage(id, data, () => this.#nextSeq(id)));
+    const message = hiseMessage(id, data, () => this.#nextSeq(id));
+    return this.#observeSend(message, data, undefined, this.#broadcast(message), 'sendToWebsocket');
   }
 
   /** The same as {@link sendToWebsocket}; HISE accepts both spellings. */
@@ -211,7 +216,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
    */
   send<K extends keyof EventsOf<C> & string>(id: K, data: EventsOf<C>[K]): SendResult {
     this.#assertOpen();
-    return this.#broadcast(anyMessage(id, data, () => this.#nextSeq(id)));
+    const message = anyMessage(id, data, () => this.#nextSeq(id));
+    return this.#observeSend(message, data, undefined, this.#broadcast(message), 'send');
   }
 
   /**
@@ -226,11 +232,18 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   sendTo<K extends keyof EventsOf<C> & string>(page: Page, id: K, data: EventsOf<C>[K]): SendResult {
     this.#assertOpen();
     const message = anyMessage(id, data, () => this.#nextSeq(id));
-    if (!this.#tabs.has(page)) return 'dropped';
-    const connections = page.dataConnections();
-    if (connections.length === 0) return page.hold(message) ? 'queued' : 'dropped';
-    for (const connection of connections) this.#deliverTo(connection, message);
-    return 'sent';
+    return this.#observeSend(message, data, page, this.#sendToPage(page, message), 'send');
+  }
+
+  /**
+   * Adds an observer of everything that crosses the bridge: messages both ways, calls both ways with
+   * their outcome and duration, pages connecting and going, errors (see {@link Observation}). For
+   * inspectors, recorders and tests. With no observer, observing costs nothing measurable.
+   * @returns the function that removes the observer
+   */
+  observe(observer: Observer): () => void {
+    if (typeof observer !== 'function') throw new WebViewError('INVALID_OPTION', 'observe needs a function');
+    return this.#observers.add(observer);
   }
 
   /**
@@ -611,6 +624,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
         ledger: this.#ledger,
         maxIncomingCalls: this.options.maxIncomingCalls,
         maxCallArguments: this.options.maxCallArguments,
+        observers: this.#observers,
         deliver: (from, id, value) => this.#dispatch(from, id, value),
         acknowledge: (from, seq) => this.#sessions.acknowledge(from, seq),
         parameter: (from, id, data) => this.#parameters.receive(from, id, data),
@@ -684,6 +698,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   /** Hands one page message to the `on(id)` handlers and the catch-all callback, containing their failures. */
   #dispatch(from: Connection, id: string | undefined, value: unknown): void {
     const { page } = from;
+    if (this.#observers.active) this.#observers.emit({ type: 'receive', time: now(), id, data: value, page });
     if (id !== undefined) {
       for (const handler of this.#listeners.get(id) ?? []) this.#invoke(() => handler(value, page), page);
     }
@@ -751,7 +766,29 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       return Promise.reject(error);
     }
     page.deliver(controlFrame(started.frame));
+    const settle = this.#observers.callStarted('host-to-page', name, args, page.page);
+    if (settle === undefined) return started.result;
+    started.result.then(
+      (value) => settle({ ok: true, value }),
+      (error: unknown) => settle({ ok: false, error }),
+    );
     return started.result;
+  }
+
+  #sendToPage(page: Page, message: OutboundMessage): SendResult {
+    if (!this.#tabs.has(page)) return 'dropped';
+    const connections = page.dataConnections();
+    if (connections.length === 0) return page.hold(message) ? 'queued' : 'dropped';
+    for (const connection of connections) this.#deliverTo(connection, message);
+    return 'sent';
+  }
+
+  #observeSend(message: OutboundMessage, data: unknown, page: Page | undefined, result: SendResult, via: 'sendToWebsocket' | 'send'): SendResult {
+    if (this.#observers.active) {
+      const retained = this.#retained.has(message.id);
+      this.#observers.emit({ type: 'send', time: now(), id: message.id, data, stream: message.kind === 'stream', page, result, via, retained });
+    }
+    return result;
   }
 
   #broadcast(message: OutboundMessage): SendResult {
@@ -821,10 +858,18 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
    */
   override emit<K extends keyof WebViewEvents>(event: K, ...args: WebViewEvents[K]): boolean;
   override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (this.#observers.active) this.#observeEvent(event, args);
     return emitContained(this, event, args, (error) => {
       if (event === 'error') console.error(`[hise-webview] an 'error' listener failed:`, error);
       else this.#report(new WebViewError('LISTENER_FAILED', `a '${String(event)}' listener failed: ${String((error as Error)?.message ?? error)}`, { cause: error }), undefined);
     });
+  }
+
+  #observeEvent(event: string | symbol, args: unknown[]): void {
+    const time = now();
+    if (event === 'connect') this.#observers.emit({ type: 'connect', time, page: args[0] as Page });
+    else if (event === 'disconnect') this.#observers.emit({ type: 'disconnect', time, page: args[0] as Page, code: args[1] as number, reason: args[2] as string });
+    else if (event === 'error') this.#observers.emit({ type: 'error', time, error: args[0] as WebViewError, page: args[1] as Page | undefined });
   }
 
   /** Emits `error` with the page concerned (a connection stands for its page). */

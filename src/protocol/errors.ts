@@ -31,7 +31,17 @@ export type ProtocolErrorCode =
   /** A value to send that JSON cannot carry (undefined, a function, a cycle, a BigInt). */
   | 'UNSERIALIZABLE'
   /** A call, result, error or ack frame whose data is not of the documented shape. */
-  | 'INVALID_CONTROL_FRAME';
+  | 'INVALID_CONTROL_FRAME'
+  /** A file to read as a recording does not start with the `HWVREC` magic. */
+  | 'NOT_A_RECORDING'
+  /** A recording of a format version this codec does not read. */
+  | 'UNSUPPORTED_RECORDING_VERSION'
+  /** A recording that ends inside its header, or (when refused) inside a record. */
+  | 'RECORDING_TRUNCATED'
+  /** A record announcing more bytes than `maxRecordBytes`. */
+  | 'RECORD_TOO_LARGE'
+  /** A record of an unknown kind, or whose time, frame or body is not of the documented shape. */
+  | 'INVALID_RECORD';
 
 /** The one error the protocol layer throws. */
 export class ProtocolError extends Error {

@@ -105,3 +105,21 @@ export {
   type ParameterErrorMessage,
 } from './parameter-messages.js';
 export type { ParamsOf } from './contract.js';
+export {
+  RECORDING_MAGIC,
+  RECORDING_VERSION,
+  RecordingLayout,
+  RecordKind,
+  RecordFlag,
+  DEFAULT_MAX_RECORD_BYTES,
+  encodeRecordingHeader,
+  readRecordingHeader,
+  encodeRecord,
+  readRecording,
+  RecordingReader,
+  type RecordedEvent,
+  type RecordedCallKind,
+  type RecordedError,
+  type DecodedRecording,
+  type ReadRecordingOptions,
+} from './recording.js';

@@ -3,8 +3,9 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page as BrowserPage } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebView } from '../../src/host/index.js';
+import { createTestHost, type TestHost } from '../../src/testing/index.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { nextEvent, startHost } from '../helpers/host.js';
 import { RecordingClient, until } from '../helpers/node-client.js';
@@ -14,8 +15,12 @@ import { RecordingClient, until } from '../helpers/node-client.js';
 
 let browser: Browser;
 const roots: string[] = [];
+const testHosts: TestHost[] = [];
 beforeAll(async () => {
   browser = await launchChromium();
+});
+afterEach(async () => {
+  await Promise.all(testHosts.splice(0).map((host) => host.close()));
 });
 afterAll(async () => {
   await browser?.close();
@@ -164,12 +169,14 @@ describe('bindCallback, callFunction, evaluate', () => {
   });
 
   it('callFunction passes strings with quotes, backslashes and newlines intact, and returns results', async () => {
-    const { wv } = await startHost();
-    await served(wv, `<script>window.echo = (x) => { window.got = x; return typeof x; }; window.ns = { twice: (x) => x * 2 };</script>`);
+    const host = await createTestHost({ html: `<!doctype html><script>window.echo = (x) => { window.got = x; return typeof x; }; window.ns = { twice: (x) => x * 2 };</script>` });
+    testHosts.push(host);
+    const wv = host.webView;
+    const { page } = await open(host.url);
+    await host.nextPage();
     const tricky = `it's "quoted" \\ back\\slash\nnew line </script> \u2028 ${'`'}\${x}${'`'}`;
     const [result] = await wv.callFunction('echo', tricky);
     expect(result).toEqual({ status: 'fulfilled', value: 'string' });
-    const page = (await browser.contexts().at(-1)!.pages())[0]!;
     expect(await page.evaluate(() => (window as unknown as { got: string }).got)).toBe(tricky);
     expect(await wv.callFunction('ns.twice', 21)).toEqual([{ status: 'fulfilled', value: 42 }]);
     const [missing] = await wv.callFunction('nope', 1);

@@ -1,6 +1,7 @@
 import type { Browser, Page as BrowserPage } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, WebView } from '../../src/host/index.js';
+import { createTestHost, type TestHost } from '../../src/testing/index.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { nextEvent, startHost } from '../helpers/host.js';
 import { until } from '../helpers/node-client.js';
@@ -23,6 +24,21 @@ afterAll(async () => {
   await server?.close();
 });
 
+const testHosts: TestHost[] = [];
+afterEach(async () => {
+  await Promise.all(testHosts.splice(0).map((host) => host.close()));
+});
+
+/** A test host serving the modern page itself, and that page open in Chromium. */
+async function servedModernPage(): Promise<{ host: TestHost; page: BrowserPage; hostPage: Page }> {
+  const host = await createTestHost({ html: (port) => modernPage(port) });
+  testHosts.push(host);
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(host.url);
+  await page.evaluate(() => (window as unknown as { opened: Promise<void> }).opened);
+  return { host, page, hostPage: await host.nextPage() };
+}
+
 async function openModernPage(wv: WebView, port: number, options = '{}'): Promise<{ page: BrowserPage; hostPage: Page }> {
   const path = `/modern-${++pageCount}.html`;
   files[path] = modernPage(port, options);
@@ -35,13 +51,10 @@ async function openModernPage(wv: WebView, port: number, options = '{}'): Promis
 
 describe('modern client in Chromium', () => {
   it('typed payloads both ways with ids', async () => {
-    const { wv, port } = await startHost();
-    const byId = new Map<string, unknown>();
-    wv.setWebSocketCallback((data, _page, id) => void byId.set(id!, data));
-    const { page } = await openModernPage(wv, port);
-    wv.send('json', { a: [1, 'ü'] });
-    wv.send('i16', new Int16Array([-2, 3]));
-    wv.send('bytes', new Uint8Array([9, 8]));
+    const { host, page } = await servedModernPage();
+    host.send('json', { a: [1, 'ü'] });
+    host.send('i16', new Int16Array([-2, 3]));
+    host.send('bytes', new Uint8Array([9, 8]));
     await page.waitForFunction(() => (window as unknown as { received: unknown[] }).received.length === 3);
     expect(await page.evaluate(() => (window as unknown as { received: unknown[] }).received)).toEqual([
       { id: 'json', kind: 'Object', value: { a: [1, 'ü'] } },
@@ -53,9 +66,8 @@ describe('modern client in Chromium', () => {
       client.send('f64', new Float64Array([Math.E]));
       client.send('obj', { nested: { ok: true } });
     });
-    await until(() => byId.size === 2);
-    expect(byId.get('f64')).toEqual(new Float64Array([Math.E]));
-    expect(byId.get('obj')).toEqual({ nested: { ok: true } });
+    expect(await host.nextMessage('f64')).toEqual(new Float64Array([Math.E]));
+    expect(await host.nextMessage('obj')).toEqual({ nested: { ok: true } });
   });
 
   it('every typed array and Uint8Array owns exactly its data by default; exactBuffers: false gives views', async () => {
@@ -84,12 +96,12 @@ describe('modern client in Chromium', () => {
   });
 
   it('calls both ways: results, rebuilt errors, unknown and prototype names', async () => {
-    const { wv, port } = await startHost();
-    wv.handle('mix', (a: number, b: number) => ({ sum: a + b }));
-    wv.handle('reject', async () => {
+    const { host, page, hostPage } = await servedModernPage();
+    const wv = host.webView;
+    host.answer('mix', (a: number, b: number) => ({ sum: a + b }));
+    host.answer('reject', async () => {
       throw Object.assign(new Error('no such preset'), { code: 'E_PRESET' });
     });
-    const { page, hostPage } = await openModernPage(wv, port);
     const fromPage = await page.evaluate(async () => {
       const client = (window as unknown as { client: { call(name: string, ...args: unknown[]): Promise<unknown>; handle(name: string, fn: (x: number) => number): void } }).client;
       const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: { name: string; message: string; code: string }) => [e.name, e.message, e.code]);

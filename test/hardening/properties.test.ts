@@ -13,6 +13,7 @@ import { WebViewError, type Connection } from '../../src/host/index.js';
 import { ExtendedReceiver } from '../../src/host/extended-receiver.js';
 import { decodePageMessage } from '../../src/host/inbound.js';
 import { SessionLedger } from '../../src/host/sessions.js';
+import { Observers } from '../../src/host/observer.js';
 import { DEFAULT_OPTIONS } from '../../src/host/options.js';
 
 // The host's own decoding of what pages send, under random and mutated input: it returns a value or
@@ -70,11 +71,17 @@ function receiver() {
     deliver: (frame: { bytes: Uint8Array }) => void sent.push(frame.bytes),
   } as unknown as Connection;
   const handlers = new Map<string, CallHandler>([['echo', ((...args: unknown[]) => args) as CallHandler]]);
+  // Observed, so that fuzzed calls also go through the observer's description of them.
+  const observers = new Observers((error) => {
+    throw error;
+  });
+  observers.add(() => undefined);
   const rx = new ExtendedReceiver(page, {
     handlers,
     ledger: new SessionLedger(DEFAULT_OPTIONS.maxSessions, DEFAULT_OPTIONS.sequenceWindow),
     maxIncomingCalls: 4,
     maxCallArguments: DEFAULT_OPTIONS.maxCallArguments,
+    observers,
     deliver: (_page, id, value) => void delivered.push([id, value]),
     acknowledge: () => undefined,
     report: (error) => void reports.push(error),

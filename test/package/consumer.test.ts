@@ -169,7 +169,7 @@ afterAll(async () => {
 describe('the tarball', () => {
   it('is built by prepack from a fresh clone and ships dist and the docs, no sources and no build state', () => {
     const paths = files.map((f) => f.path);
-    for (const entry of ['dist/host/index.js', 'dist/host/index.d.ts', 'dist/client/index.js', 'dist/protocol/index.js', 'dist/vite/index.js', 'dist/cli/main.js', 'dist/hisewebsocket-min.js']) {
+    for (const entry of ['dist/host/index.js', 'dist/host/index.d.ts', 'dist/client/index.js', 'dist/protocol/index.js', 'dist/vite/index.js', 'dist/testing/index.js', 'dist/cli/main.js', 'dist/hisewebsocket-min.js']) {
       expect(paths).toContain(entry);
     }
     for (const file of ['LICENSE', 'README.md', 'PROTOCOL.md', 'package.json']) expect(paths).toContain(file);
@@ -254,17 +254,18 @@ describe('a Node project (ESM) type-checks under strict without skipLibCheck', (
 import { SUBPROTOCOL } from 'hise-webview/protocol';
 import { connect } from 'hise-webview/client';
 import { hiseWebview } from 'hise-webview/vite';
+import { createTestHost } from 'hise-webview/testing';
 const wv = new WebView();
 const port = await wv.setEnableWebSocket(0);
 const script = await fetch(\`http://127.0.0.1:\${port}/hisewebsocket-min.js\`);
-console.log(JSON.stringify({ port, status: script.status, subprotocol: SUBPROTOCOL, connect: typeof connect, vite: typeof hiseWebview }));
+console.log(JSON.stringify({ port, status: script.status, subprotocol: SUBPROTOCOL, connect: typeof connect, vite: typeof hiseWebview, testing: typeof createTestHost }));
 await wv.close();
 `,
     );
     const result = await node(nodeEsm, ['smoke.mjs']);
     expect(result.stderr).toBe('');
     const summary = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(summary).toMatchObject({ status: 200, subprotocol: 'hise-webview.1', connect: 'function', vite: 'function' });
+    expect(summary).toMatchObject({ status: 200, subprotocol: 'hise-webview.1', connect: 'function', vite: 'function', testing: 'function' });
     expect(summary.port).toBeGreaterThan(0);
   }, TSC_TIMEOUT_MS);
 

@@ -35,6 +35,14 @@ describe('the built package', () => {
     expect((globalThis as { HiseWebSocketServer?: unknown }).HiseWebSocketServer).toBeUndefined();
   });
 
+  it('hise-webview/testing exports the test host', async () => {
+    const testing = await import('hise-webview/testing');
+    expect(Object.keys(testing).sort()).toEqual(['DEFAULT_MAX_QUEUED', 'DEFAULT_TEST_TIMEOUT_MS', 'TestHostError', 'createTestHost']);
+    const host = await testing.createTestHost({ html: '<p>x</p>' });
+    expect((await fetch(host.url)).status).toBe(200);
+    await host.close();
+  });
+
   it('hise-webview/vite exports the plugin', async () => {
     const vite = await import('hise-webview/vite');
     expect(typeof vite.hiseWebview).toBe('function');

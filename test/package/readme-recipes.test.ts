@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page as BrowserPage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.js';
+import { CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 import { installedVersion, packed } from './packed.js';
 import { startShell } from './shell-process.js';
 
@@ -167,6 +167,42 @@ describe('hise-webview serve, in a project of its own (npm init -y)', () => {
     } finally {
       await cli.stop();
     }
+  }, RECIPE_TIMEOUT_MS);
+
+  // Record → replay → test (README): the same project, its host module and page.
+  it('records a session with the host module, and replays it with no host: the page works the same', async () => {
+    const recording = startShell(command(recipe(readme, 'record')), project);
+    try {
+      const line = await recording.waitForLine(/serving .* at http:\/\//);
+      const page = await openPage(/at (http:\/\/\S+)/.exec(line)![1]!);
+      await expectHostModuleWorking(page); // getGain() is called, and its result recorded
+      await recording.waitForLine(/page says \{ hello: 'from the page' \}/);
+      await page.context().close();
+    } finally {
+      await recording.stop();
+    }
+    await recording.waitForLine(/recorded \d+ records \(\d+ bytes\) to .*session\.hwvrec/);
+
+    const replaying = startShell(command(recipe(readme, 'replay')), project);
+    try {
+      await replaying.waitForLine(/replaying \d+ messages, looping; answering bound getGain/);
+      const line = await replaying.waitForLine(/serving .* at http:\/\//);
+      const page = await openPage(/at (http:\/\/\S+)/.exec(line)![1]!);
+      await expectHostModuleWorking(page); // the retained title, the scope, getGain() → -6: all from the recording
+      await replaying.waitForLine(/page 1 object\(1 keys\) \{"hello":"from the page"\}/);
+      await page.context().close();
+    } finally {
+      await replaying.stop();
+    }
+  }, RECIPE_TIMEOUT_MS);
+
+  it('the UI test recipe passes with node --test', async () => {
+    await packed.npm(['i', ...packed.NPM_QUIET_FLAGS, '-D', `playwright-core@${await installedVersion('playwright-core')}`], project);
+    await writeFile(join(project, 'ui.test.mjs'), recipe(readme, 'ui-test'));
+    const test = startShell(command('node --test ui.test.mjs'), project, { CHROMIUM_PATH });
+    expect(await test.waitForLine(/^# fail \d+$/, RECIPE_TIMEOUT_MS), test.output.join('\n')).toBe('# fail 0');
+    expect(test.output).toContain('# pass 1');
+    await test.stop();
   }, RECIPE_TIMEOUT_MS);
 });
 
