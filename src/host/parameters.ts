@@ -27,8 +27,6 @@ export interface ParametersHost {
   /** Milliseconds between two value frames to one connection. */
   readonly interval: number;
   readonly highWaterMark: number;
-  /** The connections that take data now (all but bridges'). */
-  connections(): Iterable<Connection>;
   report(error: WebViewError, from: Connection | undefined): void;
   /** A parameter was declared for the first time. */
   declared(parameter: Parameter): void;

@@ -149,7 +149,6 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#parameters = new HostParameters({
       interval: this.options.parameterInterval,
       highWaterMark: this.options.highWaterMark,
-      connections: () => [...this.#connections].filter((connection) => !connection.bridged),
       report: (error, from) => this.#report(error, from),
       declared: (parameter) => this.emit('parameter', parameter),
     });
