@@ -153,6 +153,7 @@ export class HiseClient<C extends Contract = AnyContract> {
   /** Marks this client's parameter operations in HISE mode, where the host echoes to every page. */
   readonly #clientId = createSessionId().slice(0, 12);
   readonly #parameters = new ClientParameters({ send: (id, op) => this.#sendParameterOp(id, op) });
+  #usesParameters = false;
 
   constructor(options: ConnectOptions = {}) {
     options = resolveConnectOptions(options);
@@ -251,7 +252,20 @@ export class HiseClient<C extends Contract = AnyContract> {
    * with HISE too, over the convention of PROTOCOL.md "Parameters".
    */
   parameter<K extends keyof ParamsOf<C> & string>(id: K): ClientParameter<ParamsOf<C>[K]> {
+    if (!this.#usesParameters) {
+      this.#usesParameters = true;
+      if (this.#mode === 'legacy' && this.#socket?.readyState === OPEN) this.#askForParameters(this.#socket);
+    }
     return this.#parameters.get(id) as unknown as ClientParameter<ParamsOf<C>[K]>;
+  }
+
+  /**
+   * HISE mode: HISE tells a page nothing when it connects, so a page that uses parameters asks for
+   * them (on every open). A page that never calls `parameter()` sends nothing of the kind, so a HISE
+   * script that knows nothing of parameters never sees such a message.
+   */
+  #askForParameters(socket: WebSocketLike): void {
+    socket.send(hiseParameterOpText('', { op: 'sync', c: this.#clientId }));
   }
 
   /** Ids of the parameters the host has sent. */
@@ -324,8 +338,7 @@ export class HiseClient<C extends Contract = AnyContract> {
     for (const { seq, item } of this.#outbox.pending) this.#transmit(seq, item);
     if (this.#mode === 'legacy') {
       this.#outbox.ack(Number.MAX_SAFE_INTEGER);
-      // HISE tells a page nothing when it connects: the page asks for the parameters.
-      socket.send(hiseParameterOpText('', { op: 'sync', c: this.#clientId }));
+      if (this.#usesParameters) this.#askForParameters(socket);
     }
     this.#setStatus('open');
     this.#readyResolve();

@@ -9,6 +9,7 @@ import {
   SUBPROTOCOL,
   type Frame,
 } from '../../src/protocol/index.js';
+import { connect as connectClient } from '../../src/client/index.js';
 import { scopeWebView } from '../../src/dev/scoped-web-view.js';
 import { startHost } from '../helpers/host.js';
 import { WebSocket } from 'ws';
@@ -223,5 +224,25 @@ describe('host parameters with raw sockets', () => {
     const second = scopeWebView(wv);
     expect(second.webView.parameter('gain', { min: -60, max: 12 })).toBe(gain);
     expect(gain.value).toBe(-6);
+  });
+
+  it('HISE mode: a client asks for the parameters only once it uses them, also after it opened', async () => {
+    const { wv, port } = await startHost({ extensions: false });
+    const { gain } = declare(wv);
+    gain.set(-3);
+    const texts: unknown[] = [];
+    wv.setWebSocketCallback((data) => void texts.push(data));
+    const client = connectClient({ port, extensions: false, WebSocket: WebSocket as never, reconnect: false });
+    try {
+      await client.ready;
+      client.send('json', { plain: true });
+      await until(() => texts.length === 1);
+      const param = client.parameter('gain'); // after the open: the client asks now
+      await param.ready;
+      expect([param.value, param.text]).toEqual([-3, '-3.0 dB']);
+      expect(texts).toEqual([{ plain: true }]); // a page without parameters sends HISE nothing of them
+    } finally {
+      client.close();
+    }
   });
 });
