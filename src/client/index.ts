@@ -26,7 +26,7 @@ export {
 } from './hise-websocket-server.js';
 export { bridgeConfig, hostPort } from './bridge-config.js';
 export { ClientParameter, type ParameterMeta } from './parameters.js';
-export { attachDrag, bindRange, WHEEL_GESTURE_MS, WHEEL_STEPS, type DragOptions } from './parameter-controls.js';
+export { attachDrag, bindRange, WHEEL_GESTURE_MS, WHEEL_STEPS, type DragOptions, type ControlElement, type RangeElement } from './parameter-controls.js';
 export {
   ParameterError,
   toNormalized,

@@ -1,6 +1,31 @@
 import type { ParameterSpec, ParameterValue } from '../protocol/parameter-spec.js';
 import type { ClientParameter } from './parameters.js';
 
+/**
+ * The part of an element a control uses: any `HTMLElement` fits. Written out so that the
+ * declarations need no DOM types (a Node project type-checks them too).
+ */
+export interface ControlElement {
+  addEventListener(type: string, listener: (event: unknown) => void, options?: { passive?: boolean }): void;
+  removeEventListener(type: string, listener: (event: unknown) => void): void;
+  setPointerCapture?(pointerId: number): void;
+  setAttribute(name: string, value: string): void;
+  getAttribute(name: string): string | null;
+  tabIndex: number;
+  readonly style: { touchAction: string };
+}
+
+/** A DOM event listener, as {@link ControlElement} takes it. */
+type Listener = (event: unknown) => void;
+
+/** The part of an `<input type="range">` {@link bindRange} uses: any `HTMLInputElement` fits. */
+export interface RangeElement extends ControlElement {
+  min: string;
+  max: string;
+  step: string;
+  value: string;
+}
+
 /** Milliseconds after the last wheel step that a wheel gesture ends. */
 export const WHEEL_GESTURE_MS = 300;
 /** Wheel steps across the whole range (a choice moves one choice per step). */
@@ -25,6 +50,11 @@ class IdleGesture {
     if (this.#timer !== undefined && this.param.inGesture) this.param.end();
     this.#timer = undefined;
   }
+}
+
+/** A typed parameter as the controls handle it: they only set values its own spec produced. */
+function widen<T extends ParameterValue>(param: ClientParameter<T>): ClientParameter {
+  return param as unknown as ClientParameter;
 }
 
 /** One step of a control in normalised units: the spec's step, a choice, or 1/{@link WHEEL_STEPS}. */
@@ -54,7 +84,8 @@ export interface DragOptions {
  * each drag, wheel run or key run is one gesture. Sets `aria-valuenow`/`aria-valuetext`. Draw the
  * knob with `param.watch(...)`. Returns a function that detaches it.
  */
-export function attachDrag(element: HTMLElement, param: ClientParameter, options: DragOptions = {}): () => void {
+export function attachDrag<T extends ParameterValue>(element: ControlElement, typed: ClientParameter<T>, options: DragOptions = {}): () => void {
+  const param = widen(typed);
   const pixels = options.pixels ?? 200;
   const fine = options.fine ?? 10;
   const idle = new IdleGesture(param);
@@ -108,14 +139,14 @@ export function attachDrag(element: HTMLElement, param: ClientParameter, options
   element.setAttribute('role', element.getAttribute('role') ?? 'slider');
   if (element.tabIndex < 0) element.tabIndex = 0;
   element.style.touchAction = 'none';
-  const listeners: [string, EventListener][] = [
-    ['pointerdown', down as EventListener],
-    ['pointermove', move as EventListener],
-    ['pointerup', up as EventListener],
-    ['pointercancel', up as EventListener],
-    ['wheel', wheel as EventListener],
-    ['keydown', key as EventListener],
-    ['dblclick', reset],
+  const listeners: [string, Listener][] = [
+    ['pointerdown', down as Listener],
+    ['pointermove', move as Listener],
+    ['pointerup', up as Listener],
+    ['pointercancel', up as Listener],
+    ['wheel', wheel as Listener],
+    ['keydown', key as Listener],
+    ['dblclick', reset as Listener],
   ];
   for (const [type, listener] of listeners) element.addEventListener(type, listener, { passive: type !== 'wheel' && type !== 'pointerdown' && type !== 'keydown' });
   const unwatch = param.watch(label);
@@ -134,7 +165,8 @@ export function attachDrag(element: HTMLElement, param: ClientParameter, options
  * gesture, and changes from elsewhere move it (never during its own gesture). Returns a function
  * that unbinds it.
  */
-export function bindRange(input: HTMLInputElement, param: ClientParameter): () => void {
+export function bindRange<T extends ParameterValue>(input: RangeElement, typed: ClientParameter<T>): () => void {
+  const param = widen(typed);
   const idle = new IdleGesture(param);
   let pointer: number | undefined;
   /** The input's own units: the value for a linear number, else the 0–1 position. */
@@ -183,12 +215,12 @@ export function bindRange(input: HTMLInputElement, param: ClientParameter): () =
     moveBy(param, event.deltaY < 0 ? 1 : -1);
     show();
   };
-  const listeners: [string, EventListener][] = [
-    ['input', onInput],
-    ['pointerdown', down as EventListener],
-    ['pointerup', up as EventListener],
-    ['pointercancel', up as EventListener],
-    ['wheel', wheel as EventListener],
+  const listeners: [string, Listener][] = [
+    ['input', onInput as Listener],
+    ['pointerdown', down as Listener],
+    ['pointerup', up as Listener],
+    ['pointercancel', up as Listener],
+    ['wheel', wheel as Listener],
   ];
   for (const [type, listener] of listeners) input.addEventListener(type, listener, { passive: type !== 'wheel' });
   const unsubscribe = param.subscribe(show);

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { attachDrag, connect, type ClientParameter, type ParameterMeta } from '../../src/client/index.js';
+import { attachDrag, bindRange, connect, type ClientParameter, type ParameterMeta } from '../../src/client/index.js';
 import { WebView, type Contract, type Page, type Parameter } from '../../src/host/index.js';
 
 interface Synth extends Contract {
@@ -54,5 +54,10 @@ describe('parameters are typed through the contract', () => {
     // @ts-expect-error: not a parameter of the contract
     client.parameter('volume');
     expectTypeOf(attachDrag).parameter(1).toEqualTypeOf<ClientParameter>();
+    // Any element fits the controls, though their declarations name no DOM type.
+    const detach = attachDrag(document.createElement('div'), gain, { pixels: 200 });
+    const unbind = bindRange(document.createElement('input'), client.parameter('mode'));
+    expectTypeOf(detach).toEqualTypeOf<() => void>();
+    expectTypeOf(unbind).toEqualTypeOf<() => void>();
   });
 });
