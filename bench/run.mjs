@@ -14,12 +14,13 @@ import * as codec from './scenarios/codec.mjs';
 import * as fanout from './scenarios/fanout.mjs';
 import * as inspector from './scenarios/inspector.mjs';
 import * as freshness from './scenarios/freshness.mjs';
+import * as parameters from './scenarios/parameters.mjs';
 import * as roundtrip from './scenarios/roundtrip.mjs';
 import * as sharedPort from './scenarios/shared-port.mjs';
 import * as stall from './scenarios/stall.mjs';
 import * as throughput from './scenarios/throughput.mjs';
 
-const SCENARIOS = { codec, throughput, roundtrip, fanout, stall, freshness, inspector, 'shared-port': sharedPort };
+const SCENARIOS = { codec, throughput, roundtrip, fanout, stall, freshness, parameters, inspector, 'shared-port': sharedPort };
 const options = parseArgs();
 const resultsDir = new URL('./results/', import.meta.url);
 

@@ -30,6 +30,8 @@ import {
   ProtocolError,
   readAck,
   readCall,
+  readParameterJson,
+  checkParameterOp,
   readPayload,
   readReply,
   SUBPROTOCOL,
@@ -185,6 +187,7 @@ function hostOutcome(frame, connection) {
           isNew = decoded.seq > (connection.seq ?? 0);
           connection.seq = Math.max(connection.seq ?? 0, decoded.seq);
         }
+        if (decoded.type === FrameType.ParameterOp) return parameterOutcome(decoded, isNew);
         readPayload(decoded);
         return isNew ? 'delivered' : 'dropped';
       }
@@ -192,6 +195,20 @@ function hostOutcome(frame, connection) {
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;
     return error.code === 'INVALID_JSON' ? 'INVALID_JSON' : `INVALID_FRAME/${error.code}`;
+  }
+}
+
+/**
+ * A parameter operation (PROTOCOL.md §9) to a host that declares no parameter: its JSON is read even
+ * for a duplicate; a new one is refused for its shape, or as an unknown parameter (`sync` answers).
+ */
+function parameterOutcome(decoded, isNew) {
+  const data = readParameterJson(decoded);
+  if (!isNew) return 'dropped';
+  try {
+    return checkParameterOp(decoded.id, data).op === 'sync' ? 'ignored' : 'UNKNOWN_PARAMETER';
+  } catch {
+    return 'INVALID_PARAMETER_MESSAGE';
   }
 }
 

@@ -92,6 +92,15 @@ export function judgeTargets(rows) {
   }
   const rateOn = fresh('rate cap', 'modern');
   if (rateOn) add('fresh streams: maxRate 30 on a 60 fps stream gives 30 ± 1 frames/s', `${fmt(rateOn.framesPerSec, 1)} frames/s`, Math.abs(rateOn.framesPerSec - 30) <= 1);
+  // Parameters (issue 13): each path against the plain message path of the same run, and one frame.
+  for (const path of ['page gesture → host change', 'host set → other page subscribe']) {
+    const p = find(rows, 'parameters', `${path}: parameter`);
+    add(
+      `parameters p50 <= 1.1x the message path, p99 <= one frame (${path})`,
+      p ? `p50 ${fmt(p.p50Ms, 3)} ms = ${fmt(p.ratioToRaw)}x, p99 ${fmt(p.p99Ms, 2)} ms` : 'no data',
+      p && Number.isFinite(p.ratioToRaw) ? p.ratioToRaw <= 1.1 && p.p99Ms <= 1000 / 60 : undefined,
+    );
+  }
   for (const what of ['encodeFloat32', 'decodeMessage (copy)']) {
     const c = find(rows, 'codec', what, 8192);
     add(`codec ${what} >= 2 GB/s at 8192 floats`, c ? `${fmt(c.mbPerSec / 1000)} GB/s` : 'no data', c ? c.mbPerSec >= 2000 : undefined);

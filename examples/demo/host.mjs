@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { hostTime, WebView } from 'hise-webview';
 import { Analysis } from './analysis.mjs';
 import { Player } from './player.mjs';
-import { Action, AUDIO_ID, BufferIndex, STATE_ID } from './public/streams.js';
+import { Action, AUDIO_ID, BufferIndex, MAX_GAIN_DB, MUTE_DB, STATE_ID } from './public/streams.js';
 import { createSignal, SIGNALS } from './signal.mjs';
 import { Transport } from './transport.mjs';
 
@@ -65,6 +65,29 @@ export async function startDemoHost({ port, file, signal, paused = false, log = 
   });
   const broadcastState = () => wv.sendToWebsocket(STATE_ID, state());
 
+  // Gain, signal and pause are parameters: the page's knob drags them with gestures (modern client),
+  // the HISE-style controls below set them too, and every change reaches the player and every page.
+  const parameters = {
+    gain: wv.parameter('gain', { min: MUTE_DB, max: MAX_GAIN_DB, step: 0.5, default: 0, unit: 'dB', label: 'Gain', format: formatGainDb }),
+    signal: wv.parameter('signal', { choices: signals, default: initial, label: 'Signal' }),
+    paused: wv.parameter('paused', { type: 'boolean', default: paused, label: 'Pause' }),
+  };
+  parameters.gain.on('change', (db) => {
+    player.setGainDb(db);
+    broadcastState();
+  });
+  parameters.signal.on('change', (name) => {
+    player.setSource(sourceFor(name));
+    broadcastState();
+  });
+  parameters.paused.on('change', (isPaused) => {
+    player.playing = !isPaused;
+    broadcastState();
+  });
+  parameters.gain.on('gesture', (gesture) => {
+    if (gesture.phase === 'end') log(`page ${gesture.page.id}: gain ${gesture.from} → ${gesture.to} dB (${gesture.reason})`);
+  });
+
   const onBlock = () => {
     const start = player.render(left, right);
     analysis.addBlock(left, right);
@@ -86,13 +109,13 @@ export async function startDemoHost({ port, file, signal, paused = false, log = 
   const transport = new Transport({ sampleRate, blockFrames: BLOCK_FRAMES, onBlock, onFrame });
 
   const controls = {
-    [Action.PLAY]: () => (player.playing = true),
-    [Action.PAUSE]: () => (player.playing = false),
+    [Action.PLAY]: () => parameters.paused.set(false),
+    [Action.PAUSE]: () => parameters.paused.set(true),
     [Action.SEEK]: (value) => player.seek(finite(value, 'seek')),
-    [Action.GAIN]: (value) => player.setGainDb(finite(value, 'gain')),
+    [Action.GAIN]: (value) => parameters.gain.set(finite(value, 'gain')),
     [Action.SIGNAL]: (value) => {
       if (!signals.includes(value)) throw new Error(`unknown signal ${JSON.stringify(value)}`);
-      player.setSource(sourceFor(value));
+      parameters.signal.set(value);
     },
     [Action.LISTEN]: (value, page) => (value === true ? listening.add(page.id) : listening.delete(page.id)),
   };
@@ -145,6 +168,7 @@ export async function startDemoHost({ port, file, signal, paused = false, log = 
     url: wv.url,
     wv,
     player,
+    parameters,
     state,
     async close() {
       transport.stop();
@@ -152,6 +176,10 @@ export async function startDemoHost({ port, file, signal, paused = false, log = 
       await wv.close();
     },
   };
+}
+
+function formatGainDb(db) {
+  return db <= MUTE_DB ? '−∞ dB' : `${db > 0 ? '+' : db < 0 ? '−' : ''}${Math.abs(db).toFixed(1)} dB`;
 }
 
 function finite(value, what) {

@@ -1,12 +1,15 @@
 import { decodeMessage } from '../protocol/decode.js';
 import { CallError, DEFAULT_MAX_CALL_ARGUMENTS, PendingCalls, answerCall, readCall, readReply, type CallHandler } from '../protocol/calls.js';
 import { encodeAck, readUint32Frame } from '../protocol/delivery.js';
-import type { AnyContract, Contract, EventsOf, HostFunctionsOf, MessagesOf, PageFunctionsOf } from '../protocol/contract.js';
+import type { AnyContract, Contract, EventsOf, HostFunctionsOf, MessagesOf, PageFunctionsOf, ParamsOf } from '../protocol/contract.js';
 import { FrameType, SESSION_PARAM, STREAMS_PARAM, STREAMS_VERSION, SUBPROTOCOL, TOKEN_PARAM } from '../protocol/extension.js';
 import { STREAM_TYPES, readTimedFrame, type StreamMeta } from '../protocol/stream-meta.js';
 import { FreshStreamsLink } from './fresh-streams.js';
 import { HostClock } from './host-clock.js';
 import { SubscriptionBook, type SubscribeOptions } from './subscription-book.js';
+import { encodeParameterOp, hiseParameterOpText, HiseParameterId, readParameterJson, type ParameterOp } from '../protocol/parameter-messages.js';
+import type { ParameterError } from '../protocol/parameter-spec.js';
+import { ClientParameters, type ClientParameter } from './parameters.js';
 import { decodeFrame, encodeValue, readPayload, toJson } from '../protocol/frame.js';
 import { resolveConnectOptions } from './connect-options.js';
 import { Reconnect } from './reconnect.js';
@@ -108,6 +111,8 @@ export type SendResult = 'sent' | 'queued' | 'dropped';
 interface Outgoing {
   id: string;
   value: unknown;
+  /** A parameter operation (frame 0x22, or `{"hwv": "param", …}` text in HISE's format). */
+  parameter?: true;
 }
 
 const OPEN = 1;
@@ -169,6 +174,10 @@ export class HiseClient<C extends Contract = AnyContract> {
   /** Fresh streams on the current connection (extended mode). */
   #link: FreshStreamsLink | undefined;
   readonly #document: { visibilityState?: string; addEventListener?: Document['addEventListener']; removeEventListener?: Document['removeEventListener'] } | undefined;
+  /** Marks this client's parameter operations in HISE mode, where the host echoes to every page. */
+  readonly #clientId = createSessionId().slice(0, 12);
+  readonly #parameters = new ClientParameters({ send: (id, op) => this.#sendParameterOp(id, op) });
+  #usesParameters = false;
 
   constructor(options: ConnectOptions = {}) {
     options = resolveConnectOptions(options);
@@ -292,6 +301,37 @@ export class HiseClient<C extends Contract = AnyContract> {
     return this.#clock.now();
   }
 
+   * A host parameter (declared with `wv.parameter`): its spec and value once the host sent them,
+   * `subscribe` to changes from elsewhere, and `begin()` / `set(v)` / `end()` for gestures. Works
+   * with HISE too, over the convention of PROTOCOL.md "Parameters".
+   */
+  parameter<K extends keyof ParamsOf<C> & string>(id: K): ClientParameter<ParamsOf<C>[K]> {
+    if (!this.#usesParameters) {
+      this.#usesParameters = true;
+      if (this.#mode === 'legacy' && this.#socket?.readyState === OPEN) this.#askForParameters(this.#socket);
+    }
+    return this.#parameters.get(id) as unknown as ClientParameter<ParamsOf<C>[K]>;
+  }
+
+  /**
+   * HISE mode: HISE tells a page nothing when it connects, so a page that uses parameters asks for
+   * them (on every open). A page that never calls `parameter()` sends nothing of the kind, so a HISE
+   * script that knows nothing of parameters never sees such a message.
+   */
+  #askForParameters(socket: WebSocketLike): void {
+    socket.send(hiseParameterOpText('', { op: 'sync', c: this.#clientId }));
+  }
+
+  /** Ids of the parameters the host has sent. */
+  get parameterIds(): string[] {
+    return this.#parameters.ids;
+  }
+
+  /** Listens to the host's coded refusals of this page's parameter operations (else they are reported as uncaught errors). */
+  onParameterError(listener: (error: ParameterError) => void): () => void {
+    return this.#parameters.onError(listener);
+  }
+
   /** Closes for good: no reconnect; waiting calls reject with `DISCONNECTED`. */
   close(): void {
     this.#closedByUser = true;
@@ -358,7 +398,10 @@ export class HiseClient<C extends Contract = AnyContract> {
     this.#mode = socket.protocol === SUBPROTOCOL ? 'extended' : 'legacy';
     // Everything not yet acknowledged goes again, in order; the host skips what it already has.
     for (const { seq, item } of this.#outbox.pending) this.#transmit(seq, item);
-    if (this.#mode === 'legacy') this.#outbox.ack(Number.MAX_SAFE_INTEGER);
+    if (this.#mode === 'legacy') {
+      this.#outbox.ack(Number.MAX_SAFE_INTEGER);
+      if (this.#usesParameters) this.#askForParameters(socket);
+    }
     this.#setStatus('open');
     this.#readyResolve();
   }
@@ -374,9 +417,24 @@ export class HiseClient<C extends Contract = AnyContract> {
     this.#reconnect.schedule(() => this.#open());
   }
 
-  #transmit(seq: number, { id, value }: Outgoing): void {
+  /** Parameter operations go through the acknowledged queue, like `send`: delivered once, resent after a reconnect. */
+  #sendParameterOp(id: string, op: ParameterOp): void {
+    const entry = this.#outbox.add({ id, value: op, parameter: true }, 64 + id.length * 3);
+    if (entry === undefined) {
+      this.#parameters.receiveError(id, { code: 'INVALID_PARAMETER_MESSAGE', message: `the client's queue (maxQueue) is full: '${op.op}' of '${id}' was dropped` });
+      return;
+    }
+    if (this.#socket?.readyState !== OPEN) return;
+    this.#transmit(entry.seq, entry.item);
+    if (this.#mode === 'legacy') this.#outbox.ack(entry.seq);
+  }
+
+  #transmit(seq: number, { id, value, parameter }: Outgoing): void {
     const socket = this.#socket!;
-    if (this.#mode === 'extended') {
+    if (parameter) {
+      const op = value as ParameterOp;
+      socket.send(this.#mode === 'extended' ? encodeParameterOp(id, op, seq) : hiseParameterOpText(id, { ...op, c: this.#clientId }));
+    } else if (this.#mode === 'extended') {
       socket.send(encodeValue(id, value, { seq, align: true }));
     } else if (typeof value === 'string' || value instanceof Float32Array) {
       socket.send(value); // HISE's format: no id, strings as text, floats as raw bytes
@@ -391,6 +449,7 @@ export class HiseClient<C extends Contract = AnyContract> {
     try {
       if (this.#mode === 'legacy') {
         const message = decodeMessage(bytes, this.#exactData ? { exact: true } : { inPlace: true });
+        if (typeof message.data === 'string' && this.#receiveHiseParameters(message.id, message.data)) return;
         this.#emit(message.id, message.data, undefined, undefined);
         return;
       }
@@ -415,6 +474,17 @@ export class HiseClient<C extends Contract = AnyContract> {
         case FrameType.TimeSync:
           this.#link?.timeSync(frame);
           return;
+        case FrameType.ParameterSpecs:
+          this.#parameters.receiveSpecs(readParameterJson(frame));
+          return;
+        case FrameType.ParameterValues:
+          this.#parameters.receiveValues(readParameterJson(frame));
+          return;
+        case FrameType.ParameterError:
+          this.#parameters.receiveError(frame.id, readParameterJson(frame));
+          return;
+        case FrameType.ParameterOp:
+          return; // page → host only
         case FrameType.Call: {
           const socket = this.#socket;
           void answerCall(this.#handlers, readCall(frame), this.#maxCallArguments).then((reply) => {
@@ -463,6 +533,21 @@ export class HiseClient<C extends Contract = AnyContract> {
 
   #visible(): boolean {
     return this.#document?.visibilityState !== 'hidden';
+  }
+
+  /** HISE mode: the parameter messages arrive as string messages with reserved ids (PROTOCOL.md "Parameters"). */
+  #receiveHiseParameters(id: string, text: string): boolean {
+    if (id !== HiseParameterId.Specs && id !== HiseParameterId.Values && id !== HiseParameterId.Error) return false;
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      return false; // not ours after all: the page's listeners get it
+    }
+    if (id === HiseParameterId.Specs) this.#parameters.receiveSpecs(data);
+    else if (id === HiseParameterId.Values) this.#parameters.receiveValues(data, this.#clientId);
+    else this.#parameters.receiveError(String((data as { id?: unknown })?.id ?? ''), data);
+    return true;
   }
 
   /** One ack per turn of the event loop, for everything delivered so far. */

@@ -26,6 +26,18 @@ export {
   type HiseWebSocketServerOptions,
 } from './hise-websocket-server.js';
 export { bridgeConfig, hostPort } from './bridge-config.js';
+export { ClientParameter, type ParameterMeta } from './parameters.js';
+export { attachDrag, bindRange, WHEEL_GESTURE_MS, WHEEL_STEPS, type DragOptions, type ControlElement, type RangeElement } from './parameter-controls.js';
+export {
+  ParameterError,
+  toNormalized,
+  fromNormalized,
+  defaultText,
+  type ParameterErrorCode,
+  type ParameterSpec,
+  type ParameterValue,
+  type Skew,
+} from '../protocol/parameter-spec.js';
 export { ClientError, type ClientErrorCode } from './client-error.js';
 export type { BridgeConfig, PersistentCall } from '../protocol/bridge.js';
 export { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.js';

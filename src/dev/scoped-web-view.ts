@@ -36,6 +36,9 @@ const RECORDERS: Record<string, Recorder> = {
   // of the module calls again what it still wants.
   callFunction: resetOnDispose,
   evaluate: resetOnDispose,
+  // A parameter outlives a restart (the next run declares it again and gets it back, value kept);
+  // the listeners this run added to it go.
+  parameter: (_target, _args, result) => () => (result as { removeAllListeners?: () => void } | undefined)?.removeAllListeners?.(),
 };
 
 /**

@@ -9,6 +9,7 @@ import {
   ProtocolError,
   readCall,
   readPayload,
+  readParameterJson,
   readReply,
   type CallHandler,
 } from '../protocol/index.js';
@@ -32,6 +33,8 @@ export interface ReceiverHost {
   deliver(page: Connection, id: string, value: unknown): void;
   /** The page has delivered the host's sequenced messages up to `seq`. */
   acknowledge(page: Connection, seq: number): void;
+  /** A parameter operation (frame 0x22), delivered once like a data message (PROTOCOL.md "Parameters"); without it, they are dropped. */
+  parameter?(page: Connection, id: string, data: unknown): void;
   report(error: WebViewError, page: Connection): void;
 }
 
@@ -87,6 +90,11 @@ export class ExtendedReceiver {
           const verdict = frame.seq === undefined ? 'new' : this.#judge(frame.seq);
           if (verdict === 'out-of-window') {
             this.#refuseSequence(frame.seq!, frame.id);
+            return;
+          }
+          if (frame.type === FrameType.ParameterOp) {
+            const op = readParameterJson(frame);
+            if (verdict === 'new') this.#host.parameter?.(this.#page, frame.id, op);
             return;
           }
           const value = readPayload(frame);

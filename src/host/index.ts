@@ -6,6 +6,19 @@ export { WebView, MAX_BUFFER_INDEX, type SendResult, type WebSocketCallback, typ
 export { WebViewError, type WebViewErrorCode } from './errors.js';
 export { DEFAULT_OPTIONS, type WebViewOptions } from './options.js';
 export { Page, CloseCode } from './page.js';
+export { Parameter, type ParameterChange, type ParameterGesture, type ParameterEvents } from './parameter.js';
+export { STATE_VERSION, type WebViewState, type RetainedValue, type StateResult } from './web-view-state.js';
+export {
+  ParameterError,
+  type ParameterErrorCode,
+  type ParameterSpec,
+  type ParameterSpecInput,
+  type ParameterValue,
+  type NumberSpecInput,
+  type ChoiceSpecInput,
+  type BooleanSpecInput,
+  type Skew,
+} from '../protocol/index.js';
 export type { Connection } from './connection.js';
 export type { DeliveryResult, OutboxStats } from './page-outbox.js';
 export type { SendOptions } from './outbound.js';

@@ -135,6 +135,11 @@ export interface WebViewOptions {
    */
   callbackErrors?: 'reject' | 'null';
   /**
+   * Milliseconds between two parameter value frames to one page (one display frame): host
+   * automation at any rate reaches a page at most this often per parameter, the latest value
+   * winning. A change after a quiet interval goes out at once. @default 16
+   */
+  parameterInterval?: number;
    * Share the port with other hise-webview hosts of this user (plugin instances, a CLI, tests):
    * the first to `setEnableWebSocket(port)` holds it as the hub, later ones join it, and another
    * takes over when the hub goes. Every page on the port gets what any instance sends, every
@@ -183,6 +188,7 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   allowedOrigins: Object.freeze([]) as readonly string[],
   allowedHosts: Object.freeze([]) as readonly string[],
   callbackErrors: 'reject',
+  parameterInterval: 16,
 });
 
 const NUMERIC_OPTIONS = [
@@ -207,6 +213,7 @@ const NUMERIC_OPTIONS = [
   'sequenceWindow',
   'maxCallArguments',
   'sessionTimeout',
+  'parameterInterval',
 ] as const;
 
 /**
@@ -240,7 +247,7 @@ const COUNT_OPTIONS = [
 ] as const;
 
 /** Options that become `setTimeout`/`setInterval` delays. */
-const TIMER_OPTIONS = ['heartbeatInterval', 'closeTimeout', 'callTimeout', 'handshakeTimeout', 'sessionTimeout'] as const;
+const TIMER_OPTIONS = ['heartbeatInterval', 'closeTimeout', 'callTimeout', 'handshakeTimeout', 'sessionTimeout', 'parameterInterval'] as const;
 /** The longest delay Node's timers take (2³¹−1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 0x7fffffff;
 

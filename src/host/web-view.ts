@@ -20,6 +20,10 @@ import {
   type HostFunctionsOf,
   type MessagesOf,
   type PageFunctionsOf,
+  type ParamsOf,
+  type SpecFor,
+  type ValueOfSpec,
+  type ParameterSpecInput,
 } from '../protocol/index.js';
 import { checkBindingName } from './binding-name.js';
 import { PersistentCalls } from './persistent-calls.js';
@@ -35,6 +39,10 @@ import { listenHttp, type HttpHandlers, type HttpListener } from './http-listene
 import type { ParsedRequest } from './http-request.js';
 import { serveHttp } from './http-routes.js';
 import { decodePageMessage } from './inbound.js';
+import { HostParameters } from './parameters.js';
+import type { Parameter } from './parameter.js';
+import { captureState, planState, type StateResult, type WebViewState } from './web-view-state.js';
+import { isHiseParameterMessage } from '../protocol/parameter-messages.js';
 import { resolveOptions, type ResolvedWebViewOptions, type WebViewOptions } from './options.js';
 import { anyMessage, checkAttached, checkSerializable, controlFrame, hiseMessage, type OutboundMessage, type SendOptions } from './outbound.js';
 import { Connection } from './connection.js';
@@ -88,7 +96,12 @@ export interface WebViewEvents {
   error: [error: WebViewError, page: Page | undefined];
   /** A connection was refused before the upgrade (403 origin, 401 token, 503 capacity) or timed out in its handshake. */
   refused: [info: RefusedConnection];
+  /** A parameter was declared (its first `wv.parameter(id, …)`): for tools that follow parameters and their gestures. */
+  parameter: [parameter: Parameter];
 }
+
+/** A parameter's value type: the contract's, or (untyped) what its spec declares. */
+export type ParamValue<C extends Contract, K extends string, S> = string extends keyof ParamsOf<C> ? ValueOfSpec<S> : ParamsOf<C>[K];
 
 /** Highest index `addBufferToWebSocket` accepts (HISE's limit). */
 export const MAX_BUFFER_INDEX = 255;
@@ -127,6 +140,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
    */
   readonly instances: Instances | undefined;
   #shared: SharedPort | undefined;
+  readonly #parameters: HostParameters;
   readonly #observers = new Observers((error) =>
     this.#report(new WebViewError('OBSERVER_FAILED', `an observer failed: ${String((error as Error)?.message ?? error)}`, { cause: error }), undefined),
   );
@@ -146,6 +160,12 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#handlers.set(BridgeCall.Callback, ((name: string, args: unknown) => this.#runBinding(name, args)) as CallHandler);
     this.#handlers.set(BridgeCall.Sync, ((version: number) => this.#persistent.since(Number(version) || 0)) as CallHandler);
     this.#pending = new PendingMessages(this.options.maxPendingIds);
+    this.#parameters = new HostParameters({
+      interval: this.options.parameterInterval,
+      highWaterMark: this.options.highWaterMark,
+      report: (error, from) => this.#report(error, from),
+      declared: (parameter) => this.emit('parameter', parameter),
+    });
     this.#ledger = new SessionLedger(this.options.maxSessions, this.options.sequenceWindow, this.options.maxSessionsPerSource);
     this.#sessions = new SessionLogs(sessionLimits(this.options), {
       overflow: (page, _session, reason) => this.#dropOverfullSession(page, reason),
@@ -355,6 +375,40 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     return this.#callTab(target, name, args);
   }
 
+  // ---- Parameters (PROTOCOL.md "Parameters"): the logic lives in parameters.ts ----
+
+  /**
+   * Declares a parameter that every page can read, change and drag with gestures, e.g.
+   * `wv.parameter('gain', { min: -60, max: 12, step: 0.1, unit: 'dB' })`; see README "Parameters".
+   * @throws {WebViewError} `INVALID_PARAMETER_SPEC`, `INVALID_ID`
+   */
+  parameter<K extends keyof ParamsOf<C> & string, const S extends SpecFor<ParamsOf<C>[K]>>(id: K, spec: S): Parameter<ParamValue<C, K, S>> {
+    return this.#parameters.declare(id, spec as unknown as ParameterSpecInput) as unknown as Parameter<ParamValue<C, K, S>>;
+  }
+
+  /** The declared parameters by id. */
+  get parameters(): ReadonlyMap<string, Parameter> {
+    return this.#parameters.byId;
+  }
+
+  /** Every parameter's value and every retained id's latest message, as plain JSON (a plugin's state). */
+  getState(): WebViewState {
+    return captureState(this.#parameters.byId.values(), this.#retained);
+  }
+
+  /**
+   * Restores a state from {@link getState}: parameters (clamped to their ranges) and retained ids
+   * reach every page. Ids this host does not have are skipped and listed in `ignored`.
+   * @throws {WebViewError} `INVALID_STATE` (nothing changed), `CLOSED`
+   */
+  setState(state: WebViewState): StateResult {
+    this.#assertOpen();
+    const plan = planState(state, this.#parameters.byId, new Set(this.#retained.keys()));
+    for (const [parameter, value] of plan.parameters) parameter.apply(value, { source: 'host', page: undefined, inGesture: false }, undefined);
+    for (const [id, data] of plan.retained) this.send(id as keyof EventsOf<C> & string, data as EventsOf<C>[keyof EventsOf<C> & string]);
+    return { ignored: plan.ignored };
+  }
+
   // ---- Direct communication (PROTOCOL.md §5): works in any browser, through the injected bridge ----
 
   /**
@@ -542,6 +596,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#heartbeat);
+    this.#parameters.close();
     await this.#listening?.catch(() => undefined);
     const sharedClosed = this.#shared?.close(); // first: the others take the port over while the pages close
     await Promise.all([...this.#connections].map((connection) => this.#closePage(connection)));
@@ -667,6 +722,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
         observers: this.#observers,
         deliver: (from, id, value) => this.#dispatch(from, id, value),
         acknowledge: (from, seq) => this.#sessions.acknowledge(from, seq),
+        parameter: (from, id, data) => this.#parameters.receive(from, id, data),
         report: (error, from) => this.#report(error, from),
       });
       socket.on('message', (data: Buffer, isBinary: boolean) => receiver.receive(data, isBinary));
@@ -677,6 +733,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     socket.once('close', (code: number, reason: Buffer) => {
       this.#connections.delete(connection);
       if (connection.session !== undefined) this.#sessions.detach(connection);
+      if (!connection.bridged) this.#parameters.detach(connection);
       connection.calls.rejectAll('DISCONNECTED', `page ${connection.id} disconnected`);
       if (!this.#tabs.remove(connection)) return;
       this.#shared?.pageGone(page);
@@ -686,6 +743,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       const resent = connection.extended && connection.session !== undefined ? this.#sessions.attach(connection) : new Set<OutboundMessage>();
       connection.streams?.announce();
       this.#sendInitialState(connection, isFirst, resent, page.takeHeld());
+      this.#parameters.attach(connection);
     }
     if (connection.bridged) this.#sendBindings(connection);
     if (isNew) this.emit('connect', page);
@@ -731,7 +789,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       this.#report(error as WebViewError, page);
       return;
     }
-    this.#dispatch(page, undefined, message);
+    if (isHiseParameterMessage(message)) this.#parameters.receive(page, String(message.id ?? ''), message);
+    else this.#dispatch(page, undefined, message);
   }
 
   /** Hands one page message to the `on(id)` handlers and the catch-all callback, containing their failures. */

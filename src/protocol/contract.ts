@@ -7,6 +7,7 @@
  *   messages: { gain: number };                                 // page → host, by id
  *   host: { setGain(db: number): number };                      // page calls host
  *   page: { flash(color: string): void };                       // host calls page
+ *   params: { gain: number; mode: 'sine' | 'saw' };             // parameters, by id
  * }
  * ```
  */
@@ -15,6 +16,7 @@ export interface Contract {
   messages?: Record<string, unknown>;
   host?: Record<string, (...args: any[]) => unknown>;
   page?: Record<string, (...args: any[]) => unknown>;
+  params?: Record<string, number | string | boolean>;
 }
 
 /** The contract of an untyped connection: any id, any function. */
@@ -23,6 +25,7 @@ export interface AnyContract {
   messages: Record<string, unknown>;
   host: Record<string, (...args: any[]) => unknown>;
   page: Record<string, (...args: any[]) => unknown>;
+  params: Record<string, number | string | boolean>;
 }
 
 type Section<C extends Contract, K extends keyof Contract, Fallback> = C[K] extends infer S
@@ -39,3 +42,5 @@ export type MessagesOf<C extends Contract> = Section<C, 'messages', Record<strin
 export type HostFunctionsOf<C extends Contract> = Section<C, 'host', Record<string, (...args: any[]) => unknown>>;
 /** Functions a page offers to the host. */
 export type PageFunctionsOf<C extends Contract> = Section<C, 'page', Record<string, (...args: any[]) => unknown>>;
+/** Parameter ids and their value types (numbers, choice names, booleans). */
+export type ParamsOf<C extends Contract> = Section<C, 'params', Record<string, number | string | boolean>>;

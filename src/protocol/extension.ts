@@ -61,6 +61,14 @@ export const FrameType = {
    * 0x15–0x18.
    */
   StreamsReady: 0x1a,
+  /** Host → page: parameters' specs and values, data = JSON `{id: {"spec", "value", "source", "text"?}}` (PROTOCOL.md "Parameters"). */
+  ParameterSpecs: 0x20,
+  /** Host → page: parameters' latest values, data = JSON `{id: [value, source, text?]}`. */
+  ParameterValues: 0x21,
+  /** Page → host, sequenced: id = the parameter, data = JSON `{"op": "begin"|"set"|"end", "v"?, "g"?}`. */
+  ParameterOp: 0x22,
+  /** Host → page: bad parameter input, id = the parameter, data = JSON `{"code", "message", "op"}`. */
+  ParameterError: 0x23,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 

@@ -132,6 +132,23 @@ describe('npm start: the live demo in Chromium', () => {
     await expect.poll(() => counts('left'), { timeout: WAIT_MS }).toEqual([1, 2, 1]);
   });
 
+  it('the gain knob (a parameter with attachDrag): a drag is one gesture the host logs, the slider follows; double-click is 0 dB', async () => {
+    await page.waitForFunction(() => (window as any).demo.knob?.gain.value === 0, null, { timeout: WAIT_MS, polling: POLL_MS });
+    const box = (await page.locator('#gain-knob').boundingBox())!;
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x, y + 50, { steps: 4 });
+    await page.mouse.move(x, y + 100, { steps: 4 }); // half the knob's 200 px: from 60/72 of the range to 1/3, -36 dB
+    await page.mouse.up();
+    await page.waitForFunction(() => (window as any).demo.latest.state.gainDb === -36, null, { timeout: WAIT_MS, polling: POLL_MS });
+    expect(await page.inputValue('#gain')).toBe('-36');
+    expect(await page.textContent('#knob-value')).toBe('−36.0 dB');
+    await expect.poll(() => demo.output.some((line) => /gain 0 → -36 dB \(end\)/.test(line)), { timeout: WAIT_MS }).toBe(true);
+    await page.mouse.dblclick(x, y);
+    await page.waitForFunction(() => (window as any).demo.latest.state.gainDb === 0, null, { timeout: WAIT_MS, polling: POLL_MS });
+  });
+
   it('paces frames by the clock (about 60/s, never one per block) and shows the counts on the page', async () => {
     const t0 = Date.now();
     await waitForFrames(page, 30);

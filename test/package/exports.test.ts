@@ -13,7 +13,25 @@ describe('the built package', () => {
     const protocol = await import('hise-webview/protocol');
     expect(protocol.SUBPROTOCOL).toBe('hise-webview.1');
     const client = await import('hise-webview/client');
-    expect(Object.keys(client).sort()).toEqual(['CallError', 'ClientError', 'HiseClient', 'HiseWebSocketServer', 'ProtocolError', 'bridgeConfig', 'connect', 'hostPort']);
+    expect(Object.keys(client).sort()).toEqual([
+      'CallError',
+      'ClientError',
+      'ClientParameter',
+      'HiseClient',
+      'HiseWebSocketServer',
+      'ParameterError',
+      'ProtocolError',
+      'WHEEL_GESTURE_MS',
+      'WHEEL_STEPS',
+      'attachDrag',
+      'bindRange',
+      'bridgeConfig',
+      'connect',
+      'defaultText',
+      'fromNormalized',
+      'hostPort',
+      'toNormalized',
+    ]);
     expect((globalThis as { HiseWebSocketServer?: unknown }).HiseWebSocketServer).toBeUndefined();
   });
 

@@ -100,6 +100,9 @@ describe('hise-webview serve, in a project of its own (npm init -y)', () => {
     await install(recipe(readme, 'serve-install'), project, tarball);
     await writeFile(join(project, 'webview', 'index.html'), recipe(readme, 'page'));
     await writeFile(join(project, 'host.ts'), recipe(readme, 'host'));
+    await mkdir(join(project, 'params'));
+    await writeFile(join(project, 'params', 'index.html'), recipe(readme, 'params-page'));
+    await writeFile(join(project, 'params-host.ts'), recipe(readme, 'params-host'));
     // `--open` runs xdg-open: this one writes down the URL it was asked to open.
     opened = join(dir, 'opened.txt');
     await mkdir(join(dir, 'bin'));
@@ -109,7 +112,7 @@ describe('hise-webview serve, in a project of its own (npm init -y)', () => {
 
   it('the host module type-checks strict against the installed types', async () => {
     await packed.npm(['i', ...packed.NPM_QUIET_FLAGS, '-D', `@types/node@${await installedVersion('@types/node')}`], project);
-    expect(await typeCheck(project, ['host.ts'])).toBe('');
+    expect(await typeCheck(project, ['host.ts', 'params-host.ts'])).toBe('');
   }, RECIPE_TIMEOUT_MS);
 
   it('serves the page written from HISE’s documentation, opens it, and the host module talks to it', async () => {
@@ -121,6 +124,29 @@ describe('hise-webview serve, in a project of its own (npm init -y)', () => {
       const page = await openPage(url);
       await expectHostModuleWorking(page);
       await cli.waitForLine(/page says \{ hello: 'from the page' \}/);
+      await page.context().close();
+    } finally {
+      await cli.stop();
+    }
+  }, RECIPE_TIMEOUT_MS);
+
+  it('the parameters recipe: a drag on the knob is one gesture the host module logs; the range moves the choice', async () => {
+    const cli = startShell(command(recipe(readme, 'params-serve')), project);
+    try {
+      const line = await cli.waitForLine(/serving .* at http:\/\//);
+      const page = await openPage(/at (http:\/\/\S+)/.exec(line)![1]!);
+      await waitForText(page, '#gain-text', '0.0 dB');
+      const box = (await page.locator('#knob').boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + 100, { steps: 5 });
+      await page.mouse.up();
+      await waitForText(page, '#gain-text', '-36.0 dB');
+      await cli.waitForLine(/gain -36 from the page \(dragging\)/);
+      await cli.waitForLine(/one undo step: gain 0 -> -36 \(end\)/);
+      await page.focus('#mode');
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction(() => (document.getElementById('mode') as HTMLInputElement).value === '0.5', undefined, { timeout: PAGE_TIMEOUT_MS });
       await page.context().close();
     } finally {
       await cli.stop();

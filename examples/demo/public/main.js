@@ -2,6 +2,7 @@
 // one requestAnimationFrame loop from the newest data, so a burst of messages never costs a
 // burst of repaints, and a late frame is simply replaced by the next.
 import { createControls } from './controls.js';
+import { createKnob } from './knob.js';
 import { hostPort, loadClient, showConnection } from './connection.js';
 import { createListener } from './listen.js';
 import { createMeters, formatDb, toDb } from './meters.js';
@@ -32,6 +33,8 @@ const listener = createListener($('listen'), (on) => send(Action.LISTEN, on), po
 });
 $('listen').addEventListener('click', () => listener.toggle(latest.state?.sampleRate ?? 48000));
 window.demo = { server, port, stats, latest, send }; // for tests and the console
+// The gain parameter's knob (modern client); the page works without it if it cannot load.
+createKnob($('gain-knob'), $('knob-value'), port).then((knob) => (window.demo.knob = knob), (error) => console.warn('gain knob unavailable:', error));
 
 showConnection(server, port, (open) => {
   controls.setConnected(open);
