@@ -301,6 +301,7 @@ export class HiseClient<C extends Contract = AnyContract> {
     return this.#clock.now();
   }
 
+  /**
    * A host parameter (declared with `wv.parameter`): its spec and value once the host sent them,
    * `subscribe` to changes from elsewhere, and `begin()` / `set(v)` / `end()` for gestures. Works
    * with HISE too, over the convention of PROTOCOL.md "Parameters".

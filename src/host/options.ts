@@ -140,6 +140,7 @@ export interface WebViewOptions {
    * winning. A change after a quiet interval goes out at once. @default 16
    */
   parameterInterval?: number;
+  /**
    * Share the port with other hise-webview hosts of this user (plugin instances, a CLI, tests):
    * the first to `setEnableWebSocket(port)` holds it as the hub, later ones join it, and another
    * takes over when the hub goes. Every page on the port gets what any instance sends, every
