@@ -78,6 +78,8 @@ export type WebViewErrorCode =
   | 'INVALID_STATE'
   /** An observer added with `observe` threw; the observer stays registered and the host goes on. */
   | 'OBSERVER_FAILED'
+  /** Handling a page's frame failed inside the host (a bug a page's input reached): the frame was dropped, the host goes on. */
+  | 'FRAME_HANDLER_FAILED'
   /** A recording (`record`) reached its `maxBytes`: it stopped there, and the file holds every record before. */
   | 'RECORDING_FULL'
   /** A recording file could not be written or read (see `cause`). */

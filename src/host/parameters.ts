@@ -262,7 +262,8 @@ export class HostParameters implements ParameterOwner {
   }
 
   #refuse(connection: Connection, id: string, code: ParameterErrorCode, message: string, data: unknown): void {
-    const op = typeof data === 'object' && data !== null ? String((data as { op?: unknown }).op) : undefined;
+    const raw = typeof data === 'object' && data !== null ? (data as { op?: unknown }).op : undefined;
+    const op = typeof raw === 'string' ? raw.slice(0, 40) : undefined; // a page's value: never its own toString
     const body = { code, message, ...(op === undefined ? {} : { op }) };
     connection.deliver(parameterMessage(HiseParameterId.Error, toJson({ id, ...body }), () => encodeParameterError(id, body)));
     this.#host.report(new WebViewError(code, message, { data }), connection);

@@ -725,9 +725,9 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
         parameter: (from, id, data) => this.#parameters.receive(from, id, data),
         report: (error, from) => this.#report(error, from),
       });
-      socket.on('message', (data: Buffer, isBinary: boolean) => receiver.receive(data, isBinary));
+      socket.on('message', (data: Buffer, isBinary: boolean) => this.#contain(connection, () => receiver.receive(data, isBinary)));
     } else {
-      socket.on('message', (data: Buffer, isBinary: boolean) => this.#receiveLegacy(connection, data, isBinary));
+      socket.on('message', (data: Buffer, isBinary: boolean) => this.#contain(connection, () => this.#receiveLegacy(connection, data, isBinary)));
     }
     socket.on('error', (error: Error & { code?: string }) => this.#report(socketErrorToWebViewError(error), connection));
     socket.once('close', (code: number, reason: Buffer) => {
@@ -781,6 +781,19 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     page?.terminate();
   }
 
+  /**
+   * Runs the handling of one page frame: whatever it throws (a bug of ours a page's input reached)
+   * is reported as `FRAME_HANDLER_FAILED`, never thrown out of the socket's listener, which would
+   * end the process.
+   */
+  #contain(from: Connection, handle: () => void): void {
+    try {
+      handle();
+    } catch (error) {
+      this.#report(new WebViewError('FRAME_HANDLER_FAILED', `handling a frame of page ${from.id} failed: ${String((error as Error)?.message ?? 'unknown error')}`, { cause: error }), from);
+    }
+  }
+
   #receiveLegacy(page: Connection, data: Buffer, isBinary: boolean): void {
     let message: unknown;
     try {
@@ -789,7 +802,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       this.#report(error as WebViewError, page);
       return;
     }
-    if (isHiseParameterMessage(message)) this.#parameters.receive(page, String(message.id ?? ''), message);
+    if (isHiseParameterMessage(message)) this.#parameters.receive(page, typeof message.id === 'string' ? message.id : '', message);
     else this.#dispatch(page, undefined, message);
   }
 

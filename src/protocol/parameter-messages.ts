@@ -6,7 +6,7 @@
 import { ProtocolError } from './errors.js';
 import { FrameType } from './extension.js';
 import { encodeFrame, toJson, type Frame } from './frame.js';
-import { ParameterError, type ParameterErrorCode, type ParameterSpec, type ParameterValue } from './parameter-spec.js';
+import { describe, ParameterError, type ParameterErrorCode, type ParameterSpec, type ParameterValue } from './parameter-spec.js';
 import { readUtf8 } from './utf8.js';
 
 /** Who made a parameter's latest change. */
@@ -99,7 +99,7 @@ export function checkParameterOp(id: string, data: unknown): ParameterOp {
   };
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return bad('expected a JSON object');
   const { op, v, g, c } = data as Record<string, unknown>;
-  if (typeof op !== 'string' || !OPERATIONS.has(op)) return bad(`op must be begin, set, end or sync, got ${String(op)}`);
+  if (typeof op !== 'string' || !OPERATIONS.has(op)) return bad(`op must be begin, set, end or sync, got ${describe(op)}`);
   if (g !== undefined && !(Number.isInteger(g) && (g as number) >= 0 && (g as number) <= MAX_GESTURE_NUMBER)) bad('g must be a whole number from 0 to 2^32-1');
   if (op === 'set' && !('v' in (data as object))) bad('set needs a value v');
   if (c !== undefined && typeof c !== 'string') bad('c must be a string');

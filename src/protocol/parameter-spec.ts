@@ -273,7 +273,8 @@ export function defaultText(spec: ParameterSpec, value: ParameterValue): string 
   return spec.unit === '' ? text : `${text} ${spec.unit}`;
 }
 
-function describe(value: unknown): string {
+/** A page-supplied value for an error message: never its own `toString` (a page may send `{"toString": 1}`). */
+export function describe(value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return `'${value.slice(0, 40)}'`;
   return value === null ? 'null' : typeof value;

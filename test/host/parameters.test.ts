@@ -3,6 +3,7 @@ import { WebViewError, type ParameterGesture, type WebView } from '../../src/hos
 import {
   decodeFrame,
   decodeMessage,
+  encodeFrame,
   encodeParameterOp,
   FrameType,
   readParameterJson,
@@ -117,6 +118,27 @@ describe('host parameters with raw sockets', () => {
     // The gesture's end brings the page the authoritative value.
     await until(() => framesOf(client, FrameType.ParameterValues).length === 1);
     expect(readParameterJson(framesOf(client, FrameType.ParameterValues)[0]!)).toEqual({ gain: [-4, 'page'] });
+  });
+
+  it('values with their own toString (op, id) are refused with codes on both channels; the host lives on', async () => {
+    const { wv, port } = await startHost();
+    const { gain } = declare(wv);
+    const reported: string[] = [];
+    wv.on('error', (error) => reported.push(error.code));
+    // HISE's channel: JSON text a page's socket sends, with objects where strings belong.
+    const legacy = await connect(port);
+    legacy.socket.send('{"hwv":"param","id":"gain","op":{"toString":1}}');
+    legacy.socket.send('{"hwv":"param","id":{"toString":1},"op":"set","v":1}');
+    legacy.socket.send('{"hwv":"param","id":"gain","op":"set","v":{"toString":1,"valueOf":1}}');
+    // The extension's 0x22, unsequenced and sequenced.
+    const modern = await extendedSocket(port);
+    modern.socket.send(encodeFrame(FrameType.ParameterOp, 'gain', '{"op":{"toString":1}}'));
+    modern.socket.send(encodeFrame(FrameType.ParameterOp, 'gain', '{"op":"set","v":{"toString":1}}', { seq: 1 }));
+    await until(() => reported.length === 5);
+    expect(reported).toEqual(['INVALID_PARAMETER_MESSAGE', 'UNKNOWN_PARAMETER', 'INVALID_PARAMETER_VALUE', 'INVALID_PARAMETER_MESSAGE', 'INVALID_PARAMETER_VALUE']);
+    expect(gain.value).toBe(0);
+    modern.socket.send(encodeParameterOp('gain', { op: 'set', v: -6 }, 2));
+    await until(() => gain.value === -6); // still serving
   });
 
   it("HISE mode: JSON text with hwv: 'param' one way, string messages with reserved ids the other", async () => {
