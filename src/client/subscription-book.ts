@@ -1,4 +1,4 @@
-import { ALL_STREAMS, type SubscriptionState } from '../protocol/stream-meta.js';
+import { ALL_STREAMS, isStreamRate, MIN_STREAM_RATE, type SubscriptionState } from '../protocol/stream-meta.js';
 
 /** Options of `client.subscribe`. */
 export interface SubscribeOptions {
@@ -21,7 +21,7 @@ export class SubscriptionBook {
   /** @throws {TypeError} for ids that are not strings or a rate that is not a finite number >= 0 */
   subscribe(ids: readonly string[] | undefined, options: SubscribeOptions = {}): void {
     const rate = options.maxRate ?? 0;
-    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) throw new TypeError(`subscribe(): maxRate must be a finite number >= 0, got ${String(rate)}`);
+    if (!isStreamRate(rate)) throw new TypeError(`subscribe(): maxRate must be 0 (no cap) or a finite number >= ${MIN_STREAM_RATE}, got ${typeof rate === 'number' ? rate : typeof rate}`);
     if (ids === undefined) {
       this.#state = { all: true, rate, ids: {}, except: [] };
       return;

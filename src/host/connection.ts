@@ -105,6 +105,14 @@ export class Connection {
     return this.#socket.bufferedAmount + this.#outbox.queuedBytes + (this.streams?.waitingBytes ?? 0);
   }
 
+  /**
+   * Bytes a control frame sent now would queue behind: the socket's buffer and the outbox, not the
+   * stream frames fresh streams hold back (they never go ahead of control frames).
+   */
+  get controlQueueBytes(): number {
+    return this.#socket.bufferedAmount + this.#outbox.queuedBytes;
+  }
+
   /** True while frames are held back because the page is not reading this connection fast enough. */
   get congested(): boolean {
     return this.#outbox.congested;

@@ -19,6 +19,9 @@ import { Subscriptions } from './subscriptions.js';
 /** How many slots late a capped id may be and still keep its cadence (catch up) rather than restart it. */
 const CATCH_UP_SLOTS = 2;
 
+/** The longest delay `setTimeout` takes (longer ones fire after 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Limits of {@link FreshStreams}. */
 export interface FreshStreamsLimits {
   /** Bytes of stream frames in flight at once, at least (0: no limit). */
@@ -245,7 +248,7 @@ export class FreshStreams {
       this.#timer = undefined;
       this.#timerAt = Infinity;
       this.#flush();
-    }, Math.max(0, at - performance.now()));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, at - performance.now())));
   }
 
   #countsOf(id: string): StreamIdStats {

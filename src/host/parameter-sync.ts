@@ -69,7 +69,7 @@ export class ParameterSync {
 
   #flush(): void {
     if (this.#closed || this.#dirty.size === 0) return;
-    if (this.connection.bufferedBytes > this.#host.highWaterMark) {
+    if (this.connection.controlQueueBytes > this.#host.highWaterMark) { // never held back by streams waiting for credit
       this.#lastFlush = performance.now();
       this.#schedule(); // the socket drains first; the values stay dirty, the latest wins
       return;

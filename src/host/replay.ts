@@ -4,8 +4,11 @@ import { CallError, readRecording, type DecodedRecording, type ReadRecordingOpti
 import { WebViewError } from './errors.js';
 import type { WebView } from './web-view.js';
 
-/** Default of `readRecordingFile`'s `maxFileBytes`: 1 GiB, four recordings at `record`'s default limit. */
-export const DEFAULT_MAX_REPLAY_FILE_BYTES = 1024 * 1024 * 1024;
+/**
+ * Default of `readRecordingFile`'s `maxFileBytes`: 256 MiB, a recording at `record`'s default limit.
+ * Decoding holds about 4× a file's size in memory, so 1 GiB files could exhaust a default V8 heap.
+ */
+export const DEFAULT_MAX_REPLAY_FILE_BYTES = 256 * 1024 * 1024;
 
 /** The longest delay `setTimeout` takes (a longer one fires at once): a recording's far-off time waits in steps of this. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -171,7 +174,7 @@ function argsKey(args: readonly unknown[]): string {
 /**
  * Reads a recording file. A file cut short (the recorder's process died) gives its whole records
  * and `truncatedBytes > 0`.
- * The whole file is read (a replay loops over it): files over `maxFileBytes` (default 1 GiB,
+ * The whole file is read (a replay loops over it): files over `maxFileBytes` (default 256 MiB,
  * {@link DEFAULT_MAX_REPLAY_FILE_BYTES}) are refused before reading.
  * @throws {WebViewError} `RECORDING_FAILED` (the file cannot be read, or is over `maxFileBytes`); `ProtocolError`
  *   `NOT_A_RECORDING`, `UNSUPPORTED_RECORDING_VERSION`, `RECORDING_TRUNCATED`, `RECORD_TOO_LARGE`, `INVALID_RECORD`

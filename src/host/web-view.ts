@@ -649,6 +649,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     const { host, maxPayload, sharedDirectory: directory } = this.options;
     return SharedPort.start(port, instances, {
       host, maxPayload, directory, handlers, limits,
+      guardUpgrade: (...args) => this.#httpGuard().upgrade(...args),
       privatePort: this.#listener!.port,
       deliver: (api, id, value, retained) => {
         if (this.#closed) return;

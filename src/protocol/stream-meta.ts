@@ -136,14 +136,14 @@ export function readSubscriptions(frame: Frame, maxIds: number): SubscriptionSta
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('not an object');
   const { all, rate, ids, except } = value as Record<string, unknown>;
   if (typeof all !== 'boolean') bad('"all" is not a boolean');
-  if (!isRate(rate)) bad('"rate" is not a number >= 0');
+  if (!isStreamRate(rate)) bad(`"rate" is not 0 or a number >= ${MIN_STREAM_RATE}`);
   if (typeof ids !== 'object' || ids === null || Array.isArray(ids)) return bad('"ids" is not an object');
   if (!Array.isArray(except) || !except.every((id) => typeof id === 'string')) return bad('"except" is not an array of strings');
   const entries = Object.entries(ids);
   if (entries.length > maxIds || except.length > maxIds) bad(`more than ${maxIds} ids`);
   const checked: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const [id, idRate] of entries) {
-    if (!isRate(idRate)) bad(`the rate of '${id}' is not a number >= 0`);
+    if (!isStreamRate(idRate)) bad(`the rate of '${id}' is not 0 or a number >= ${MIN_STREAM_RATE}`);
     checked[id] = idRate as number;
   }
   return { all: all as boolean, rate: rate as number, ids: checked, except: except as string[] };
@@ -197,8 +197,12 @@ export function readTimedFrame(frame: Frame): { frame: Frame; meta: StreamMeta }
   return { frame: { type: type as Frame['type'], id: frame.id, seq: frame.seq, bytes: bytes.subarray(TimedLayout.HEADER_BYTES) }, meta };
 }
 
-function isRate(value: unknown): boolean {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+/** The smallest rate cap (frames per second) besides 0 (no cap): one frame per 100 s. */
+export const MIN_STREAM_RATE = 0.01;
+
+/** A subscription's rate cap: 0 (none), or a finite number of frames per second from {@link MIN_STREAM_RATE}. */
+export function isStreamRate(value: unknown): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && (value === 0 || value >= MIN_STREAM_RATE);
 }
 
 function expectBytes(frame: Frame, size: number, what: string): void {

@@ -133,6 +133,10 @@ describe('fresh-streams frames refuse bad input with INVALID_CONTROL_FRAME', () 
     expect(read('{"all":true,"rate":0,"ids":{},"except":[1]}')).toBe('INVALID_CONTROL_FRAME');
     expect(read('{"all":true,"rate":0,"ids":{"a":1,"b":1,"c":1},"except":[]}', 2)).toBe('INVALID_CONTROL_FRAME');
     expect(read('{"all":false,"rate":0,"ids":{"__proto__":5},"except":[]}')).toBeUndefined();
+    // A cap so small its interval overflows a timer (1e-300 fps: 1e303 ms, which setTimeout runs after 1 ms).
+    expect(read('{"all":true,"rate":1e-300,"ids":{},"except":[]}')).toBe('INVALID_CONTROL_FRAME');
+    expect(read('{"all":false,"rate":0,"ids":{"a":0.001},"except":[]}')).toBe('INVALID_CONTROL_FRAME');
+    expect(read('{"all":false,"rate":0,"ids":{"a":0.01},"except":[]}')).toBeUndefined();
   });
 
   it('round trips any meta and payload', () => {

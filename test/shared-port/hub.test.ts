@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer as createTcpServer, type Server } from 'node:net';
+import { connect as connectTcp, createServer as createTcpServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -72,6 +72,27 @@ describe('shared port: who holds it', () => {
     expect(await got).toEqual(['ping', { n: 1 }, second.instances!.self]);
   });
 
+  it('a send too large for the hub link is reported MESSAGE_TOO_LARGE and not relayed; the link stays up (no re-join loop)', async () => {
+    const dir = secretDir();
+    const first = new WebView({ shared: true, sharedDirectory: dir, maxPayload: 100_000 });
+    const second = new WebView({ shared: true, sharedDirectory: dir, maxPayload: 100_000 });
+    hosts.push(first, second);
+    const port = await first.setEnableWebSocket(0);
+    await second.setEnableWebSocket(port);
+    let joins = 0;
+    first.instances!.on('join', () => joins++);
+    const errors: string[] = [];
+    second.on('error', (error) => errors.push(error.code));
+    const got: unknown[] = [];
+    first.instances!.on('message', (id) => got.push(id));
+    second.sendToWebsocket('big', 'x'.repeat(200_000));
+    expect(errors).toEqual(['MESSAGE_TOO_LARGE']);
+    second.instances!.send(first.instances!.self, 'after', 1); // the link still carries what fits
+    await until(() => got.includes('after'));
+    expect(joins).toBe(0);
+    expect(second.instances!.role).toBe('member');
+  });
+
   it('a port held by something that is not a hise-webview hub is PORT_IN_USE (a TCP listener, an HTTP server)', async () => {
     const dir = secretDir();
     const tcp = createTcpServer((socket) => socket.destroy());
@@ -115,6 +136,51 @@ describe('shared port: who holds it', () => {
     expect(code).toBe(4401);
     expect(errors).toContain('HUB_PROTOCOL_ERROR');
     expect(hub.instances!.list).toHaveLength(1);
+  });
+
+  it('hostile upgrades cannot take the hub down: an unparsable target, a proof of another byte length, a reset, too many joiners', async () => {
+    const hub = host(secretDir());
+    hub.on('error', () => undefined);
+    const port = await hub.setEnableWebSocket(0);
+    const raw = (request: string, reset = false): Promise<string> =>
+      new Promise((resolve) => {
+        const socket = connectTcp({ port, host: '127.0.0.1' }, () => {
+          socket.write(request);
+          if (reset) socket.resetAndDestroy();
+        });
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+        socket.on('error', () => resolve(answer));
+        socket.on('close', () => resolve(answer));
+      });
+    const upgrade = (target: string, extra = ''): string =>
+      `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`;
+    // What `new WebSocket('ws://localhost:PORT//[')` sends from any web page.
+    expect(await raw(upgrade('//['))).toMatch(/^HTTP\/1\.1 400 /);
+    // A page socket tagged for an instance, reset before the hub answers.
+    await raw(upgrade('/?instance=ffffffffffffffff'), true);
+    await raw(upgrade(HUB_PATH, `${HUB_NONCE_HEADER}: ${'2'.repeat(32)}\r\nSec-WebSocket-Protocol: ${HUB_SUBPROTOCOL}\r\n`), true);
+    // A proof of 64 characters but 128 UTF-8 bytes: refused, not a RangeError out of the handshake.
+    const odd = new WebSocket(`ws://127.0.0.1:${port}${HUB_PATH}`, HUB_SUBPROTOCOL, { headers: { [HUB_NONCE_HEADER]: '3'.repeat(32) } });
+    odd.once('message', () => odd.send(JSON.stringify({ t: 'hello', proof: 'é'.repeat(64), id: '0123456789abcdef', port: 1 })));
+    expect(await new Promise<number>((resolve) => odd.once('close', (code: number) => resolve(code)))).toBe(4401);
+    // Joiners that never say hello: at most a few wait at once, the rest are answered 503.
+    const silent = Array.from({ length: 6 }, (_, i) => new WebSocket(`ws://127.0.0.1:${port}${HUB_PATH}`, HUB_SUBPROTOCOL, { headers: { [HUB_NONCE_HEADER]: String(4 + i).repeat(32).slice(0, 32) } }));
+    const outcomes = await Promise.all(
+      silent.map((ws) => new Promise<string>((resolve) => {
+        ws.once('message', () => resolve('challenged'));
+        ws.once('unexpected-response', (_request, response) => resolve(String(response.statusCode)));
+        ws.on('error', () => undefined);
+      })),
+    );
+    expect(outcomes.filter((o) => o === 'challenged')).toHaveLength(4);
+    expect(outcomes.filter((o) => o === '503')).toHaveLength(2);
+    for (const ws of silent) ws.terminate();
+    // Still serving.
+    const page = new WebSocket(`ws://127.0.0.1:${port}/`);
+    await new Promise((resolve, reject) => page.once('open', resolve).once('error', reject));
+    await until(() => hub.pages.length === 1);
+    page.close();
   });
 
   it('a page socket tagged with an unknown instance is answered 503 (its client retries), never handed to the hub instance', async () => {

@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { HUB_CLOSING_HEADER, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, INSTANCE_PARAM, isStreamFrame, parseHubControl, readHubHeader, type HubControl, type HubDataHeader, type HubMember } from '../../protocol/hub.js';
 import { WebViewError } from '../errors.js';
 import { writeStatus } from '../http-guard.js';
+import type { ParsedRequest } from '../http-request.js';
 import { newNonce, proof, sameProof } from './secret.js';
 
 /** Milliseconds a joining instance has to answer the challenge. */
@@ -15,6 +16,13 @@ export const RELAY_HIGH_WATER_BYTES = 1024 * 1024;
 export const MAX_MEMBER_BACKLOG_BYTES = 32 * 1024 * 1024;
 /** Largest hub frame, in bytes (a page message may be up to `maxPayload`, plus the header). */
 const HUB_MAX_PAYLOAD_SLACK = 70_000;
+/** Instances at most in the join handshake at once; more are answered 503 (each may hold a frame of up to the relay limit for the handshake's time). */
+const MAX_PENDING_JOINS = 4;
+
+/** The largest hub frame: a page message or send of `maxPayload` bytes, with the relay header around it. */
+export function relayLimit(maxPayload: number): number {
+  return maxPayload + HUB_MAX_PAYLOAD_SLACK;
+}
 
 /** What the hub needs of its instance. */
 export interface HubContext {
@@ -56,6 +64,8 @@ export class Hub {
   streamFramesDropped = 0;
   #ackScheduled = false;
   #closed = false;
+  /** Joins between the upgrade and their hello (bounded by MAX_PENDING_JOINS). */
+  #pendingJoins = 0;
 
   constructor(context: HubContext) {
     this.#context = context;
@@ -63,7 +73,7 @@ export class Hub {
       noServer: true,
       clientTracking: false,
       perMessageDeflate: false,
-      maxPayload: context.maxPayload + HUB_MAX_PAYLOAD_SLACK,
+      maxPayload: relayLimit(context.maxPayload),
       handleProtocols: (offered) => (offered.has(HUB_SUBPROTOCOL) ? HUB_SUBPROTOCOL : false),
     });
   }
@@ -82,13 +92,12 @@ export class Hub {
    * Takes an upgrade that is the hub's: an instance joining, or a page socket of a member. False
    * for everything else (the hub instance's own pages), which goes on to the normal checks.
    */
-  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const target = new URL(request.url ?? '/', 'http://hub.invalid');
-    if (target.pathname === HUB_PATH) {
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, parsed: ParsedRequest): boolean {
+    if (parsed.pathname === HUB_PATH) {
       this.#join(request, socket, head);
       return true;
     }
-    const instance = target.searchParams.get(INSTANCE_PARAM);
+    const instance = parsed.query.get(INSTANCE_PARAM);
     if (instance === null || instance === this.#context.selfId) return false;
     const member = this.#members.get(instance);
     if (member === undefined || this.#closed) writeStatus(socket, 503); // gone, or not rejoined yet: the page's client retries
@@ -147,6 +156,17 @@ export class Hub {
       writeStatus(socket, 403);
       return;
     }
+    if (this.#pendingJoins >= MAX_PENDING_JOINS) {
+      writeStatus(socket, 503);
+      return;
+    }
+    this.#pendingJoins++;
+    let pending = true;
+    const settle = (): void => {
+      if (pending) this.#pendingJoins--;
+      pending = false;
+    };
+    socket.once('close', settle);
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
       if (ws.protocol !== HUB_SUBPROTOCOL) {
         ws.close(1002, 'hub subprotocol required');
@@ -160,13 +180,18 @@ export class Hub {
       };
       const timer = setTimeout(() => refuse('no answer to the challenge in time'), HUB_HANDSHAKE_TIMEOUT_MS);
       ws.once('message', (data: Buffer, isBinary: boolean) => {
-        const hello = isBinary ? undefined : parseHubControl(data.toString());
-        if (hello?.t !== 'hello') return refuse('its first message was not a hello');
-        if (!sameProof(proof(this.#context.secret, 'member', hubNonce, memberNonce), hello.proof)) return refuse('it does not know this user’s secret');
-        if (typeof hello.id !== 'string' || !/^[0-9a-f]{16}$/.test(hello.id) || this.#members.has(hello.id) || hello.id === this.#context.selfId) return refuse('its id is malformed or taken');
-        if (!Number.isInteger(hello.port) || hello.port < 1 || hello.port > 65535) return refuse('its port is not a port');
-        clearTimeout(timer);
-        this.#admit(ws, hello.id, hello.port);
+        settle();
+        try {
+          const hello = isBinary ? undefined : parseHubControl(data.toString());
+          if (hello?.t !== 'hello') return refuse('its first message was not a hello');
+          if (!sameProof(proof(this.#context.secret, 'member', hubNonce, memberNonce), hello.proof)) return refuse('it does not know this user’s secret');
+          if (typeof hello.id !== 'string' || !/^[0-9a-f]{16}$/.test(hello.id) || this.#members.has(hello.id) || hello.id === this.#context.selfId) return refuse('its id is malformed or taken');
+          if (!Number.isInteger(hello.port) || hello.port < 1 || hello.port > 65535) return refuse('its port is not a port');
+          clearTimeout(timer);
+          this.#admit(ws, hello.id, hello.port);
+        } catch (error) {
+          refuse(`its hello could not be read: ${String((error as Error)?.message ?? 'unknown error')}`);
+        }
       });
       ws.on('error', () => ws.terminate());
       ws.once('close', () => clearTimeout(timer)); // gone before its hello: nothing to report

@@ -94,6 +94,7 @@ export function proof(secret: Buffer, role: 'hub' | 'member', hubNonce: string, 
 
 /** Compares proofs in constant time. */
 export function sameProof(expected: string, given: unknown): boolean {
-  if (typeof given !== 'string' || given.length !== expected.length) return false;
+  // 64 hex digits first: timingSafeEqual throws on buffers of different byte lengths ('é' is 2 bytes).
+  if (typeof given !== 'string' || !/^[0-9a-f]{64}$/.test(given) || given.length !== expected.length) return false;
   return timingSafeEqual(Buffer.from(expected), Buffer.from(given));
 }

@@ -1,11 +1,13 @@
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { decodeHubData, encodeHubData, HubFlag, HubOp, isStreamFrame, readHubHeader, type HubControl, type HubData, type HubDataHeader, type HubMember, type RelayedPage } from '../../protocol/hub.js';
 import { WebViewError } from '../errors.js';
+import type { UpgradeRoute } from '../http-guard.js';
 import type { ParsedRequest } from '../http-request.js';
 import { listenHttp, type HttpHandlers, type HttpLimits, type HttpListener } from '../http-listener.js';
 import { Page } from '../page.js';
-import { Hub } from './hub.js';
+import { Hub, relayLimit } from './hub.js';
 import { HubLink, JoinFailure } from './hub-link.js';
 import type { Instances } from './instances.js';
 import { defaultSharedDirectory, loadSecret } from './secret.js';
@@ -33,6 +35,8 @@ export interface SharedHost {
   readonly directory: string | undefined;
   /** The WebView's own HTTP handlers, which also serve the shared port while this instance is the hub. */
   readonly handlers: HttpHandlers;
+  /** The WebView's HTTP guard for upgrades: every upgrade on the shared port is parsed and its Host checked before the hub looks at it. */
+  readonly guardUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer, route: UpgradeRoute) => void;
   readonly limits: HttpLimits;
   /** The WebView's private port, where the hub pipes this instance's page sockets. */
   readonly privatePort: number;
@@ -155,6 +159,11 @@ export class SharedPort {
       this.#host.report(new WebViewError('UNSUPPORTED_DATA', `cannot relay '${String(header.id)}' to the other instances: ${(error as Error).message}`, { cause: error }));
       return;
     }
+    if (frame.byteLength > relayLimit(this.#host.maxPayload)) {
+      // The link would close on it, and a logged frame would be resent on every re-join: never sent, logged nor retained.
+      this.#host.report(new WebViewError('MESSAGE_TOO_LARGE', `'${String(header.id ?? '')}' is ${frame.byteLength} bytes as a hub frame, over the ${relayLimit(this.#host.maxPayload)} bytes instances accept (maxPayload + relay header): not relayed to the other instances`));
+      return;
+    }
     if (retainedId !== undefined) this.#retained.set(retainedId, frame);
     if (this.#hub !== undefined) {
       this.#hub.forward(frame);
@@ -223,9 +232,10 @@ export class SharedPort {
       report: (error) => this.#host.report(error),
     });
     const { handlers } = this.#host;
-    const upgrade: HttpHandlers['upgrade'] = (request, socket, head) => {
-      if (!hub.upgrade(request, socket, head)) handlers.upgrade(request, socket, head);
-    };
+    const upgrade: HttpHandlers['upgrade'] = (request, socket, head) =>
+      this.#host.guardUpgrade(request, socket, head, (...parsed) => {
+        if (!hub.upgrade(...parsed)) handlers.upgrade(request, socket, head);
+      });
     this.#hubListener = await listenHttp(this.#port, this.#host.host, { ...handlers, upgrade }, this.#host.limits);
     this.#port = this.#hubListener.port;
     if (this.#closed) {
@@ -245,7 +255,7 @@ export class SharedPort {
   async #join(): Promise<void> {
     const link = await HubLink.join(
       this.#port,
-      { id: this.instances.self, privatePort: this.#host.privatePort, secret: this.#secret, maxPayload: this.#host.maxPayload + 70_000 },
+      { id: this.instances.self, privatePort: this.#host.privatePort, secret: this.#secret, maxPayload: relayLimit(this.#host.maxPayload) },
       {
         data: (frame) => this.#receive(frame),
         control: (message) => this.#linkControl(message),
