@@ -21,7 +21,7 @@ export interface TestHostOptions {
   timeout?: number;
   /** Messages kept unread per id (the oldest go first), and calls waiting per name (more are refused with `TOO_MANY_CALLS`). @default 1000 */
   maxQueued?: number;
-  /** Options of the WebView (port 0 and a token are the defaults as for any host). */
+  /** Options of the WebView (a WebView's own defaults: no token, loopback only; the test host listens on port 0). */
   webView?: WebViewOptions;
 }
 
