@@ -165,6 +165,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       highWaterMark: this.options.highWaterMark,
       report: (error, from) => this.#report(error, from),
       declared: (parameter) => this.emit('parameter', parameter),
+      observers: this.#observers,
     });
     this.#ledger = new SessionLedger(this.options.maxSessions, this.options.sequenceWindow, this.options.maxSessionsPerSource);
     this.#sessions = new SessionLogs(sessionLimits(this.options), {
