@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { BridgeCall, decodeFrame, readReply } from '../protocol/index.js';
-import type { ParameterSource, ParameterValue } from '../protocol/index.js';
+import type { ParameterSource, ParameterValue, StreamMeta } from '../protocol/index.js';
 import type { WebViewError } from './errors.js';
 import type { Page } from './page.js';
 
@@ -43,6 +43,8 @@ export type Observation =
       readonly via: 'sendToWebsocket' | 'send';
       /** Whether the id is retained (`retain`): its latest value goes to every page that connects. */
       readonly retained: boolean;
+      /** A stream's `time` / `samplePosition` as `send` was given them; `undefined` when it had none. */
+      readonly meta: StreamMeta | undefined;
     }
   | {
       readonly type: 'receive';
@@ -194,6 +196,15 @@ export class Observers {
       settle({ ok: false, error });
     }
   }
+}
+
+/** The stream meta of `send`'s options (already checked by the send), or `undefined` when they carry none. */
+export function streamMeta(options: StreamMeta | undefined): StreamMeta | undefined {
+  if (options === undefined || (options.time === undefined && options.samplePosition === undefined)) return undefined;
+  const meta: StreamMeta = {};
+  if (options.time !== undefined) meta.time = options.time;
+  if (options.samplePosition !== undefined) meta.samplePosition = options.samplePosition;
+  return meta;
 }
 
 /** Milliseconds on the Unix epoch, sub-millisecond. */

@@ -54,7 +54,7 @@ import { callTarget, tabOf, Tabs } from './tabs.js';
 import { checkUpgrade, type RefusalReason } from './upgrade-gate.js';
 import { Instances } from './shared-port/instances.js';
 import { SharedPort } from './shared-port/shared-port.js';
-import { now, Observers, type Observer } from './observer.js';
+import { now, Observers, streamMeta, type Observer } from './observer.js';
 import { ToolRoutes, type ToolRoute } from './tool-routes.js';
 
 /** Where a message went: to the connected pages, held for the first page to connect, or dropped. */
@@ -235,7 +235,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   send<K extends keyof EventsOf<C> & string>(id: K, data: EventsOf<C>[K], options?: SendOptions): SendResult {
     this.#assertOpen();
     const message = anyMessage(id, data, () => this.#nextSeq(id), options);
-    const result = this.#observeSend(message, data, undefined, this.#broadcast(message), 'send');
+    const result = this.#observeSend(message, data, undefined, this.#broadcast(message), 'send', options);
     this.#shared?.relaySend('any', id, data);
     return result;
   }
@@ -252,7 +252,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   sendTo<K extends keyof EventsOf<C> & string>(page: Page, id: K, data: EventsOf<C>[K], options?: SendOptions): SendResult {
     this.#assertOpen();
     const message = anyMessage(id, data, () => this.#nextSeq(id), options);
-    return this.#observeSend(message, data, page, this.#sendToPage(page, message), 'send');
+    return this.#observeSend(message, data, page, this.#sendToPage(page, message), 'send', options);
   }
 
   /**
@@ -886,10 +886,11 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     return 'sent';
   }
 
-  #observeSend(message: OutboundMessage, data: unknown, page: Page | undefined, result: SendResult, via: 'sendToWebsocket' | 'send'): SendResult {
+  #observeSend(message: OutboundMessage, data: unknown, page: Page | undefined, result: SendResult, via: 'sendToWebsocket' | 'send', options?: SendOptions): SendResult {
     if (this.#observers.active) {
       const retained = this.#retained.has(message.id);
-      this.#observers.emit({ type: 'send', time: now(), id: message.id, data, stream: message.kind === 'stream', page, result, via, retained });
+      const meta = streamMeta(options);
+      this.#observers.emit({ type: 'send', time: now(), id: message.id, data, stream: message.kind === 'stream', page, result, via, retained, meta });
     }
     return result;
   }

@@ -10,7 +10,7 @@ import { bounded, lineOf, MAX_ITEMS, MAX_LINE, MAX_NODES, MAX_TEXT, previewOf } 
 
 const LIMITS = { logSize: 50, callLogSize: 5, previewPoints: 64, sampleInterval: 100, maxIds: 3 };
 const host = { pages: [] as Page[], retainedValues: new Map<string, unknown>([['state', { on: true }]]), parameters: new Map() };
-const send = (id: string, data: unknown, time: number, result: 'sent' | 'queued' | 'dropped' = 'sent'): Observation => ({ type: 'send', time, id, data, stream: ArrayBuffer.isView(data), page: undefined, result, via: 'send', retained: false });
+const send = (id: string, data: unknown, time: number, result: 'sent' | 'queued' | 'dropped' = 'sent'): Observation => ({ type: 'send', time, id, data, stream: ArrayBuffer.isView(data), page: undefined, result, via: 'send', retained: false, meta: undefined });
 
 describe('summaries', () => {
   it('decimates a typed array to min and max per bucket, so a one-sample peak survives', () => {
