@@ -236,7 +236,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#assertOpen();
     const message = anyMessage(id, data, () => this.#nextSeq(id), options);
     const result = this.#observeSend(message, data, undefined, this.#broadcast(message), 'send', options);
-    this.#shared?.relaySend('any', id, data);
+    this.#shared?.relaySend('any', id, data, streamMeta(options));
     return result;
   }
 
@@ -651,10 +651,10 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     return SharedPort.start(port, instances, {
       host, maxPayload, directory, handlers, limits,
       privatePort: this.#listener!.port,
-      deliver: (api, id, value, retained) => {
+      deliver: (api, id, value, retained, meta) => {
         if (this.#closed) return;
         if (retained) this.retain(id);
-        this.#broadcast(api === 'hise' ? hiseMessage(id, value, () => this.#nextSeq(id)) : anyMessage(id, value, () => this.#nextSeq(id)));
+        this.#broadcast(api === 'hise' ? hiseMessage(id, value, () => this.#nextSeq(id)) : anyMessage(id, value, () => this.#nextSeq(id), meta));
       },
       dispatch: (page, id, value) => this.#dispatchPage(page, id, value),
       isRetained: (id) => this.#retained.has(id),

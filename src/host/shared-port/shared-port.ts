@@ -37,7 +37,7 @@ export interface SharedHost {
   /** The WebView's private port, where the hub pipes this instance's page sockets. */
   readonly privatePort: number;
   /** Another instance's broadcast: send it to this instance's pages (and retain it when flagged). */
-  deliver(api: 'hise' | 'any', id: string, value: unknown, retained: boolean): void;
+  deliver(api: 'hise' | 'any', id: string, value: unknown, retained: boolean, meta: HubDataHeader['m']): void;
   /** Another instance's page sent a message. */
   dispatch(page: Page, id: string | undefined, value: unknown): void;
   isRetained(id: string): boolean;
@@ -116,10 +116,11 @@ export class SharedPort {
   }
 
   /** Relays this instance's broadcast to every other instance. */
-  relaySend(api: 'hise' | 'any', id: string, value: unknown): void {
+  relaySend(api: 'hise' | 'any', id: string, value: unknown, meta?: HubDataHeader['m']): void {
     const retained = this.#host.isRetained(id);
     const flags = (retained ? HubFlag.Retained : 0) | (api === 'hise' ? HubFlag.HiseApi : 0);
-    this.#relay(HubOp.Send, flags, { o: this.instances.self, s: ++this.#seq, id }, value, retained ? id : undefined);
+    const header: HubDataHeader = meta === undefined ? { o: this.instances.self, s: ++this.#seq, id } : { o: this.instances.self, s: ++this.#seq, id, m: meta };
+    this.#relay(HubOp.Send, flags, header, value, retained ? id : undefined);
   }
 
   /** Relays a message one of this instance's pages sent to every other instance. */
@@ -335,7 +336,7 @@ export class SharedPort {
       this.#retained.set(id, live);
     }
     try {
-      this.#host.deliver((data.flags & HubFlag.HiseApi) !== 0 ? 'hise' : 'any', id, data.value, retained);
+      this.#host.deliver((data.flags & HubFlag.HiseApi) !== 0 ? 'hise' : 'any', id, data.value, retained, data.header.m);
     } catch (error) {
       // What another instance relayed passed its own checks; a value this host refuses is reported, never thrown into the link.
       this.#host.report(new WebViewError('HUB_PROTOCOL_ERROR', `a message from instance ${origin} could not be sent to this instance's pages: ${(error as Error).message}`, { cause: error }));
