@@ -72,9 +72,14 @@ export class ParameterTimelines {
     }
   }
 
-  /** Every declared parameter with its timeline, in declaration order. */
+  /** The declared parameters (the first `maxIds`) with their timelines, in declaration order. */
   views(parameters: ReadonlyMap<string, Parameter>): ParameterView[] {
-    return [...parameters.values()].map((parameter) => {
+    const shown: Parameter[] = [];
+    for (const parameter of parameters.values()) {
+      if (shown.length >= this.#maxIds) break;
+      shown.push(parameter);
+    }
+    return shown.map((parameter) => {
       const timeline = this.#timelines.get(parameter.id);
       return {
         id: parameter.id,

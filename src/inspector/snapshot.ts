@@ -15,7 +15,7 @@ export interface InspectorSnapshot {
   /** The newest log entries, oldest first (at most {@link LOG_ENTRIES_PER_SNAPSHOT}); the page merges them by `seq`. */
   readonly log: readonly LogEntry[];
   readonly retained: readonly { readonly id: string; readonly type: string; readonly preview: Preview }[];
-  /** The host's parameters (`wv.parameters`), in declaration order, each with its gesture timeline. */
+  /** The host's parameters (`wv.parameters`, the first `maxIds`), in declaration order, each with its gesture timeline. */
   readonly parameters: readonly ParameterView[];
   /** Errors the host reported since the inspector opened. */
   readonly errors: number;

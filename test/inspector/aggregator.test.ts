@@ -110,6 +110,8 @@ describe('aggregator', () => {
       expect(ended).toMatchObject({ from: GESTURES_KEPT + 2, to: GESTURE_POINTS + 4, reason: 'end', changes: GESTURE_POINTS + 5 });
       expect(ended.values).toEqual(Array.from({ length: GESTURE_POINTS }, (_, i) => i + 5));
       expect(waveView!.spec).toBe('choice: w0, w1, w2, w3, w4, w5, w6, w7 (+12), default w0');
+      for (let i = 0; i < LIMITS.maxIds; i++) wv.parameter(`p${i}`, { type: 'boolean' });
+      expect(aggregator.snapshot(11).parameters.map((p) => p.id)).toEqual(['gain', 'wave', 'p0']); // the first maxIds
       stop();
     } finally {
       await wv.close();
