@@ -108,7 +108,8 @@ export class SharedPort {
 
   /**
    * Runs `hook` after every (re)join or takeover, e.g. to re-send state that is not a retained id
-   * (the parameters of issue 13 hook in here). Returns a function that removes it.
+   * (parameters need none: each page gets them on every (re)connect, test/shared-port/parameters.test.ts).
+   * Returns a function that removes it.
    */
   onJoined(hook: () => void): () => void {
     this.#joinHooks.add(hook);
