@@ -35,7 +35,10 @@ export function startSessionTape(wv: WebView, options: SessionTapeOptions, log: 
     const { calls, boundCallbacks } = recordedCallNames(recording);
     const answered = [...calls.map((name) => `call ${name}`), ...boundCallbacks.map((name) => `bound ${name}`)];
     const sends = options.replay.events.filter((event) => event.kind === 'send').length;
-    log.info(`replaying ${sends} messages, looping${answered.length > 0 ? `; answering ${answered.join(', ')} from the recording` : ''}`);
+    const parameters = [...new Set(recording.events.flatMap((event) => (event.kind === 'parameter' ? [event.id] : [])))];
+    const changes = recording.events.filter((event) => event.kind === 'change').length;
+    const moved = parameters.length > 0 ? `; parameters ${parameters.join(', ')} (${changes} changes)` : '';
+    log.info(`replaying ${sends} messages, looping${answered.length > 0 ? `; answering ${answered.join(', ')} from the recording` : ''}${moved}`);
     stops.push(() => playing.stop());
   }
   if (options.record !== undefined) {

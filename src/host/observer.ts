@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { BridgeCall, decodeFrame, readReply } from '../protocol/index.js';
+import type { ParameterSource, ParameterValue, StreamMeta } from '../protocol/index.js';
 import type { WebViewError } from './errors.js';
 import type { Page } from './page.js';
 
@@ -42,6 +43,8 @@ export type Observation =
       readonly via: 'sendToWebsocket' | 'send';
       /** Whether the id is retained (`retain`): its latest value goes to every page that connects. */
       readonly retained: boolean;
+      /** A stream's `time` / `samplePosition` as `send` was given them; `undefined` when it had none. */
+      readonly meta: StreamMeta | undefined;
     }
   | {
       readonly type: 'receive';
@@ -74,6 +77,33 @@ export type Observation =
       readonly value?: unknown;
       /** The failure, when not `ok`. */
       readonly error?: ObservedCallError;
+    }
+  | {
+      /** A parameter's value changed (`wv.parameter`'s `change` event): from the host, a page, `setState`, a replay. */
+      readonly type: 'parameter';
+      readonly time: number;
+      readonly id: string;
+      readonly value: ParameterValue;
+      /** The value as text (the spec's `format`, else the default text). */
+      readonly text: string;
+      readonly source: ParameterSource;
+      /** The page that changed it (source `'page'`). */
+      readonly page: Page | undefined;
+      /** True while that page's gesture on this parameter is open. */
+      readonly inGesture: boolean;
+    }
+  | {
+      /** A page's gesture on a parameter opened (`start`) or closed (`end`: one undo step, `from` → `to`). */
+      readonly type: 'gesture';
+      readonly time: number;
+      readonly id: string;
+      readonly phase: 'start' | 'end';
+      readonly page: Page;
+      readonly from: ParameterValue;
+      /** The value at the end (`end` only). */
+      readonly to?: ParameterValue;
+      /** `'end'`: the page ended it; `'disconnect'`: its connection went (`end` only). */
+      readonly reason?: 'end' | 'disconnect';
     }
   | { readonly type: 'connect'; readonly time: number; readonly page: Page }
   | { readonly type: 'disconnect'; readonly time: number; readonly page: Page; readonly code: number; readonly reason: string }
@@ -166,6 +196,15 @@ export class Observers {
       settle({ ok: false, error });
     }
   }
+}
+
+/** The stream meta of `send`'s options (already checked by the send), or `undefined` when they carry none. */
+export function streamMeta(options: StreamMeta | undefined): StreamMeta | undefined {
+  if (options === undefined || (options.time === undefined && options.samplePosition === undefined)) return undefined;
+  const meta: StreamMeta = {};
+  if (options.time !== undefined) meta.time = options.time;
+  if (options.samplePosition !== undefined) meta.samplePosition = options.samplePosition;
+  return meta;
 }
 
 /** Milliseconds on the Unix epoch, sub-millisecond. */

@@ -34,8 +34,10 @@ export interface ParameterEvents<T> {
 
 /** @internal What a parameter needs from its host. */
 export interface ParameterOwner {
-  /** The parameter's value changed: tell every page but `except`'s connection. */
-  changed(parameter: Parameter, except: unknown): void;
+  /** The parameter's value changed: tell every page but `except`'s connection (and the host's observers). */
+  changed(parameter: Parameter, except: unknown, change: ParameterChange): void;
+  /** A page's gesture opened or closed: for the host's observers. */
+  gestured(parameter: Parameter, gesture: ParameterGesture<ParameterValue>): void;
   /** A listener threw: report it, never stop the host. */
   failed(error: unknown): void;
 }
@@ -147,13 +149,14 @@ export class Parameter<T extends ParameterValue = ParameterValue> extends EventE
     if (Object.is(value, this.#value)) return false;
     this.#value = value;
     this.#source = change.source;
-    this.#owner.changed(this as unknown as Parameter, origin);
+    this.#owner.changed(this as unknown as Parameter, origin, change);
     this.#emitContained('change', value, change);
     return true;
   }
 
   /** @internal Emits a gesture event. */
   gesture(event: ParameterGesture<T>): void {
+    this.#owner.gestured(this as unknown as Parameter, event);
     this.#emitContained('gesture', event);
   }
 

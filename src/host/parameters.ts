@@ -19,7 +19,8 @@ import {
 import type { Connection } from './connection.js';
 import { WebViewError } from './errors.js';
 import { OutboundMessage } from './outbound.js';
-import { Parameter, type ParameterOwner } from './parameter.js';
+import { now, type Observers } from './observer.js';
+import { Parameter, type ParameterChange, type ParameterGesture, type ParameterOwner } from './parameter.js';
 import { ParameterSync, type SyncHost } from './parameter-sync.js';
 
 /** Limits and hooks the parameters work with. */
@@ -30,6 +31,8 @@ export interface ParametersHost {
   report(error: WebViewError, from: Connection | undefined): void;
   /** A parameter was declared for the first time. */
   declared(parameter: Parameter): void;
+  /** The host's observers: parameter changes and gestures are observations too (`parameter`, `gesture`). */
+  readonly observers: Observers;
 }
 
 /** One page's open gesture. */
@@ -157,8 +160,19 @@ export class HostParameters implements ParameterOwner {
   // ---- ParameterOwner ----
 
   /** @internal */
-  changed(parameter: Parameter, origin: unknown): void {
+  changed(parameter: Parameter, origin: unknown, change: ParameterChange): void {
     for (const [connection, sync] of this.#syncs) if (connection !== origin) sync.mark(parameter.id);
+    const observers = this.#host.observers;
+    if (observers.active) {
+      const { source, page, inGesture } = change;
+      observers.emit({ type: 'parameter', time: now(), id: parameter.id, value: parameter.value, text: parameter.text, source, page, inGesture });
+    }
+  }
+
+  /** @internal */
+  gestured(parameter: Parameter, gesture: ParameterGesture<ParameterValue>): void {
+    const observers = this.#host.observers;
+    if (observers.active) observers.emit({ type: 'gesture', time: now(), id: parameter.id, ...gesture });
   }
 
   /** @internal */

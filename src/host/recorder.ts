@@ -2,6 +2,7 @@ import { closeSync, openSync, writeSync, writevSync } from 'node:fs';
 import { encodeRecord, encodeRecordingHeader, RecordingLayout, type RecordedEvent } from '../protocol/index.js';
 import { WebViewError } from './errors.js';
 import { now, type Observation } from './observer.js';
+import type { Parameter } from './parameter.js';
 import type { WebView } from './web-view.js';
 
 /** Default of {@link RecordOptions.maxBytes}: 256 MiB, about 3 minutes of the demo (its four 60 Hz streams, one of 4096 floats, record at 1.4 MiB/s). */
@@ -98,7 +99,20 @@ class FileRecorder {
     this.#maxBytes = maxBytes;
     this.#onStop = onStop;
     this.#done = new Promise((resolve) => (this.#resolveDone = resolve));
-    this.#unobserve = wv.observe((observation) => this.#observe(observation));
+    // Parameters declared before recording started, then each one as it is declared (`wv.on('parameter')`).
+    for (const parameter of wv.parameters.values()) this.#declared(parameter);
+    const onDeclared = (parameter: Parameter): void => this.#declared(parameter);
+    wv.on('parameter', onDeclared);
+    const unobserve = wv.observe((observation) => this.#observe(observation));
+    this.#unobserve = () => {
+      unobserve();
+      wv.off('parameter', onDeclared);
+    };
+  }
+
+  #declared(parameter: Parameter): void {
+    if (this.#summary !== undefined) return;
+    this.#write({ kind: 'parameter', time: Math.max(0, now() - this.#start), id: parameter.id, spec: parameter.spec, value: parameter.value });
   }
 
   handle(): Recording {
@@ -118,7 +132,10 @@ class FileRecorder {
   #observe(observation: Observation): void {
     if (this.#summary !== undefined) return;
     const event = toRecordedEvent(observation, this.#start);
-    if (event === undefined) return;
+    if (event !== undefined) this.#write(event);
+  }
+
+  #write(event: RecordedEvent): void {
     let bytes: Uint8Array;
     try {
       bytes = encodeRecord(event);
@@ -183,7 +200,7 @@ function toRecordedEvent(o: Observation, start: number): RecordedEvent | undefin
   const time = Math.max(0, o.time - start);
   switch (o.type) {
     case 'send':
-      return { kind: 'send', time, page: o.page?.id ?? 0, id: o.id, data: o.data, retained: o.retained, hise: o.via === 'sendToWebsocket' };
+      return { kind: 'send', time, page: o.page?.id ?? 0, id: o.id, data: o.data, retained: o.retained, hise: o.via === 'sendToWebsocket', ...(o.meta === undefined ? {} : { meta: o.meta }) };
     case 'receive':
       return { kind: 'receive', time, page: o.page.id, id: o.id, data: o.data };
     case 'call':
@@ -198,5 +215,9 @@ function toRecordedEvent(o: Observation, start: number): RecordedEvent | undefin
       return { kind: 'disconnect', time, page: o.page.id, code: o.code, reason: o.reason };
     case 'error':
       return { kind: 'error', time, page: o.page?.id ?? 0, code: o.error.code, message: o.error.message };
+    case 'parameter':
+      return { kind: 'change', time, page: o.page?.id ?? 0, id: o.id, value: o.value, source: o.source, inGesture: o.inGesture, text: o.text };
+    case 'gesture':
+      return undefined; // a replay plays the values; the gestures were the recorded pages'
   }
 }

@@ -1,6 +1,17 @@
 import { readFile, stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { CallError, readRecording, type DecodedRecording, type ReadRecordingOptions, type RecordedEvent } from '../protocol/index.js';
+import {
+  CallError,
+  defaultText,
+  readRecording,
+  type DecodedRecording,
+  type ParameterSpec,
+  type ParameterSpecInput,
+  type ParameterValue,
+  type ReadRecordingOptions,
+  type RecordedEvent,
+} from '../protocol/index.js';
+import { hostTime } from './host-clock.js';
 import { WebViewError } from './errors.js';
 import type { WebView } from './web-view.js';
 
@@ -37,6 +48,8 @@ export interface Replay {
 }
 
 type Send = Extract<RecordedEvent, { kind: 'send' }>;
+type Change = Extract<RecordedEvent, { kind: 'change' }>;
+type Declared = Extract<RecordedEvent, { kind: 'parameter' }>;
 type Outcome = { ok: true; value: unknown } | { ok: false; error: { name: string; message: string; code: string | undefined } };
 
 /**
@@ -49,13 +62,16 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: { name: string
  * rejects with `NO_RECORDED_RESULT`. Calls the host made to pages are not replayed.
  */
 export function replay(wv: WebView<any>, recording: DecodedRecording, options: ReplayOptions = {}): Replay {
-  const sends = recording.events.filter((event): event is Send => event.kind === 'send');
+  const played = recording.events.filter((event): event is Send | Change => event.kind === 'send' || event.kind === 'change');
+  const sends = played.filter((event): event is Send => event.kind === 'send');
   const end = recording.events.reduce((latest, event) => Math.max(latest, event.time), 0);
   const period = Math.max(end, MIN_LOOP_MS);
   const loop = options.loop ?? true;
   const report = options.onError ?? (() => undefined);
   for (const send of sends) if (send.retained) wv.retain(send.id);
   const answers = options.answer === false ? { calls: [], boundCallbacks: [] } : answerFromRecording(wv, recording, report);
+  const initial = declareRecordedParameters(wv, recording, report);
+  const play1 = (event: Send | Change): void => (event.kind === 'send' ? resend(wv, event, recording.startTime, report) : replayChange(wv, event, report));
 
   let loops = 0;
   let index = 0;
@@ -66,17 +82,19 @@ export function replay(wv: WebView<any>, recording: DecodedRecording, options: R
     timer = undefined;
     if (stopped) return;
     const elapsed = performance.now() - loopStart;
-    while (index < sends.length && sends[index]!.time <= elapsed) resend(wv, sends[index++]!, report);
-    if (index >= sends.length) {
+    while (index < played.length && played[index]!.time <= elapsed) play1(played[index++]!);
+    if (index >= played.length) {
       if (elapsed < period) return void (timer = setTimeout(play, Math.min(MAX_TIMER_MS, period - elapsed)));
       loops++;
       if (!loop) return;
       index = 0;
+      // Each loop starts from the values the parameters had when the recording began.
+      for (const [id, value] of initial) setParameter(wv, id, value, report);
       // A host that fell more than a loop behind starts the next loop now rather than bursting to catch up.
       loopStart = elapsed - period > period ? performance.now() : loopStart + period;
       return play();
     }
-    timer = setTimeout(play, Math.min(MAX_TIMER_MS, Math.max(0, sends[index]!.time - elapsed)));
+    timer = setTimeout(play, Math.min(MAX_TIMER_MS, Math.max(0, played[index]!.time - elapsed)));
   };
   play();
   return {
@@ -91,13 +109,72 @@ export function replay(wv: WebView<any>, recording: DecodedRecording, options: R
   };
 }
 
-function resend(wv: WebView<any>, send: Send, report: (error: unknown) => void): void {
+/**
+ * Sends a recorded message again. A stream's `samplePosition` goes as recorded; its `time` moves to
+ * this host's clock by as much as the send did, so it stays as far ahead of (or behind) its send as
+ * it was when recorded (pages that schedule by `meta.time` see the same lead).
+ */
+function resend(wv: WebView<any>, send: Send, startTime: number, report: (error: unknown) => void): void {
   try {
     if (send.hise) wv.sendToWebsocket(send.id, send.data as string | Float32Array | object);
-    else wv.send(send.id, send.data);
+    else if (send.meta === undefined) wv.send(send.id, send.data);
+    else {
+      const { time, samplePosition } = send.meta;
+      const shift = hostTime() - (startTime + send.time);
+      wv.send(send.id, send.data, { ...(time === undefined ? {} : { time: time + shift }), ...(samplePosition === undefined ? {} : { samplePosition }) });
+    }
   } catch (error) {
     report(error);
   }
+}
+
+/** A recorded change of a parameter, played as the host's own `set` (pages see the knob move). */
+function replayChange(wv: WebView<any>, change: Change, report: (error: unknown) => void): void {
+  setParameter(wv, change.id, change.value, report);
+}
+
+function setParameter(wv: WebView<any>, id: string, value: ParameterValue, report: (error: unknown) => void): void {
+  try {
+    wv.parameters.get(id)?.set(value);
+  } catch (error) {
+    report(error);
+  }
+}
+
+/**
+ * Declares on `wv` every parameter the recording declared (one the host has already declared keeps
+ * its own spec), with the recorded spec and value, and the recorded texts as its format where they
+ * differ from the default text (a `format` function itself cannot be recorded).
+ * @returns each replayed parameter's recorded starting value: every loop starts from it
+ */
+export function declareRecordedParameters(wv: WebView<any>, recording: DecodedRecording, report: (error: unknown) => void = () => undefined): Map<string, ParameterValue> {
+  const declared = new Map<string, Declared>();
+  const texts = new Map<string, Map<ParameterValue, string>>();
+  for (const event of recording.events) {
+    if (event.kind === 'parameter' && !declared.has(event.id)) declared.set(event.id, event);
+    if (event.kind !== 'change') continue;
+    let byValue = texts.get(event.id);
+    if (byValue === undefined) texts.set(event.id, (byValue = new Map()));
+    byValue.set(event.value, event.text);
+  }
+  const initial = new Map<string, ParameterValue>();
+  for (const [id, { spec, value }] of declared) {
+    if (wv.parameters.has(id)) continue;
+    try {
+      const format = recordedFormat(spec, texts.get(id));
+      const parameter = wv.parameter(id, { ...(spec as ParameterSpecInput), ...(format === undefined ? {} : { format }) } as never);
+      parameter.set(value as never);
+      initial.set(id, value);
+    } catch (error) {
+      report(error);
+    }
+  }
+  return initial;
+}
+
+function recordedFormat(spec: ParameterSpec, texts: Map<ParameterValue, string> | undefined): ((value: ParameterValue) => string) | undefined {
+  if (texts === undefined || [...texts].every(([value, text]) => text === defaultText(spec, value))) return undefined;
+  return (value) => texts.get(value) ?? defaultText(spec, value);
 }
 
 /**

@@ -54,7 +54,7 @@ import { callTarget, tabOf, Tabs } from './tabs.js';
 import { checkUpgrade, type RefusalReason } from './upgrade-gate.js';
 import { Instances } from './shared-port/instances.js';
 import { SharedPort } from './shared-port/shared-port.js';
-import { now, Observers, type Observer } from './observer.js';
+import { now, Observers, streamMeta, type Observer } from './observer.js';
 import { ToolRoutes, type ToolRoute } from './tool-routes.js';
 
 /** Where a message went: to the connected pages, held for the first page to connect, or dropped. */
@@ -165,6 +165,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       highWaterMark: this.options.highWaterMark,
       report: (error, from) => this.#report(error, from),
       declared: (parameter) => this.emit('parameter', parameter),
+      observers: this.#observers,
     });
     this.#ledger = new SessionLedger(this.options.maxSessions, this.options.sequenceWindow, this.options.maxSessionsPerSource);
     this.#sessions = new SessionLogs(sessionLimits(this.options), {
@@ -234,8 +235,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   send<K extends keyof EventsOf<C> & string>(id: K, data: EventsOf<C>[K], options?: SendOptions): SendResult {
     this.#assertOpen();
     const message = anyMessage(id, data, () => this.#nextSeq(id), options);
-    const result = this.#observeSend(message, data, undefined, this.#broadcast(message), 'send');
-    this.#shared?.relaySend('any', id, data);
+    const result = this.#observeSend(message, data, undefined, this.#broadcast(message), 'send', options);
+    this.#shared?.relaySend('any', id, data, streamMeta(options));
     return result;
   }
 
@@ -251,7 +252,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   sendTo<K extends keyof EventsOf<C> & string>(page: Page, id: K, data: EventsOf<C>[K], options?: SendOptions): SendResult {
     this.#assertOpen();
     const message = anyMessage(id, data, () => this.#nextSeq(id), options);
-    return this.#observeSend(message, data, page, this.#sendToPage(page, message), 'send');
+    return this.#observeSend(message, data, page, this.#sendToPage(page, message), 'send', options);
   }
 
   /**
@@ -651,10 +652,10 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       host, maxPayload, directory, handlers, limits,
       guardUpgrade: (...args) => this.#httpGuard().upgrade(...args),
       privatePort: this.#listener!.port,
-      deliver: (api, id, value, retained) => {
+      deliver: (api, id, value, retained, meta) => {
         if (this.#closed) return;
         if (retained) this.retain(id);
-        this.#broadcast(api === 'hise' ? hiseMessage(id, value, () => this.#nextSeq(id)) : anyMessage(id, value, () => this.#nextSeq(id)));
+        this.#broadcast(api === 'hise' ? hiseMessage(id, value, () => this.#nextSeq(id)) : anyMessage(id, value, () => this.#nextSeq(id), meta));
       },
       dispatch: (page, id, value) => this.#dispatchPage(page, id, value),
       isRetained: (id) => this.#retained.has(id),
@@ -899,10 +900,11 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     return 'sent';
   }
 
-  #observeSend(message: OutboundMessage, data: unknown, page: Page | undefined, result: SendResult, via: 'sendToWebsocket' | 'send'): SendResult {
+  #observeSend(message: OutboundMessage, data: unknown, page: Page | undefined, result: SendResult, via: 'sendToWebsocket' | 'send', options?: SendOptions): SendResult {
     if (this.#observers.active) {
       const retained = this.#retained.has(message.id);
-      this.#observers.emit({ type: 'send', time: now(), id: message.id, data, stream: message.kind === 'stream', page, result, via, retained });
+      const meta = streamMeta(options);
+      this.#observers.emit({ type: 'send', time: now(), id: message.id, data, stream: message.kind === 'stream', page, result, via, retained, meta });
     }
     return result;
   }

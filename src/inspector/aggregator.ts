@@ -1,4 +1,5 @@
-import type { Observation, Page } from '../host/index.js';
+import type { Observation, Page, Parameter } from '../host/index.js';
+import { ParameterTimelines } from './parameter-timeline.js';
 import { Ring } from './ring.js';
 import type { CallView, InspectorSnapshot, LogEntry, PageView, StreamView } from './snapshot.js';
 import { LOG_ENTRIES_PER_SNAPSHOT } from './snapshot.js';
@@ -8,6 +9,7 @@ import { argsLine, bytesOf, lineOf, previewOf, sizeOf, typeOf, type Preview } fr
 export interface ObservedHost {
   readonly pages: readonly Page[];
   readonly retainedValues: ReadonlyMap<string, unknown>;
+  readonly parameters: ReadonlyMap<string, Parameter>;
 }
 
 /** Limits of one aggregator (see `InspectorOptions`). */
@@ -69,6 +71,7 @@ export class Aggregator {
   readonly #calls: Ring<MutableCall>;
   readonly #openCalls = new Map<number, MutableCall>();
   readonly #connectedAt = new WeakMap<Page, number>();
+  readonly #parameters: ParameterTimelines;
   #seq = 0;
   #errors = 0;
   #inspectorCalls = 0;
@@ -78,6 +81,7 @@ export class Aggregator {
     this.#limits = limits;
     this.#log = new Ring(limits.logSize);
     this.#calls = new Ring(limits.callLogSize);
+    this.#parameters = new ParameterTimelines(limits.maxIds);
   }
 
   /** The observer to hand to `wv.observe`. */
@@ -122,6 +126,10 @@ export class Aggregator {
       case 'disconnect':
         this.#event(o.time, 'disconnect', o.page, `page ${o.page.id}: ${o.code}${o.reason === '' ? '' : ` ${o.reason}`}`);
         break;
+      case 'parameter':
+      case 'gesture':
+        this.#parameters.observe(o);
+        break;
       case 'error':
         this.#errors++;
         this.#event(o.time, 'error', o.page, `${o.error.code}: ${o.error.message}`);
@@ -153,9 +161,7 @@ export class Aggregator {
       calls: this.#calls.last(this.#limits.callLogSize).map((call) => ({ ...call })),
       log: this.#log.last(LOG_ENTRIES_PER_SNAPSHOT),
       retained: [...this.#host.retainedValues].map(([id, value]) => ({ id, type: typeOf(value), preview: previewOf(value, this.#limits.previewPoints) })),
-      // Parameters and their gestures (issue 13) go here once the host has them: fold their
-      // observations in `observe`, fill this, and draw it in page/main.ts's Parameters section.
-      parameters: null,
+      parameters: this.#parameters.views(this.#host.parameters),
       errors: this.#errors,
     };
   }

@@ -227,6 +227,14 @@ function offerConsole(wv: WebView, inner: WebView, aggregator: () => Aggregator 
     run('callFunction', String(name), rest, undefined, async () => settledList(await wv.callFunction(String(name), ...(rest.length > 0 ? [rest[0]] : [])))),
   );
   inner.handle('callHost', (name: unknown, args: unknown) => run('host', String(name), list(args), undefined, () => wv.runHandler(String(name), list(args))));
+  inner.handle('setParameter', (id: unknown, value: unknown) =>
+    run('parameter', String(id), [value], undefined, () => {
+      const parameter = wv.parameters.get(String(id));
+      if (parameter === undefined) throw new CallError('UNKNOWN_PARAMETER', `no parameter '${String(id)}' is declared`);
+      parameter.set(value as never);
+      return parameter.value;
+    }),
+  );
 }
 
 function list(args: unknown): unknown[] {

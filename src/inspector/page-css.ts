@@ -25,5 +25,7 @@ input, select, button, textarea { font: inherit; background: #0d0f13; color: var
 button { cursor: pointer; } button:hover { border-color: var(--accent); }
 form.action { display: flex; gap: 6px; align-items: center; margin-bottom: 6px; flex-wrap: wrap; }
 #console-out { white-space: pre-wrap; max-height: 140px; overflow: auto; color: var(--dim); }
+td.timeline { white-space: normal; max-width: 720px; }
+ol.gestures { margin: 0; padding-left: 16px; } ol.gestures li { word-break: break-all; }
 .placeholder { color: var(--dim); font-style: italic; }
 `;

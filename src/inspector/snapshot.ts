@@ -15,8 +15,8 @@ export interface InspectorSnapshot {
   /** The newest log entries, oldest first (at most {@link LOG_ENTRIES_PER_SNAPSHOT}); the page merges them by `seq`. */
   readonly log: readonly LogEntry[];
   readonly retained: readonly { readonly id: string; readonly type: string; readonly preview: Preview }[];
-  /** Reserved for parameters and their gesture timeline (issue 13); `null` until the host has them. */
-  readonly parameters: null;
+  /** The host's parameters (`wv.parameters`, the first `maxIds`), in declaration order, each with its gesture timeline. */
+  readonly parameters: readonly ParameterView[];
   /** Errors the host reported since the inspector opened. */
   readonly errors: number;
 }
@@ -77,6 +77,43 @@ export interface CallView {
   readonly errorCode: string | undefined;
 }
 
+/** One parameter: what `wv.parameters` says of it now, and what happened to it since the inspector opened. */
+export interface ParameterView {
+  readonly id: string;
+  readonly type: 'number' | 'choice' | 'boolean';
+  /** The spec in one line (range, step, skew, unit, default, label; a choice's first names). */
+  readonly spec: string;
+  readonly value: number | string | boolean;
+  /** The value as text (its `format`, else the default text). */
+  readonly text: string;
+  /** Who made the latest change. */
+  readonly source: 'host' | 'page';
+  /** The page that made the latest change seen, if a page did. */
+  readonly page: number | undefined;
+  /** Changes seen since the inspector opened. */
+  readonly changes: number;
+  /** Its newest gestures, oldest first (at most `GESTURES_KEPT`). */
+  readonly gestures: readonly GestureView[];
+}
+
+/** One page's gesture on a parameter: start → changes → end. */
+export interface GestureView {
+  readonly page: number;
+  /** When it began; undefined for one that began before the inspector opened. */
+  readonly start: number | undefined;
+  /** When it ended; undefined while it is open. */
+  readonly end: number | undefined;
+  readonly from: number | string | boolean;
+  /** The value at its end. */
+  readonly to: number | string | boolean | undefined;
+  /** `end` (the page ended it) or `disconnect` (its connection went). */
+  readonly reason: 'end' | 'disconnect' | undefined;
+  /** Values the page set in it. */
+  readonly changes: number;
+  /** The newest of those values (at most `GESTURE_POINTS`), oldest first. */
+  readonly values: readonly (number | string | boolean)[];
+}
+
 /** One line of the message log. */
 export interface LogEntry {
   /** Counts up from 1 since the inspector opened. */
@@ -106,4 +143,6 @@ export type InspectorFunctions = {
   callFunction(name: string, arg?: unknown): unknown;
   /** A function the host offered with `handle`, or a callback bound with `bindCallback`. */
   callHost(name: string, args: unknown[]): unknown;
+  /** `wv.parameters.get(id).set(value)`: as automation would (source `host`); returns the value it took (clamped, quantised). */
+  setParameter(id: string, value: unknown): unknown;
 };

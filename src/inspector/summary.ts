@@ -146,6 +146,7 @@ export function argsLine(args: readonly unknown[]): string {
   return cut(args.slice(0, MAX_ITEMS).map(lineOf).join(', '));
 }
 
-function cut(text: string): string {
+/** `text`, at most `MAX_LINE` characters. */
+export function cut(text: string): string {
   return text.length > MAX_LINE ? `${text.slice(0, MAX_LINE - 1)}…` : text;
 }

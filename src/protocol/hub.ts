@@ -76,6 +76,8 @@ export interface HubDataHeader {
   id?: string;
   /** With {@link HubOp.PageMessage}: the page it came from. */
   p?: RelayedPage;
+  /** With {@link HubOp.Send} of a stream: its `time` / `samplePosition` (`send`'s options, §4.8). */
+  m?: { time?: number; samplePosition?: number };
 }
 
 /** A decoded binary hub frame. */

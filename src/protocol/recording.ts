@@ -9,7 +9,10 @@
  */
 import { ProtocolError } from './errors.js';
 import { FrameType } from './extension.js';
-import { decodeFrame, encodeFrame, encodeValue, readPayload, toJson, type Frame } from './frame.js';
+import { decodeFrame, encodeFrame, encodeValue, readPayload, toJson, valueToWire, type Frame } from './frame.js';
+import type { ParameterSource } from './parameter-messages.js';
+import type { ParameterSpec, ParameterValue } from './parameter-spec.js';
+import { readTimedFrame, STREAM_TYPES, TimedFlag, TimedLayout, type StreamMeta } from './stream-meta.js';
 import { readUint32LE, writeUint32LE } from './uint32.js';
 
 /** The file's first bytes: ASCII `HWVREC`. */
@@ -50,6 +53,10 @@ export const RecordKind = {
   Disconnect: 0x06,
   /** The host reported an error (frame: the message as a string under the error's code). */
   Error: 0x07,
+  /** A parameter is declared (frame: JSON `{"spec": spec, "v": value}` under its id): at the start for those declared before, then as declared. */
+  Parameter: 0x08,
+  /** A parameter's value changed (frame: JSON `{"v": value, "s": source, "g": inGesture, "t": text}` under its id; page: the page that changed it, else 0). */
+  Change: 0x09,
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 
@@ -82,13 +89,25 @@ export interface RecordedError {
 
 /** One record, decoded. `time` is milliseconds since the recording started; `page` is the host's page id, 0 for none (a broadcast). */
 export type RecordedEvent =
-  | { kind: 'send'; time: number; page: number; id: string; data: unknown; retained: boolean; hise: boolean }
+  | {
+      kind: 'send';
+      time: number;
+      page: number;
+      id: string;
+      data: unknown;
+      retained: boolean;
+      hise: boolean;
+      /** A stream's `time` and `samplePosition` (`send`'s options); its frame is then a Timed frame (§4.8, 0x19) wrapping the data. */
+      meta?: StreamMeta;
+    }
   | { kind: 'receive'; time: number; page: number; id: string | undefined; data: unknown }
   | { kind: 'call'; time: number; page: number; call: number; direction: 'host-to-page' | 'page-to-host'; callKind: RecordedCallKind; name: string; args: unknown[] }
   | { kind: 'settle'; time: number; call: number; duration: number; ok: boolean; value?: unknown; error?: RecordedError }
   | { kind: 'connect'; time: number; page: number }
   | { kind: 'disconnect'; time: number; page: number; code: number; reason: string }
-  | { kind: 'error'; time: number; page: number; code: string; message: string };
+  | { kind: 'error'; time: number; page: number; code: string; message: string }
+  | { kind: 'parameter'; time: number; id: string; spec: ParameterSpec; value: ParameterValue }
+  | { kind: 'change'; time: number; page: number; id: string; value: ParameterValue; source: ParameterSource; inGesture: boolean; text: string };
 
 /** The file header: the recording's start, milliseconds on the Unix epoch. */
 export function encodeRecordingHeader(startTime: number): Uint8Array {
@@ -143,7 +162,8 @@ function recordParts(event: RecordedEvent): { frame: Uint8Array; flags: number; 
   switch (event.kind) {
     case 'send': {
       const flags = (event.retained ? RecordFlag.Retained : 0) | (event.hise ? RecordFlag.Hise : 0);
-      return { frame: encodeValue(event.id, event.data), flags, number: 0, page: event.page };
+      const frame = hasMeta(event.meta) ? encodeTimedRecordFrame(event.id, event.data, event.meta) : encodeValue(event.id, event.data);
+      return { frame, flags, number: 0, page: event.page };
     }
     case 'receive':
       return { frame: encodeValue(event.id ?? '', event.data), flags: event.id === undefined ? RecordFlag.NoId : 0, number: 0, page: event.page };
@@ -161,7 +181,42 @@ function recordParts(event: RecordedEvent): { frame: Uint8Array; flags: number; 
       return { frame: encodeFrame(FrameType.String, '', event.reason), flags: 0, number: event.code, page: event.page };
     case 'error':
       return { frame: encodeFrame(FrameType.String, event.code, event.message), flags: 0, number: 0, page: event.page };
+    case 'parameter':
+      return { frame: encodeFrame(FrameType.Json, event.id, toJson({ spec: event.spec, v: event.value })), flags: 0, number: 0, page: 0 };
+    case 'change': {
+      const body = { v: event.value, s: event.source, g: event.inGesture, t: event.text };
+      return { frame: encodeFrame(FrameType.Json, event.id, toJson(body)), flags: 0, number: 0, page: event.page };
+    }
   }
+}
+
+function hasMeta(meta: StreamMeta | undefined): meta is StreamMeta {
+  return meta !== undefined && (meta.time !== undefined || meta.samplePosition !== undefined);
+}
+
+/**
+ * A send with stream meta: §4.8's Timed frame (type 0x19: inner type, flags, time, sample position,
+ * then the data), unaligned like every record frame.
+ * @throws {ProtocolError} `INVALID_CONTROL_FRAME` for meta on data that is not a stream
+ */
+function encodeTimedRecordFrame(id: string, data: unknown, meta: StreamMeta): Uint8Array {
+  const [type, wire] = valueToWire(data);
+  if (!STREAM_TYPES.has(type) || typeof wire === 'string') throw new ProtocolError('INVALID_CONTROL_FRAME', 'time and samplePosition go with stream data only');
+  const wrapped = new Uint8Array(TimedLayout.HEADER_BYTES + wire.byteLength);
+  const fields = new DataView(wrapped.buffer);
+  let flags = 0;
+  if (meta.time !== undefined) {
+    flags |= TimedFlag.TIME;
+    fields.setFloat64(TimedLayout.TIME_OFFSET, meta.time, true);
+  }
+  if (meta.samplePosition !== undefined) {
+    flags |= TimedFlag.SAMPLE_POSITION;
+    fields.setFloat64(TimedLayout.SAMPLE_POSITION_OFFSET, meta.samplePosition, true);
+  }
+  wrapped[TimedLayout.INNER_TYPE_OFFSET] = type;
+  wrapped[TimedLayout.FLAGS_OFFSET] = flags;
+  wrapped.set(wire, TimedLayout.HEADER_BYTES);
+  return encodeFrame(FrameType.Timed, id, wrapped);
 }
 
 const KIND_CODES: Readonly<Record<RecordedEvent['kind'], RecordKind>> = {
@@ -172,6 +227,8 @@ const KIND_CODES: Readonly<Record<RecordedEvent['kind'], RecordKind>> = {
   connect: RecordKind.Connect,
   disconnect: RecordKind.Disconnect,
   error: RecordKind.Error,
+  parameter: RecordKind.Parameter,
+  change: RecordKind.Change,
 };
 
 /** Options of {@link readRecording} and {@link RecordingReader}. */
@@ -276,16 +333,32 @@ function decodeRecord(bytes: Uint8Array, at: number): RecordedEvent {
   if (!Number.isFinite(time) || time < 0) throw invalid(`time ${time} is not a finite, non-negative number`);
   let frame: Frame;
   let value: unknown;
+  let meta: StreamMeta | undefined;
   try {
     frame = decodeFrame(bytes.subarray(RecordingLayout.RECORD_HEADER_BYTES));
-    value = readPayload(frame, { exact: true });
+    if (kind === RecordKind.Send && frame.type === FrameType.Timed) {
+      const timed = readTimedFrame(frame);
+      meta = timed.meta;
+      value = readPayload(timed.frame, { exact: true });
+    } else {
+      value = readPayload(frame, { exact: true });
+    }
   } catch (error) {
     if (error instanceof ProtocolError) throw invalid(`its frame is invalid (${error.code}: ${error.message})`);
     throw error;
   }
   switch (kind) {
     case RecordKind.Send:
-      return { kind: 'send', time, page, id: frame.id, data: value, retained: (flags & RecordFlag.Retained) !== 0, hise: (flags & RecordFlag.Hise) !== 0 };
+      return {
+        kind: 'send',
+        time,
+        page,
+        id: frame.id,
+        data: value,
+        retained: (flags & RecordFlag.Retained) !== 0,
+        hise: (flags & RecordFlag.Hise) !== 0,
+        ...(meta === undefined ? {} : { meta }),
+      };
     case RecordKind.Receive:
       return { kind: 'receive', time, page, id: (flags & RecordFlag.NoId) !== 0 ? undefined : frame.id, data: value };
     case RecordKind.Call: {
@@ -306,6 +379,20 @@ function decodeRecord(bytes: Uint8Array, at: number): RecordedEvent {
     case RecordKind.Error:
       if (typeof value !== 'string') throw invalid('an error record needs its message as a string');
       return { kind: 'error', time, page, code: frame.id, message: value };
+    case RecordKind.Parameter: {
+      const body = value as { spec?: unknown; v?: unknown } | null;
+      if (frame.type !== FrameType.Json || typeof body?.spec !== 'object' || body.spec === null || !isParameterValue(body.v)) {
+        throw invalid('a parameter record needs JSON {"spec": spec, "v": value}');
+      }
+      return { kind: 'parameter', time, id: frame.id, spec: body.spec as ParameterSpec, value: body.v };
+    }
+    case RecordKind.Change: {
+      const body = value as { v?: unknown; s?: unknown; g?: unknown; t?: unknown } | null;
+      if (frame.type !== FrameType.Json || !isParameterValue(body?.v) || (body.s !== 'host' && body.s !== 'page') || typeof body.g !== 'boolean' || typeof body.t !== 'string') {
+        throw invalid('a change record needs JSON {"v": value, "s": "host" or "page", "g": boolean, "t": text}');
+      }
+      return { kind: 'change', time, page, id: frame.id, value: body.v, source: body.s, inGesture: body.g, text: body.t };
+    }
     default:
       throw invalid(`unknown record kind 0x${kind.toString(16).padStart(2, '0')}`);
   }
@@ -323,6 +410,10 @@ function decodeSettle(frame: Frame, value: unknown, time: number, call: number, 
   }
   const code = typeof error.code === 'string' ? error.code : undefined;
   return { kind: 'settle', time, call, duration: body.d, ok, error: { name: error.name, message: error.message, code } };
+}
+
+function isParameterValue(value: unknown): value is ParameterValue {
+  return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 }
 
 const CALL_KINDS: ReadonlySet<string> = /* @__PURE__ */ new Set(['call', 'bindCallback', 'callFunction', 'evaluate', 'bridge']);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRecording, type RecordedEvent } from '../../src/host/index.js';
 import { startCli, type CliProcess } from '../cli/cli-process.js';
 import { launchChromium } from '../helpers/chromium.js';
+import { until } from '../helpers/node-client.js';
 import { CANVASES, canvasPrints } from './canvas-prints.js';
 import { startDemo, type DemoProcess } from './demo-process.js';
 
@@ -41,6 +42,15 @@ describe('record a live demo session, replay it to a page in Chromium', () => {
     const live = await openDemo(browser, demo.pageUrl);
     live.on('pageerror', (error) => pageErrors.push(error.message));
     await waitForFrames(live, RECORDED_FRAMES);
+    // The gain knob turned to -12 dB in one gesture: the recording keeps it, the replay turns it again.
+    await live.waitForFunction(() => (window as any).demo.knob?.gain.spec !== undefined, null, { timeout: WAIT_MS, polling: POLL_MS });
+    await live.evaluate(() => {
+      const { gain } = (window as any).demo.knob;
+      gain.begin();
+      gain.set(-12);
+      gain.end();
+    });
+    await until(() => readRecording(readFileSync(file)).events.some((e) => e.kind === 'change' && e.id === 'gain' && e.value === -12), WAIT_MS, 'the recorded knob change');
     liveInfo = await live.evaluate(() => (window as any).hostInfo());
     await live.close();
     await demo.stop();
@@ -68,6 +78,8 @@ describe('record a live demo session, replay it to a page in Chromium', () => {
     const settle = events.find((e) => e.kind === 'settle' && e.call === (call as { call: number }).call);
     expect(settle).toMatchObject({ ok: true, value: liveInfo });
     expect(liveInfo).toMatchObject({ sampleRate: 48000, blockFrames: 512 });
+    expect(events.filter((e) => e.kind === 'parameter').map((e) => (e as { id: string }).id)).toEqual(['gain', 'signal', 'paused']);
+    expect(events.find((e) => e.kind === 'change' && e.id === 'gain')).toMatchObject({ value: -12, source: 'page', inGesture: true, text: '−12.0 dB' });
   });
 
   it('serve --replay plays it with no host: the canvases move and the bound call answers from the recording', async () => {
@@ -85,6 +97,9 @@ describe('record a live demo session, replay it to a page in Chromium', () => {
     }
     expect(await page.evaluate(() => (window as any).hostInfo())).toEqual(liveInfo);
     expect(await page.evaluate(() => (window as any).demo.latest.state?.blockFrames)).toBe(512);
+    // The knob works against the replay (its parameter is declared there) and turns as recorded, with the recorded text.
+    await page.waitForFunction(() => (window as any).demo.knob?.gain.value === -12, null, { timeout: WAIT_MS, polling: POLL_MS });
+    await expect.poll(() => page.textContent('#knob-value'), { timeout: WAIT_MS }).toBe('−12.0 dB');
     expect(pageErrors).toEqual([]);
   });
 });

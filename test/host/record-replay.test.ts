@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { connect, type HiseClient } from '../../src/client/index.js';
-import { CallError, record, readRecording, readRecordingFile, replay, type RecordedEvent, type WebView } from '../../src/host/index.js';
+import { connect, type HiseClient, type MessageMeta } from '../../src/client/index.js';
+import { CallError, record, readRecording, readRecordingFile, replay, type Observation, type RecordedEvent, type WebView } from '../../src/host/index.js';
 import { encodeRecord, encodeRecordingHeader } from '../../src/protocol/index.js';
 import { startHost } from '../helpers/host.js';
 import { until } from '../helpers/node-client.js';
@@ -182,5 +182,73 @@ describe('replay', () => {
     await new Promise((resolve) => setTimeout(resolve, 250)); // more than a loop (MIN_LOOP_MS): nothing more is sent
     expect(sent).toEqual([]);
     expect(playing.loops).toBe(1);
+  });
+});
+
+describe('stream time and parameters', () => {
+  it('records sends with their stream time and sample position, parameters declared before and after it started, and every change with its source, page and gesture', async () => {
+    const { wv, port } = await startHost();
+    const cutoff = wv.parameter('cutoff', { min: 20, max: 20_000, default: 1000, step: 1, unit: 'Hz' });
+    cutoff.set(1200);
+    const file = tempFile();
+    const recording = record(wv, file);
+    wv.parameter('mode', { choices: ['lp', 'hp'], format: (value: string) => value.toUpperCase() });
+    const client = await modernPage(port);
+    const param = client.parameter('cutoff');
+    await until(() => param.spec !== undefined);
+    param.begin();
+    param.set(1500);
+    param.set(2500);
+    param.end();
+    await until(() => cutoff.value === 2500);
+    wv.parameters.get('mode')!.set('hp');
+    wv.send('scope', new Float32Array([0.5, -0.5]), { time: 1234.5, samplePosition: 48_000 });
+    wv.send('plain', new Float32Array([1]));
+    const summary = recording.stop();
+    const { events } = readRecording(readFileSync(file), { allowTruncated: false });
+    expect(summary.records).toBe(events.length);
+    const pageId = wv.pages[0]!.id;
+    expect(events.filter((e) => e.kind === 'parameter')).toEqual([
+      expect.objectContaining({ id: 'cutoff', value: 1200, spec: cutoff.spec }),
+      expect.objectContaining({ id: 'mode', value: 'lp', spec: expect.objectContaining({ type: 'choice', choices: ['lp', 'hp'] }) }),
+    ]);
+    expect(events.filter((e) => e.kind === 'change').map(({ id, value, source, page, inGesture, text }: any) => [id, value, source, page, inGesture, text])).toEqual([
+      ['cutoff', 1500, 'page', pageId, true, '1500 Hz'],
+      ['cutoff', 2500, 'page', pageId, true, '2500 Hz'],
+      ['mode', 'hp', 'host', 0, false, 'HP'],
+    ]);
+    const sends = events.filter((e): e is Extract<RecordedEvent, { kind: 'send' }> => e.kind === 'send');
+    expect(sends.find((e) => e.id === 'scope')).toMatchObject({ data: new Float32Array([0.5, -0.5]), meta: { time: 1234.5, samplePosition: 48_000 } });
+    expect(sends.find((e) => e.id === 'plain')!.meta).toBeUndefined();
+  });
+
+  it('replays them: sends go out with their sample position and their time as far from the send as recorded; parameters are declared and move', async () => {
+    const session = recordingOf([
+      { kind: 'parameter', time: 0, id: 'gain', spec: { type: 'number', min: 0, max: 1, default: 0, step: 0, unit: '', label: 'Gain', skew: 'linear' }, value: 0.5 },
+      { kind: 'change', time: 20, page: 3, id: 'gain', value: 0.2, source: 'page', inGesture: true, text: '20 %' },
+      { kind: 'send', time: 25, page: 0, id: 'scope', data: new Float32Array([1, 2]), retained: false, hise: false, meta: { time: 0, samplePosition: 96_000 } },
+      { kind: 'change', time: 40, page: 0, id: 'gain', value: 0.8, source: 'host', inGesture: false, text: '80 %' },
+    ]);
+    // Recorded an hour ago; its stream time led its send (at 25 ms) by 40 ms.
+    session.startTime = Date.now() - 3_600_000;
+    (session.events[2] as { meta: { time: number } }).meta.time = session.startTime + 25 + 40;
+    const { wv, port } = await startHost();
+    const sent: Extract<Observation, { type: 'send' }>[] = [];
+    wv.observe((o) => void (o.type === 'send' && sent.push(o)));
+    const client = await modernPage(port);
+    const metas: MessageMeta[] = [];
+    client.on('scope', (_data: unknown, meta: MessageMeta) => void metas.push(meta));
+    const param = client.parameter('gain');
+    const seen: unknown[] = [];
+    param.subscribe((value) => void seen.push(value));
+    replays.push(replay(wv, session, { loop: false }));
+    expect(wv.parameters.get('gain')!.spec).toMatchObject({ type: 'number', label: 'Gain' });
+    await until(() => param.value === 0.8 && metas.length === 1, 10_000, 'the replay played');
+    expect(param.text).toBe('80 %'); // the recorded texts stand in for the recorded host's format
+    expect(seen).toContain(0.8);
+    const scope = sent.find((o) => o.id === 'scope')!;
+    expect(scope.meta!.samplePosition).toBe(96_000);
+    expect(Math.abs(scope.meta!.time! - scope.time - 40)).toBeLessThan(20);
+    expect(metas[0]).toMatchObject({ time: scope.meta!.time, samplePosition: 96_000 });
   });
 });

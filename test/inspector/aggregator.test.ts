@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Observation, Page } from '../../src/host/index.js';
+import { WebView, type Observation, type Page } from '../../src/host/index.js';
 import { Aggregator } from '../../src/inspector/aggregator.js';
+import { GESTURE_POINTS, GESTURES_KEPT } from '../../src/inspector/parameter-timeline.js';
 import { Ring } from '../../src/inspector/ring.js';
 import { LOG_ENTRIES_PER_SNAPSHOT } from '../../src/inspector/snapshot.js';
 import { bounded, lineOf, MAX_ITEMS, MAX_LINE, MAX_NODES, MAX_TEXT, previewOf } from '../../src/inspector/summary.js';
@@ -8,8 +9,8 @@ import { bounded, lineOf, MAX_ITEMS, MAX_LINE, MAX_NODES, MAX_TEXT, previewOf } 
 // What the inspector shows is bounded whatever the host sends, and costs counters per message.
 
 const LIMITS = { logSize: 50, callLogSize: 5, previewPoints: 64, sampleInterval: 100, maxIds: 3 };
-const host = { pages: [] as Page[], retainedValues: new Map<string, unknown>([['state', { on: true }]]) };
-const send = (id: string, data: unknown, time: number, result: 'sent' | 'queued' | 'dropped' = 'sent'): Observation => ({ type: 'send', time, id, data, stream: ArrayBuffer.isView(data), page: undefined, result, via: 'send', retained: false });
+const host = { pages: [] as Page[], retainedValues: new Map<string, unknown>([['state', { on: true }]]), parameters: new Map() };
+const send = (id: string, data: unknown, time: number, result: 'sent' | 'queued' | 'dropped' = 'sent'): Observation => ({ type: 'send', time, id, data, stream: ArrayBuffer.isView(data), page: undefined, result, via: 'send', retained: false, meta: undefined });
 
 describe('summaries', () => {
   it('decimates a typed array to min and max per bucket, so a one-sample peak survives', () => {
@@ -81,5 +82,39 @@ describe('aggregator', () => {
     expect(snapshot.log.at(-1)).toMatchObject({ id: 'id499', text: '"499"' });
     expect(snapshot.calls.map((c) => c.args)).toEqual(['16', '17', '18', '19', '20']);
     expect(snapshot.calls[0]).toMatchObject({ ok: false, errorCode: 'NOPE', duration: 1 });
+  });
+
+  it('folds parameter changes and gestures into a bounded timeline per page, reading values and specs from the host', async () => {
+    const wv = new WebView();
+    try {
+      const aggregator = new Aggregator(wv, LIMITS);
+      const stop = wv.observe(aggregator.observe);
+      const gain = wv.parameter('gain', { min: 0, max: 1, default: 0.5, label: 'Gain' });
+      const wave = wv.parameter('wave', { choices: Array.from({ length: 20 }, (_, i) => `w${i}`) });
+      const page = { id: 7 } as Page;
+      const change = (value: number, inGesture: boolean): Observation => ({ type: 'parameter', time: 1, id: 'gain', value, text: String(value), source: 'page', page, inGesture });
+      for (let g = 0; g < GESTURES_KEPT + 3; g++) {
+        aggregator.observe({ type: 'gesture', time: 1, id: 'gain', phase: 'start', page, from: g });
+        for (let i = 0; i < GESTURE_POINTS + 5; i++) aggregator.observe(change(i, true));
+        aggregator.observe({ type: 'gesture', time: 2, id: 'gain', phase: 'end', page, from: g, to: GESTURE_POINTS + 4, reason: g % 2 === 0 ? 'end' : 'disconnect' });
+      }
+      aggregator.observe({ type: 'gesture', time: 3, id: 'gain', phase: 'start', page, from: 0.25 });
+      gain.set(0.75);
+      const [gainView, waveView] = aggregator.snapshot(10).parameters;
+      expect(gainView).toMatchObject({ id: 'gain', type: 'number', spec: 'number 0…1, default 0.5 "Gain"', value: 0.75, source: 'host', page: undefined });
+      expect(gainView!.changes).toBe((GESTURES_KEPT + 3) * (GESTURE_POINTS + 5) + 1);
+      expect(gainView!.gestures).toHaveLength(GESTURES_KEPT);
+      const last = gainView!.gestures.at(-1)!;
+      expect(last).toMatchObject({ page: 7, from: 0.25, end: undefined, changes: 0 }); // open; the host's set is no change of it
+      const ended = gainView!.gestures.at(-2)!;
+      expect(ended).toMatchObject({ from: GESTURES_KEPT + 2, to: GESTURE_POINTS + 4, reason: 'end', changes: GESTURE_POINTS + 5 });
+      expect(ended.values).toEqual(Array.from({ length: GESTURE_POINTS }, (_, i) => i + 5));
+      expect(waveView!.spec).toBe('choice: w0, w1, w2, w3, w4, w5, w6, w7 (+12), default w0');
+      for (let i = 0; i < LIMITS.maxIds; i++) wv.parameter(`p${i}`, { type: 'boolean' });
+      expect(aggregator.snapshot(11).parameters.map((p) => p.id)).toEqual(['gain', 'wave', 'p0']); // the first maxIds
+      stop();
+    } finally {
+      await wv.close();
+    }
   });
 });

@@ -182,4 +182,42 @@ describe('inspector page', { timeout: 90_000 }, () => {
     await page.locator('#log-pause').click();
     await expect.poll(() => page.locator('#log-rows tr').count(), { timeout: 20_000 }).toBe(2);
   });
+
+  it('shows each parameter with its spec, value and text, and a page gesture from start through its changes to its end; its console sets one', async () => {
+    const page = inspectorPage!;
+    wv.parameter('cutoff', { min: 20, max: 20_000, default: 1000, step: 1, unit: 'Hz' });
+    const row = page.locator('tr[data-parameter="cutoff"]');
+    await expect.poll(() => row.locator('td').nth(1).textContent(), { timeout: 20_000 }).toBe('number 20…20000 step 1 Hz, default 1000');
+    expect(await page.locator('#no-parameters').isHidden()).toBe(true);
+    // The page drags the knob: one gesture with three changes.
+    await webPage.evaluate(async () => {
+      type Param = { spec: unknown; begin(): void; set(v: number): void; end(): void };
+      const param = (window as unknown as { client: { parameter(id: string): Param } }).client.parameter('cutoff');
+      while (param.spec === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+      param.begin();
+      for (const value of [1500, 2200, 3000]) param.set(value);
+      param.end();
+    });
+    const gesture = row.locator(`li.gesture[data-page="${hostPage.id}"]`);
+    await expect.poll(() => gesture.getAttribute('data-reason'), { timeout: 20_000 }).toBe('end');
+    expect(await gesture.getAttribute('data-from')).toBe('1000');
+    expect(await gesture.getAttribute('data-to')).toBe('3000');
+    expect(await gesture.getAttribute('data-changes')).toBe('3');
+    expect(await gesture.textContent()).toContain('start 1000 → 1500 → 2200 → 3000 · end 1000 → 3000 (end)');
+    expect(await row.locator('td.value').textContent()).toBe('3000');
+    expect(await row.locator('td.text').textContent()).toBe(wv.parameters.get('cutoff')!.text);
+    expect(await row.locator('td').nth(4).textContent()).toBe(`page ${hostPage.id}`);
+
+    const set = page.locator('form[data-action="set parameter"]');
+    await expect.poll(() => set.locator('select option').count(), { timeout: 20_000 }).toBe(1);
+    await set.locator('input[name="value"]').fill('440.4');
+    await set.locator('button').click();
+    await expect.poll(() => page.locator('#console-out').textContent(), { timeout: 20_000 }).toContain('set cutoff … 440');
+    await expect.poll(() => row.locator('td.value').textContent(), { timeout: 20_000 }).toBe('440');
+    expect(await row.locator('td').nth(4).textContent()).toBe('host');
+    await webPage.waitForFunction(() => (window as unknown as { client: { parameter(id: string): { value: unknown } } }).client.parameter('cutoff').value === 440, undefined, { timeout: 20_000 });
+    await set.locator('input[name="value"]').fill('"loud"');
+    await set.locator('button').click();
+    await expect.poll(() => page.locator('#console-out').textContent(), { timeout: 20_000 }).toContain('INVALID_PARAMETER_VALUE');
+  });
 });

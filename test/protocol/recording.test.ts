@@ -4,6 +4,7 @@ import {
   encodeRecordingHeader,
   ProtocolError,
   readRecording,
+  RecordingLayout,
   RecordingReader,
   type RecordedEvent,
 } from '../../src/protocol/index.js';
@@ -26,6 +27,23 @@ const RECEIVE = hex(`
   02 10 00 00 00  00 00 00 00 00 40 34 40  02 00 00 00  04  00 00 00 00
   02 01 00 00 08 00 00 00 00 00 00 3f 00 00 80 bf`);
 const FIXTURE = join(HEADER, SEND, RECEIVE);
+
+// PROTOCOL.md §7's second example: at 3 ms the host sent float32 [0.5] under "sc" with
+// {time: 2, samplePosition: 512} (a §4.8 Timed frame, 0x19, unaligned); at 4 ms page 2 set the
+// parameter "on" to true in a gesture (text "on").
+const TIMED_SEND = hex(`
+  01 26 00 00 00  00 00 00 00 00 00 08 40  00 00 00 00  00  00 00 00 00
+  19 03 00 73 63 00 1c 00 00 00
+  02 03 00 00 00 00 00 00  00 00 00 00 00 00 00 40  00 00 00 00 00 00 80 40  00 00 00 3f`);
+const CHANGE = hex(`
+  09 31 00 00 00  00 00 00 00 00 00 10 40  02 00 00 00  00  00 00 00 00
+  03 03 00 6f 6e 00 27 00 00 00
+  7b 22 76 22 3a 74 72 75 65 2c 22 73 22 3a 22 70 61 67 65 22 2c 22 67 22 3a 74 72 75 65 2c 22 74 22 3a 22 6f 6e 22 7d`);
+const TIMED_FIXTURE = join(HEADER, TIMED_SEND, CHANGE);
+const TIMED_EVENTS: RecordedEvent[] = [
+  { kind: 'send', time: 3, page: 0, id: 'sc', data: new Float32Array([0.5]), retained: false, hise: false, meta: { time: 2, samplePosition: 512 } },
+  { kind: 'change', time: 4, page: 2, id: 'on', value: true, source: 'page', inGesture: true, text: 'on' },
+];
 
 const code = (run: () => unknown): string | undefined => {
   try {
@@ -53,6 +71,28 @@ describe('recording format', () => {
     expect(join(encodeRecordingHeader(1.7e12), encodeRecord(send), encodeRecord(receive))).toEqual(FIXTURE);
   });
 
+  it('reads and writes the documented fixture of a send with stream time and sample position, and of a parameter change', () => {
+    expect(readRecording(TIMED_FIXTURE).events).toEqual(TIMED_EVENTS);
+    expect(join(encodeRecordingHeader(1.7e12), ...TIMED_EVENTS.map(encodeRecord))).toEqual(TIMED_FIXTURE);
+    // A stream with only one of the two, and a send without meta keeps the plain form (files of before read the same).
+    const timeOnly: RecordedEvent = { kind: 'send', time: 1, page: 0, id: 'pcm', data: new Int16Array([3]), retained: false, hise: false, meta: { time: 9.25 } };
+    expect(readRecording(join(HEADER, encodeRecord(timeOnly))).events).toEqual([timeOnly]);
+    const plain = encodeRecord({ kind: 'send', time: 1, page: 0, id: 'sc', data: new Float32Array([0.5]), retained: false, hise: false, meta: {} });
+    expect(plain[RecordingLayout.RECORD_HEADER_BYTES]).toBe(0x02);
+  });
+
+  it('refuses a timed send record that wraps no stream, and malformed parameter records, with INVALID_RECORD', () => {
+    const wrapsString = TIMED_SEND.slice();
+    wrapsString[RecordingLayout.RECORD_HEADER_BYTES + 10] = 0x01; // the inner type: a string
+    expect(code(() => readRecording(join(HEADER, wrapsString)))).toBe('INVALID_RECORD');
+    const badChange = CHANGE.slice();
+    badChange[RecordingLayout.RECORD_HEADER_BYTES + 10 + 5] = 0x30; // "v":true → "v":0rue
+    expect(code(() => readRecording(join(HEADER, badChange)))).toBe('INVALID_RECORD');
+    const noSpec = encodeRecord({ kind: 'parameter', time: 0, id: 'x', spec: null as never, value: 1 });
+    expect(code(() => readRecording(join(HEADER, noSpec)))).toBe('INVALID_RECORD');
+    expect(() => encodeRecord({ kind: 'send', time: 0, page: 0, id: 's', data: 'text', retained: false, hise: false, meta: { time: 1 } })).toThrow(ProtocolError);
+  });
+
   it('round-trips every record kind and payload type', () => {
     const events: RecordedEvent[] = [
       { kind: 'connect', time: 0, page: 1 },
@@ -69,6 +109,10 @@ describe('recording format', () => {
       { kind: 'settle', time: 11, call: 4, duration: 1, ok: false, error: { name: 'CallError', message: 'no', code: 'NOPE' } },
       { kind: 'error', time: 12, page: 1, code: 'INVALID_JSON', message: 'bad {' },
       { kind: 'disconnect', time: 13, page: 1, code: 1001, reason: 'going away' },
+      { kind: 'parameter', time: 14, id: 'gain', spec: { type: 'number', min: -60, max: 12, default: 0, step: 0.1, unit: 'dB', label: 'Gain', skew: 'linear' }, value: -6 },
+      { kind: 'parameter', time: 14, id: 'wave', spec: { type: 'choice', choices: ['sine', 'saw'], default: 'sine', label: '' }, value: 'saw' },
+      { kind: 'change', time: 15, page: 0, id: 'gain', value: -3.5, source: 'host', inGesture: false, text: '-3.5 dB' },
+      { kind: 'send', time: 16, page: 0, id: 'scope', data: new Float64Array([1]), retained: false, hise: false, meta: { samplePosition: 48_000 } },
     ];
     const bytes = join(encodeRecordingHeader(5), ...events.map(encodeRecord));
     const decoded = readRecording(bytes).events;

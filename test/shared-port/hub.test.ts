@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { connect as connectClient } from '../../src/client/index.js';
+import { connect as connectClient, type MessageMeta } from '../../src/client/index.js';
 import { WebView, WebViewError, type Page } from '../../src/host/index.js';
 import { encodeHubData, HubOp, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL } from '../../src/protocol/hub.js';
 import { loadSecret, newNonce, proof } from '../../src/host/shared-port/secret.js';
@@ -247,6 +247,24 @@ describe('shared port: who holds it', () => {
     const reply = new Promise<unknown>((resolve) => client.on('reply', resolve));
     expect(member.sendTo(own, 'reply', 'from its instance')).toBe('sent');
     expect(await reply).toBe('from its instance');
+    client.close();
+  });
+
+  it("in one process: a member's stream sent with time and samplePosition reaches the hub's page with them", async () => {
+    const dir = secretDir();
+    const hub = host(dir);
+    const port = await hub.setEnableWebSocket(0);
+    const member = host(dir);
+    await member.setEnableWebSocket(port);
+    // Untagged: the page belongs to the hub; what the member sends reaches it through the hub.
+    const client = connectClient({ port, host: '127.0.0.1', WebSocket: WebSocket as never, reconnect: false });
+    const got = new Promise<[unknown, MessageMeta]>((resolve) => client.on('scope', (data, meta) => resolve([data, meta])));
+    await client.ready;
+    await until(() => hub.pages.length === 1);
+    member.send('scope', new Float32Array([0.25]), { time: 1234.5, samplePosition: 96_000 }); // it has no page of its own
+    const [data, meta] = await got;
+    expect(data).toEqual(new Float32Array([0.25]));
+    expect(meta).toMatchObject({ time: 1234.5, samplePosition: 96_000 });
     client.close();
   });
 });

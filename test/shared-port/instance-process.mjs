@@ -32,6 +32,12 @@ const commands = {
   sendToOwn: ({ id, data }) => wv.pages.map((page) => wv.sendTo(page, id, data)),
   callFunction: async ({ name, arg }) => (await wv.callFunction(name, arg)).map((r) => (r.status === 'fulfilled' ? r.value : `rejected: ${r.reason?.message}`)),
   instanceSend: ({ to, id, data }) => wv.instances.send(to, id, data),
+  parameter: ({ id, spec }) => wv.parameter(id, spec).value,
+  parameterValue: ({ id }) => wv.parameters.get(id)?.value,
+  setParameter: ({ id, value }) => {
+    wv.parameters.get(id).set(value);
+    return wv.parameters.get(id).value;
+  },
   close: async () => {
     await wv.close();
     setImmediate(() => process.exit(0));

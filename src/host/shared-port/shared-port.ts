@@ -41,7 +41,7 @@ export interface SharedHost {
   /** The WebView's private port, where the hub pipes this instance's page sockets. */
   readonly privatePort: number;
   /** Another instance's broadcast: send it to this instance's pages (and retain it when flagged). */
-  deliver(api: 'hise' | 'any', id: string, value: unknown, retained: boolean): void;
+  deliver(api: 'hise' | 'any', id: string, value: unknown, retained: boolean, meta: HubDataHeader['m']): void;
   /** Another instance's page sent a message. */
   dispatch(page: Page, id: string | undefined, value: unknown): void;
   isRetained(id: string): boolean;
@@ -112,7 +112,8 @@ export class SharedPort {
 
   /**
    * Runs `hook` after every (re)join or takeover, e.g. to re-send state that is not a retained id
-   * (the parameters of issue 13 hook in here). Returns a function that removes it.
+   * (parameters need none: each page gets them on every (re)connect, test/shared-port/parameters.test.ts).
+   * Returns a function that removes it.
    */
   onJoined(hook: () => void): () => void {
     this.#joinHooks.add(hook);
@@ -120,10 +121,11 @@ export class SharedPort {
   }
 
   /** Relays this instance's broadcast to every other instance. */
-  relaySend(api: 'hise' | 'any', id: string, value: unknown): void {
+  relaySend(api: 'hise' | 'any', id: string, value: unknown, meta?: HubDataHeader['m']): void {
     const retained = this.#host.isRetained(id);
     const flags = (retained ? HubFlag.Retained : 0) | (api === 'hise' ? HubFlag.HiseApi : 0);
-    this.#relay(HubOp.Send, flags, { o: this.instances.self, s: ++this.#seq, id }, value, retained ? id : undefined);
+    const header: HubDataHeader = meta === undefined ? { o: this.instances.self, s: ++this.#seq, id } : { o: this.instances.self, s: ++this.#seq, id, m: meta };
+    this.#relay(HubOp.Send, flags, header, value, retained ? id : undefined);
   }
 
   /** Relays a message one of this instance's pages sent to every other instance. */
@@ -345,7 +347,7 @@ export class SharedPort {
       this.#retained.set(id, live);
     }
     try {
-      this.#host.deliver((data.flags & HubFlag.HiseApi) !== 0 ? 'hise' : 'any', id, data.value, retained);
+      this.#host.deliver((data.flags & HubFlag.HiseApi) !== 0 ? 'hise' : 'any', id, data.value, retained, data.header.m);
     } catch (error) {
       // What another instance relayed passed its own checks; a value this host refuses is reported, never thrown into the link.
       this.#host.report(new WebViewError('HUB_PROTOCOL_ERROR', `a message from instance ${origin} could not be sent to this instance's pages: ${(error as Error).message}`, { cause: error }));

@@ -1,5 +1,5 @@
 import type { HiseClient } from '../../client/index.js';
-import type { InspectorFunctions, PageView } from '../snapshot.js';
+import type { InspectorFunctions, PageView, ParameterView } from '../snapshot.js';
 import { h, replace } from './dom.js';
 
 type Client = HiseClient<{ host: InspectorFunctions }>;
@@ -8,7 +8,7 @@ type Client = HiseClient<{ host: InspectorFunctions }>;
  * The console: send a message, call a page's function, call `callFunction`, call the host's own
  * handled function or bound callback. Arguments are typed as JSON.
  */
-export function createConsole(client: Client): { element: HTMLElement; updatePages(pages: readonly PageView[]): void } {
+export function createConsole(client: Client): { element: HTMLElement; updatePages(pages: readonly PageView[]): void; updateParameters(parameters: readonly ParameterView[]): void } {
   const output = h('div', { id: 'console-out' });
   const show = (label: string, promise: Promise<unknown>): void => {
     const line = h('div', {}, `${label} … `);
@@ -63,8 +63,15 @@ export function createConsole(client: Client): { element: HTMLElement; updatePag
     guarded(`host ${hostName.value}`, () => client.call('callHost', hostName.value, (json(hostArgs.value) as unknown[]) ?? [])),
   );
 
-  const element = h('div', {}, sendForm, callPageForm, functionForm, hostForm, output);
+  const parameterId = h('select', { name: 'parameter', 'aria-label': 'parameter' });
+  const parameterValue = h('input', { name: 'value', placeholder: 'value as JSON: 0.5, "saw", true', size: '24' });
+  const parameterForm = form('set parameter', [parameterId, parameterValue], () =>
+    guarded(`set ${parameterId.value}`, () => client.call('setParameter', parameterId.value, json(parameterValue.value))),
+  );
+
+  const element = h('div', {}, sendForm, callPageForm, functionForm, hostForm, parameterForm, output);
   let known = '';
+  let knownParameters = '';
   return {
     element,
     updatePages(pages) {
@@ -76,6 +83,14 @@ export function createConsole(client: Client): { element: HTMLElement; updatePag
       replace(callPageTarget, ...pages.filter((page) => page.kind === 'modern').map((page) => h('option', { value: String(page.id) }, `page ${page.id}`)));
       if ([...sendTarget.options].some((o) => o.value === selected[0])) sendTarget.value = selected[0]!;
       if ([...callPageTarget.options].some((o) => o.value === selected[1])) callPageTarget.value = selected[1]!;
+    },
+    updateParameters(parameters) {
+      const ids = parameters.map((parameter) => parameter.id);
+      if (JSON.stringify(ids) === knownParameters) return;
+      knownParameters = JSON.stringify(ids);
+      const selected = parameterId.value;
+      replace(parameterId, ...ids.map((id) => h('option', { value: id }, id)));
+      if (ids.includes(selected)) parameterId.value = selected;
     },
   };
 }

@@ -2,7 +2,7 @@ import { connect } from '../../client/index.js';
 import type { InspectorFunctions, InspectorSnapshot, LogEntry } from '../snapshot.js';
 import { createConsole } from './console.js';
 import { h, replace } from './dom.js';
-import { callRows, logRow, pageRows, retainedRows, streamRows } from './views.js';
+import { callRows, logRow, pageRows, parameterRows, retainedRows, streamRows } from './views.js';
 
 // The inspector page: connects to the host's inspector socket with the project's modern client,
 // draws each snapshot the host pushes (at most once per animation frame), and offers the console.
@@ -30,6 +30,7 @@ const pages = table('pages', 'page', 'client', 'origin', 'path', 'sockets', 'con
 const streams = table('streams', '', 'id', 'type', 'size', 'msg/s', 'bytes/s', 'total', 'dropped', 'queued', 'preview');
 const calls = table('calls', 'time', 'direction', 'kind', 'call', 'page', 'duration', 'result');
 const retained = table('retained', 'id', 'type', 'value');
+const parameters = table('parameters', 'id', 'spec', 'value', 'text', 'by', 'changes', 'gestures (newest first)');
 const log = table('log-rows', 'time', '', 'id', 'page', 'data', 'result');
 
 const logScroll = h('div', { id: 'log-scroll' }, log.section);
@@ -39,6 +40,7 @@ const pause = h('button', { id: 'log-pause', type: 'button' }, 'pause');
 const clear = h('button', { id: 'log-clear', type: 'button' }, 'clear');
 const logCount = h('span', { id: 'log-count', class: 'dim' });
 const console_ = createConsole(client);
+const noParameters = h('p', { id: 'no-parameters', class: 'placeholder' }, 'The host has no parameters.');
 
 document.body.append(
   h('header', {}, h('h1', {}, 'hise-webview inspector'), status, errors),
@@ -48,7 +50,8 @@ document.body.append(
     h('section', { class: 'wide' }, h('h2', {}, 'Pages'), pages.section),
     h('section', { class: 'wide' }, h('h2', {}, 'Streams and messages by id'), streams.section),
     h('section', {}, h('h2', {}, 'Calls'), calls.section),
-    h('section', {}, h('h2', {}, 'Retained values'), retained.section, h('h2', {}, 'Parameters'), h('p', { id: 'parameters', class: 'placeholder' }, 'The host has no parameters.')),
+    h('section', {}, h('h2', {}, 'Retained values'), retained.section),
+    h('section', { class: 'wide' }, h('h2', {}, 'Parameters'), noParameters, parameters.section),
     h('section', { class: 'wide' }, h('h2', {}, 'Message log'), h('div', { class: 'toolbar' }, idFilter, pageFilter, pause, clear, logCount), logScroll),
     h('section', { class: 'wide' }, h('h2', {}, 'Console'), console_.element),
   ),
@@ -59,6 +62,7 @@ const pageTable = pageRows(pages.body, () => latest?.time ?? Date.now());
 const streamTable = streamRows(streams.body);
 const callTable = callRows(calls.body);
 const retainedTable = retainedRows(retained.body);
+const parameterTable = parameterRows(parameters.body);
 let drawn = true;
 let paused = false;
 let lastSeq = 0;
@@ -109,6 +113,9 @@ function draw(): void {
   streamTable.update(snapshot.streams);
   callTable.update([...snapshot.calls].reverse());
   retainedTable.update(snapshot.retained);
+  parameterTable.update(snapshot.parameters);
+  noParameters.hidden = snapshot.parameters.length > 0;
+  console_.updateParameters(snapshot.parameters);
   console_.updatePages(snapshot.pages);
   updatePageFilter(snapshot);
   drawLog();

@@ -1,4 +1,4 @@
-import type { CallView, InspectorSnapshot, LogEntry, PageView, StreamView } from '../snapshot.js';
+import type { CallView, GestureView, InspectorSnapshot, LogEntry, PageView, ParameterView, StreamView } from '../snapshot.js';
 import { formatBytes, formatRate, formatTime, h, KeyedRows, type Cell } from './dom.js';
 import { renderPreview } from './preview.js';
 
@@ -77,6 +77,50 @@ export function retainedRows(body: HTMLElement): KeyedRows<Retained> {
     (item) => item.id,
     (item) => ({ 'data-retained': item.id }),
     (item) => [{ text: item.id }, { text: item.type }, preview(item.preview, `retained:${item.id}`)],
+  );
+}
+
+export function parameterRows(body: HTMLElement): KeyedRows<ParameterView> {
+  return new KeyedRows<ParameterView>(
+    body,
+    (parameter) => parameter.id,
+    (parameter) => ({ 'data-parameter': parameter.id }),
+    (parameter) => [
+      { text: parameter.id, title: parameter.id },
+      { text: parameter.spec, title: parameter.spec },
+      { text: JSON.stringify(parameter.value), class: 'num value' },
+      { text: parameter.text, class: 'text' },
+      { text: parameter.source === 'page' && parameter.page !== undefined ? `page ${parameter.page}` : parameter.source },
+      num(String(parameter.changes)),
+      { node: () => gestureTimeline(parameter.gestures), signature: JSON.stringify(parameter.gestures), class: 'timeline' },
+    ],
+  );
+}
+
+/** A parameter's newest gestures, one line each: `page 2 · from 0.5 → 0.6 → 0.7 · end → 0.7 (end)`. */
+function gestureTimeline(gestures: readonly GestureView[]): Node {
+  if (gestures.length === 0) return h('span', { class: 'dim' }, 'no gestures');
+  return h(
+    'ol',
+    { class: 'gestures' },
+    ...[...gestures].reverse().map((gesture) => {
+      const shown = gesture.values.map((value) => JSON.stringify(value));
+      const hidden = gesture.changes - gesture.values.length;
+      const changes = `${hidden > 0 ? `… ${hidden} more → ` : ''}${shown.join(' → ')}`;
+      const end =
+        gesture.end === undefined
+          ? h('span', { class: 'warn' }, 'open')
+          : h('span', { class: gesture.reason === 'disconnect' ? 'bad' : 'ok' }, `end ${JSON.stringify(gesture.from)} → ${JSON.stringify(gesture.to)} (${gesture.reason ?? ''})`);
+      const attributes: Record<string, string> = { class: 'gesture', 'data-page': String(gesture.page), 'data-from': JSON.stringify(gesture.from), 'data-changes': String(gesture.changes) };
+      if (gesture.end !== undefined) Object.assign(attributes, { 'data-to': JSON.stringify(gesture.to), 'data-reason': gesture.reason ?? '' });
+      return h(
+        'li',
+        attributes,
+        h('span', { class: 'dim' }, `${gesture.start === undefined ? 'before' : formatTime(gesture.start)} page ${gesture.page} · `),
+        `start ${JSON.stringify(gesture.from)}${changes === '' ? '' : ` → ${changes}`} · `,
+        end,
+      );
+    }),
   );
 }
 
