@@ -415,6 +415,9 @@ export class HiseClient<C extends Contract = AnyContract> {
         case FrameType.TimeSync:
           this.#link?.timeSync(frame);
           return;
+        case FrameType.StreamWindow:
+          this.#link?.streamWindow(frame);
+          return;
         case FrameType.Call: {
           const socket = this.#socket;
           void answerCall(this.#handlers, readCall(frame), this.#maxCallArguments).then((reply) => {

@@ -61,6 +61,12 @@ export const FrameType = {
    * 0x15–0x18.
    */
   StreamsReady: 0x1a,
+  /**
+   * Host → page, fresh streams: data = uint32 LE, the host's stream window now (bytes), sent when
+   * it has moved well away from the last one the page was told: the page acknowledges when half
+   * of it is consumed.
+   */
+  StreamWindow: 0x1b,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 
