@@ -22,9 +22,10 @@ export class StreamAcks {
   #acked = 0;
   #threshold = Infinity;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** `#consumed` at the last look for the end of a burst. */
-  #seen = 0;
-  /** When the oldest unacknowledged bytes were consumed (ms, page clock). */
+  /** When the burst timer was set, and when a frame was last consumed (ms, page clock). */
+  #armedAt = 0;
+  #lastAt = 0;
+  /** When the oldest unacknowledged bytes were consumed. */
   #pendingSince = 0;
   #enabled = false;
 
@@ -36,7 +37,7 @@ export class StreamAcks {
   enable(windowBytes: number): void {
     this.#enabled = true;
     this.resize(windowBytes);
-    this.#schedule();
+    this.#flush(); // what was consumed before the host said so
   }
 
   /** The host's window is now `windowBytes` (StreamWindow): ack at half of it. */
@@ -47,7 +48,8 @@ export class StreamAcks {
 
   /** A stream frame of `bytes` (the whole message) was handed to the listeners. */
   consumed(bytes: number): void {
-    if (this.#consumed === this.#acked) this.#pendingSince = performance.now();
+    this.#lastAt = performance.now();
+    if (this.#consumed === this.#acked) this.#pendingSince = this.#lastAt;
     this.#consumed = (this.#consumed + bytes) >>> 0;
     if (!this.#enabled) return;
     if (((this.#consumed - this.#acked) >>> 0) >= this.#threshold) this.#flush();
@@ -63,13 +65,13 @@ export class StreamAcks {
 
   #schedule(): void {
     if (this.#timer !== undefined) return;
-    this.#seen = this.#consumed;
+    this.#armedAt = performance.now();
     this.#timer = setTimeout(this.#look, BURST_CHECK_MS);
   }
 
   readonly #look = (): void => {
     this.#timer = undefined;
-    const burstGoesOn = this.#consumed !== this.#seen;
+    const burstGoesOn = this.#lastAt > this.#armedAt;
     if (burstGoesOn && performance.now() - this.#pendingSince < MAX_ACK_DELAY_MS) this.#schedule();
     else this.#flush();
   };
