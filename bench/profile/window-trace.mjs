@@ -1,6 +1,8 @@
 // Traces the fresh-streams window of the modern client under the throughput scenario's pump:
-// `node bench/profile/window-trace.mjs [floats...]` prints frames/s and the window / bytes in flight
-// seen by the host (sampled at each pump turn) for each size, fc on and off.
+// `node bench/profile/window-trace.mjs [floats...]` prints, per size (the first one twice, as a
+// warm-up), frames/s, CPU per frame of Chromium (its whole process group, from /proc) and of the
+// host, pump turns, and the window / bytes in flight seen by the host at each pump turn; fresh
+// streams on and off. TRACE_CLIENTS=modern,modern-fc-off picks clients, TRACE_HOST='{json}' host options.
 import { client as clientByName } from '../lib/clients.mjs';
 import { startBenchServer } from '../lib/bench-server.mjs';
 import { withSession } from '../lib/session.mjs';
@@ -78,7 +80,7 @@ try {
         const hostUsPerFrame = (hostCpu.user + hostCpu.system) / (got.frames || 1);
         const windows = trace.map((t) => t[0]);
         const flights = trace.map((t) => t[1]);
-        const acks = globalThis.__acks ?? 0; globalThis.__acks = 0; console.log(name, floats, 'acks', acks, Math.round((got.frames / got.ms) * 1000), 'fps', 'cpu us/frame chromium', Math.round(pageUsPerFrame), 'host', Math.round(hostUsPerFrame), JSON.stringify(p), 'window med', median(windows), 'max', Math.max(0, ...windows), 'inFlight med', median(flights));
+        console.log(name, floats, Math.round((got.frames / got.ms) * 1000), 'fps', 'cpu us/frame chromium', Math.round(pageUsPerFrame), 'host', Math.round(hostUsPerFrame), JSON.stringify(p), 'window med', median(windows), 'max', Math.max(0, ...windows), 'inFlight med', median(flights));
       }
     });
   }
