@@ -1,12 +1,5 @@
 /** Milliseconds a delay sample counts towards the base delay (so the base follows a path that got slower). */
 const BASE_PERIOD_MS = 2000;
-/**
- * Milliseconds without a frame waiting for credit after which the window is checked against what
- * was really in flight (the sender was app-limited): an allowance nobody used is not kept.
- */
-const VALIDATION_PERIOD_MS = 250;
-/** Headroom over the most bytes really in flight that a validated window keeps. */
-const VALIDATED_HEADROOM = 1.25;
 
 /** Sizes of a {@link StreamCredit} window. */
 export interface CreditWindow {
@@ -29,11 +22,6 @@ export interface CreditWindow {
  * the window grows (by up to the acknowledged bytes: doubling per round trip); above it, it
  * shrinks. So a fast page gets a full pipe, and a slow or stalled one never has more than about
  * `latency` ms of frames (or `min` bytes) queued ahead of the newest.
- *
- * While no frame waits for credit (the producer, not the window, sets the pace) the window is
- * validated as in RFC 7661: every {@link VALIDATION_PERIOD_MS} it moves halfway down towards 1.25×
- * the most bytes that were really in flight. So a 60 fps scope keeps about one frame per id in
- * flight, and a window that grew during a fast burst does not let a later stall queue that much.
  */
 export class StreamCredit {
   readonly #limits: CreditWindow;
@@ -52,18 +40,12 @@ export class StreamCredit {
   #basePeriodStart = -Infinity;
   /** Set when a frame had to wait for credit since the last ack: only then may the window grow. */
   #limited = false;
-  /** Set when a frame waited for credit since the last validation: then the window was in use. */
-  #limitedInPeriod = false;
-  /** The most bytes in flight since the last validation, and when that began. */
-  #peakInFlight = 0;
-  #periodStart: number;
   #window: number;
 
   constructor(limits: CreditWindow, now: () => number = () => performance.now()) {
     this.#limits = limits;
     this.#now = now;
     this.#window = limits.min;
-    this.#periodStart = now();
   }
 
   /** Bytes written and not yet acknowledged (nor discarded). */
@@ -85,16 +67,13 @@ export class StreamCredit {
     const inFlight = this.inFlight;
     if (inFlight === 0 || inFlight + bytes <= this.#window) return true;
     this.#limited = true;
-    this.#limitedInPeriod = true;
     return false;
   }
 
   /** A frame of `bytes` was handed to the socket. */
   spend(bytes: number): void {
     this.#sent += bytes;
-    if (this.#limits.min === 0) return;
-    this.#peakInFlight = Math.max(this.#peakInFlight, this.inFlight);
-    if (this.#limits.latency !== 0) this.#writes.push({ end: this.#sent - this.#discarded, at: this.#now() });
+    if (this.#limits.min !== 0 && this.#limits.latency !== 0) this.#writes.push({ end: this.#sent - this.#discarded, at: this.#now() });
   }
 
   /** A frame of `bytes` that was spent never reaches the page (replaced while it waited for the socket). */
@@ -110,24 +89,8 @@ export class StreamCredit {
     const delta = (consumed - this.#acked) >>> 0;
     if (delta > this.inFlight) return false;
     this.#acked += delta;
-    if (this.#limits.min !== 0 && this.#limits.latency !== 0) {
-      this.#adapt(delta);
-      this.#validate();
-    }
+    if (this.#limits.min !== 0 && this.#limits.latency !== 0) this.#adapt(delta);
     return true;
-  }
-
-  /** RFC 7661: a window the producer did not fill for a whole period moves halfway down to what it used. */
-  #validate(): void {
-    const now = this.#now();
-    if (now - this.#periodStart < VALIDATION_PERIOD_MS) return;
-    if (!this.#limitedInPeriod) {
-      const used = Math.ceil(this.#peakInFlight * VALIDATED_HEADROOM);
-      if (used < this.#window) this.#window = Math.max(this.#limits.min, Math.round((this.#window + used) / 2));
-    }
-    this.#limitedInPeriod = false;
-    this.#peakInFlight = this.inFlight;
-    this.#periodStart = now;
   }
 
   #adapt(bytes: number): void {
