@@ -35,9 +35,7 @@ export interface WebViewOptions {
    * ack, minus the smallest such delay of the last 2–4 s) is below this, the window grows past
    * `streamWindow` (up to `highWaterMark`); above it, it shrinks back (as LEDBAT, RFC 6817). So a
    * fast page is not held to a small window, and a slow one has at most about this much queued
-   * ahead of the newest frame. A window the producer has not filled for 250 ms moves back down
-   * towards what was really in flight (RFC 7661), so a 60 fps scope keeps about one frame per id
-   * in flight. 0 keeps the window at `streamWindow`. @default 8
+   * ahead of the newest frame. 0 keeps the window at `streamWindow`. @default 8
    */
   streamLatency?: number;
   /** Ids one page's subscriptions may name (each list); a larger Subscriptions frame is refused as `INVALID_FRAME`. @default 1024 */
