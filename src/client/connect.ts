@@ -475,6 +475,9 @@ export class HiseClient<C extends Contract = AnyContract> {
         case FrameType.TimeSync:
           this.#link?.timeSync(frame);
           return;
+        case FrameType.StreamWindow:
+          this.#link?.streamWindow(frame);
+          return;
         case FrameType.ParameterSpecs:
           this.#parameters.receiveSpecs(readParameterJson(frame));
           return;

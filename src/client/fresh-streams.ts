@@ -1,4 +1,4 @@
-import { encodeSubscriptions, encodeTimeSync, encodeVisibility, readStreamsReady, readTimeSync, type SubscriptionState } from '../protocol/stream-meta.js';
+import { encodeSubscriptions, encodeTimeSync, encodeVisibility, readStreamsReady, readStreamWindow, readTimeSync, type SubscriptionState } from '../protocol/stream-meta.js';
 import type { Frame } from '../protocol/frame.js';
 import { HostClock, pageTime } from './host-clock.js';
 import { StreamAcks } from './stream-acks.js';
@@ -44,6 +44,12 @@ export class FreshStreamsLink {
     this.#timer = setInterval(() => this.#askTime(), SYNC_INTERVAL_MS);
   }
 
+  /** The host's StreamWindow: its window has moved, so acks go at half of the new one. */
+  streamWindow(frame: Frame): void {
+    const windowBytes = readStreamWindow(frame);
+    if (this.#ready) this.acks.resize(windowBytes);
+  }
+
   /** The host's answer to a TimeSync. */
   timeSync(frame: Frame): void {
     const { pageTime: askedAt, hostTime } = readTimeSync(frame);
@@ -65,6 +71,7 @@ export class FreshStreamsLink {
     clearInterval(this.#timer);
     this.#timer = undefined;
     this.#ready = false;
+    this.acks.stop();
   }
 
   #askTime(): void {

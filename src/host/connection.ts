@@ -5,6 +5,7 @@ import type { ParsedRequest } from './http-request.js';
 import type { OutboundMessage, WireFrame } from './outbound.js';
 import { PageOutbox, type DeliveryResult, type OutboxStats } from './page-outbox.js';
 import type { PageSocket } from './page-socket.js';
+import { WriteBatch } from './write-batch.js';
 import { CloseCode, type Page } from './page.js';
 
 /** Limits a connection is created with. */
@@ -71,11 +72,14 @@ export class Connection {
     this.calls = new PendingCalls({ timeout: limits.callTimeout, max: limits.maxPendingCalls });
     this.#socket = socket;
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    // ws writes to the request's socket: the frames of one turn go out in one writev.
+    const batch = typeof request.socket?.cork === 'function' ? new WriteBatch(request.socket) : undefined;
     const sink = {
       get bufferedAmount() {
         return socket.bufferedAmount;
       },
       send(bytes: Uint8Array, written: (error?: Error | null) => void) {
+        batch?.writing();
         socket.send(bytes, written);
       },
     };

@@ -1,5 +1,6 @@
 import {
   encodeStreamsReady,
+  encodeStreamWindow,
   encodeTimeSync,
   FrameType,
   ProtocolError,
@@ -18,6 +19,12 @@ import { Subscriptions } from './subscriptions.js';
 
 /** How many slots late a capped id may be and still keep its cadence (catch up) rather than restart it. */
 const CATCH_UP_SLOTS = 2;
+/**
+ * The page is told the window again once it is this factor away from the last one it was told
+ * (either way): the page acks at half the window it knows, so it always acks before the host's
+ * window fills, and a window that grows for a fast page is not eaten up by one ack per frame.
+ */
+const ADVERTISE_FACTOR = 1.5;
 
 /** The longest delay `setTimeout` takes (longer ones fire after 1 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -88,11 +95,14 @@ export class FreshStreams {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Infinity;
   #whenFree: { promise: Promise<void>; resolve: () => void } | undefined;
+  /** The window the page was last told (StreamsReady, then StreamWindow). */
+  #advertised: number;
 
   constructor(sink: FreshStreamsSink, limits: FreshStreamsLimits) {
     this.#sink = sink;
     this.#limits = limits;
     this.#credit = new StreamCredit({ min: limits.streamWindow, max: Math.max(limits.streamWindow, limits.highWaterMark), latency: limits.streamLatency });
+    this.#advertised = limits.streamWindow;
   }
 
   /** @internal Tells the page that the host speaks fresh streams (after Hello). */
@@ -141,6 +151,7 @@ export class FreshStreams {
     switch (frame.type) {
       case FrameType.StreamAck:
         if (!this.#credit.ack(readStreamAck(frame))) throw new ProtocolError('INVALID_CONTROL_FRAME', 'a stream ack counts more bytes than the host sent');
+        this.#advertiseWindow();
         break;
       case FrameType.Subscriptions:
         this.#subscriptions.set(readSubscriptions(frame, this.#limits.maxSubscriptionIds));
@@ -183,6 +194,14 @@ export class FreshStreams {
     this.#timer = undefined;
     this.#waiting.clear();
     this.#freed();
+  }
+
+  /** Tells the page the window when it has moved far from what the page knows (it sets when the page acks). */
+  #advertiseWindow(): void {
+    const window = this.#credit.window;
+    if (window === 0 || (window < this.#advertised * ADVERTISE_FACTOR && window * ADVERTISE_FACTOR > this.#advertised)) return;
+    this.#advertised = window;
+    this.#sink.control(controlFrame(encodeStreamWindow(window)));
   }
 
   #freed(): void {

@@ -24,7 +24,9 @@ export interface WebViewOptions {
    * stalled page only ever receives fresh frames. Strings, JSON and calls never wait for it. A
    * frame larger than the window still goes, alone. 0 turns the window off (subscriptions,
    * rate caps and hidden pages still apply). Other pages (HISE's client, the drop-in, older modern
-   * clients) are not affected. @default 64 KiB
+   * clients) are not affected. The page acknowledges at half the window it was last told (the host
+   * tells it again, StreamWindow, whenever the window has moved 1.5× away) or at the end of a burst,
+   * so a page that keeps up sends one ack per half window, not one per frame. @default 64 KiB
    */
   streamWindow?: number;
   /**

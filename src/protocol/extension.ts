@@ -61,6 +61,12 @@ export const FrameType = {
    * 0x15–0x18.
    */
   StreamsReady: 0x1a,
+  /**
+   * Host → page, fresh streams: data = uint32 LE, the host's stream window now (bytes), sent when
+   * it has moved well away from the last one the page was told: the page acknowledges when half
+   * of it is consumed.
+   */
+  StreamWindow: 0x1b,
   /** Host → page: parameters' specs and values, data = JSON `{id: {"spec", "value", "source", "text"?}}` (PROTOCOL.md "Parameters"). */
   ParameterSpecs: 0x20,
   /** Host → page: parameters' latest values, data = JSON `{id: [value, source, text?]}`. */

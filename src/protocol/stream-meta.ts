@@ -78,6 +78,17 @@ export function readStreamsReady(frame: Frame): { version: number; windowBytes: 
   return { version: readUint32LE(frame.bytes, 0), windowBytes: readUint32LE(frame.bytes, 4) };
 }
 
+/** A StreamWindow frame: the host's stream window now, in bytes. */
+export function encodeStreamWindow(windowBytes: number): Uint8Array {
+  return encodeFrame(FrameType.StreamWindow, '', uint32s(windowBytes), { align: true });
+}
+
+/** @throws {ProtocolError} `INVALID_CONTROL_FRAME` */
+export function readStreamWindow(frame: Frame): number {
+  expectBytes(frame, 4, 'a stream-window frame');
+  return readUint32LE(frame.bytes, 0);
+}
+
 /** A Visibility frame. */
 export function encodeVisibility(visible: boolean): Uint8Array {
   return encodeFrame(FrameType.Visibility, '', new Uint8Array([visible ? 1 : 0]), { align: true });

@@ -11,6 +11,7 @@ import {
   encodeVisibility,
   FrameType,
   readStreamsReady,
+  readStreamWindow,
   readTimedFrame,
   readTimeSync,
   type Frame,
@@ -101,6 +102,39 @@ describe('credit window', () => {
     expect(streamFrames(frames())).toHaveLength(1);
     raw.socket.send(encodeStreamAck(bytesOf(raw)));
     await raw.waitFor(4);
+  });
+
+  it('tells the page its window (StreamWindow) once it has grown half again past what the page knows, not on an ack that leaves it', async () => {
+    const window = 32 * 1024;
+    // A latency far above any queueing here: every ack of a full window grows it.
+    const { wv, port } = await startHost({ streamWindow: window, streamLatency: 60_000 });
+    const { raw, page, frames } = await rawClient(wv, port);
+    await raw.waitFor(2);
+    const data = new Float32Array(FLOATS);
+    const told = () => frames().filter((f) => f.type === FrameType.StreamWindow);
+    let acks = 0;
+    let acked = 0;
+    while (told().length === 0 && acks < 100) {
+      while (page.streamStats!.waiting === 0) wv.send('a', data);
+      await until(() => bytesOf(raw) === acked + page.streamStats!.bytesInFlight, 5000, 'the window to arrive');
+      acked = bytesOf(raw);
+      raw.socket.send(encodeStreamAck(acked));
+      acks++;
+      await until(() => page.streamStats!.waiting === 0 || told().length > 0, 5000, 'the ack');
+    }
+    expect(told()).toHaveLength(1);
+    const advertised = readStreamWindow(told()[0]!);
+    expect(advertised).toBeGreaterThanOrEqual(window * 1.5);
+    expect(advertised).toBe(page.streamStats!.windowBytes);
+    // An ack that does not move the window (nothing waited for credit) tells the page nothing.
+    const before = raw.messages.length;
+    wv.send('a', data);
+    await raw.waitFor(before + 1);
+    raw.socket.send(encodeStreamAck(bytesOf(raw)));
+    wv.send('note', 'after the ack');
+    await until(() => frames().some((f) => f.type === FrameType.String), 5000, 'the string');
+    expect(told()).toHaveLength(1);
+    expect(page.streamStats!.windowBytes).toBe(advertised);
   });
 
   it('an ack of more than was sent is refused as INVALID_FRAME', async () => {

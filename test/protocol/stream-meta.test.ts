@@ -5,6 +5,7 @@ import {
   encodeFrame,
   encodeStreamAck,
   encodeStreamsReady,
+  encodeStreamWindow,
   encodeSubscriptions,
   encodeTimedFrame,
   encodeTimeSync,
@@ -14,6 +15,7 @@ import {
   readPayload,
   readStreamAck,
   readStreamsReady,
+  readStreamWindow,
   readSubscriptions,
   readTimedFrame,
   readTimeSync,
@@ -92,6 +94,12 @@ describe('fresh-streams frames from literal bytes', () => {
     expect(Buffer.from(bytes)).toEqual(hex('1a | 01 00 | 00 | 08 00 00 00 | 01 00 00 00 | 00 00 02 00'));
     expect(readStreamsReady(decodeFrame(bytes))).toEqual({ version: 1, windowBytes: 131072 });
   });
+
+  it('StreamWindow 0x1b: the window now', () => {
+    const bytes = encodeStreamWindow(1048576);
+    expect(Buffer.from(bytes)).toEqual(hex('1b | 01 00 | 00 | 04 00 00 00 | 00 00 10 00'));
+    expect(readStreamWindow(decodeFrame(bytes))).toBe(1048576);
+  });
 });
 
 describe('fresh-streams frames refuse bad input with INVALID_CONTROL_FRAME', () => {
@@ -103,6 +111,7 @@ describe('fresh-streams frames refuse bad input with INVALID_CONTROL_FRAME', () 
     expect(codeOf(() => readVisibility(frameOf(FrameType.Visibility, new Uint8Array([2]))))).toBe('INVALID_CONTROL_FRAME');
     expect(codeOf(() => readTimeSync(frameOf(FrameType.TimeSync, new Uint8Array(12))))).toBe('INVALID_CONTROL_FRAME');
     expect(codeOf(() => readStreamsReady(frameOf(FrameType.StreamsReady, new Uint8Array(4))))).toBe('INVALID_CONTROL_FRAME');
+    expect(codeOf(() => readStreamWindow(frameOf(FrameType.StreamWindow, new Uint8Array(8))))).toBe('INVALID_CONTROL_FRAME');
   });
 
   it('a time that is not finite', () => {
