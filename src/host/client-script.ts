@@ -10,7 +10,7 @@ export const CLIENT_SCRIPTS = {
 
 const cache = new Map<string, Promise<Buffer | undefined>>();
 
-/** The bytes of a built script, read once; `undefined` when the package has not been built. */
+/** The bytes of a built script of dist/ (the clients, the bridge, the inspector's page), read once; `undefined` when the package has not been built. */
 export function loadClientScript(file: string): Promise<Buffer | undefined> {
   let bytes = cache.get(file);
   if (bytes === undefined) {

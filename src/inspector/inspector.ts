@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CallError, WebView, WebViewError, type Page, type ParsedRequest, type ToolRoute } from '../host/index.js';
 import { Aggregator } from './aggregator.js';
-import { loadAsset, PAGE_SCRIPT } from './assets.js';
+import { loadClientScript } from '../host/client-script.js';
+import { PAGE_SCRIPT } from './assets.js';
 import { INSPECTOR_CSS } from './page-css.js';
 import { INSPECTOR_HEADERS, inspectorHtml } from './page-html.js';
 import { SNAPSHOT_ID } from './snapshot.js';
@@ -264,7 +265,7 @@ async function serve(request: IncomingMessage, response: ServerResponse, parsed:
   if (file === '') return answer(request, response, 200, 'text/html; charset=utf-8', inspectorHtml());
   if (file === STYLE) return answer(request, response, 200, 'text/css; charset=utf-8', INSPECTOR_CSS);
   if (file !== SCRIPT) return answer(request, response, 404, 'text/plain; charset=utf-8', 'not found');
-  const script = await loadAsset(PAGE_SCRIPT);
+  const script = await loadClientScript(PAGE_SCRIPT);
   if (script === undefined) return answer(request, response, 503, 'text/plain; charset=utf-8', `${PAGE_SCRIPT} has not been built: run \`npm run build\``);
   return answer(request, response, 200, 'text/javascript; charset=utf-8', script);
 }

@@ -1,40 +1,28 @@
-import type { Browser, Page as BrowserPage } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page as BrowserPage } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { WebView } from '../../src/host/index.js';
-import { launchChromium } from '../helpers/chromium.js';
 import { nextEvent, startHost } from '../helpers/host.js';
 import { until } from '../helpers/node-client.js';
-import { servePages, type PageServer } from '../helpers/page-server.js';
+import { useChromiumPages } from '../helpers/chromium-pages.js';
 
 // What our drop-in does beyond HISE's client: connects after load, queues, reconnects, removes
 // listeners, reports status, closes cleanly.
 
-let browser: Browser;
-let server: PageServer;
-const files: Record<string, string> = {};
-let pageCount = 0;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  server = await servePages(files);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const chromium = useChromiumPages();
 
 /** A page that loads the drop-in from the host and runs `body` (after load if `afterLoad`). */
 async function openPage(port: number, body: string, afterLoad = false): Promise<BrowserPage> {
-  const path = `/drop-in-${++pageCount}.html`;
   const script = afterLoad ? `addEventListener('load', () => setTimeout(() => { ${body} }, 50));` : body;
-  files[path] = `<!doctype html><html><head><meta charset="utf-8">
+  const { page, url } = await chromium.open(
+    'drop-in',
+    `<!doctype html><html><head><meta charset="utf-8">
 <script src="http://127.0.0.1:${port}/hisewebsocket-min.js"></script>
-<script>window.log = []; window.PORT = ${port}; ${script}</script></head><body></body></html>`;
-  const page = await (await browser.newContext()).newPage();
+<script>window.log = []; window.PORT = ${port}; ${script}</script></head><body></body></html>`,
+  );
   const errors: string[] = [];
   pageErrors.set(page, errors);
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(server.url(path));
+  await page.goto(url);
   return page;
 }
 

@@ -1,10 +1,9 @@
-import type { Browser, Page as BrowserPage } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page as BrowserPage } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { hostTime, type Page, type WebView, type WebViewOptions } from '../../src/host/index.js';
-import { launchChromium } from '../helpers/chromium.js';
 import { nextEvent, startHost } from '../helpers/host.js';
 import { until } from '../helpers/node-client.js';
-import { servePages, type PageServer } from '../helpers/page-server.js';
+import { useChromiumPages } from '../helpers/chromium-pages.js';
 import { modernPage } from '../helpers/pairing-pages.js';
 
 // Fresh streams (issue 14) in Chromium with the modern client: a stalled page, a subscription
@@ -12,18 +11,7 @@ import { modernPage } from '../helpers/pairing-pages.js';
 // "hidden" by a page-side override of document.visibilityState plus a visibilitychange event
 // (headless Chromium never hides a page by itself; the client reads exactly these two).
 
-let browser: Browser;
-let server: PageServer;
-const files: Record<string, string> = {};
-let pageCount = 0;
-beforeAll(async () => {
-  browser = await launchChromium();
-  server = await servePages(files);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const chromium = useChromiumPages();
 
 /** What the test pages keep: per frame its id, first sample, meta, and whether it came after a mark. */
 interface Seen {
@@ -38,11 +26,9 @@ interface Seen {
 async function open(options: WebViewOptions = {}): Promise<{ wv: WebView; page: BrowserPage; hostPage: Page }> {
   const { wv, port } = await startHost(options);
   wv.handle('mark', () => true);
-  const path = `/fresh-${++pageCount}.html`;
-  files[path] = modernPage(port);
-  const page = await (await browser.newContext()).newPage();
+  const { page, url } = await chromium.open('fresh', modernPage(port));
   const connected = nextEvent(wv, 'connect');
-  await page.goto(server.url(path));
+  await page.goto(url);
   await page.evaluate(() => {
     const w = window as unknown as { client: any; seen: Seen[]; phase: number; texts: [string, number][] };
     w.seen = [];

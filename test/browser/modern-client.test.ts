@@ -1,28 +1,16 @@
-import type { Browser, Page as BrowserPage } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page as BrowserPage } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Page, WebView } from '../../src/host/index.js';
 import { createTestHost, type TestHost } from '../../src/testing/index.js';
-import { launchChromium } from '../helpers/chromium.js';
 import { nextEvent, startHost } from '../helpers/host.js';
 import { until } from '../helpers/node-client.js';
-import { servePages, type PageServer } from '../helpers/page-server.js';
+import { useChromiumPages } from '../helpers/chromium-pages.js';
 import { modernPage } from '../helpers/pairing-pages.js';
 
 // What only the modern client does, in Chromium: ids both ways, calls both ways, retained state
 // after a reconnect, exactly-once delivery across a killed connection, the token.
 
-let browser: Browser;
-let server: PageServer;
-const files: Record<string, string> = {};
-let pageCount = 0;
-beforeAll(async () => {
-  browser = await launchChromium();
-  server = await servePages(files);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const chromium = useChromiumPages();
 
 const testHosts: TestHost[] = [];
 afterEach(async () => {
@@ -33,18 +21,16 @@ afterEach(async () => {
 async function servedModernPage(): Promise<{ host: TestHost; page: BrowserPage; hostPage: Page }> {
   const host = await createTestHost({ html: (port) => modernPage(port) });
   testHosts.push(host);
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await chromium.browser.newContext()).newPage();
   await page.goto(host.url);
   await page.evaluate(() => (window as unknown as { opened: Promise<void> }).opened);
   return { host, page, hostPage: await host.nextPage() };
 }
 
 async function openModernPage(wv: WebView, port: number, options = '{}'): Promise<{ page: BrowserPage; hostPage: Page }> {
-  const path = `/modern-${++pageCount}.html`;
-  files[path] = modernPage(port, options);
-  const page = await (await browser.newContext()).newPage();
+  const { page, url } = await chromium.open('modern', modernPage(port, options));
   const connected = nextEvent(wv, 'connect');
-  await page.goto(server.url(path));
+  await page.goto(url);
   await page.evaluate(() => (window as unknown as { opened: Promise<void> }).opened);
   return { page, hostPage: ((await connected) as [Page])[0] };
 }
@@ -153,10 +139,8 @@ describe('modern client in Chromium', () => {
   it('a page without the right token is refused (401) and never opens', async () => {
     const { wv, port } = await startHost({ token: 'right' });
     const refused = nextEvent(wv, 'refused');
-    const path = `/modern-${++pageCount}.html`;
-    files[path] = modernPage(port, "{ token: 'wrong', reconnect: false }");
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(server.url(path));
+    const { page, url } = await chromium.open('modern', modernPage(port, "{ token: 'wrong', reconnect: false }"));
+    await page.goto(url);
     expect(((await refused) as [{ reason: string }])[0].reason).toBe('token');
     await page.waitForTimeout(300);
     expect(await page.evaluate(() => (window as unknown as { client: { status: string } }).client.status)).toBe('closed');

@@ -1,27 +1,15 @@
-import type { Browser, Page as BrowserPage } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page as BrowserPage } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Page, Parameter, ParameterChange, ParameterGesture, WebView } from '../../src/host/index.js';
-import { launchChromium } from '../helpers/chromium.js';
 import { nextEvent, startHost } from '../helpers/host.js';
 import { until } from '../helpers/node-client.js';
-import { servePages, type PageServer } from '../helpers/page-server.js';
+import { useChromiumPages } from '../helpers/chromium-pages.js';
 
 // Parameters with gestures (issue 13), in Chromium with two pages open: no echo, values wait out a
 // gesture, coalescing of host automation, disconnect mid-gesture, resync on reconnect, coded
 // errors, HISE mode, and the controls (attachDrag, bindRange) driven by real pointer and keys.
 
-let browser: Browser;
-let server: PageServer;
-const files: Record<string, string> = {};
-let pageCount = 0;
-beforeAll(async () => {
-  browser = await launchChromium();
-  server = await servePages(files);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const chromium = useChromiumPages();
 
 /** A page with the modern client: `window.log` records every subscribe call per parameter; `window.errors` the host's refusals. */
 function parameterPage(port: number, options: string): string {
@@ -71,11 +59,9 @@ type Win = Window & {
 };
 
 async function openPage(wv: WebView, port: number, options = '{}'): Promise<{ page: BrowserPage; hostPage: Page }> {
-  const path = `/params-${++pageCount}.html`;
-  files[path] = parameterPage(port, options);
-  const page = await (await browser.newContext()).newPage();
+  const { page, url } = await chromium.open('params', parameterPage(port, options));
   const connected = nextEvent(wv, 'connect');
-  await page.goto(server.url(path));
+  await page.goto(url);
   await page.evaluate(() => (window as unknown as { opened: Promise<void> }).opened);
   return { page, hostPage: ((await connected) as [Page])[0] };
 }

@@ -1,39 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
+import { CANVASES, canvasPrints } from './canvas-prints.js';
 import { startDemo, type DemoProcess } from './demo-process.js';
 
 /** Polling budget for a condition the live stream should reach within a fraction of a second. */
 const WAIT_MS = 10_000;
 /** Poll on a timer, not on rAF: headless Chromium under load paints at a few frames per second. */
 const POLL_MS = 20;
-const CANVASES = ['scope', 'spectrum', 'meters'] as const;
-
-interface CanvasPrint {
-  hash: number;
-  lit: number;
-}
-
-/** A fingerprint of each canvas's pixels: a hash, and how many pixels differ from the background. */
-function canvasPrints(page: Page): Promise<Record<string, CanvasPrint>> {
-  return page.evaluate((ids) => {
-    const prints: Record<string, { hash: number; lit: number }> = {};
-    for (const id of ids) {
-      const canvas = document.getElementById(id) as HTMLCanvasElement;
-      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-      let hash = 0;
-      let lit = 0;
-      const [r0, g0, b0] = [data[0]!, data[1]!, data[2]!]; // the top-left corner is background
-      for (let i = 0; i < data.length; i += 4) {
-        hash = (Math.imul(hash, 31) + data[i]! + (data[i + 1]! << 8) + (data[i + 2]! << 16)) | 0;
-        if (Math.abs(data[i]! - r0) + Math.abs(data[i + 1]! - g0) + Math.abs(data[i + 2]! - b0) > 60) lit++;
-      }
-      prints[id] = { hash, lit };
-    }
-    return prints;
-  }, CANVASES);
-}
-
 const received = (page: Page) => page.evaluate(() => (window as any).demo.stats.received as number);
 const meters = (page: Page) => page.evaluate(() => Array.from((window as any).demo.latest.meters as Float32Array));
 
