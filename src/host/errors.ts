@@ -1,4 +1,4 @@
-import type { ProtocolErrorCode } from '../protocol/index.js';
+import type { ParameterErrorCode, ProtocolErrorCode } from '../protocol/index.js';
 
 /** Stable codes of everything the host reports. README.md has the table. */
 export type WebViewErrorCode =
@@ -58,22 +58,8 @@ export type WebViewErrorCode =
   | 'HTTP_HANDLER_FAILED'
   /** A `connect`, `disconnect` or `refused` listener of the host's author threw or rejected; the host went on. */
   | 'LISTENER_FAILED'
-  /** Parameters (PROTOCOL.md "Parameters"): a page's operation on an id the host has not declared. */
-  | 'UNKNOWN_PARAMETER'
-  /** A parameter value of the wrong type or NaN (from a page, `set`, or a state). */
-  | 'INVALID_PARAMETER_VALUE'
-  /** A page's parameter value outside min–max (the host's own `set` clamps). */
-  | 'PARAMETER_OUT_OF_RANGE'
-  /** A page's `end` (or gesture `set`) without its `begin`. */
-  | 'GESTURE_NOT_STARTED'
-  /** A page's `begin` on a parameter whose gesture it has open already. */
-  | 'GESTURE_NESTED'
-  /** A page's `begin` while its gesture on another parameter is open. */
-  | 'GESTURE_INTERLEAVED'
-  /** A page's parameter message that is not of the documented shape. */
-  | 'INVALID_PARAMETER_MESSAGE'
-  /** `wv.parameter(id, spec)` with a spec it cannot use, or an id declared already. */
-  | 'INVALID_PARAMETER_SPEC'
+  /** Bad parameter input (PROTOCOL.md §9): the same codes a page's `ParameterError` carries. */
+  | ParameterErrorCode
   /** `setState` with a state that is not of the documented shape or holds a bad value; nothing was changed. */
   | 'INVALID_STATE'
   /** An observer added with `observe` threw; the observer stays registered and the host goes on. */
