@@ -1,19 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { protocolCode } from '../helpers/protocol-code.js';
 import { decodeHubData, encodeHubData, HubFlag, HubOp, parseHubControl, ProtocolError, readHubHeader } from '../../src/protocol/index.js';
 
 // The hub protocol's binary frame (PROTOCOL.md §7): [op][flags][value type][header length u16 LE][header JSON][value].
 
 const hex = (text: string): Uint8Array => Uint8Array.from(text.replace(/\s+/g, '').match(/../g)!.map((byte) => parseInt(byte, 16)));
-const code = (run: () => unknown): string | undefined => {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProtocolError);
-    return (error as ProtocolError).code;
-  }
-  return undefined;
-};
+const code = protocolCode;
 
 // {"o":"a","s":1,"id":"x"} is 24 bytes (0x18).
 const HEADER = '7b226f223a2261222c2273223a312c226964223a2278227d';

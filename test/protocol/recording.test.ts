@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { protocolCode } from '../helpers/protocol-code.js';
 import {
   encodeRecord,
   encodeRecordingHeader,
@@ -45,15 +46,7 @@ const TIMED_EVENTS: RecordedEvent[] = [
   { kind: 'change', time: 4, page: 2, id: 'on', value: true, source: 'page', inGesture: true, text: 'on' },
 ];
 
-const code = (run: () => unknown): string | undefined => {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProtocolError);
-    return (error as ProtocolError).code;
-  }
-  return undefined;
-};
+const code = protocolCode;
 
 describe('recording format', () => {
   it('reads the documented fixture', () => {

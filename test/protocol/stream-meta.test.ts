@@ -11,7 +11,6 @@ import {
   encodeTimeSync,
   encodeVisibility,
   FrameType,
-  ProtocolError,
   readPayload,
   readStreamAck,
   readStreamsReady,
@@ -21,19 +20,12 @@ import {
   readTimeSync,
   readVisibility,
 } from '../../src/protocol/index.js';
+import { protocolCode } from '../helpers/protocol-code.js';
 import { hex } from '../helpers/node-client.js';
 
 // PROTOCOL.md §4.8: the fresh-streams frames (0x15–0x1A), from literal bytes and round trips.
 
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ProtocolError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
+const codeOf = protocolCode;
 
 describe('fresh-streams frames from literal bytes', () => {
   it('StreamAck 0x15: uint32 LE bytes consumed', () => {
