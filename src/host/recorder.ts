@@ -101,6 +101,10 @@ class FileRecorder {
     this.#done = new Promise((resolve) => (this.#resolveDone = resolve));
     // Parameters declared before recording started, then each one as it is declared (`wv.on('parameter')`).
     for (const parameter of wv.parameters.values()) this.#declared(parameter);
+    // Retained ids' latest values as of now, so that a replay starts from the state the pages had.
+    for (const [id, data] of wv.retainedValues) {
+      if (data !== undefined) this.#write({ kind: 'send', time: 0, page: 0, id, data, retained: true, hise: false });
+    }
     const onDeclared = (parameter: Parameter): void => this.#declared(parameter);
     wv.on('parameter', onDeclared);
     const unobserve = wv.observe((observation) => this.#observe(observation));

@@ -8,6 +8,7 @@ export async function runToExit(script: string, args: string[], cwd: string): Pr
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  // 'close', not 'exit': a process may exit before its output has been read from the pipes (an empty stdout, seen under load).
+  const [code] = (await once(child, 'close')) as [number | null];
   return { code, stdout, stderr };
 }

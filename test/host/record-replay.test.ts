@@ -80,6 +80,22 @@ describe('record', () => {
     expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
 
+  it('starts with the latest value of each retained id sent before the recording began', async () => {
+    const { wv } = await startHost();
+    wv.retain('state', 'scope', 'unset');
+    wv.send('state', { gain: -6 });
+    wv.send('scope', new Float32Array([0.5, -0.5]));
+    const file = tempFile();
+    const recording = record(wv, file);
+    recording.stop();
+    await recording.done;
+    const sends = (await readRecordingFile(file)).events.filter((event) => event.kind === 'send');
+    expect(sends).toEqual([
+      expect.objectContaining({ id: 'state', data: { gain: -6 }, retained: true, time: 0 }),
+      expect.objectContaining({ id: 'scope', data: new Float32Array([0.5, -0.5]), retained: true, time: 0 }),
+    ]);
+  });
+
   it('stops at maxBytes with RECORDING_FULL and never writes past it; the file stays whole', async () => {
     const { wv } = await startHost();
     const file = tempFile();

@@ -27,7 +27,7 @@ export async function run(command: string, args: string[], cwd: string, input?: 
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdin!.end(input);
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const [code] = (await once(child, 'close')) as [number | null]; // 'close': the pipes are read to their end
   return { code, stdout, stderr };
 }
 
