@@ -106,7 +106,7 @@ export class Connection {
 
   /** Bytes waiting for this connection: in the socket's buffer plus held back by backpressure (and by fresh streams). */
   get bufferedBytes(): number {
-    return this.#socket.bufferedAmount + this.#outbox.queuedBytes + (this.streams?.waitingBytes ?? 0);
+    return this.controlQueueBytes + (this.streams?.waitingBytes ?? 0);
   }
 
   /**

@@ -198,15 +198,6 @@ export class Observers {
   }
 }
 
-/** The stream meta of `send`'s options (already checked by the send), or `undefined` when they carry none. */
-export function streamMeta(options: StreamMeta | undefined): StreamMeta | undefined {
-  if (options === undefined || (options.time === undefined && options.samplePosition === undefined)) return undefined;
-  const meta: StreamMeta = {};
-  if (options.time !== undefined) meta.time = options.time;
-  if (options.samplePosition !== undefined) meta.samplePosition = options.samplePosition;
-  return meta;
-}
-
 /** Milliseconds on the Unix epoch, sub-millisecond. */
 export function now(): number {
   return performance.timeOrigin + performance.now();

@@ -49,16 +49,25 @@ export class OutboundMessage {
   #sequencedTemplate: Uint8Array | undefined;
   readonly #encodeLegacy: Encoder;
   readonly #encodeExtended: (seq?: number) => Uint8Array;
+  /** A stream's time and sample position as `send` was given them, checked; undefined when it has none. */
+  readonly meta: StreamMeta | undefined;
   /** The Timed form, for pages that speak fresh streams, when the message has a time or sample position. */
   readonly #encodeTimed: (() => Uint8Array) | undefined;
   #timed: WireFrame | undefined;
 
-  constructor(id: string, kind: FrameKind, encodeLegacy: Encoder, encodeExtended: (seq?: number) => Uint8Array, encodeTimed?: () => Uint8Array) {
+  constructor(
+    id: string,
+    kind: FrameKind,
+    encodeLegacy: Encoder,
+    encodeExtended: (seq?: number) => Uint8Array,
+    timed?: { meta: StreamMeta; encode: () => Uint8Array },
+  ) {
     this.id = id;
     this.kind = kind;
     this.#encodeLegacy = encodeLegacy;
     this.#encodeExtended = encodeExtended;
-    this.#encodeTimed = encodeTimed;
+    this.meta = timed?.meta;
+    this.#encodeTimed = timed?.encode;
   }
 
   /**
@@ -118,7 +127,7 @@ export function hiseMessage(id: unknown, data: unknown, seq: () => number, meta?
       'stream',
       () => legacy,
       () => encodeFrame(FrameType.Float32, checkedId, floats(), { seq: sequence, align: true }),
-      checkedMeta && (() => encodeTimedFrame(FrameType.Float32, checkedId, floats(), checkedMeta, { seq: sequence })),
+      checkedMeta && { meta: checkedMeta, encode: () => encodeTimedFrame(FrameType.Float32, checkedId, floats(), checkedMeta, { seq: sequence }) },
     );
   }
   if (isJsonContainer(data)) return textMessage(checkedId, json(data), FrameType.String);
@@ -157,7 +166,7 @@ export function anyMessage(id: unknown, value: unknown, seq: () => number, meta?
     'stream',
     () => null,
     () => encodeFrame(type, checkedId, bytes, { seq: sequence, align: true }),
-    checkedMeta && (() => encodeTimedFrame(type, checkedId, bytes, checkedMeta, { seq: sequence })),
+    checkedMeta && { meta: checkedMeta, encode: () => encodeTimedFrame(type, checkedId, bytes, checkedMeta, { seq: sequence }) },
   );
 }
 

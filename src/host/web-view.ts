@@ -54,7 +54,7 @@ import { callTarget, tabOf, Tabs } from './tabs.js';
 import { checkUpgrade, type RefusalReason } from './upgrade-gate.js';
 import { Instances } from './shared-port/instances.js';
 import { SharedPort } from './shared-port/shared-port.js';
-import { now, Observers, streamMeta, type Observer } from './observer.js';
+import { now, Observers, type Observer } from './observer.js';
 import { ToolRoutes, type ToolRoute } from './tool-routes.js';
 
 /** Where a message went: to the connected pages, held for the first page to connect, or dropped. */
@@ -235,8 +235,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   send<K extends keyof EventsOf<C> & string>(id: K, data: EventsOf<C>[K], options?: SendOptions): SendResult {
     this.#assertOpen();
     const message = anyMessage(id, data, () => this.#nextSeq(id), options);
-    const result = this.#observeSend(message, data, undefined, this.#broadcast(message), 'send', options);
-    this.#shared?.relaySend('any', id, data, streamMeta(options));
+    const result = this.#observeSend(message, data, undefined, this.#broadcast(message), 'send');
+    this.#shared?.relaySend('any', id, data, message.meta);
     return result;
   }
 
@@ -252,7 +252,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   sendTo<K extends keyof EventsOf<C> & string>(page: Page, id: K, data: EventsOf<C>[K], options?: SendOptions): SendResult {
     this.#assertOpen();
     const message = anyMessage(id, data, () => this.#nextSeq(id), options);
-    return this.#observeSend(message, data, page, this.#sendToPage(page, message), 'send', options);
+    return this.#observeSend(message, data, page, this.#sendToPage(page, message), 'send');
   }
 
   /**
@@ -485,14 +485,14 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
 
   /** Where the webview is served, once `setEnableWebSocket` has resolved. */
   get url(): string | undefined {
-    // A shared host serves its own pages on its private port (their sockets go to the shared one).
-    const port = this.options.shared ? this.#listener?.port : this.port;
+    // The host's own listener serves its pages; when shared, that is its private port (their sockets go to the shared one).
+    const port = this.#listener?.port;
     return port === undefined ? undefined : `http://127.0.0.1:${port}/`;
   }
 
   /** The bridge script for pages the host does not serve (a Vite dev server, a file): include it first in `<head>`. */
   get bridgeScriptUrl(): string | undefined {
-    const port = this.options.shared ? this.#listener?.port : this.port;
+    const port = this.#listener?.port;
     return port === undefined ? undefined : `http://localhost:${port}${BRIDGE_SCRIPT_PATH}`;
   }
 
@@ -900,11 +900,10 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     return 'sent';
   }
 
-  #observeSend(message: OutboundMessage, data: unknown, page: Page | undefined, result: SendResult, via: 'sendToWebsocket' | 'send', options?: SendOptions): SendResult {
+  #observeSend(message: OutboundMessage, data: unknown, page: Page | undefined, result: SendResult, via: 'sendToWebsocket' | 'send'): SendResult {
     if (this.#observers.active) {
       const retained = this.#retained.has(message.id);
-      const meta = streamMeta(options);
-      this.#observers.emit({ type: 'send', time: now(), id: message.id, data, stream: message.kind === 'stream', page, result, via, retained, meta });
+      this.#observers.emit({ type: 'send', time: now(), id: message.id, data, stream: message.kind === 'stream', page, result, via, retained, meta: message.meta });
     }
     return result;
   }
