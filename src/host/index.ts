@@ -5,9 +5,9 @@
 export { WebView, MAX_BUFFER_INDEX, type SendResult, type WebSocketCallback, type WebViewEvents, type RefusedConnection } from './web-view.js';
 export { WebViewError, type WebViewErrorCode } from './errors.js';
 export { DEFAULT_OPTIONS, type WebViewOptions } from './options.js';
-export { Page, CloseCode } from './page.js';
-export { Parameter, type ParameterChange, type ParameterGesture, type ParameterEvents } from './parameter.js';
-export { STATE_VERSION, type WebViewState, type RetainedValue, type StateResult } from './web-view-state.js';
+export { Page, CloseCode } from './pages/page.js';
+export { Parameter, type ParameterChange, type ParameterGesture, type ParameterEvents } from './parameters/parameter.js';
+export { STATE_VERSION, type WebViewState, type RetainedValue, type StateResult } from './parameters/web-view-state.js';
 export {
   ParameterError,
   type ParameterErrorCode,
@@ -19,17 +19,17 @@ export {
   type BooleanSpecInput,
   type Skew,
 } from '../protocol/index.js';
-export type { Connection } from './connection.js';
-export type { DeliveryResult, OutboxStats } from './page-outbox.js';
-export type { SendOptions } from './outbound.js';
-export type { FreshStreams, FreshStreamsStats, StreamIdStats } from './fresh-streams.js';
-export { hostTime } from './host-clock.js';
-export { isOriginAllowed } from './origin-policy.js';
-export { TOOL_PREFIX, type ToolRoute } from './tool-routes.js';
-export type { ParsedRequest } from './http-request.js';
+export type { Connection } from './pages/connection.js';
+export type { DeliveryResult, OutboxStats } from './delivery/page-outbox.js';
+export type { SendOptions } from './delivery/outbound.js';
+export type { FreshStreams, FreshStreamsStats, StreamIdStats } from './delivery/fresh-streams.js';
+export { hostTime } from './delivery/host-clock.js';
+export { isOriginAllowed } from './http/origin-policy.js';
+export { TOOL_PREFIX, type ToolRoute } from './http/tool-routes.js';
+export type { ParsedRequest } from './http/request.js';
 export type { Observation, Observer, ObservedCallKind, ObservedCallError, ObservedSendResult } from './observer.js';
 export { CallError, SUBPROTOCOL, type CallErrorCode, type Contract, type AnyContract } from '../protocol/index.js';
-export { record, DEFAULT_MAX_RECORDING_BYTES, type Recording, type RecordOptions, type RecordingSummary, type RecordingStopReason } from './recorder.js';
-export { replay, answerFromRecording, recordedCallNames, readRecordingFile, MIN_LOOP_MS, DEFAULT_MAX_REPLAY_FILE_BYTES, type Replay, type ReplayOptions } from './replay.js';
+export { record, DEFAULT_MAX_RECORDING_BYTES, type Recording, type RecordOptions, type RecordingSummary, type RecordingStopReason } from './record/recorder.js';
+export { replay, answerFromRecording, recordedCallNames, readRecordingFile, MIN_LOOP_MS, DEFAULT_MAX_REPLAY_FILE_BYTES, type Replay, type ReplayOptions } from './record/replay.js';
 export { readRecording, ProtocolError, type DecodedRecording, type RecordedEvent } from '../protocol/index.js';
 export { Instances, type InstanceInfo, type InstancesEvents } from './shared-port/instances.js';

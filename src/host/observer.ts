@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { BridgeCall, decodeFrame, readReply } from '../protocol/index.js';
 import type { ParameterSource, ParameterValue, StreamMeta } from '../protocol/index.js';
 import type { WebViewError } from './errors.js';
-import type { Page } from './page.js';
+import type { Page } from './pages/page.js';
 
 /** Where a message went (the same as `SendResult`). */
 export type ObservedSendResult = 'sent' | 'queued' | 'dropped';

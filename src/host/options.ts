@@ -1,5 +1,5 @@
 import { WebViewError } from './errors.js';
-import { allowedHostsProblem, type AllowedHosts } from './host-policy.js';
+import { allowedHostsProblem, type AllowedHosts } from './http/host-policy.js';
 
 /** Options of a {@link WebView}. Every limit has a unit and a default. */
 export interface WebViewOptions {

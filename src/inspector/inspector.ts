@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CallError, WebView, WebViewError, type Page, type ParsedRequest, type ToolRoute } from '../host/index.js';
 import { Aggregator } from './aggregator.js';
-import { loadClientScript } from '../host/client-script.js';
+import { loadClientScript } from '../host/http/client-script.js';
 import { PAGE_SCRIPT } from './assets.js';
 import { INSPECTOR_CSS } from './page-css.js';
 import { INSPECTOR_HEADERS, inspectorHtml } from './page-html.js';

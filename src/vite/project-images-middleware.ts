@@ -1,7 +1,7 @@
 import type { Connect } from 'vite';
-import { HttpFailure } from '../host/http-failure.js';
-import { respondText } from '../host/http-guard.js';
-import { ProjectImages } from '../host/project-images.js';
+import { HttpFailure } from '../host/http/failure.js';
+import { respondText } from '../host/http/guard.js';
+import { ProjectImages } from '../host/http/project-images.js';
 
 /**
  * A Vite middleware serving HISE's `{PROJECT_FOLDER}name.png` references from `folder` (as the

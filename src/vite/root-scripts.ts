@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { CLIENT_SCRIPTS, loadClientScript } from '../host/client-script.js';
-import { FAVICON_PATH } from '../host/http-routes.js';
+import { CLIENT_SCRIPTS, loadClientScript } from '../host/http/client-script.js';
+import { FAVICON_PATH } from '../host/http/routes.js';
 
 /** The request path of HISE's drop-in, which pages written the HISE way load as `hisewebsocket-min.js`. */
 const DROP_IN_PATH = '/hisewebsocket-min.js';

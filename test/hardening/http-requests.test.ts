@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebViewError } from '../../src/host/index.js';
-import { HttpGuard } from '../../src/host/http-guard.js';
+import { HttpGuard } from '../../src/host/http/guard.js';
 import { RecordingClient, until } from '../helpers/node-client.js';
 import { closedAfter, codeOf, openPage, tcp, watchedHost } from './helpers.js';
 import { makeHostileRoot, rawGet, rawRequest, rawUpgrade } from './raw-http.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BINDINGS_ID, bindingNameProblem, isPlainIdentifier, MAX_BINDING_NAME_LENGTH } from '../../src/protocol/index.js';
 import { WINDOW_NAMES } from '../../src/protocol/window-names.js';
 import { WebView, WebViewError } from '../../src/host/index.js';
-import { anyMessage } from '../../src/host/outbound.js';
+import { anyMessage } from '../../src/host/delivery/outbound.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { nextEvent, startHost } from '../helpers/host.js';
 import { until } from '../helpers/node-client.js';

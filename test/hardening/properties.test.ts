@@ -10,9 +10,9 @@ import {
   type CallHandler,
 } from '../../src/protocol/index.js';
 import { WebViewError, type Connection } from '../../src/host/index.js';
-import { ExtendedReceiver } from '../../src/host/extended-receiver.js';
-import { decodePageMessage } from '../../src/host/inbound.js';
-import { SessionLedger } from '../../src/host/sessions.js';
+import { ExtendedReceiver } from '../../src/host/pages/extended-receiver.js';
+import { decodePageMessage } from '../../src/host/pages/inbound.js';
+import { SessionLedger } from '../../src/host/delivery/sessions.js';
 import { Observers } from '../../src/host/observer.js';
 import { DEFAULT_OPTIONS } from '../../src/host/options.js';
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connect, type HiseClient } from '../../src/client/index.js';
 import { createSessionId, encodeFrame, FrameType, readAck, readUint32Frame, type Frame } from '../../src/protocol/index.js';
-import { SESSION_ENTRY_BYTES } from '../../src/host/session-outbox.js';
+import { SESSION_ENTRY_BYTES } from '../../src/host/delivery/session-outbox.js';
 import type { WebView } from '../../src/host/index.js';
 import { until } from '../helpers/node-client.js';
 import { collectGarbage, openPage, RawPage, watchedHost } from './helpers.js';

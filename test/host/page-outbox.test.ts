@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { WireFrame } from '../../src/host/outbound.js';
-import { PageOutbox, type FrameSink } from '../../src/host/page-outbox.js';
+import type { WireFrame } from '../../src/host/delivery/outbound.js';
+import { PageOutbox, type FrameSink } from '../../src/host/delivery/page-outbox.js';
 
 /** A socket stand-in whose buffer only empties when the test says so. */
 class ManualSink implements FrameSink {

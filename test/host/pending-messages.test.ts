@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PendingMessages } from '../../src/host/pending-messages.js';
+import { PendingMessages } from '../../src/host/delivery/pending-messages.js';
 
 // What the host holds for a page that is not there yet: the latest message per id, bounded by ids.
 

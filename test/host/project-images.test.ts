@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectImagePath } from '../../src/host/project-images.js';
+import { projectImagePath } from '../../src/host/http/project-images.js';
 import { startHost } from '../helpers/host.js';
 
 // HISE's `{PROJECT_FOLDER}name.png` references (HISE resolves them through the project's images

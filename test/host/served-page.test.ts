@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { injectBridge } from '../../src/host/webview-root.js';
+import { injectBridge } from '../../src/host/http/webview-root.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { startHost } from '../helpers/host.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFrame, FrameType } from '../../src/protocol/index.js';
-import { hiseMessage } from '../../src/host/outbound.js';
-import { SESSION_ENTRY_BYTES, SessionLogs, type SessionLimits } from '../../src/host/session-outbox.js';
-import type { Connection } from '../../src/host/connection.js';
+import { hiseMessage } from '../../src/host/delivery/outbound.js';
+import { SESSION_ENTRY_BYTES, SessionLogs, type SessionLimits } from '../../src/host/delivery/session-outbox.js';
+import type { Connection } from '../../src/host/pages/connection.js';
 
 // The session logs' own accounting, with stand-in connections: what they hold, what they charge, and who
 // gets what. (test/hardening/sessions-attack.test.ts attacks the same through a real host.)

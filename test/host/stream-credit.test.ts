@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamCredit } from '../../src/host/stream-credit.js';
+import { StreamCredit } from '../../src/host/delivery/stream-credit.js';
 
 // The credit window alone, on a clock the test moves: exact, no timing.
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WriteBatch } from '../../src/host/write-batch.js';
+import { WriteBatch } from '../../src/host/delivery/write-batch.js';
 
 describe('WriteBatch', () => {
   it('corks the socket once per turn and uncorks it on the next tick', async () => {

@@ -4,8 +4,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HUB_CLOSING_HEADER, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, INSTANCE_PARAM, isStreamFrame, parseHubControl, readHubHeader, type HubControl, type HubDataHeader, type HubMember } from '../../protocol/hub.js';
 import { WebViewError } from '../errors.js';
-import { writeStatus } from '../http-guard.js';
-import type { ParsedRequest } from '../http-request.js';
+import { writeStatus } from '../http/guard.js';
+import type { ParsedRequest } from '../http/request.js';
 import { newNonce, proof, sameProof } from './secret.js';
 
 /** Milliseconds a joining instance has to answer the challenge. */

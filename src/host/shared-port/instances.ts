@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { HubMember } from '../../protocol/hub.js';
 import { emitContained } from '../contained-emit.js';
 import { WebViewError } from '../errors.js';
-import { checkSerializable } from '../outbound.js';
+import { checkSerializable } from '../delivery/outbound.js';
 
 /** An instance sharing the port, as `wv.instances` lists it. */
 export interface InstanceInfo {
