@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { CallError, WebView, WebViewError, type Page, type ParsedRequest, type ToolRoute } from '../host/index.js';
 import { Aggregator } from './aggregator.js';
 import { loadClientScript } from '../host/http/client-script.js';
+import { hostInternals } from '../host/internals.js';
 import { PAGE_SCRIPT } from './assets.js';
 import { INSPECTOR_CSS } from './page-css.js';
 import { INSPECTOR_HEADERS, inspectorHtml } from './page-html.js';
@@ -227,7 +228,7 @@ function offerConsole(wv: WebView, inner: WebView, aggregator: () => Aggregator 
   inner.handle('callFunction', (name: unknown, ...rest: unknown[]) =>
     run('callFunction', String(name), rest, undefined, async () => settledList(await wv.callFunction(String(name), ...(rest.length > 0 ? [rest[0]] : [])))),
   );
-  inner.handle('callHost', (name: unknown, args: unknown) => run('host', String(name), list(args), undefined, () => wv.runHandler(String(name), list(args))));
+  inner.handle('callHost', (name: unknown, args: unknown) => run('host', String(name), list(args), undefined, () => hostInternals(wv).runHandler(String(name), list(args))));
   inner.handle('setParameter', (id: unknown, value: unknown) =>
     run('parameter', String(id), [value], undefined, () => {
       const parameter = wv.parameters.get(String(id));

@@ -10,11 +10,16 @@ import {
   type CallHandler,
 } from '../../src/protocol/index.js';
 import { WebViewError, type Connection } from '../../src/host/index.js';
-import { ExtendedReceiver } from '../../src/host/pages/extended-receiver.js';
+import { EventEmitter } from 'node:events';
+import { FrameRouter } from '../../src/host/pages/frame-router.js';
+import { HostCore } from '../../src/host/core.js';
+import { Calls } from '../../src/host/calls.js';
+import { Inbox } from '../../src/host/inbox.js';
+import { Delivery } from '../../src/host/delivery/delivery.js';
+import { InboundOrder } from '../../src/host/delivery/inbound-order.js';
+import { PageRegistry } from '../../src/host/pages/registry.js';
 import { decodePageMessage } from '../../src/host/pages/inbound.js';
-import { SessionLedger } from '../../src/host/delivery/sessions.js';
-import { Observers } from '../../src/host/observer.js';
-import { DEFAULT_OPTIONS } from '../../src/host/options.js';
+import { resolveOptions } from '../../src/host/options.js';
 
 // The host's own decoding of what pages send, under random and mutated input: it returns a value or
 // reports a coded WebViewError, and never throws anything else (test/protocol covers the codecs).
@@ -60,32 +65,28 @@ describe('decodePageMessage (HISE-style pages)', () => {
   });
 });
 
-/** A receiver wired to a fake page and host that record what happens. */
+/** The host's frame router, with the capabilities that read a modern page's frames, wired to a fake page; records what happens. */
 function receiver() {
   const reports: WebViewError[] = [];
   const delivered: unknown[] = [];
   const sent: Uint8Array[] = [];
   const page = {
+    extended: true,
     session: 'fuzz',
     calls: new PendingCalls({ timeout: 1000, max: 8 }),
     deliver: (frame: { bytes: Uint8Array }) => void sent.push(frame.bytes),
   } as unknown as Connection;
-  const handlers = new Map<string, CallHandler>([['echo', ((...args: unknown[]) => args) as CallHandler]]);
+  const events = new EventEmitter().on('error', (error: WebViewError) => void reports.push(error));
+  const core = new HostCore(resolveOptions({ maxIncomingCalls: 4 }), events as never);
+  core.started = Promise.resolve(0);
+  const calls = new Calls(core, new PageRegistry(core));
+  calls.handle('echo', ((...args: unknown[]) => args) as CallHandler);
+  const inbox = new Inbox(core, new InboundOrder(core));
+  inbox.setCallback((value, _page, id) => void delivered.push([id, value]));
   // Observed, so that fuzzed calls also go through the observer's description of them.
-  const observers = new Observers((error) => {
-    throw error;
-  });
-  observers.add(() => undefined);
-  const rx = new ExtendedReceiver(page, {
-    handlers,
-    ledger: new SessionLedger(DEFAULT_OPTIONS.maxSessions, DEFAULT_OPTIONS.sequenceWindow),
-    maxIncomingCalls: 4,
-    maxCallArguments: DEFAULT_OPTIONS.maxCallArguments,
-    observers,
-    deliver: (_page, id, value) => void delivered.push([id, value]),
-    acknowledge: () => undefined,
-    report: (error) => void reports.push(error),
-  });
+  core.observe(() => undefined);
+  const router = new FrameRouter(core, [calls, inbox, new Delivery(core)]);
+  const rx = { receive: (data: Buffer, isBinary: boolean) => router.receive(page, data, isBinary) };
   return { rx, reports, delivered, sent };
 }
 

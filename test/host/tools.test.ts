@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallError } from '../../src/host/index.js';
+import { hostInternals } from '../../src/host/internals.js';
 import { rawGet, rawUpgrade } from '../hardening/raw-http.js';
 import { startHost } from '../helpers/host.js';
 import { RecordingClient, until } from '../helpers/node-client.js';
@@ -64,10 +65,10 @@ describe('tools on the host', () => {
     const { wv } = await startHost();
     wv.handle('add', (a: number, b: number) => a + b);
     wv.bindCallback('double', (args) => Number(args[0]) * 2);
-    await expect(wv.runHandler('add', [2, 3])).resolves.toBe(5);
-    await expect(wv.runHandler('double', [21])).resolves.toBe(42);
-    await expect(wv.runHandler('none', [])).rejects.toBeInstanceOf(CallError);
-    await expect(wv.runHandler('$sync', [0])).rejects.toMatchObject({ code: 'UNKNOWN_FUNCTION' });
+    await expect(hostInternals(wv).runHandler('add', [2, 3])).resolves.toBe(5);
+    await expect(hostInternals(wv).runHandler('double', [21])).resolves.toBe(42);
+    await expect(hostInternals(wv).runHandler('none', [])).rejects.toBeInstanceOf(CallError);
+    await expect(hostInternals(wv).runHandler('$sync', [0])).rejects.toMatchObject({ code: 'UNKNOWN_FUNCTION' });
     wv.retain('state', 'scope', 'never');
     wv.send('state', { gain: 0.5 });
     wv.send('scope', new Float32Array([0.25, -1]));

@@ -6,6 +6,7 @@ import {
   encodeParameterSpecs,
   encodeParameterValues,
   encodeString,
+  FrameType,
   HiseParameterId,
   ParameterError,
   toJson,
@@ -15,25 +16,19 @@ import {
   type ParameterState,
   type ParameterValue,
   type ParameterValueEntry,
+  readParameterJson,
+  type Frame,
 } from '../../protocol/index.js';
+import { isHiseParameterMessage } from '../../protocol/parameter-messages.js';
+import type { Capability, FrameTable } from '../capability.js';
+import type { HostCore } from '../core.js';
+import type { InboundOrder } from '../delivery/inbound-order.js';
 import type { Connection } from '../pages/connection.js';
 import { WebViewError } from '../errors.js';
 import { OutboundMessage } from '../delivery/outbound.js';
 import { now, type Observers } from '../observer.js';
 import { Parameter, type ParameterChange, type ParameterGesture, type ParameterOwner } from './parameter.js';
 import { ParameterSync, type SyncHost } from './parameter-sync.js';
-
-/** Limits and hooks the parameters work with. */
-export interface ParametersHost {
-  /** Milliseconds between two value frames to one connection. */
-  readonly interval: number;
-  readonly highWaterMark: number;
-  report(error: WebViewError, from: Connection | undefined): void;
-  /** A parameter was declared for the first time. */
-  declared(parameter: Parameter): void;
-  /** The host's observers: parameter changes and gestures are observations too (`parameter`, `gesture`). */
-  readonly observers: Observers;
-}
 
 /** One page's open gesture. */
 interface OpenGesture {
@@ -54,21 +49,25 @@ const MAX_REMEMBERED_GESTURES = 1024;
  * a gesture by its session (modern client) or its connection (HISE's format); its own changes are
  * never echoed to it, and values from elsewhere wait while its gesture on that parameter is open.
  */
-export class HostParameters implements ParameterOwner {
+export class HostParameters implements ParameterOwner, Capability {
   /** The parameters by id, in declaration order. */
   readonly byId = new Map<string, Parameter>();
-  readonly #host: ParametersHost;
+  readonly #core: HostCore;
+  readonly #order: InboundOrder;
   readonly #syncs = new Map<Connection, ParameterSync>();
   readonly #gestures = new Map<string | Connection, OpenGesture>();
   /** Gestures a disconnect ended: `session → "id\0g"`, so their resent `set`/`end` resume or close them quietly. */
   readonly #ended = new Map<string, string>();
   readonly #syncHost: SyncHost;
 
-  constructor(host: ParametersHost) {
-    this.#host = host;
+  readonly frames: FrameTable = { [FrameType.ParameterOp]: (connection, frame) => this.#receiveFrame(connection, frame) };
+
+  constructor(core: HostCore, order: InboundOrder) {
+    this.#core = core;
+    this.#order = order;
     this.#syncHost = {
-      interval: host.interval,
-      highWaterMark: host.highWaterMark,
+      interval: core.options.parameterInterval,
+      highWaterMark: core.options.highWaterMark,
       held: (connection, id) => this.#gestures.get(actorOf(connection))?.parameter.id === id,
       send: (connection, ids) => this.#sendValues(connection, ids),
     };
@@ -96,17 +95,24 @@ export class HostParameters implements ParameterOwner {
       const changed = JSON.stringify(existing.spec) !== JSON.stringify(spec);
       existing.redefine(spec, format);
       if (changed) for (const sync of this.#syncs.values()) if (sync.synced) this.#sendSpecs(sync.connection, [existing]);
-      return existing;
+      return this.#owned(existing);
     }
     const parameter = new Parameter(id, spec, format, this);
     this.byId.set(id, parameter);
-    this.#host.declared(parameter);
+    this.#core.emit('parameter', parameter);
     for (const sync of this.#syncs.values()) if (sync.synced) this.#sendSpecs(sync.connection, [parameter]);
+    return this.#owned(parameter);
+  }
+
+  /** A parameter outlives a restart of the module that declared it (its next run gets it back, value kept); the listeners this run added go. */
+  #owned(parameter: Parameter): Parameter {
+    this.#core.registrations.own(() => parameter.removeAllListeners());
     return parameter;
   }
 
   /** A connection that takes data opened: a modern page gets every parameter at once. */
   attach(connection: Connection): void {
+    if (connection.bridged) return;
     const sync = new ParameterSync(connection, this.#syncHost, connection.extended);
     this.#syncs.set(connection, sync);
     const gesture = this.#gestures.get(actorOf(connection));
@@ -116,6 +122,7 @@ export class HostParameters implements ParameterOwner {
 
   /** A connection closed: its page's open gesture ends with reason `'disconnect'`. */
   detach(connection: Connection): void {
+    if (connection.bridged) return;
     this.#syncs.get(connection)?.close();
     this.#syncs.delete(connection);
     const actor = actorOf(connection);
@@ -151,8 +158,23 @@ export class HostParameters implements ParameterOwner {
     }
   }
 
+  /** A HISE-format page's parameter message (PROTOCOL.md §9). */
+  hiseMessage(connection: Connection, message: unknown): boolean {
+    if (!isHiseParameterMessage(message)) return false;
+    this.receive(connection, typeof message.id === 'string' ? message.id : '', message);
+    return true;
+  }
+
+  /** A modern page's parameter operation (frame 0x22), delivered once like a data message. */
+  #receiveFrame(connection: Connection, frame: Frame): void {
+    const verdict = this.#order.judge(connection, frame);
+    if (verdict === 'refused') return;
+    const op = readParameterJson(frame);
+    if (verdict === 'new') this.receive(connection, frame.id, op);
+  }
+
   /** Stops every timer (the host is closing). */
-  close(): void {
+  dispose(): void {
     for (const sync of this.#syncs.values()) sync.close();
     this.#syncs.clear();
   }
@@ -162,7 +184,7 @@ export class HostParameters implements ParameterOwner {
   /** @internal */
   changed(parameter: Parameter, origin: unknown, change: ParameterChange): void {
     for (const [connection, sync] of this.#syncs) if (connection !== origin) sync.mark(parameter.id);
-    const observers = this.#host.observers;
+    const observers = this.#core.observers;
     if (observers.active) {
       const { source, page, inGesture } = change;
       observers.emit({ type: 'parameter', time: now(), id: parameter.id, value: parameter.value, text: parameter.text, source, page, inGesture });
@@ -171,14 +193,14 @@ export class HostParameters implements ParameterOwner {
 
   /** @internal */
   gestured(parameter: Parameter, gesture: ParameterGesture<ParameterValue>): void {
-    const observers = this.#host.observers;
+    const observers = this.#core.observers;
     if (observers.active) observers.emit({ type: 'gesture', time: now(), id: parameter.id, ...gesture });
   }
 
   /** @internal */
   failed(error: unknown): void {
     const message = String((error as Error)?.message ?? error);
-    this.#host.report(new WebViewError('LISTENER_FAILED', `a parameter listener or format failed: ${message}`, { cause: error }), undefined);
+    this.#core.report(new WebViewError('LISTENER_FAILED', `a parameter listener or format failed: ${message}`, { cause: error }), undefined);
   }
 
   // ---- gestures ----
@@ -280,7 +302,7 @@ export class HostParameters implements ParameterOwner {
     const op = typeof raw === 'string' ? raw.slice(0, 40) : undefined; // a page's value: never its own toString
     const body = { code, message, ...(op === undefined ? {} : { op }) };
     connection.deliver(parameterMessage(HiseParameterId.Error, toJson({ id, ...body }), () => encodeParameterError(id, body)));
-    this.#host.report(new WebViewError(code, message, { data }), connection);
+    this.#core.report(new WebViewError(code, message, { data }), connection);
   }
 }
 

@@ -110,3 +110,19 @@ function retainedData(id: string, entry: unknown, bad: (why: string) => never): 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * Restores a state (`setState`): parameters (clamped to their ranges) and retained ids reach every
+ * page; ids this host does not have are listed in `ignored`.
+ * @throws {WebViewError} `INVALID_STATE` (nothing changed)
+ */
+export function restoreState(
+  state: unknown,
+  parameters: ReadonlyMap<string, Parameter>,
+  retained: { readonly retained: ReadonlyMap<string, unknown>; send(id: string, data: unknown): unknown },
+): StateResult {
+  const plan = planState(state, parameters, new Set(retained.retained.keys()));
+  for (const [parameter, value] of plan.parameters) parameter.apply(value, { source: 'host', page: undefined, inGesture: false }, undefined);
+  for (const [id, data] of plan.retained) retained.send(id, data);
+  return { ignored: plan.ignored };
+}

@@ -1,0 +1,39 @@
+import type { WebViewError } from './errors.js';
+import type { RefusalReason } from './pages/upgrade-gate.js';
+import type { Connection } from './pages/connection.js';
+import type { Page } from './pages/page.js';
+import type { Parameter } from './parameters/parameter.js';
+
+/**
+ * Why a connection was refused before the upgrade: `'host'` (a `Host` that is not this machine nor
+ * in `allowedHosts`, 403, for plain HTTP requests too), `'origin'` (403), `'token'` (401), `'capacity'`
+ * (`maxPages` connected, 503), `'timeout'` (no complete request within `handshakeTimeout`; destroyed).
+ */
+export interface RefusedConnection {
+  reason: Exclude<RefusalReason, 'fallback'> | 'capacity' | 'timeout';
+  origin: string | undefined;
+  remoteAddress: string | undefined;
+  /** The refused `Host` header, with reason `'host'` (the name to add to `allowedHosts` if it is yours). */
+  host?: string | undefined;
+}
+
+export interface WebViewEvents {
+  /** A page connected: a browser tab (its first connection), or a page without the bridge. */
+  connect: [page: Page];
+  /**
+   * A socket opened: a page's first (after its `connect`) or a further one of a tab, e.g. the page's
+   * client joining its bridge. For logs and diagnostics; address the page, not the connection.
+   */
+  connection: [connection: Connection];
+  /** A page went away (its last connection closed); `code` and `reason` are from that close frame (1006 when it just vanished). */
+  disconnect: [page: Page, code: number, reason: string];
+  /**
+   * Bad input from a page, a failing callback, a slow page. Never thrown: when nothing listens
+   * for `error`, it is written to `console.warn` instead.
+   */
+  error: [error: WebViewError, page: Page | undefined];
+  /** A connection was refused before the upgrade (403 origin, 401 token, 503 capacity) or timed out in its handshake. */
+  refused: [info: RefusedConnection];
+  /** A parameter was declared (its first `wv.parameter(id, …)`): for tools that follow parameters and their gestures. */
+  parameter: [parameter: Parameter];
+}
