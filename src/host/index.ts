@@ -2,7 +2,7 @@
  * `hise-webview`: the Node host. A {@link WebView} mirrors HISE's ScriptWebView.
  * @packageDocumentation
  */
-export { WebView, MAX_BUFFER_INDEX, type SendResult, type WebSocketCallback, type WebViewEvents, type RefusedConnection } from './web-view.js';
+export { WebView, MAX_BUFFER_INDEX, type SendResult, type WebSocketCallback, type WebViewEvents, type RefusedConnection, type WebViewApi } from './web-view.js';
 export { WebViewError, type WebViewErrorCode } from './errors.js';
 export { DEFAULT_OPTIONS, type WebViewOptions } from './options.js';
 export { Page, CloseCode } from './pages/page.js';

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { BRIDGE_SCRIPT_PATH } from '../../protocol/index.js';
 import type { Capability } from '../capability.js';
 import type { HostCore } from '../core.js';
 import type { Direct } from '../direct/direct.js';

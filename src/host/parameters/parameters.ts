@@ -26,7 +26,7 @@ import type { InboundOrder } from '../delivery/inbound-order.js';
 import type { Connection } from '../pages/connection.js';
 import { WebViewError } from '../errors.js';
 import { OutboundMessage } from '../delivery/outbound.js';
-import { now, type Observers } from '../observer.js';
+import { now } from '../observer.js';
 import { Parameter, type ParameterChange, type ParameterGesture, type ParameterOwner } from './parameter.js';
 import { ParameterSync, type SyncHost } from './parameter-sync.js';
 

@@ -1,16 +1,15 @@
 import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { decodeHubData, encodeHubData, HubFlag, HubOp, isStreamFrame, readHubHeader, type HubControl, type HubData, type HubDataHeader, type HubMember, type RelayedPage } from '../../protocol/hub.js';
 import { WebViewError } from '../errors.js';
-import type { UpgradeRoute } from '../http/guard.js';
 import type { ParsedRequest } from '../http/request.js';
-import { listenHttp, type HttpHandlers, type HttpLimits, type HttpListener } from '../http/listener.js';
+import { listenHttp, type HttpHandlers, type HttpListener } from '../http/listener.js';
 import { Page } from '../pages/page.js';
 import { Hub, relayLimit } from './hub.js';
 import { HubLink, JoinFailure } from './hub-link.js';
 import type { Instances } from './instances.js';
 import { defaultSharedDirectory, loadSecret } from './secret.js';
+import type { SharedHost } from './shared-host.js';
 
 /** Milliseconds each rank waits before trying to take the port after the hub went: the lowest join order goes first. */
 export const ELECTION_STEP_MS = 150;
@@ -26,27 +25,6 @@ export const MAX_RELAY_LOG_BYTES = 16 * 1024 * 1024;
 export const FAILOVER_REPLAY_MS = 5_000;
 /** Remote pages remembered for callbacks (the oldest forgotten first). */
 const MAX_REMOTE_PAGES = 4096;
-
-/** What the shared port needs of its `WebView`. */
-export interface SharedHost {
-  readonly host: string;
-  readonly maxPayload: number;
-  /** `sharedDirectory` option: where the per-user secret lives. */
-  readonly directory: string | undefined;
-  /** The WebView's own HTTP handlers, which also serve the shared port while this instance is the hub. */
-  readonly handlers: HttpHandlers;
-  /** The WebView's HTTP guard for upgrades: every upgrade on the shared port is parsed and its Host checked before the hub looks at it. */
-  readonly guardUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer, route: UpgradeRoute) => void;
-  readonly limits: HttpLimits;
-  /** The WebView's private port, where the hub pipes this instance's page sockets. */
-  readonly privatePort: number;
-  /** Another instance's broadcast: send it to this instance's pages (and retain it when flagged). */
-  deliver(api: 'hise' | 'any', id: string, value: unknown, retained: boolean, meta: HubDataHeader['m']): void;
-  /** Another instance's page sent a message. */
-  dispatch(page: Page, id: string | undefined, value: unknown): void;
-  isRetained(id: string): boolean;
-  report(error: WebViewError): void;
-}
 
 /** A string or JSON frame kept until the hub acknowledges it. Stream frames (typed arrays) are never kept: a failover drops them, as a page's reconnect does. */
 interface LoggedFrame {

@@ -10,7 +10,8 @@ import type { HttpHandlers, HttpLimits } from '../http/listener.js';
 import type { Inbox } from '../inbox.js';
 import type { Connection } from '../pages/connection.js';
 import type { Page } from '../pages/page.js';
-import { SharedPort, type SharedHost } from './shared-port.js';
+import type { SharedHost } from './shared-host.js';
+import { SharedPort } from './shared-port.js';
 
 /** What the HTTP capability hands over when it starts the shared port. */
 export interface SharedListening {
