@@ -29,7 +29,7 @@ interface Run {
  * Restart keeps the WebView and gives each run a scoped view of it instead of recreating it on the
  * same port (no port left free for another program to take, the same token), and what the module
  * registered (event listeners, `onMessage`, `handle`, `bindCallback`, the WebSocket callback, its
- * persistent calls) is removed before the next run whether or not the module cleans up. What the
+ * persistent calls, observers, mounted tools) is removed before the next run whether or not the module cleans up. What the
  * scope cannot see (timers, sockets) is stopped by the cleanup the module returns, or on its
  * context's abort signal.
  *
