@@ -12,7 +12,7 @@ const path = (relative) => new URL(relative, root).pathname;
 // No clean step: tsc -b is incremental, and other processes (tests, a running demo) may be reading dist/.
 execFileSync(process.execPath, [path('node_modules/typescript/bin/tsc'), '-b', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
 
-/** The browser scripts the host serves (src/host/client-script.ts), each minified into dist/. */
+/** The browser scripts the host serves (src/host/http/client-script.ts), each minified into dist/. */
 const BUNDLES = [
   // The drop-in: a classic script defining the global HiseWebSocketServer, as HISE's file does.
   { entry: 'src/client/global.ts', out: 'dist/hisewebsocket-min.js', format: 'iife' },
