@@ -28,7 +28,7 @@ export {
 } from './hise-websocket-server.js';
 export { bridgeConfig, hostPort } from './bridge-config.js';
 export { ClientParameter, type ParameterMeta } from './modern/client-parameter.js';
-export { attachDrag, bindRange, WHEEL_GESTURE_MS, WHEEL_STEPS, type DragOptions, type ControlElement, type RangeElement } from './modern/parameter-controls.js';
+export { attachDrag, bindRange, WHEEL_GESTURE_MS, WHEEL_STEPS, type DragOptions, type ControlElement, type RangeElement } from './parameter-controls.js';
 export {
   ParameterError,
   toNormalized,

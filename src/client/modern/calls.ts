@@ -2,7 +2,7 @@ import { CallError, PendingCalls, answerCall, readCall, readReply, type CallHand
 import { FrameType } from '../../protocol/extension.js';
 import type { Frame } from '../../protocol/frame.js';
 import type { Transport } from './transport.js';
-import type { ClientModule, FrameRoutes } from './types.js';
+import type { ClientModule, FrameHandler, FrameRoutes } from './types.js';
 
 /**
  * Calls both ways (extended mode): the page's calls to functions the host offered, waiting for
@@ -10,11 +10,9 @@ import type { ClientModule, FrameRoutes } from './types.js';
  * drops), and the host's calls to functions the page offered with `handle`.
  */
 export class Calls implements ClientModule {
-  readonly frames: FrameRoutes = {
-    [FrameType.Result]: (frame) => this.#settle(frame),
-    [FrameType.Error]: (frame) => this.#settle(frame),
-    [FrameType.Call]: (frame) => this.#answer(frame),
-  };
+  /** A result or an error: settles the call it answers (a late or unknown one is ignored). */
+  readonly #settle: FrameHandler = (frame) => void this.#pending.settle(readReply(frame));
+  readonly frames: FrameRoutes = { [FrameType.Result]: this.#settle, [FrameType.Error]: this.#settle, [FrameType.Call]: (frame) => this.#answer(frame) };
   readonly #transport: Transport;
   readonly #pending: PendingCalls;
   readonly #handlers = new Map<string, CallHandler>();
@@ -46,10 +44,6 @@ export class Calls implements ClientModule {
 
   dispose(): void {
     this.#pending.rejectAll('DISCONNECTED', 'the client was closed');
-  }
-
-  #settle(frame: Frame): void {
-    this.#pending.settle(readReply(frame));
   }
 
   /** The answer goes back on the connection the call came on, or nowhere. */
