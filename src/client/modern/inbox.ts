@@ -5,7 +5,7 @@ import { readPayload, type Frame } from '../../protocol/frame.js';
 import type { StreamMeta } from '../../protocol/stream-meta.js';
 import { reportError } from '../report-error.js';
 import type { Transport } from './transport.js';
-import type { ClientModule, FrameRoutes, MessageMeta } from './types.js';
+import type { ClientModule, FrameHandler, FrameRoutes, MessageMeta } from './types.js';
 
 type Listener = (data: never, meta: MessageMeta) => void;
 type AnyListener = (id: string, data: unknown, meta: MessageMeta) => void;
@@ -18,11 +18,16 @@ type AnyListener = (id: string, data: unknown, meta: MessageMeta) => void;
 export class Inbox implements ClientModule {
   /** Frames the host coalesced or dropped for this page, over all ids. */
   dropped = 0;
-  readonly frames: FrameRoutes = {
-    [FrameType.Hello]: (frame) => this.#hello(frame),
-    [FrameType.String]: (frame) => this.#numbered(frame),
-    [FrameType.Json]: (frame) => this.#numbered(frame),
+  /** Strings and JSON, numbered per session: resent after a reconnect until acknowledged, delivered once. */
+  readonly #numbered: FrameHandler = (frame) => {
+    if (frame.seq !== undefined) {
+      this.#scheduleAck(); // a resend we already have is acknowledged again, so the host can let it go
+      if (frame.seq <= this.#hostSeq) return;
+      this.#hostSeq = frame.seq;
+    }
+    this.#emit(frame.id, readPayload(frame), undefined, undefined);
   };
+  readonly frames: FrameRoutes = { [FrameType.Hello]: (frame) => this.#hello(frame), [FrameType.String]: this.#numbered, [FrameType.Json]: this.#numbered };
   readonly #transport: Transport;
   readonly #exact: boolean;
   /** HISE's format: takes a text message with a reserved id instead of the listeners (true when it did). */
@@ -72,16 +77,6 @@ export class Inbox implements ClientModule {
     const epoch = readUint32Frame(frame);
     if (epoch !== this.#hostEpoch) this.#hostSeq = 0; // a new host, or one that forgot us: it counts from 1 again
     this.#hostEpoch = epoch;
-  }
-
-  /** Strings and JSON, numbered per session: resent after a reconnect until acknowledged, delivered once. */
-  #numbered(frame: Frame): void {
-    if (frame.seq !== undefined) {
-      this.#scheduleAck(); // a resend we already have is acknowledged again, so the host can let it go
-      if (frame.seq <= this.#hostSeq) return;
-      this.#hostSeq = frame.seq;
-    }
-    this.#emit(frame.id, readPayload(frame), undefined, undefined);
   }
 
   /** One ack per turn of the event loop, for everything delivered so far. */
