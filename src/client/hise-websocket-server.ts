@@ -1,5 +1,6 @@
 import { decodeMessage } from '../protocol/decode.js';
 import { Reconnect } from './reconnect.js';
+import { refusalLog } from './refusals.js';
 import { reportError } from './report-error.js';
 
 /**
@@ -49,13 +50,14 @@ export class HiseWebSocketServer {
   readonly #status: Record<HiseStatus, HiseStatusListener[]> = { open: [], close: [], error: [] };
   #stopped = false;
   readonly #reconnect: Reconnect;
+  readonly #logRefusal = refusalLog();
 
   constructor(port: number, options: HiseWebSocketServerOptions = {}) {
     this.port = port;
     this.#url = options.url ?? 'ws://localhost:' + port;
     this.#maxQueue = options.maxQueue ?? 1024;
     this.#reconnectEnabled = options.reconnect ?? true;
-    this.#reconnect = new Reconnect(options.minReconnectDelay ?? 250, options.maxReconnectDelay ?? 5000);
+    this.#reconnect = new Reconnect(options.minReconnectDelay, options.maxReconnectDelay);
     // Like HISE's client, wait for `load` so listeners added before it see the first messages;
     // unlike it, connect at once when `load` has already happened.
     if (document.readyState === 'complete') this.initialise();
@@ -158,6 +160,7 @@ export class HiseWebSocketServer {
 
   readonly #onClose = (event: CloseEvent): void => {
     this.socket = undefined;
+    this.#logRefusal(event);
     this.#emit('close', event);
     if (this.#stopped || !this.#reconnectEnabled) return;
     this.#reconnect.schedule(this.initialise);

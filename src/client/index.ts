@@ -7,6 +7,7 @@
 export {
   connect,
   HiseClient,
+  CLIENT_DEFAULTS,
   type ConnectOptions,
   type ClientStatus,
   type ClientMode,
@@ -14,7 +15,7 @@ export {
   type SendResult,
   type WebSocketConstructor,
 } from './connect.js';
-export type { SubscribeOptions } from './subscription-book.js';
+export type { SubscribeOptions } from './modern/subscription-book.js';
 export {
   HiseWebSocketServer,
   type HiseData,
@@ -26,7 +27,7 @@ export {
   type HiseWebSocketServerOptions,
 } from './hise-websocket-server.js';
 export { bridgeConfig, hostPort } from './bridge-config.js';
-export { ClientParameter, type ParameterMeta } from './parameters.js';
+export { ClientParameter, type ParameterMeta } from './modern/client-parameter.js';
 export { attachDrag, bindRange, WHEEL_GESTURE_MS, WHEEL_STEPS, type DragOptions, type ControlElement, type RangeElement } from './parameter-controls.js';
 export {
   ParameterError,

@@ -1,5 +1,5 @@
 import type { ParameterSpec, ParameterValue } from '../protocol/parameter-spec.js';
-import type { ClientParameter } from './parameters.js';
+import type { ClientParameter } from './modern/client-parameter.js';
 
 /**
  * The part of an element a control uses: any `HTMLElement` fits. Written out so that the

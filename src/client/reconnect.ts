@@ -1,5 +1,9 @@
 /** A connection that stayed up this long (ms) counts as stable and resets the backoff. */
 export const STABLE_CONNECTION_MS = 5000;
+/** Default delay before the first reconnect attempt (ms), in both clients. */
+export const MIN_RECONNECT_DELAY_MS = 250;
+/** Default cap of the reconnect delay (ms), in both clients. */
+export const MAX_RECONNECT_DELAY_MS = 5000;
 
 /**
  * When to try again after a connection drops: capped exponential backoff with jitter, reset by a
@@ -12,7 +16,7 @@ export class Reconnect {
   #openedAt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(minDelay: number, maxDelay: number) {
+  constructor(minDelay = MIN_RECONNECT_DELAY_MS, maxDelay = MAX_RECONNECT_DELAY_MS) {
     this.#min = minDelay;
     this.#max = maxDelay;
   }

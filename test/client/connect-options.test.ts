@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { ClientError, connect, hostPort, type HiseClient } from '../../src/client/index.js';
+import { CLIENT_DEFAULTS, ClientError, connect, hostPort, type HiseClient } from '../../src/client/index.js';
 import { BRIDGE_CONFIG_GLOBAL } from '../../src/protocol/index.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { startHost } from '../helpers/host.js';
@@ -48,6 +48,34 @@ describe('invalid connect options throw ClientError INVALID_OPTION at once', () 
     const error = refusal(options);
     expect(error.code).toBe('INVALID_OPTION');
     expect(error.message).toMatch(message);
+  });
+
+  it.each([
+    { key: 'reconect', closest: 'reconnect' },
+    { key: 'prot', closest: 'port' },
+    { key: 'calltimeout', closest: 'callTimeout' },
+    { key: 'maxReconectDelay', closest: 'maxReconnectDelay' },
+  ])('an unknown key names the closest valid one: $key → $closest', ({ key, closest }) => {
+    const error = refusal({ port: 8080, [key]: 1 });
+    expect(error.code).toBe('INVALID_OPTION');
+    expect(error.message).toContain(`unknown option '${key}'`);
+    expect(error.message).toContain(`did you mean '${closest}'?`);
+  });
+
+  it('an unknown key like no valid one lists the valid ones', () => {
+    const error = refusal({ port: 8080, somethingElse: true });
+    expect(error.code).toBe('INVALID_OPTION');
+    expect(error.message).not.toContain('did you mean');
+    expect(error.message).toMatch(/known: url, port, host, token, callTimeout/);
+  });
+
+  it('CLIENT_DEFAULTS holds only valid options: a client given all of them connects', async () => {
+    const { port } = await startHost();
+    const client = connect({ ...CLIENT_DEFAULTS, host: '127.0.0.1', port, WebSocket: WebSocket as never });
+    clients.push(client);
+    await client.ready;
+    expect(client.mode).toBe('extended');
+    expect(CLIENT_DEFAULTS).toMatchObject({ callTimeout: 10_000, maxQueueBytes: 8 * 1024 * 1024, minReconnectDelay: 250, maxReconnectDelay: 5000 });
   });
 
   it('options that are not an object', () => {

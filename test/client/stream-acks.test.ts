@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StreamAcks } from '../../src/client/stream-acks.js';
+import { StreamAcks } from '../../src/client/modern/stream-acks.js';
 import { decodeFrame, readStreamAck } from '../../src/protocol/index.js';
 
 // The page's acks of consumed stream bytes on a clock the test moves: when they go, and how few.

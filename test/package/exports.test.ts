@@ -14,6 +14,7 @@ describe('the built package', () => {
     expect(protocol.SUBPROTOCOL).toBe('hise-webview.1');
     const client = await import('hise-webview/client');
     expect(Object.keys(client).sort()).toEqual([
+      'CLIENT_DEFAULTS',
       'CallError',
       'ClientError',
       'ClientParameter',

@@ -1,5 +1,5 @@
-import { encodeSubscriptions, encodeTimeSync, encodeVisibility, readStreamsReady, readStreamWindow, readTimeSync, type SubscriptionState } from '../protocol/stream-meta.js';
-import type { Frame } from '../protocol/frame.js';
+import { encodeSubscriptions, encodeTimeSync, encodeVisibility, readStreamsReady, readStreamWindow, readTimeSync, type SubscriptionState } from '../../protocol/stream-meta.js';
+import type { Frame } from '../../protocol/frame.js';
 import { HostClock, pageTime } from './host-clock.js';
 import { StreamAcks } from './stream-acks.js';
 

@@ -8,9 +8,9 @@ import {
   type ParameterErrorCode,
   type ParameterSpec,
   type ParameterValue,
-} from '../protocol/parameter-spec.js';
-import type { ParameterOp, ParameterSource, ParameterState, ParameterValueEntry } from '../protocol/parameter-messages.js';
-import { reportError } from './report-error.js';
+} from '../../protocol/parameter-spec.js';
+import type { ParameterOp, ParameterSource, ParameterState, ParameterValueEntry } from '../../protocol/parameter-messages.js';
+import { reportError } from '../report-error.js';
 
 /** What a `subscribe` listener learns beside the value. */
 export interface ParameterMeta {

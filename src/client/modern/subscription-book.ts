@@ -1,4 +1,4 @@
-import { ALL_STREAMS, isStreamRate, MIN_STREAM_RATE, type SubscriptionState } from '../protocol/stream-meta.js';
+import { ALL_STREAMS, isStreamRate, MIN_STREAM_RATE, type SubscriptionState } from '../../protocol/stream-meta.js';
 
 /** Options of `client.subscribe`. */
 export interface SubscribeOptions {

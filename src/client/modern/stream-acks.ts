@@ -1,4 +1,4 @@
-import { encodeStreamAck } from '../protocol/stream-meta.js';
+import { encodeStreamAck } from '../../protocol/stream-meta.js';
 
 /** Sends one frame; false when the socket is not open. */
 export type SendFrame = (frame: Uint8Array) => void;

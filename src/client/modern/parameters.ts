@@ -1,0 +1,86 @@
+import { FrameType } from '../../protocol/extension.js';
+import { encodeParameterOp, hiseParameterOpText, HiseParameterId, readParameterJson, type ParameterOp } from '../../protocol/parameter-messages.js';
+import type { ParameterError } from '../../protocol/parameter-spec.js';
+import { createSessionId } from '../../protocol/session-id.js';
+import { ClientParameters, type ClientParameter } from './client-parameter.js';
+import type { Encode, Outbox } from './outbox.js';
+import type { Transport } from './transport.js';
+import type { ClientMode, ClientModule, FrameRoutes } from './types.js';
+
+/**
+ * Host parameters on the wire (PROTOCOL.md "Parameters"): the host's specs, values and refusals to
+ * the page's {@link ClientParameters}, and the page's gestures (`begin`/`set`/`end`) through the
+ * outbox, delivered once. In HISE's format the same travels as text messages with reserved ids.
+ */
+export class ParametersModule implements ClientModule {
+  readonly frames: FrameRoutes = {
+    [FrameType.ParameterSpecs]: (frame) => this.#model.receiveSpecs(readParameterJson(frame)),
+    [FrameType.ParameterValues]: (frame) => this.#model.receiveValues(readParameterJson(frame)),
+    [FrameType.ParameterError]: (frame) => this.#model.receiveError(frame.id, readParameterJson(frame)),
+    [FrameType.ParameterOp]: () => undefined, // page → host only
+  };
+  readonly #transport: Transport;
+  readonly #outbox: Outbox;
+  readonly #model = new ClientParameters({ send: (id, op) => this.#send(id, op) });
+  /** Marks this client's operations in HISE's format, where the host echoes them to every page. */
+  readonly #clientId = createSessionId().slice(0, 12);
+  readonly #encode: Encode = (id, op, seq, mode) =>
+    mode === 'extended' ? encodeParameterOp(id, op as ParameterOp, seq) : hiseParameterOpText(id, { ...(op as ParameterOp), c: this.#clientId });
+  #used = false;
+
+  constructor(transport: Transport, outbox: Outbox) {
+    this.#transport = transport;
+    this.#outbox = outbox;
+  }
+
+  /** The page's view of parameter `id`; the first call in HISE's format asks the host for them. */
+  get(id: string): ClientParameter {
+    if (!this.#used) {
+      this.#used = true;
+      if (this.#transport.mode === 'legacy' && this.#transport.isOpen) this.#askForParameters();
+    }
+    return this.#model.get(id);
+  }
+
+  get ids(): string[] {
+    return this.#model.ids;
+  }
+
+  onError(listener: (error: ParameterError) => void): () => void {
+    return this.#model.onError(listener);
+  }
+
+  opened(mode: ClientMode): void {
+    if (mode === 'legacy' && this.#used) this.#askForParameters();
+  }
+
+  /** HISE's format: the parameter messages arrive as text messages with reserved ids; true when `id` was one of them. */
+  claimText(id: string, text: string): boolean {
+    if (id !== HiseParameterId.Specs && id !== HiseParameterId.Values && id !== HiseParameterId.Error) return false;
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      return false; // not ours after all: the page's listeners get it
+    }
+    if (id === HiseParameterId.Specs) this.#model.receiveSpecs(data);
+    else if (id === HiseParameterId.Values) this.#model.receiveValues(data, this.#clientId);
+    else this.#model.receiveError(String((data as { id?: unknown })?.id ?? ''), data);
+    return true;
+  }
+
+  /**
+   * HISE's format: HISE tells a page nothing when it connects, so a page that uses parameters asks
+   * for them (on every open). A page that never calls `parameter()` sends nothing of the kind, so a
+   * HISE script that knows nothing of parameters never sees such a message.
+   */
+  #askForParameters(): void {
+    this.#transport.write(hiseParameterOpText('', { op: 'sync', c: this.#clientId }));
+  }
+
+  /** Operations go through the acknowledged queue, like `send`: delivered once, resent after a reconnect. */
+  #send(id: string, op: ParameterOp): void {
+    if (this.#outbox.add(id, op, 64 + id.length * 3, this.#encode) !== 'dropped') return;
+    this.#model.receiveError(id, { code: 'INVALID_PARAMETER_MESSAGE', message: `the client's queue (maxQueue) is full: '${op.op}' of '${id}' was dropped` });
+  }
+}
