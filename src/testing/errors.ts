@@ -1,3 +1,5 @@
+import { CodedError } from '../protocol/coded-error.js';
+
 /** Stable codes of what the test host refuses. */
 export type TestHostErrorCode =
   /** Nothing matching arrived within the wait's timeout. */
@@ -6,12 +8,10 @@ export type TestHostErrorCode =
   | 'CLOSED';
 
 /** The error a test host's `next…` rejects with. */
-export class TestHostError extends Error {
+export class TestHostError extends CodedError<TestHostErrorCode> {
   override readonly name = 'TestHostError';
-  readonly code: TestHostErrorCode;
 
   constructor(code: TestHostErrorCode, message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
 }
