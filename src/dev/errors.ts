@@ -16,6 +16,8 @@ export type DevErrorCode =
   | 'TARGET_NOT_EMPTY'
   /** A prompt was answered with Ctrl+C or Ctrl+D (end of input). */
   | 'CANCELLED'
+  /** A Vite plugin option (or inspector option) it does not know (the message names the closest it does). */
+  | 'INVALID_OPTION'
   /** A command-line argument that cannot be used. */
   | 'INVALID_ARGUMENT'
   /** A `--replay` file that cannot be read or is not a whole recording (the message names the protocol code). */

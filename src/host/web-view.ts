@@ -162,7 +162,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#pending = new PendingMessages(this.options.maxPendingIds);
     this.#parameters = new HostParameters({
       interval: this.options.parameterInterval,
-      highWaterMark: this.options.highWaterMark,
+      highWaterMark: this.options.parameterHighWaterMark,
       report: (error, from) => this.#report(error, from),
       declared: (parameter) => this.emit('parameter', parameter),
       observers: this.#observers,
@@ -700,7 +700,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   #accept(socket: WebSocket, request: IncomingMessage, parsed: ParsedRequest, tab: string | undefined): void {
-    const { highWaterMark, maxQueuedBytesPerPage, callTimeout, maxPendingCalls, streamWindow, streamLatency, maxSubscriptionIds } = this.options;
+    const { highWaterMark, maxQueuedBytesPerPage, callTimeout, maxPendingCalls, streamWindow, maxStreamWindow, streamLatency, maxSubscriptionIds } = this.options;
     const { page, isNew } = this.#tabs.pageFor(request, tab, () => new Page(this.#nextPageId++, tab, request, parsed, this.options.maxPendingIds));
     if (isNew) page.instance = this.instances?.self;
     const connection = new Connection(
@@ -708,7 +708,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
       socket,
       request,
       parsed,
-      { highWaterMark, maxQueuedBytes: maxQueuedBytesPerPage, callTimeout, maxPendingCalls, streamWindow, streamLatency, maxSubscriptionIds },
+      { highWaterMark, maxQueuedBytes: maxQueuedBytesPerPage, callTimeout, maxPendingCalls, streamWindow, maxStreamWindow, streamLatency, maxSubscriptionIds },
       (slow) => this.#dropSlowPage(slow),
     );
     // The bridge's own connection carries direct communication only, never the page's data.

@@ -4,6 +4,8 @@ import { CodedError } from '../protocol/coded-error.js';
 export type TestHostErrorCode =
   /** Nothing matching arrived within the wait's timeout. */
   | 'TIMEOUT'
+  /** `createTestHost` got an option it does not know (the message names the closest it does). */
+  | 'INVALID_OPTION'
   /** The test host was closed while waiting, or before. */
   | 'CLOSED';
 
