@@ -3,6 +3,7 @@
 import { chromium } from 'playwright-core';
 import { WebView } from '../dist/host/index.js';
 import { attachInspector } from '../dist/inspector/index.js';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium-flags.mjs';
 
 const PAGE = `<!doctype html><html><head></head><body><script type="module">
 import { connect } from '/hise-webview-client.js';
@@ -21,7 +22,7 @@ wv.bindCallback('gainChanged', ([gain]) => ({ applied: gain }));
 wv.handle('loadPreset', () => 'ok');
 await wv.setEnableWebSocket(0);
 const inspector = attachInspector(wv, { updateRate: 20 });
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS] });
 try {
   const view = await (await browser.newContext({ viewport: { width: 1100, height: 820 }, deviceScaleFactor: 1 })).newPage();
   await view.goto(inspector.url);

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium-flags.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VIEWPORT = { width: 1280, height: 800 };
@@ -23,7 +24,7 @@ const demo = spawn(process.execPath, ['examples/demo/demo.mjs', '--port', '0', '
 let browser;
 try {
   const url = await pageUrl(demo);
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS] });
   const page = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: Number(values.scale) });
   await page.goto(url);
   await page.waitForFunction(() => window.demo?.server?.connected, null, { timeout: STARTUP_TIMEOUT_MS });

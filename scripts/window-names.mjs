@@ -5,13 +5,14 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium-flags.mjs';
 
 /** Globals of other engines (WKWebView on macOS, Firefox) and of the webviews HISE embeds. */
 const OTHER_ENGINES = ['webkit', 'safari', 'netscape', 'InstallTrigger', 'Components', 'dump', 'sidebar', 'opera', 'browser', 'msCrypto'];
 
 const server = createServer((_request, response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>names</title>'));
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS] });
 try {
   const page = await browser.newPage();
   // A secure context (loopback), so the secure-only APIs are there too.

@@ -5,23 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, NO_BACKGROUND_THROTTLING_FLAGS, PLAIN_PROCESS_FLAGS } from '../../scripts/chromium-flags.mjs';
 
-const BASE_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--no-default-browser-check',
-  '--disable-extensions',
-  // Several pages in one browser (fan-out) must not be throttled as background tabs.
-  '--disable-renderer-backgrounding',
-  '--disable-background-timer-throttling',
-  '--disable-backgrounding-occluded-windows',
-];
+export { CHROMIUM_PATH };
+
+// Several pages in one browser (fan-out) must not be throttled as background tabs.
+const BASE_FLAGS = [...PLAIN_PROCESS_FLAGS, ...CHROMIUM_FLAGS, ...NO_BACKGROUND_THROTTLING_FLAGS];
 
 const live = new Set();
 let hooked = false;

@@ -1,3 +1,5 @@
+import { CodedError } from '../protocol/coded-error.js';
+
 /** Stable codes of what the modern client refuses before it connects. */
 export type ClientErrorCode =
   /** A `connect` option of the wrong kind or out of range, or one it does not know. */
@@ -6,12 +8,10 @@ export type ClientErrorCode =
   | 'NO_PORT';
 
 /** What `connect()` throws at once for options it cannot use (instead of retrying a bad URL forever). */
-export class ClientError extends Error {
+export class ClientError extends CodedError<ClientErrorCode> {
   override readonly name = 'ClientError';
-  readonly code: ClientErrorCode;
 
   constructor(code: ClientErrorCode, message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '../protocol/coded-error.js';
+
 /** Stable codes of what the development tools (CLI, Vite plugin) report. */
 export type DevErrorCode =
   /** The webview root (a folder, or its index.html) does not exist. */
@@ -14,6 +16,8 @@ export type DevErrorCode =
   | 'TARGET_NOT_EMPTY'
   /** A prompt was answered with Ctrl+C or Ctrl+D (end of input). */
   | 'CANCELLED'
+  /** A Vite plugin option (or inspector option) it does not know (the message names the closest it does). */
+  | 'INVALID_OPTION'
   /** A command-line argument that cannot be used. */
   | 'INVALID_ARGUMENT'
   /** A `--replay` file that cannot be read or is not a whole recording (the message names the protocol code). */
@@ -23,16 +27,13 @@ export type DevErrorCode =
  * The one error class of the development tools. Its message is one line, meant to be printed as
  * is; `details` (a trimmed stack, a code frame) go on the lines below it.
  */
-export class DevError extends Error {
+export class DevError extends CodedError<DevErrorCode, string> {
   override readonly name = 'DevError';
-  readonly code: DevErrorCode;
   /** Lines to print below the message, or `undefined`. */
-  readonly details: string | undefined;
+  declare readonly details?: string;
 
   constructor(code: DevErrorCode, message: string, options: { cause?: unknown; details?: string | undefined } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.details = options.details;
+    super(code, message, options);
   }
 }
 

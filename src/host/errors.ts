@@ -1,3 +1,4 @@
+import { CodedError } from '../protocol/coded-error.js';
 import type { ParameterErrorCode, ProtocolErrorCode } from '../protocol/index.js';
 
 /** Stable codes of everything the host reports. README.md has the table. */
@@ -80,16 +81,14 @@ export type WebViewErrorCode =
   | 'HUB_UNREACHABLE';
 
 /** The one error class of the host. `cause` holds the underlying error, e.g. a `ProtocolError`. */
-export class WebViewError extends Error {
+export class WebViewError extends CodedError<WebViewErrorCode> {
   override readonly name = 'WebViewError';
-  readonly code: WebViewErrorCode;
   /** The raw input that caused it, for errors about what a page sent. */
-  readonly data?: unknown;
+  declare readonly data?: unknown;
 
   constructor(code: WebViewErrorCode, message: string, details: { cause?: unknown; data?: unknown } = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    if (details.data !== undefined) this.data = details.data;
+    super(code, message, { cause: details.cause });
+    if (details.data !== undefined) (this as { data?: unknown }).data = details.data;
   }
 }
 

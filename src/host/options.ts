@@ -1,3 +1,4 @@
+import { closest } from 'fastest-levenshtein';
 import { WebViewError } from './errors.js';
 import { allowedHostsProblem, type AllowedHosts } from './http/host-policy.js';
 
@@ -9,13 +10,25 @@ export interface WebViewOptions {
    * @default 'loopback'
    */
   host?: string;
-  /** Largest message a page may send, in bytes; larger ones close the page with 1009. @default 16 MiB */
+  /** Bytes of the largest message a page may send; larger ones close the page with 1009. @default 16 MiB */
   maxPayload?: number;
   /**
-   * Bytes buffered for one page above which float frames are coalesced per id (latest wins) and
-   * string frames wait in order. @default 1 MiB
+   * Bytes buffered for one connection's socket above which its stream frames (floats, typed arrays)
+   * are coalesced per id (latest wins) and strings and JSON wait in order; they go again once it has
+   * drained to half of this. @default 1 MiB
    */
   highWaterMark?: number;
+  /**
+   * Bytes the fresh-streams window (see `streamWindow`) may grow to for a fast page. Unset, it is
+   * 1 MiB or `streamWindow`, whichever is larger; set, it must be at least `streamWindow`. @default 1 MiB
+   */
+  maxStreamWindow?: number;
+  /**
+   * Bytes of strings, JSON and control frames waiting for one connection above which its parameter
+   * value frames wait for the next `parameterInterval` (the latest value of each id still wins).
+   * @default 1 MiB
+   */
+  parameterHighWaterMark?: number;
   /**
    * Bytes of stream frames (typed arrays, bytes) in flight to one modern page that speaks fresh
    * streams: written by the host and not yet handed to the page's listeners, at least (see
@@ -33,7 +46,7 @@ export interface WebViewOptions {
    * Milliseconds stream frames may wait in buffers on their way to a modern page beyond the path's
    * own delay (fresh streams): while frames wait for credit and the measured queueing delay (write →
    * ack, minus the smallest such delay of the last 2–4 s) is below this, the window grows past
-   * `streamWindow` (up to `highWaterMark`); above it, it shrinks back (as LEDBAT, RFC 6817). So a
+   * `streamWindow` (up to `maxStreamWindow`); above it, it shrinks back (as LEDBAT, RFC 6817). So a
    * fast page is not held to a small window, and a slow one has at most about this much queued
    * ahead of the newest frame. 0 keeps the window at `streamWindow`. @default 8
    */
@@ -159,14 +172,21 @@ export interface WebViewOptions {
 
 export type ResolvedWebViewOptions = Required<Omit<WebViewOptions, 'token' | 'sharedDirectory'>> & { token: string | undefined; sharedDirectory: string | undefined };
 
-const MiB = 1024 * 1024;
+const KiB = 1024;
+const MiB = 1024 * KiB;
 
+/**
+ * The host's defaults: what a {@link WebView} uses for every option it is not given (one object,
+ * the single source of docs/OPTIONS.md's defaults).
+ */
 export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   host: 'loopback',
   maxPayload: 16 * MiB,
   highWaterMark: 1 * MiB,
+  maxStreamWindow: 1 * MiB,
+  parameterHighWaterMark: 1 * MiB,
   maxQueuedBytesPerPage: 32 * MiB,
-  streamWindow: 64 * 1024,
+  streamWindow: 64 * KiB,
   streamLatency: 8,
   maxSubscriptionIds: 1024,
   maxPendingIds: 1024,
@@ -194,107 +214,99 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   parameterInterval: 16,
 });
 
-const NUMERIC_OPTIONS = [
-  'maxPayload',
-  'highWaterMark',
-  'maxQueuedBytesPerPage',
-  'streamWindow',
-  'streamLatency',
-  'maxSubscriptionIds',
-  'maxPendingIds',
-  'heartbeatInterval',
-  'closeTimeout',
-  'callTimeout',
-  'maxPendingCalls',
-  'maxIncomingCalls',
-  'maxPages',
-  'maxConnectionsPerPage',
-  'handshakeTimeout',
-  'maxSessions',
-  'maxSessionsPerSource',
-  'maxSessionBytes',
-  'sequenceWindow',
-  'maxCallArguments',
-  'sessionTimeout',
-  'parameterInterval',
-] as const;
+/** What a numeric option counts: bytes, milliseconds, or things (ids, pages, calls …: whole numbers). */
+export type OptionUnit = 'bytes' | 'ms' | 'count';
+
+type NumericOption = { [K in keyof ResolvedWebViewOptions]: ResolvedWebViewOptions[K] extends number ? K : never }[keyof ResolvedWebViewOptions];
 
 /**
- * Options for which 0 would mean nothing can work (not "unlimited", which is a trap: ws reads a
- * `maxPayload` of 0 as no limit at all), so they must be at least 1.
+ * Every numeric option's unit, and its least value: 1 where 0 would mean nothing can work (not
+ * "unlimited", which is a trap: ws reads a `maxPayload` of 0 as no limit at all).
  */
-const AT_LEAST_ONE_OPTIONS = [
-  'maxPayload',
-  'maxQueuedBytesPerPage',
-  'callTimeout',
-  'maxPendingCalls',
-  'maxPages',
-  'maxConnectionsPerPage',
-  'maxSessionsPerSource',
-  'maxSessionBytes',
-  'sequenceWindow',
-] as const;
+export const NUMERIC_OPTIONS: Readonly<Record<NumericOption, { readonly unit: OptionUnit; readonly min: 0 | 1 }>> = Object.freeze({
+  maxPayload: { unit: 'bytes', min: 1 },
+  highWaterMark: { unit: 'bytes', min: 0 },
+  maxStreamWindow: { unit: 'bytes', min: 0 },
+  parameterHighWaterMark: { unit: 'bytes', min: 0 },
+  maxQueuedBytesPerPage: { unit: 'bytes', min: 1 },
+  streamWindow: { unit: 'bytes', min: 0 },
+  streamLatency: { unit: 'ms', min: 0 },
+  maxSubscriptionIds: { unit: 'count', min: 0 },
+  maxPendingIds: { unit: 'count', min: 0 },
+  heartbeatInterval: { unit: 'ms', min: 0 },
+  closeTimeout: { unit: 'ms', min: 0 },
+  callTimeout: { unit: 'ms', min: 1 },
+  maxPendingCalls: { unit: 'count', min: 1 },
+  maxIncomingCalls: { unit: 'count', min: 0 },
+  maxPages: { unit: 'count', min: 1 },
+  maxConnectionsPerPage: { unit: 'count', min: 1 },
+  handshakeTimeout: { unit: 'ms', min: 0 },
+  maxSessions: { unit: 'count', min: 0 },
+  maxSessionsPerSource: { unit: 'count', min: 1 },
+  maxSessionBytes: { unit: 'bytes', min: 1 },
+  sequenceWindow: { unit: 'count', min: 1 },
+  maxCallArguments: { unit: 'count', min: 0 },
+  sessionTimeout: { unit: 'ms', min: 0 },
+  parameterInterval: { unit: 'ms', min: 0 },
+});
 
-/** Options that count things, so they must be whole numbers. */
-const COUNT_OPTIONS = [
-  'maxSubscriptionIds',
-  'maxPendingIds',
-  'maxPendingCalls',
-  'maxIncomingCalls',
-  'maxPages',
-  'maxConnectionsPerPage',
-  'maxSessions',
-  'maxSessionsPerSource',
-  'sequenceWindow',
-  'maxCallArguments',
-] as const;
-
-/** Options that become `setTimeout`/`setInterval` delays. */
-const TIMER_OPTIONS = ['heartbeatInterval', 'closeTimeout', 'callTimeout', 'handshakeTimeout', 'sessionTimeout', 'parameterInterval'] as const;
 /** The longest delay Node's timers take (2³¹−1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 0x7fffffff;
 
-/** Fills in defaults and refuses values of the wrong kind with `INVALID_OPTION`. */
+/**
+ * Why `options` holds a key that is not in `known` (naming the closest known one), or undefined
+ * when every key is known. `where` names the bag in the message, e.g. `option` or `createTestHost option`.
+ */
+export function unknownOptionProblem(options: object, known: readonly string[], where = 'option'): string | undefined {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) return `unknown ${where} ${key}${known.length > 0 ? ` (did you mean ${closest(key, known as string[])}?)` : ''}`;
+  }
+  return undefined;
+}
+
+function invalid(message: string): never {
+  throw new WebViewError('INVALID_OPTION', message);
+}
+
+/** Fills in defaults and refuses unknown keys and values of the wrong kind with `INVALID_OPTION`. */
 export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOptions {
+  if (typeof options !== 'object' || options === null) invalid('WebView takes an options object');
+  const unknown = unknownOptionProblem(options, Object.keys(DEFAULT_OPTIONS));
+  if (unknown !== undefined) invalid(unknown);
   const resolved = { ...DEFAULT_OPTIONS };
   for (const [key, value] of Object.entries(options)) {
     if (value !== undefined) (resolved as Record<string, unknown>)[key] = value;
   }
-  for (const key of NUMERIC_OPTIONS) {
-    const value = resolved[key];
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new WebViewError('INVALID_OPTION', `option ${key} must be a finite number >= 0, got ${String(value)}`);
-    }
+  checkNumbers(resolved);
+  if (options.maxStreamWindow === undefined) resolved.maxStreamWindow = Math.max(DEFAULT_OPTIONS.maxStreamWindow, resolved.streamWindow);
+  else if (resolved.maxStreamWindow < resolved.streamWindow) {
+    invalid(`option maxStreamWindow must be at least streamWindow (${resolved.streamWindow} bytes), got ${resolved.maxStreamWindow}`);
   }
-  for (const key of AT_LEAST_ONE_OPTIONS) {
-    if (resolved[key] < 1) throw new WebViewError('INVALID_OPTION', `option ${key} must be at least 1, got ${resolved[key]}`);
-  }
-  for (const key of COUNT_OPTIONS) {
-    if (!Number.isInteger(resolved[key])) throw new WebViewError('INVALID_OPTION', `option ${key} must be a whole number, got ${resolved[key]}`);
-  }
-  for (const key of TIMER_OPTIONS) {
-    if (resolved[key] > MAX_TIMER_MS) {
-      // Node fires a longer timer after 1 ms instead, which would turn a lenient limit into none.
-      throw new WebViewError('INVALID_OPTION', `option ${key} must be at most ${MAX_TIMER_MS} ms, got ${resolved[key]}`);
-    }
-  }
-  if (typeof resolved.host !== 'string' || resolved.host === '') {
-    throw new WebViewError('INVALID_OPTION', 'option host must be a non-empty string');
-  }
-  if (resolved.token !== undefined && (typeof resolved.token !== 'string' || resolved.token === '')) {
-    throw new WebViewError('INVALID_OPTION', 'option token must be a non-empty string');
-  }
+  if (typeof resolved.host !== 'string' || resolved.host === '') invalid('option host must be a non-empty string');
+  if (resolved.token !== undefined && (typeof resolved.token !== 'string' || resolved.token === '')) invalid('option token must be a non-empty string');
   if (resolved.callbackErrors !== 'reject' && resolved.callbackErrors !== 'null') {
-    throw new WebViewError('INVALID_OPTION', `option callbackErrors must be 'reject' or 'null', got ${String(resolved.callbackErrors)}`);
+    invalid(`option callbackErrors must be 'reject' or 'null', got ${String(resolved.callbackErrors)}`);
   }
   if (!Array.isArray(resolved.allowedOrigins) || !resolved.allowedOrigins.every((o) => typeof o === 'string')) {
-    throw new WebViewError('INVALID_OPTION', 'option allowedOrigins must be an array of strings');
+    invalid('option allowedOrigins must be an array of strings');
   }
-  if (typeof resolved.shared !== 'boolean') throw new WebViewError('INVALID_OPTION', 'option shared must be a boolean');
+  if (typeof resolved.extensions !== 'boolean') invalid('option extensions must be a boolean');
+  if (typeof resolved.shared !== 'boolean') invalid('option shared must be a boolean');
   if (resolved.sharedDirectory !== undefined && (typeof resolved.sharedDirectory !== 'string' || resolved.sharedDirectory === '')) {
-    throw new WebViewError('INVALID_OPTION', 'option sharedDirectory must be a non-empty path');
+    invalid('option sharedDirectory must be a non-empty path');
   }
   const hostsProblem = allowedHostsProblem(resolved.allowedHosts);
-  if (hostsProblem !== undefined) throw new WebViewError('INVALID_OPTION', hostsProblem);
+  if (hostsProblem !== undefined) invalid(hostsProblem);
   return resolved;
+}
+
+function checkNumbers(resolved: ResolvedWebViewOptions): void {
+  for (const [key, { unit, min }] of Object.entries(NUMERIC_OPTIONS) as [NumericOption, (typeof NUMERIC_OPTIONS)[NumericOption]][]) {
+    const value = resolved[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) invalid(`option ${key} must be a finite number >= 0, got ${String(value)}`);
+    if (value < min) invalid(`option ${key} must be at least ${min}, got ${value}`);
+    if (unit === 'count' && !Number.isInteger(value)) invalid(`option ${key} must be a whole number, got ${value}`);
+    // Node fires a longer timer after 1 ms instead, which would turn a lenient limit into none.
+    if (unit === 'ms' && value > MAX_TIMER_MS) invalid(`option ${key} must be at most ${MAX_TIMER_MS} ms, got ${value}`);
+  }
 }

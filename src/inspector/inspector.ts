@@ -5,6 +5,7 @@ import { CallError, WebView, WebViewError, type Page, type ParsedRequest, type T
 import { Aggregator } from './aggregator.js';
 import { loadClientScript } from '../host/http/client-script.js';
 import { hostInternals } from '../host/internals.js';
+import { unknownOptionProblem } from '../host/options.js';
 import { PAGE_SCRIPT } from './assets.js';
 import { INSPECTOR_CSS } from './page-css.js';
 import { INSPECTOR_HEADERS, inspectorHtml } from './page-html.js';
@@ -297,6 +298,8 @@ type ResolvedInspectorOptions = typeof DEFAULT_INSPECTOR_OPTIONS & { path: strin
 
 function resolveInspectorOptions(options: InspectorOptions): ResolvedInspectorOptions {
   if (typeof options !== 'object' || options === null) throw new WebViewError('INVALID_OPTION', 'attachInspector takes an options object');
+  const unknown = unknownOptionProblem(options, [...Object.keys(DEFAULT_INSPECTOR_OPTIONS), 'token'], 'inspector option');
+  if (unknown !== undefined) throw new WebViewError('INVALID_OPTION', unknown);
   const resolved = { ...DEFAULT_INSPECTOR_OPTIONS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as ResolvedInspectorOptions & { token?: string };
   for (const key of ['logSize', 'callLogSize', 'previewPoints', 'maxIds', 'maxInspectors'] as const) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 1) throw new WebViewError('INVALID_OPTION', `inspector option ${key} must be a whole number >= 1`);

@@ -1,3 +1,4 @@
+import { CodedError } from './coded-error.js';
 import { ProtocolError } from './errors.js';
 import { encodeFrame, toJson, type Frame } from './frame.js';
 import { FrameType } from './extension.js';
@@ -31,13 +32,10 @@ export interface SerializedError {
 }
 
 /** A call that failed: rebuilt from the remote error's `{name, message, code}`, or made locally. */
-export class CallError extends Error {
-  readonly code: CallErrorCode;
-
+export class CallError extends CodedError<CallErrorCode> {
   constructor(code: CallErrorCode, message: string, name = 'CallError') {
-    super(message);
+    super(code, message);
     this.name = name;
-    this.code = code;
   }
 }
 

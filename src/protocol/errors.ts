@@ -1,3 +1,5 @@
+import { CodedError } from './coded-error.js';
+
 /** Stable codes of everything the codec can refuse. Tests and callers compare these, never messages. */
 export type ProtocolErrorCode =
   /** Fewer bytes than the fixed header (type, id length, size) needs. */
@@ -44,12 +46,10 @@ export type ProtocolErrorCode =
   | 'INVALID_RECORD';
 
 /** The one error the protocol layer throws. */
-export class ProtocolError extends Error {
+export class ProtocolError extends CodedError<ProtocolErrorCode> {
   override readonly name = 'ProtocolError';
-  readonly code: ProtocolErrorCode;
 
   constructor(code: ProtocolErrorCode, message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
 }

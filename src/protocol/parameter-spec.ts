@@ -2,6 +2,7 @@
  * Parameters (PROTOCOL.md "Parameters"): what a parameter is (its spec), and the pure arithmetic both sides
  * share: validation, clamping, quantising, skew, normalising, default text. No Node, no DOM.
  */
+import { CodedError } from './coded-error.js';
 
 /** Stable codes of bad parameter input, the same on the host (WebViewError) and the page (ParameterError). */
 export type ParameterErrorCode =
@@ -29,15 +30,13 @@ export interface ParameterProblem {
 }
 
 /** The error a page's parameter methods throw, and what the host's coded answers become on the page. */
-export class ParameterError extends Error {
+export class ParameterError extends CodedError<ParameterErrorCode> {
   override readonly name = 'ParameterError';
-  readonly code: ParameterErrorCode;
   /** The parameter concerned ('' when unknown). */
   readonly parameter: string;
 
   constructor(code: ParameterErrorCode, message: string, parameter = '') {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.parameter = parameter;
   }
 }

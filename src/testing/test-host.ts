@@ -1,6 +1,7 @@
 import { CallError, WebView, type AnyContract, type Contract, type Page, type SendResult, type WebViewOptions } from '../host/index.js';
 import { readRecordingFile, replay as replayRecording, type Replay } from '../host/index.js';
 import type { DecodedRecording, EventsOf, HostFunctionsOf, MessagesOf } from '../protocol/index.js';
+import { unknownOptionProblem } from '../host/options.js';
 import { TestHostError } from './errors.js';
 import { WaitQueue } from './wait-queue.js';
 
@@ -24,6 +25,8 @@ export interface TestHostOptions {
   /** Options of the WebView (a WebView's own defaults: no token, loopback only; the test host listens on port 0). */
   webView?: WebViewOptions;
 }
+
+const TEST_HOST_OPTION_KEYS = Object.keys({ root: true, html: true, replay: true, timeout: true, maxQueued: true, webView: true } satisfies Record<keyof TestHostOptions, true>);
 
 /** A call a page made, waiting for the test to answer it. */
 export interface TestCall<Args extends readonly unknown[] = unknown[], Result = unknown> {
@@ -85,6 +88,8 @@ export interface TestHost<C extends Contract = AnyContract> {
  * @throws {WebViewError} as `new WebView`, `setEnableWebSocket`, `setIndexFile`; `ProtocolError` for a bad `replay` file
  */
 export async function createTestHost<C extends Contract = AnyContract>(options: TestHostOptions = {}): Promise<TestHost<C>> {
+  const unknown = unknownOptionProblem(options, TEST_HOST_OPTION_KEYS, 'createTestHost option');
+  if (unknown !== undefined) throw new TestHostError('INVALID_OPTION', unknown);
   const timeout = options.timeout ?? DEFAULT_TEST_TIMEOUT_MS;
   const maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED;
   const recording = typeof options.replay === 'string' ? await readRecordingFile(options.replay) : options.replay;

@@ -2,9 +2,10 @@ import type { HtmlTagDescriptor, Logger, Plugin, ViteDevServer } from 'vite';
 import { startDevHost, type DevHost } from '../dev/dev-host.js';
 import type { InspectorOptions } from '../dev/inspector.js';
 import type { InspectorOptions as LiveInspectorOptions } from '../inspector/index.js';
-import { withDetails } from '../dev/errors.js';
+import { DevError, withDetails } from '../dev/errors.js';
 import type { DevLogger } from '../dev/log.js';
 import type { WebViewOptions } from '../host/index.js';
+import { resolveOptions, unknownOptionProblem } from '../host/options.js';
 import { rootScripts } from './root-scripts.js';
 import { resolve } from 'node:path';
 import { projectImagesMiddleware } from './project-images-middleware.js';
@@ -27,6 +28,21 @@ export interface HiseWebviewPluginOptions {
 
 const PREFIX = '[hise-webview] ';
 
+const PLUGIN_OPTION_KEYS = Object.keys({ host: true, port: true, inspector: true, webView: true, images: true, inspect: true } satisfies Record<keyof HiseWebviewPluginOptions, true>);
+const INSPECTOR_OPTION_KEYS = Object.keys({ signals: true, rate: true, blockSize: true, logInterval: true, maxTrackedIds: true } satisfies Record<keyof InspectorOptions, true>);
+
+/**
+ * Refuses unknown keys at once (Vite's config load), where a typo is seen, rather than ignoring them.
+ * @throws {DevError} `INVALID_OPTION`; {@link WebViewError} `INVALID_OPTION` for a bad `webView` option
+ */
+function checkOptions(options: HiseWebviewPluginOptions): void {
+  const unknown =
+    unknownOptionProblem(options, PLUGIN_OPTION_KEYS, 'hiseWebview option') ??
+    (options.inspector === undefined ? undefined : unknownOptionProblem(options.inspector, INSPECTOR_OPTION_KEYS, 'hiseWebview inspector option'));
+  if (unknown !== undefined) throw new DevError('INVALID_OPTION', unknown);
+  resolveOptions(options.webView);
+}
+
 /**
  * Runs a WebView (and its host module) beside Vite's dev server, and injects the host's bridge
  * script into `<head>` of every page Vite serves, so the page gets the same API as one the host
@@ -35,6 +51,7 @@ const PREFIX = '[hise-webview] ';
  * Vite's server. Dev server only.
  */
 export function hiseWebview(options: HiseWebviewPluginOptions = {}): Plugin {
+  checkOptions(options);
   let starting: Promise<DevHost> | undefined;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= (starting ?? Promise.resolve(undefined)).then((host) => host?.close(), () => undefined));

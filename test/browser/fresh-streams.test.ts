@@ -84,9 +84,9 @@ describe('fresh streams in Chromium', () => {
   it('a stalled page gets at most its window of stale frames after it resumes, control messages before the held frames, every frame with its own time', async () => {
     const ids = ['0', '1', '2', '3'];
     const frameBytes = 2048 * 4 + 16;
-    // A fixed window of one frame per id: the window grows for a fast page up to highWaterMark.
+    // A fixed window of one frame per id: the window grows for a fast page up to maxStreamWindow.
     const windowBytes = ids.length * frameBytes;
-    const { wv, page, hostPage } = await open({ streamWindow: windowBytes, highWaterMark: windowBytes });
+    const { wv, page, hostPage } = await open({ streamWindow: windowBytes, maxStreamWindow: windowBytes });
     const streaming = stream(wv, ids, 2048, true);
     await until(() => streaming.sent() > 10, 10_000, 'streaming');
     const stalled = page.evaluate(() => {

@@ -12,6 +12,9 @@ describe('the built package', () => {
   it('hise-webview/protocol and hise-webview/client load without side effects', async () => {
     const protocol = await import('hise-webview/protocol');
     expect(protocol.SUBPROTOCOL).toBe('hise-webview.1');
+    // The wire format a user needs, not the host's and client's internals (issue 20).
+    expect(Object.keys(protocol)).toEqual(expect.arrayContaining(['encodeString', 'decodeMessage', 'encodeFrame', 'decodeFrame', 'FrameType', 'ProtocolError', 'CodedError']));
+    for (const internal of ['encodeHubData', 'HubOp', 'SequencedLog', 'isWindowName', 'encodeRecord', 'PendingCalls']) expect(protocol).not.toHaveProperty(internal);
     const client = await import('hise-webview/client');
     expect(Object.keys(client).sort()).toEqual([
       'CLIENT_DEFAULTS',

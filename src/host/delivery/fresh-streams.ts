@@ -35,8 +35,8 @@ export interface FreshStreamsLimits {
   streamWindow: number;
   /** Milliseconds of the page's consumption the window grows to when that is more than `streamWindow` (0: fixed). */
   streamLatency: number;
-  /** The most the window grows to for a fast page (bytes): the connection's backpressure mark. */
-  highWaterMark: number;
+  /** The most the window grows to for a fast page (bytes; the host's `maxStreamWindow`). */
+  maxStreamWindow: number;
   /** Ids a Subscriptions frame may name. */
   maxSubscriptionIds: number;
 }
@@ -101,7 +101,7 @@ export class FreshStreams {
   constructor(sink: FreshStreamsSink, limits: FreshStreamsLimits) {
     this.#sink = sink;
     this.#limits = limits;
-    this.#credit = new StreamCredit({ min: limits.streamWindow, max: Math.max(limits.streamWindow, limits.highWaterMark), latency: limits.streamLatency });
+    this.#credit = new StreamCredit({ min: limits.streamWindow, max: Math.max(limits.streamWindow, limits.maxStreamWindow), latency: limits.streamLatency });
     this.#advertised = limits.streamWindow;
   }
 

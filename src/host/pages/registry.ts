@@ -98,10 +98,10 @@ export class PageRegistry {
 
   #accept(socket: WebSocket, request: IncomingMessage, parsed: ParsedRequest, tab: string | undefined): void {
     const core = this.#core;
-    const { highWaterMark, maxQueuedBytesPerPage, callTimeout, maxPendingCalls, streamWindow, streamLatency, maxSubscriptionIds, maxPendingIds } = core.options;
+    const { highWaterMark, maxQueuedBytesPerPage, callTimeout, maxPendingCalls, streamWindow, maxStreamWindow, streamLatency, maxSubscriptionIds, maxPendingIds } = core.options;
     const { page, isNew } = this.#tabs.pageFor(request, tab, () => new Page(this.#nextPageId++, tab, request, parsed, maxPendingIds));
     if (isNew) page.instance = core.instances?.self;
-    const limits = { highWaterMark, maxQueuedBytes: maxQueuedBytesPerPage, callTimeout, maxPendingCalls, streamWindow, streamLatency, maxSubscriptionIds };
+    const limits = { highWaterMark, maxQueuedBytes: maxQueuedBytesPerPage, callTimeout, maxPendingCalls, streamWindow, maxStreamWindow, streamLatency, maxSubscriptionIds };
     const connection = new Connection(page, socket, request, parsed, limits, (slow) => this.#dropSlowPage(slow));
     // The bridge's own connection carries direct communication only, never the page's data.
     const first = !connection.bridged && !this.hasDataPages();

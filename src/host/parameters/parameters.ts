@@ -67,7 +67,7 @@ export class HostParameters implements ParameterOwner, Capability {
     this.#order = order;
     this.#syncHost = {
       interval: core.options.parameterInterval,
-      highWaterMark: core.options.highWaterMark,
+      highWaterMark: core.options.parameterHighWaterMark,
       held: (connection, id) => this.#gestures.get(actorOf(connection))?.parameter.id === id,
       send: (connection, ids) => this.#sendValues(connection, ids),
     };

@@ -1,6 +1,6 @@
 // A/B of the drop-in's receive path in the real throughput scenario: raw ws, the shipped drop-in,
-// and the prototype with in-place decode (bench/profile/clients/drop-in-inplace.js), interleaved.
-// Run: node bench/profile/throughput-variants.mjs [--runs=N]
+// and the prototype with in-place decode (bench/archive/clients/drop-in-inplace.js), interleaved.
+// Run: node bench/archive/throughput-variants.mjs [--runs=N]
 import { CLIENTS } from '../lib/clients.mjs';
 import { parseArgs } from '../lib/cli.mjs';
 import { startBenchServer } from '../lib/bench-server.mjs';

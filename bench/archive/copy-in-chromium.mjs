@@ -1,7 +1,7 @@
 // Why is the unaligned decode so slow in Chromium? Times ways of getting a Float32Array out of
 // float data that starts at byte 9 of a fresh 32 KiB+ ArrayBuffer (as a WebSocket message delivers
 // it), at a realistic message rate is not reproducible here: this loop is the worst case for the GC.
-// Run: node bench/profile/copy-in-chromium.mjs
+// Run: node bench/archive/copy-in-chromium.mjs
 import { startBenchServer } from '../lib/bench-server.mjs';
 import { launchChromium } from '../lib/chromium.mjs';
 import { printRows } from '../lib/report.mjs';

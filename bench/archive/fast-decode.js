@@ -1,5 +1,5 @@
 // Prototype (not shipped): decodeMessage with an ASCII fast path for the id, measured against
-// dist/protocol's decodeMessage by bench/profile/decode-in-chromium.mjs. Same checks, same results.
+// dist/protocol's decodeMessage by bench/archive/decode-in-chromium.mjs. Same checks, same results.
 import { decodeMessage } from '/dist/protocol/index.js';
 
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -1,7 +1,7 @@
 // Where does the drop-in's per-frame time go? Times, inside plain headless Chromium, the page-side
 // work per frame for: the raw page (`new Float32Array(ab)`), dist/protocol's decodeMessage (id "f":
 // data at byte 9, one copy; id "abcd": aligned, a view) and the prototype decodeFast
-// (bench/profile/fast-decode.js). Run: node bench/profile/decode-in-chromium.mjs
+// (bench/archive/fast-decode.js). Run: node bench/archive/decode-in-chromium.mjs
 import { encodeFloat32 } from '../../dist/protocol/index.js';
 import { startBenchServer } from '../lib/bench-server.mjs';
 import { launchChromium } from '../lib/chromium.mjs';
@@ -12,7 +12,7 @@ const SIZES = [128, 512, 2048, 8192];
 function pageScript(frames) {
   return `<!doctype html><script type="module">
 import { decodeMessage } from '/dist/protocol/index.js';
-import { decodeFast } from '/bench/profile/fast-decode.js';
+import { decodeFast } from '/bench/archive/fast-decode.js';
 const frames = ${JSON.stringify(frames)};
 const out = [];
 function time(fn, buffers) {
@@ -41,7 +41,7 @@ await fetch('/report/decode', { method: 'POST', body: JSON.stringify(out) });
 }
 
 const server = await startBenchServer();
-server.file('/bench/profile/fast-decode.js', new URL('./fast-decode.js', import.meta.url).pathname);
+server.file('/bench/archive/fast-decode.js', new URL('./fast-decode.js', import.meta.url).pathname);
 const frames = SIZES.map((floats) => {
   const samples = new Float32Array(floats).fill(0.5);
   return {

@@ -4,7 +4,7 @@
 // V8 cannot reallocate such buffers in place, so `transfer(size)` is an allocation and a copy there
 // (on a buffer V8 allocated itself it can be a realloc, which makes a V8-only loop misleading).
 // Rounds interleave the cases; the minimum per case is printed, to see through a busy machine.
-// Run: node bench/profile/owned-in-chromium.mjs
+// Run: node bench/archive/owned-in-chromium.mjs
 import { startBenchServer } from '../lib/bench-server.mjs';
 import { launchChromium } from '../lib/chromium.mjs';
 import { printRows } from '../lib/report.mjs';

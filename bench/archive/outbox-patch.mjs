@@ -1,8 +1,8 @@
 // Measures the proposed PageOutbox fix for the stalled-page overshoot: check the mark *before*
 // writing (a frame goes out only if it keeps the socket buffer within highWaterMark, or the buffer
-// is empty), instead of after. Copies dist/host and dist/protocol to bench/profile/.patched/,
+// is empty), instead of after. Copies dist/host and dist/protocol to bench/archive/.patched/,
 // applies the change to the compiled page-outbox.js, and runs the stall scenario against both.
-// Run: node bench/profile/outbox-patch.mjs [--runs=N]
+// Run: node bench/archive/outbox-patch.mjs [--runs=N]
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from '../lib/cli.mjs';
 import { startBenchServer } from '../lib/bench-server.mjs';

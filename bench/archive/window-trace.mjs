@@ -1,5 +1,5 @@
 // Traces the fresh-streams window of the modern client under the throughput scenario's pump:
-// `node bench/profile/window-trace.mjs [floats...]` prints, per size (the first one twice, as a
+// `node bench/archive/window-trace.mjs [floats...]` prints, per size (the first one twice, as a
 // warm-up), frames/s, CPU per frame of Chromium (its whole process group, from /proc) and of the
 // host, pump turns, and the window / bytes in flight seen by the host at each pump turn; fresh
 // streams on and off. TRACE_CLIENTS=modern,modern-fc-off picks clients, TRACE_HOST='{json}' host options.

@@ -1,6 +1,6 @@
 // A/B of the ways to give listeners Float32Arrays that own exactly their samples (issue 11, item 2),
 // in the real throughput scenario, interleaved with raw ws and the shipped drop-in and modern client.
-// Run: node bench/profile/owned-floats-variants.mjs [--runs=N] [--clients=raw-ws,owned-transfer,...]
+// Run: node bench/archive/owned-floats-variants.mjs [--runs=N] [--clients=raw-ws,owned-transfer,...]
 import { CLIENTS } from '../lib/clients.mjs';
 import { parseArgs } from '../lib/cli.mjs';
 import { startBenchServer } from '../lib/bench-server.mjs';
