@@ -20,6 +20,8 @@ const RETRY_MS = 15;
 const MAX_RETRY_MS = 500;
 /** Attempts at start-up while the port flips between held and free before giving up with `PORT_IN_USE`. */
 const START_ATTEMPTS = 40;
+/** Milliseconds a start-up keeps retrying a busy hub (its handshake slots taken, HTTP 503) before giving up with `PORT_IN_USE`. */
+const BUSY_RETRY_MS = 10_000;
 /** Bytes of this instance's frames kept until the hub acknowledges them (resent after a failover). */
 export const MAX_RELAY_LOG_BYTES = 16 * 1024 * 1024;
 /** Milliseconds a new hub keeps what it relayed since it took over, for instances still re-joining. */
@@ -97,9 +99,18 @@ export class SharedPort {
   static async start(port: number, instances: Instances, host: SharedHost): Promise<SharedPort> {
     const shared = new SharedPort(port, instances, host, loadSecret(host.directory ?? defaultSharedDirectory()));
     instances.setReporter((error) => host.report(error));
+    const busySince = performance.now();
+    let pause = RETRY_MS;
     for (let attempt = 1; ; attempt++) {
       const outcome = await shared.#takeOrJoin();
       if (outcome === 'done') return shared;
+      if (outcome === 'busy') {
+        // The hub's handshake slots are taken (joiners that never answer hold one for HUB_HELLO_TIMEOUT_MS): back off and retry.
+        if (performance.now() - busySince > BUSY_RETRY_MS) throw new WebViewError('PORT_IN_USE', `the hise-webview hub on port ${port} stayed busy (every handshake slot taken) for ${BUSY_RETRY_MS} ms`);
+        await delay(pause);
+        pause = Math.min(MAX_RETRY_MS, pause * 2);
+        continue;
+      }
       if (attempt >= START_ATTEMPTS) throw new WebViewError('PORT_IN_USE', `port ${port} is in use and no hise-webview hub answers on it`);
       await delay(RETRY_MS);
     }
@@ -203,7 +214,7 @@ export class SharedPort {
    * One attempt: bind the port as the hub (unless `joinOnly`), else join the hub on it. `'absent'`
    * when neither worked (the port is between hubs).
    */
-  async #takeOrJoin(joinOnly = false): Promise<'done' | 'absent'> {
+  async #takeOrJoin(joinOnly = false): Promise<'done' | 'absent' | 'busy'> {
     if (!joinOnly) {
       try {
         await this.#becomeHub();
@@ -218,7 +229,7 @@ export class SharedPort {
     } catch (error) {
       if (!(error instanceof JoinFailure)) throw error;
       if (error.kind === 'foreign') throw new WebViewError('PORT_IN_USE', `port ${this.#port} is in use: ${error.message}`, { cause: error });
-      return 'absent';
+      return error.kind;
     }
   }
 
@@ -226,8 +237,9 @@ export class SharedPort {
     const hub = new Hub({
       selfId: this.instances.self,
       secret: this.#secret,
+      port: () => this.#port,
       maxPayload: this.#host.maxPayload,
-      data: (frame, header) => this.#receive(frame, header),
+      data: (frame, data) => this.#receive(frame, data),
       control: (message) => this.#receiveControl(message),
       membersChanged: (members) => this.instances.update(this.instances.self, members),
       joinState: () => this.#joinState(),
@@ -262,6 +274,7 @@ export class SharedPort {
         data: (frame) => this.#receive(frame),
         control: (message) => this.#linkControl(message),
         lost: (bye) => this.#lost(link, bye),
+        report: (error) => this.#host.report(error),
       },
     );
     if (this.#closed) {
@@ -313,21 +326,27 @@ export class SharedPort {
     return [...state, ...replay];
   }
 
+  /**
+   * An instance message: at most `maxPayload` bytes as JSON (what the hub accepts), sent under the
+   * backlog rule: false when the hub (or, from the hub, the addressee) has stopped reading.
+   * @throws {WebViewError} `MESSAGE_TOO_LARGE`
+   */
   #sendInstanceMessage(to: string, id: string, data: unknown): boolean {
     const message: HubControl = { t: 'msg', from: this.instances.self, to, id, data };
-    if (this.#hub !== undefined) this.#hub.control(message, to === '*' ? undefined : to);
-    else if (this.#link !== undefined) this.#link.control(message);
-    else return false;
-    return true;
+    const bytes = Buffer.byteLength(JSON.stringify(message));
+    if (bytes > this.#host.maxPayload) throw new WebViewError('MESSAGE_TOO_LARGE', `instance message '${id}' is ${bytes} bytes as JSON, over maxPayload ${this.#host.maxPayload}: not sent`);
+    if (this.#hub !== undefined) return this.#hub.control(message, to === '*' ? undefined : to);
+    if (this.#link !== undefined) return this.#link.control(message);
+    return false;
   }
 
-  /** A data frame from another instance: delivered once (by origin and sequence number; a repeat is not even decoded). */
-  #receive(frame: Uint8Array, given?: HubDataHeader): void {
+  /** A data frame from another instance: delivered once (by origin and sequence number; a repeat is not even decoded). `decoded`: the hub checked and decoded it already. */
+  #receive(frame: Uint8Array, decoded?: HubData): void {
     let data: HubData;
     try {
-      const header = given ?? readHubHeader(frame);
+      const header = decoded?.header ?? readHubHeader(frame); // every field checked by type
       if (header.o === this.instances.self || header.s <= (this.#lastSeen.get(header.o) ?? 0)) return;
-      data = decodeHubData(frame, header);
+      data = decoded ?? decodeHubData(frame, header);
     } catch (error) {
       this.#host.report(new WebViewError('HUB_PROTOCOL_ERROR', `a frame from another instance could not be read: ${(error as Error).message}`, { cause: error }));
       return;
