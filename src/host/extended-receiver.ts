@@ -49,6 +49,8 @@ export class ExtendedReceiver {
   /** Numbers seen on this connection, for pages without a session id (one entry, under the key ''). */
   readonly #connectionLedger: SessionLedger;
   #ackScheduled = false;
+  /** The number this connection sent last (not refused): its ack is the end of the ledger's run holding it. */
+  #lastJudged = 0;
   /** Calls from this page whose handlers have not finished yet. */
   #runningCalls = 0;
 
@@ -111,7 +113,10 @@ export class ExtendedReceiver {
   /** Judges `seq` against the session's ledger (recording it when new) and schedules an ack. */
   #judge(seq: number): SequenceVerdict {
     const verdict = this.#ledger().accept(this.#page.session ?? '', seq, sessionSource(this.#page));
-    if (verdict !== 'out-of-window') this.#scheduleAck();
+    if (verdict !== 'out-of-window') {
+      this.#lastJudged = seq;
+      this.#scheduleAck();
+    }
     return verdict;
   }
 
@@ -119,7 +124,7 @@ export class ExtendedReceiver {
   #refuseSequence(seq: number, id: string): void {
     const last = this.#ledger().last(this.#page.session ?? '');
     this.#host.report(
-      new WebViewError('INVALID_SEQUENCE', `message '${id}' is numbered ${seq}, more than ${this.#host.ledger.window} past the session's last delivered number ${last}: refused`),
+      new WebViewError('INVALID_SEQUENCE', `message '${id}' is numbered ${seq}, more than ${this.#host.ledger.window} past the session's highest delivered number ${last}: refused`),
       this.#page,
     );
   }
@@ -134,7 +139,8 @@ export class ExtendedReceiver {
     this.#ackScheduled = true;
     setImmediate(() => {
       this.#ackScheduled = false;
-      this.#page.deliver(controlFrame(encodeAck(this.#ledger().last(this.#page.session ?? ''))));
+      // The end of this connection's own run: a number forged far ahead on a stolen id is never acknowledged to the owner.
+      this.#page.deliver(controlFrame(encodeAck(this.#ledger().acknowledged(this.#page.session ?? '', this.#lastJudged))));
     });
   }
 

@@ -18,6 +18,7 @@ import {
 } from '../protocol/index.js';
 import type { Connection } from './connection.js';
 import { WebViewError } from './errors.js';
+import { setOwn } from '../protocol/own-key.js';
 import { OutboundMessage } from './outbound.js';
 import { now, type Observers } from './observer.js';
 import { Parameter, type ParameterChange, type ParameterGesture, type ParameterOwner } from './parameter.js';
@@ -259,7 +260,7 @@ export class HostParameters implements ParameterOwner {
     for (const parameter of parameters) {
       const state: ParameterState = { spec: parameter.spec, value: parameter.value, source: parameter.source };
       if (parameter.formats) state.text = parameter.text;
-      states[parameter.id] = state;
+      setOwn(states, parameter.id, state); // an id `__proto__` too
     }
     const text = toJson(states);
     connection.deliver(parameterMessage(HiseParameterId.Specs, text, () => encodeParameterSpecs(states)));
@@ -270,7 +271,7 @@ export class HostParameters implements ParameterOwner {
     for (const id of ids) {
       const parameter = this.byId.get(id);
       if (parameter === undefined) continue;
-      values[id] = parameter.formats ? [parameter.value, parameter.source, parameter.text] : [parameter.value, parameter.source];
+      setOwn(values, id, parameter.formats ? [parameter.value, parameter.source, parameter.text] : [parameter.value, parameter.source]);
     }
     connection.deliver(parameterMessage(HiseParameterId.Values, toJson(values), () => encodeParameterValues(values)));
   }
