@@ -117,11 +117,21 @@ export class SessionLedger {
     return this.#sessions.size;
   }
 
-  /** Past the bound, the run used least recently goes (never the one just used): a resend into it would be delivered again, nothing is refused. */
+  /**
+   * Past the bound, the shortest run goes, the least recently used of equals (never the one just
+   * made): forged numbers make short runs, a page's own numbering one long one. A resend into a
+   * forgotten run would be delivered again; nothing is ever refused or dropped for it.
+   */
   #forgetOldestRun(entry: Entry): void {
-    let oldest = 0;
-    for (let i = 1; i < entry.runs.length; i++) if (entry.runs[i]!.used < entry.runs[oldest]!.used) oldest = i;
-    entry.runs.splice(oldest, 1);
+    let victim = -1;
+    for (let i = 0; i < entry.runs.length; i++) {
+      const run = entry.runs[i]!;
+      if (run.used === entry.clock) continue; // the one just made
+      const best = entry.runs[victim];
+      const length = run.end - run.start;
+      if (best === undefined || length < best.end - best.start || (length === best.end - best.start && run.used < best.used)) victim = i;
+    }
+    entry.runs.splice(victim, 1);
   }
 
   #makeRoomFor(source: string): void {
