@@ -9,6 +9,8 @@ import { listenHttp, type HttpHandlers, type HttpLimits, type HttpListener } fro
 import { Page } from '../page.js';
 import { Hub, relayLimit } from './hub.js';
 import { HubLink, JoinFailure } from './hub-link.js';
+import { MAX_RELAY_LOG_BYTES, RelayLog } from './relay-log.js';
+import { RemotePages } from './remote-pages.js';
 import type { Instances } from './instances.js';
 import { defaultSharedDirectory, loadSecret } from './secret.js';
 
@@ -22,12 +24,8 @@ const MAX_RETRY_MS = 500;
 const START_ATTEMPTS = 40;
 /** Milliseconds a start-up keeps retrying a busy hub (its handshake slots taken, HTTP 503) before giving up with `PORT_IN_USE`. */
 const BUSY_RETRY_MS = 10_000;
-/** Bytes of this instance's frames kept until the hub acknowledges them (resent after a failover). */
-export const MAX_RELAY_LOG_BYTES = 16 * 1024 * 1024;
 /** Milliseconds a new hub keeps what it relayed since it took over, for instances still re-joining. */
 export const FAILOVER_REPLAY_MS = 5_000;
-/** Remote pages remembered for callbacks (the oldest forgotten first). */
-const MAX_REMOTE_PAGES = 4096;
 
 /** What the shared port needs of its `WebView`. */
 export interface SharedHost {
@@ -50,12 +48,6 @@ export interface SharedHost {
   report(error: WebViewError): void;
 }
 
-/** A string or JSON frame kept until the hub acknowledges it. Stream frames (typed arrays) are never kept: a failover drops them, as a page's reconnect does. */
-interface LoggedFrame {
-  seq: number;
-  frame: Uint8Array;
-}
-
 /**
  * One instance's part in a shared port: holds it as the hub or joins the hub, relays this
  * instance's broadcasts and page messages to the others and theirs to it (each frame once, by
@@ -70,16 +62,14 @@ export class SharedPort {
   #hubListener: HttpListener | undefined;
   #link: HubLink | undefined;
   #seq = 0;
-  readonly #log: LoggedFrame[] = [];
-  #logBytes = 0;
-  #logOverflowReported = false;
+  readonly #log: RelayLog;
   readonly #lastSeen = new Map<string, number>();
   /** The latest frame of every retained id, from any instance: what a joining instance starts from. */
   readonly #retained = new Map<string, Uint8Array>();
   /** While a new hub's failover window is open: everything it relayed, for instances still re-joining. */
   #replay: Uint8Array[] | undefined;
   #replayBytes = 0;
-  readonly #remotePages = new Map<string, Page>();
+  readonly #remotePages = new RemotePages();
   readonly #joinHooks = new Set<() => void>();
   #closed = false;
   /** Between losing the hub and holding or having joined the next. */
@@ -90,6 +80,7 @@ export class SharedPort {
     this.instances = instances;
     this.#host = host;
     this.#secret = secret;
+    this.#log = new RelayLog((error) => host.report(error));
   }
 
   /**
@@ -183,26 +174,8 @@ export class SharedPort {
       this.#toReplay(frame);
       return;
     }
-    if (!isStreamFrame(frame)) this.#remember(frame, header.s);
+    if (!isStreamFrame(frame)) this.#log.remember(frame, header.s);
     this.#link?.send(frame);
-  }
-
-  /** Keeps a frame until the hub acknowledges it; past the bound the oldest go (reported once per episode). */
-  #remember(frame: Uint8Array, seq: number): void {
-    this.#log.push({ seq, frame });
-    this.#logBytes += frame.byteLength;
-    while (this.#logBytes > MAX_RELAY_LOG_BYTES && this.#log.length > 0) {
-      this.#logBytes -= this.#log.shift()!.frame.byteLength;
-      if (!this.#logOverflowReported) {
-        this.#logOverflowReported = true;
-        this.#host.report(new WebViewError('RELAY_LOG_FULL', `over ${MAX_RELAY_LOG_BYTES} bytes waited for the hub; the oldest messages to the other instances were dropped`));
-      }
-    }
-  }
-
-  #acknowledged(seq: number): void {
-    while (this.#log.length > 0 && this.#log[0]!.seq <= seq) this.#logBytes -= this.#log.shift()!.frame.byteLength;
-    if (this.#log.length === 0) this.#logOverflowReported = false;
   }
 
   #control(message: HubControl): void {
@@ -258,9 +231,8 @@ export class SharedPort {
     }
     this.#hub = hub;
     // What this instance sent and the old hub may not have forwarded: for every instance re-joining.
-    if (this.#failingOver) this.#openReplay(this.#log.map((entry) => entry.frame));
-    this.#log.length = 0;
-    this.#logBytes = 0;
+    if (this.#failingOver) this.#openReplay(this.#log.frames);
+    this.#log.clear();
     this.instances.setTransport({ send: (to, id, data) => this.#sendInstanceMessage(to, id, data) });
     this.instances.update(this.instances.self, hub.members);
     this.#joined();
@@ -282,7 +254,7 @@ export class SharedPort {
       throw new WebViewError('CLOSED', 'this WebView was closed while starting');
     }
     this.#link = link;
-    for (const entry of this.#log) link.send(entry.frame);
+    for (const frame of this.#log.frames) link.send(frame);
     this.instances.setTransport({ send: (to, id, data) => this.#sendInstanceMessage(to, id, data) });
     this.instances.update(link.hub, link.members);
     this.#joined();
@@ -355,7 +327,7 @@ export class SharedPort {
     if (data.op !== HubOp.State) this.#lastSeen.set(origin, seq);
     if (data.op !== HubOp.State) this.#toReplay(frame);
     if (data.op === HubOp.PageMessage) {
-      if (data.header.p !== undefined) this.#host.dispatch(this.#remotePage(data.header.p), id, data.value);
+      if (data.header.p !== undefined) this.#host.dispatch(this.#remotePages.get(data.header.p), id, data.value);
       return;
     }
     if (id === undefined) return;
@@ -375,13 +347,13 @@ export class SharedPort {
 
   #linkControl(message: HubControl): void {
     if (message.t === 'members') this.instances.update(message.hub, message.members);
-    else if (message.t === 'ack' && typeof message.s === 'number') this.#acknowledged(message.s);
+    else if (message.t === 'ack' && typeof message.s === 'number') this.#log.acknowledged(message.s);
     else this.#receiveControl(message);
   }
 
   #receiveControl(message: HubControl): void {
     if (message.t === 'msg' && typeof message.from === 'string' && typeof message.id === 'string') this.instances.emit('message', message.id, message.data, message.from);
-    else if (message.t === 'page-gone') this.#remotePages.delete(`${message.instance}/${message.page}`);
+    else if (message.t === 'page-gone') this.#remotePages.forget(message.instance, message.page);
   }
 
   /** The hub went: the lowest join order tries to take the port first, the others a step later each, then everyone re-joins whoever holds it. */
@@ -420,20 +392,5 @@ export class SharedPort {
       }
       await delay(pause);
     }
-  }
-
-  /** Another instance's page, as a `Page` this instance's callbacks get (the same object for every message of that page). */
-  #remotePage(info: RelayedPage): Page {
-    const key = `${info.instance}/${info.id}`;
-    let page = this.#remotePages.get(key);
-    if (page === undefined) {
-      const request = { headers: { origin: info.origin }, socket: { remoteAddress: undefined } } as unknown as IncomingMessage;
-      page = new Page(info.id, info.tab, request, { pathname: info.path } as ParsedRequest, 1);
-      page.instance = info.instance;
-      page.remote = { extended: info.extended };
-      if (this.#remotePages.size >= MAX_REMOTE_PAGES) this.#remotePages.delete(this.#remotePages.keys().next().value!);
-      this.#remotePages.set(key, page);
-    }
-    return page;
   }
 }
