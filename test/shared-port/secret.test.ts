@@ -69,7 +69,7 @@ describe('shared-port secret', () => {
     expect(sameProof(hub, 42)).toBe(false);
   });
 
-  it('a secret file that is a FIFO or a device, or over 4 KiB, is refused with SHARED_SECRET_UNSAFE, never read until it ends', () => {
+  it('F3 a secret file that is a FIFO or a device, or over 4 KiB, is refused with SHARED_SECRET_UNSAFE, never read until it ends', () => {
     const fifo = fresh();
     mkdirSync(fifo, { mode: 0o700 });
     mkfifoSync(join(fifo, SECRET_FILE));
