@@ -2,7 +2,7 @@
 // Fuzzes the decoders of both directions and a live host with random and mutated frames
 // (truncations, flipped bytes, huge length fields, invalid UTF-8, broken JSON and calls).
 //
-//   node scripts/fuzz.mjs [--count N] [--live N] [--http N] [--only frames|http] [--seed S] [--json]
+//   node scripts/fuzz.mjs [--count N] [--live N] [--http N] [--hub N] [--only frames|http|hub] [--seed S] [--json]
 //
 // --count: frames through the decoders (default 1 000 000); --live: frames sent to the live host
 // (default: --count). Every decoder failure must be a ProtocolError; every frame the host refuses must
@@ -10,13 +10,17 @@
 // end a fresh client must still get a round trip. --http: random and mutated HTTP requests and
 // upgrades against a live host serving a root (default 100 000, half with enableCache off, half on;
 // see fuzz-http.mjs): every answer a well-formed status line or a clean close, never a 500 nor a
-// secret of the root, the host process alive, its heap back after a GC. --only runs one part.
+// secret of the root, the host process alive, its heap back after a GC. --hub: random and mutated
+// hub frames, control messages and handshakes against a live hub with two joined member processes
+// (default 100 000; see fuzz-hub.mjs): links closed exactly where the protocol says, every rejection
+// reported, nothing undecodable forwarded, every process alive, memory back after a GC. --only runs one part.
 // Exit code 1 otherwise. Needs `npm run build`.
 import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect } from 'node:net';
 import { WebSocket } from 'ws';
 import { DEFAULT_OPTIONS, WebView } from '../dist/host/index.js';
 import { fuzzHttp } from './fuzz-http.mjs';
+import { fuzzHub } from './fuzz-hub.mjs';
 import { prng } from './prng.mjs';
 import {
   decodeFrame,
@@ -42,6 +46,7 @@ const COUNT = args.count ?? 1_000_000;
 const LIVE = args.live ?? COUNT;
 const SEED = args.seed ?? 0x9e3779b9;
 const HTTP = args.http ?? 100_000;
+const HUB = args.hub ?? 100_000;
 const ONLY = args.only;
 /** Small, so that oversized frames are cheap to make. */
 const MAX_PAYLOAD = 64 * 1024;
@@ -401,6 +406,14 @@ async function fuzzHost(count) {
 
 // ---- run ----
 async function main() {
+  if (ONLY === 'hub') {
+    const hub = await fuzzHubMode(HUB);
+    const summary = { seed: SEED, hub, failures };
+    if (args.json) console.log(JSON.stringify(summary));
+    else printHub(hub), printVerdict();
+    process.exitCode = failures.length === 0 ? 0 : 1;
+    return;
+  }
   const http = ONLY === 'frames' ? undefined : await fuzzHttpModes(HTTP);
   if (ONLY === 'http') {
     const summary = { seed: SEED, http, failures };
@@ -411,6 +424,7 @@ async function main() {
   }
   const decoders = fuzzDecoders(COUNT);
   const host = await fuzzHost(LIVE);
+  const hub = ONLY === 'frames' ? undefined : await fuzzHubMode(HUB);
   const mismatches = [...new Set([...host.reported.keys(), ...host.expected.keys()])].filter(
     (code) => (host.reported.get(code) ?? 0) !== (host.expected.get(code) ?? 0),
   );
@@ -430,10 +444,11 @@ async function main() {
       stillServing: true,
     },
     ...(http === undefined ? {} : { http }),
+    ...(hub === undefined ? {} : { hub }),
     failures,
   };
   if (args.json) console.log(JSON.stringify(summary));
-  else print(summary), printHttp(http), printVerdict();
+  else print(summary), printHttp(http), printHub(hub), printVerdict();
   process.exitCode = failures.length === 0 ? 0 : 1;
 }
 
@@ -467,6 +482,23 @@ function printHttp(runs) {
     console.log(`  error events ${JSON.stringify(run.hostErrorEvents)}, refused ${JSON.stringify(run.refused)}, pages connected ${run.connects}`);
     console.log(`  host memory after GC: RSS ${m.rssBeforeMiB} → ${m.rssAfterMiB} MiB, heap ${m.heapBeforeMiB} → ${m.heapAfterMiB} MiB`);
   }
+}
+
+/** The hub fuzz; its failures join the run's. */
+async function fuzzHubMode(count) {
+  if (count === 0) return undefined;
+  const run = await fuzzHub({ count, seed: SEED });
+  for (const message of run.failures) fail(`hub: ${message}`);
+  return run;
+}
+
+function printHub(run) {
+  if (run === undefined) return;
+  console.log(`hub: ${run.frames} frames (${run.binary} binary, ${run.text} text) and ${run.handshakes} handshakes in ${run.seconds} s (${run.perSecond}/s); every process ${run.alive ? 'alive' : 'NOT alive'}`);
+  console.log(`  predicted ${JSON.stringify(run.predicted)}`);
+  console.log(`  links closed ${JSON.stringify(run.linksClosed)}, re-joins ${run.rejoins}, handshakes ${JSON.stringify(run.handshakeOutcomes)}`);
+  console.log(`  hub error events ${JSON.stringify(run.hubErrorEvents)}; members' ${JSON.stringify(run.memberErrorEvents)}`);
+  for (const m of run.memory) console.log(`  ${m.instance} memory after GC: RSS ${m.rssBeforeMiB} → ${m.rssAfterMiB} MiB, heap ${m.heapBeforeMiB} → ${m.heapAfterMiB} MiB`);
 }
 
 function printVerdict() {
@@ -513,13 +545,13 @@ function parseArgs(argv) {
     if (flag === '--json') out.json = true;
     else if (flag === '--only') {
       const value = argv[++i];
-      if (value !== 'frames' && value !== 'http') throw new Error('--only takes frames or http');
+      if (value !== 'frames' && value !== 'http' && value !== 'hub') throw new Error('--only takes frames, http or hub');
       out.only = value;
-    } else if (['--count', '--live', '--seed', '--http'].includes(flag)) {
+    } else if (['--count', '--live', '--seed', '--http', '--hub'].includes(flag)) {
       const value = Number(argv[++i]);
       if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} needs a non-negative integer`);
       out[flag.slice(2)] = value;
-    } else throw new Error(`unknown option ${flag}; usage: node scripts/fuzz.mjs [--count N] [--live N] [--http N] [--only frames|http] [--seed S] [--json]`);
+    } else throw new Error(`unknown option ${flag}; usage: node scripts/fuzz.mjs [--count N] [--live N] [--http N] [--hub N] [--only frames|http|hub] [--seed S] [--json]`);
   }
   return out;
 }

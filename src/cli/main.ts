@@ -22,6 +22,7 @@ cli
   .option('--shared', 'share --port with other hise-webview hosts of this user: the first holds it, the others join, one takes over when it goes')
   .option('--token <secret>', "token every connection must present: auto (default: random per launch, put into served pages), none, or a secret")
   .option('--record <file>', 'record the session (messages both ways, calls, with timing) to a file while serving')
+  .option('--force', 'with --record: overwrite an existing file that is not a recording (a symbolic link is replaced, never followed)')
   .option('--record-max-bytes <n>', 'stop recording when the file would pass this size (default: 268435456, 256 MiB)')
   .option('--replay <file>', 'serve with no host module: play a recording to the pages in real time, looping, and answer their calls from it')
   .option('--mock <module>', 'with --replay: a host module whose handlers answer instead of the recording')

@@ -2,6 +2,7 @@
  * Bounded, JSON-safe views of the values that cross the bridge, for the inspector page: what it
  * shows must never cost more than a fixed amount to build, send or render, whatever the host sent.
  */
+import { setOwn } from '../protocol/own-key.js';
 
 /** Characters of a string kept in a preview. */
 export const MAX_TEXT = 2000;
@@ -122,7 +123,7 @@ export function bounded(value: unknown, depth: number, budget = { nodes: MAX_NOD
       out['…'] = 'more keys';
       break;
     }
-    out[key] = bounded((value as Record<string, unknown>)[key], depth - 1, budget);
+    setOwn(out, key, bounded((value as Record<string, unknown>)[key], depth - 1, budget)); // a key `__proto__` shown, not made the prototype
   }
   return out;
 }

@@ -9,12 +9,14 @@ import { readUtf8, utf8ByteLength, writeUtf8 } from './utf8.js';
 /** Path of the hub's own WebSocket on the shared port. Pages never use it. */
 export const HUB_PATH = '/__hise-webview/hub';
 /** The subprotocol an instance offers when it joins the hub. */
-export const HUB_SUBPROTOCOL = 'hise-webview-hub.1';
+export const HUB_SUBPROTOCOL = 'hise-webview-hub.2';
 /** Header carrying the joining instance's nonce (browsers cannot set headers on a WebSocket). */
 export const HUB_NONCE_HEADER = 'x-hise-webview-nonce';
 export { INSTANCE_PARAM } from './bridge.js';
 /** Header of the 503 a closing hub answers a joiner with: try again (the successor is coming), unlike a refusal. */
 export const HUB_CLOSING_HEADER = 'x-hise-webview-hub-closing';
+/** Header of the 503 a hub answers while {@link HUB_SUBPROTOCOL} joiners fill its handshake slots: busy, retry with backoff (not foreign). */
+export const HUB_BUSY_HEADER = 'x-hise-webview-hub-busy';
 
 /** Operation byte of a binary hub frame (the 0x30–0x3F range the project reserves for issue 15/16). */
 export const HubOp = {
@@ -148,7 +150,7 @@ export function readHubHeader(frame: Uint8Array): HubDataHeader {
   } catch {
     throw new ProtocolError('INVALID_JSON', 'hub frame header is not JSON');
   }
-  if (!isHeader(header)) throw new ProtocolError('INVALID_JSON', 'hub frame header lacks its origin or sequence number');
+  if (!isHeader(header)) throw new ProtocolError('INVALID_JSON', 'hub frame header lacks its origin or sequence number, or a field of it has the wrong type');
   return header;
 }
 
@@ -201,10 +203,34 @@ function aligned(body: Uint8Array, size: number): ArrayBuffer {
   return new Uint8Array(body).buffer; // a copy: a Node Buffer's slice() would share its whole pool
 }
 
+/** An instance id: 16 lowercase hex digits. */
+export const INSTANCE_ID = /^[0-9a-f]{16}$/;
+/** Largest sequence number or page id a hub frame may carry (integers a double holds exactly). */
+const MAX_COUNT = Number.MAX_SAFE_INTEGER;
+
+const isCount = (value: unknown, min: number): value is number => typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_COUNT;
+const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';
+const isFiniteOrAbsent = (value: unknown): boolean => value === undefined || (typeof value === 'number' && Number.isFinite(value));
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Every field of a data frame's header, by type: `o` a non-empty string, `s` ≥ 1, `id` a string, `p` a page, `m` stream meta. */
 function isHeader(value: unknown): value is HubDataHeader {
-  if (typeof value !== 'object' || value === null) return false;
-  const header = value as Partial<HubDataHeader>;
-  return typeof header.o === 'string' && typeof header.s === 'number' && Number.isInteger(header.s) && (header.id === undefined || typeof header.id === 'string');
+  if (!isPlainObject(value)) return false;
+  const { o, s, id, p, m } = value;
+  if (typeof o !== 'string' || o === '' || !isCount(s, 1) || !isOptionalString(id)) return false;
+  if (p !== undefined && !isRelayedPage(p)) return false;
+  if (m !== undefined && !(isPlainObject(m) && isFiniteOrAbsent(m.time) && isFiniteOrAbsent(m.samplePosition))) return false;
+  return true;
+}
+
+function isRelayedPage(value: unknown): value is RelayedPage {
+  if (!isPlainObject(value)) return false;
+  const { instance, id, tab, origin, path, extended } = value;
+  return typeof instance === 'string' && instance !== '' && isCount(id, 0) && isOptionalString(tab) && isOptionalString(origin) && typeof path === 'string' && typeof extended === 'boolean';
+}
+
+function isMemberList(value: unknown): value is HubMember[] {
+  return Array.isArray(value) && value.every((member) => isPlainObject(member) && typeof member.id === 'string' && INSTANCE_ID.test(member.id) && isCount(member.order, 0));
 }
 
 /** An instance as the hub lists it. */
@@ -216,9 +242,9 @@ export interface HubMember {
 
 /** Control messages (JSON text frames) of the hub protocol. */
 export type HubControl =
-  /** Hub → joining instance: its nonce and its proof of the secret. */
+  /** Hub → joining instance: its nonce and its proof of the secret (bound to the hub's port and both nonces). */
   | { t: 'challenge'; nonce: string; proof: string }
-  /** Joining instance → hub: its proof, id, and the private port its pages' sockets are piped to. */
+  /** Joining instance → hub: its proof (bound to the hub's port, both nonces, `id` and `port`), id, and the private port its pages' sockets are piped to. */
   | { t: 'hello'; proof: string; id: string; port: number }
   /** Hub → instance: accepted; who is there. */
   | { t: 'welcome'; hub: string; members: HubMember[] }
@@ -233,7 +259,10 @@ export type HubControl =
   /** Hub → every instance: the hub is closing; elect a successor now. */
   | { t: 'bye' };
 
-/** Parses a control message; undefined when it is not one. */
+/**
+ * Parses a control message, checking every field of its kind by type (PROTOCOL.md §8); undefined
+ * when it is not JSON, not a known kind, or a field is missing or of the wrong type.
+ */
 export function parseHubControl(text: string): HubControl | undefined {
   let value: unknown;
   try {
@@ -241,6 +270,32 @@ export function parseHubControl(text: string): HubControl | undefined {
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null || typeof (value as { t?: unknown }).t !== 'string') return undefined;
-  return value as HubControl;
+  return isHubControl(value) ? value : undefined;
+}
+
+const HEX_32 = /^[0-9a-f]{32}$/;
+const HEX_64 = /^[0-9a-f]{64}$/;
+
+function isHubControl(value: unknown): value is HubControl {
+  if (!isPlainObject(value)) return false;
+  const message = value;
+  switch (message.t) {
+    case 'challenge':
+      return typeof message.nonce === 'string' && HEX_32.test(message.nonce) && typeof message.proof === 'string' && HEX_64.test(message.proof);
+    case 'hello':
+      return typeof message.proof === 'string' && HEX_64.test(message.proof) && typeof message.id === 'string' && INSTANCE_ID.test(message.id) && isCount(message.port, 1) && message.port <= 65535;
+    case 'welcome':
+    case 'members':
+      return typeof message.hub === 'string' && INSTANCE_ID.test(message.hub) && isMemberList(message.members);
+    case 'ack':
+      return isCount(message.s, 1);
+    case 'msg':
+      return typeof message.from === 'string' && INSTANCE_ID.test(message.from) && typeof message.to === 'string' && (message.to === '*' || INSTANCE_ID.test(message.to)) && typeof message.id === 'string' && message.id !== '' && 'data' in message;
+    case 'page-gone':
+      return typeof message.instance === 'string' && INSTANCE_ID.test(message.instance) && isCount(message.page, 0);
+    case 'bye':
+      return true;
+    default:
+      return false;
+  }
 }

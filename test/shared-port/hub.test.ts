@@ -8,7 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connect as connectClient, type MessageMeta } from '../../src/client/index.js';
 import { WebView, WebViewError, type Page } from '../../src/host/index.js';
 import { encodeHubData, HubOp, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL } from '../../src/protocol/hub.js';
-import { loadSecret, newNonce, proof } from '../../src/host/shared-port/secret.js';
+import { loadSecret, memberProof, newNonce } from '../../src/host/shared-port/secret.js';
 import { until } from '../helpers/node-client.js';
 import { freePort, InstanceProcess } from './instance-handle.js';
 
@@ -205,7 +205,7 @@ describe('shared port: who holds it', () => {
     const welcomed = new Promise<void>((resolve) =>
       member.on('message', (data: Buffer, isBinary: boolean) => {
         const message = isBinary ? undefined : (JSON.parse(data.toString()) as { t: string; nonce: string });
-        if (message?.t === 'challenge') member.send(JSON.stringify({ t: 'hello', proof: proof(loadSecret(dir), 'member', message.nonce, nonce), id, port: 1 }));
+        if (message?.t === 'challenge') member.send(JSON.stringify({ t: 'hello', proof: memberProof(loadSecret(dir), { hubPort: port, hubNonce: message.nonce, memberNonce: nonce }, { id, port: 1 }), id, port: 1 }));
         if (message?.t === 'welcome') resolve();
       }),
     );

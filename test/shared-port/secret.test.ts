@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebView } from '../../src/host/index.js';
-import { loadSecret, proof, sameProof, SECRET_FILE } from '../../src/host/shared-port/secret.js';
+import { mkfifoSync } from '../hardening/fifo.js';
+import { hubProof, loadSecret, memberProof, sameProof, SECRET_FILE } from '../../src/host/shared-port/secret.js';
 
 // The per-user secret instances prove to each other: private to its user, or refused.
 
@@ -47,14 +48,36 @@ describe('shared-port secret', () => {
     await wv.close();
   });
 
-  it('proofs differ by role and nonce, and compare in constant time', () => {
+  it('proofs differ by role, port, nonce and every field of the hello, and compare in constant time', () => {
     const secret = Buffer.alloc(32, 7);
-    const hub = proof(secret, 'hub', 'a', 'b');
+    const binding = { hubPort: 9000, hubNonce: 'a'.repeat(32), memberNonce: 'b'.repeat(32) };
+    const hello = { id: '0123456789abcdef', port: 40000 };
+    const hub = hubProof(secret, binding);
     expect(hub).toMatch(/^[0-9a-f]{64}$/);
-    expect(proof(secret, 'member', 'a', 'b')).not.toBe(hub);
-    expect(proof(secret, 'hub', 'a', 'c')).not.toBe(hub);
+    const member = memberProof(secret, binding, hello);
+    expect(member).not.toBe(hub);
+    // Each bound field changes both proofs (the hello's fields the member's).
+    expect(hubProof(secret, { ...binding, hubPort: 9001 })).not.toBe(hub);
+    expect(hubProof(secret, { ...binding, memberNonce: 'c'.repeat(32) })).not.toBe(hub);
+    expect(hubProof(secret, { ...binding, hubNonce: 'c'.repeat(32) })).not.toBe(hub);
+    expect(memberProof(secret, { ...binding, hubPort: 9001 }, hello)).not.toBe(member);
+    expect(memberProof(secret, binding, { ...hello, port: 40001 })).not.toBe(member);
+    expect(memberProof(secret, binding, { ...hello, id: 'fedcba9876543210' })).not.toBe(member);
+    expect(memberProof(Buffer.alloc(32, 8), binding, hello)).not.toBe(member);
     expect(sameProof(hub, hub)).toBe(true);
     expect(sameProof(hub, hub.replace(/.$/, '0'))).toBe(hub.endsWith('0'));
     expect(sameProof(hub, 42)).toBe(false);
+  });
+
+  it('F3 a secret file that is a FIFO or a device, or over 4 KiB, is refused with SHARED_SECRET_UNSAFE, never read until it ends', () => {
+    const fifo = fresh();
+    mkdirSync(fifo, { mode: 0o700 });
+    mkfifoSync(join(fifo, SECRET_FILE));
+    chmodSync(join(fifo, SECRET_FILE), 0o600);
+    expect(() => loadSecret(fifo)).toThrow(expect.objectContaining({ code: 'SHARED_SECRET_UNSAFE' }));
+    const big = fresh();
+    mkdirSync(big, { mode: 0o700 });
+    writeFileSync(join(big, SECRET_FILE), Buffer.alloc(5000, 1), { mode: 0o600 });
+    expect(() => loadSecret(big)).toThrow(expect.objectContaining({ code: 'SHARED_SECRET_UNSAFE' }));
   });
 });

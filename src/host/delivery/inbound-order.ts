@@ -13,6 +13,8 @@ export type InboundVerdict = 'new' | 'duplicate' | 'refused';
 interface ConnectionOrder {
   ledger: SessionLedger;
   ackScheduled: boolean;
+  /** The number this connection sent last (not refused): its ack is the end of the ledger's run holding it. */
+  lastJudged: number;
 }
 
 /**
@@ -44,18 +46,19 @@ export class InboundOrder {
       // A number too far past the session's last one: never delivered, never recorded.
       const last = ledger.last(connection.session ?? '');
       this.#core.report(
-        new WebViewError('INVALID_SEQUENCE', `message '${frame.id}' is numbered ${frame.seq}, more than ${this.#ledger.window} past the session's last delivered number ${last}: refused`),
+        new WebViewError('INVALID_SEQUENCE', `message '${frame.id}' is numbered ${frame.seq}, more than ${this.#ledger.window} past the session's highest delivered number ${last}: refused`),
         connection,
       );
       return 'refused';
     }
+    this.#order(connection).lastJudged = frame.seq;
     this.#scheduleAck(connection);
     return verdict;
   }
 
   #order(connection: Connection): ConnectionOrder {
     let order = this.#connections.get(connection);
-    if (order === undefined) this.#connections.set(connection, (order = { ledger: new SessionLedger(1, this.#ledger.window), ackScheduled: false }));
+    if (order === undefined) this.#connections.set(connection, (order = { ledger: new SessionLedger(1, this.#ledger.window), ackScheduled: false, lastJudged: 0 }));
     return order;
   }
 
@@ -63,14 +66,15 @@ export class InboundOrder {
     return connection.session === undefined ? this.#order(connection).ledger : this.#ledger;
   }
 
-  /** One ack per turn of the event loop, for the highest number delivered so far. */
+  /** One ack per turn of the event loop, for the end of the run this connection's last number is in. */
   #scheduleAck(connection: Connection): void {
     const order = this.#order(connection);
     if (order.ackScheduled) return;
     order.ackScheduled = true;
     setImmediate(() => {
       order.ackScheduled = false;
-      connection.deliver(controlFrame(encodeAck(this.#ledgerOf(connection).last(connection.session ?? ''))));
+      // The end of this connection's own run: a number forged far ahead on a stolen id is never acknowledged to the owner.
+      connection.deliver(controlFrame(encodeAck(this.#ledgerOf(connection).acknowledged(connection.session ?? '', order.lastJudged))));
     });
   }
 }

@@ -1,9 +1,10 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { BRIDGE_SCRIPT_PATH } from '../../protocol/index.js';
 import { injectIntoHead } from './inject-bridge.js';
+import { readRegularFile } from '../regular-file.js';
 import { sendFile } from './file-response.js';
 import { decodeSegments, isInside } from './safe-path.js';
 
@@ -71,7 +72,7 @@ export class WebViewRoot {
       return true;
     }
     if (extname(found.path).toLowerCase() === '.html' || extname(found.path).toLowerCase() === '.htm') {
-      const html = await readFile(found.path, 'utf8').catch(() => undefined);
+      const html = await readRegularFile(found.path, { limit: MAX_HTML_BYTES }).then((bytes) => bytes.toString('utf8'), () => undefined); // swapped for a FIFO since the stat: 404, no hang
       if (html === undefined) return false;
       this.#sendHtml(response, html);
       return true;
@@ -109,6 +110,8 @@ function redirectToFolder(response: ServerResponse, pathname: string): void {
   response.end();
 }
 
+/** Largest HTML page the root serves (it is read whole to inject the bridge): a bigger one is 404. */
+const MAX_HTML_BYTES = 64 * 1024 * 1024;
 const BRIDGE_TAG = `<script src="${BRIDGE_SCRIPT_PATH}"></script>`;
 
 /**

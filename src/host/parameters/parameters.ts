@@ -27,6 +27,7 @@ import type { Connection } from '../pages/connection.js';
 import { WebViewError } from '../errors.js';
 import { OutboundMessage } from '../delivery/outbound.js';
 import { now } from '../observer.js';
+import { setOwn } from '../../protocol/own-key.js';
 import { Parameter, type ParameterChange, type ParameterGesture, type ParameterOwner } from './parameter.js';
 import { ParameterSync, type SyncHost } from './parameter-sync.js';
 
@@ -281,7 +282,7 @@ export class HostParameters implements ParameterOwner, Capability {
     for (const parameter of parameters) {
       const state: ParameterState = { spec: parameter.spec, value: parameter.value, source: parameter.source };
       if (parameter.formats) state.text = parameter.text;
-      states[parameter.id] = state;
+      setOwn(states, parameter.id, state); // an id `__proto__` too
     }
     const text = toJson(states);
     connection.deliver(parameterMessage(HiseParameterId.Specs, text, () => encodeParameterSpecs(states)));
@@ -292,7 +293,7 @@ export class HostParameters implements ParameterOwner, Capability {
     for (const id of ids) {
       const parameter = this.byId.get(id);
       if (parameter === undefined) continue;
-      values[id] = parameter.formats ? [parameter.value, parameter.source, parameter.text] : [parameter.value, parameter.source];
+      setOwn(values, id, parameter.formats ? [parameter.value, parameter.source, parameter.text] : [parameter.value, parameter.source]);
     }
     connection.deliver(parameterMessage(HiseParameterId.Values, toJson(values), () => encodeParameterValues(values)));
   }

@@ -1,6 +1,7 @@
 import { coerceValue, decodeFrame, FrameType, ParameterError, readPayload, type ParameterValue } from '../../protocol/index.js';
 import { WebViewError } from '../errors.js';
 import type { OutboundMessage } from '../delivery/outbound.js';
+import { setOwn } from '../../protocol/own-key.js';
 import type { Parameter } from './parameter.js';
 
 /** The version of {@link WebViewState}'s shape. */
@@ -38,8 +39,8 @@ const BY_NAME = new Map<string, (typeof ARRAY_TYPES)[keyof typeof ARRAY_TYPES][1
 /** The host's state now. */
 export function captureState(parameters: Iterable<Parameter>, retained: ReadonlyMap<string, OutboundMessage | undefined>): WebViewState {
   const state: WebViewState = { version: STATE_VERSION, parameters: {}, retained: {} };
-  for (const parameter of parameters) state.parameters[parameter.id] = parameter.value;
-  for (const [id, message] of retained) if (message !== undefined) state.retained[id] = retainedValue(message);
+  for (const parameter of parameters) setOwn(state.parameters, parameter.id, parameter.value); // an id `__proto__` too
+  for (const [id, message] of retained) if (message !== undefined) setOwn(state.retained, id, retainedValue(message));
   return state;
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, writeSync, writevSync } from 'node:fs';
 import { encodeRecord, encodeRecordingHeader, RecordingLayout, type RecordedEvent } from '../../protocol/index.js';
 import { WebViewError } from '../errors.js';
 import { now, type Observation } from '../observer.js';
@@ -49,8 +49,12 @@ export interface Recording {
   readonly records: number;
 }
 
+/** Create or truncate, write only; no symbolic link followed; a FIFO without a reader is an error, not a wait. */
+const RECORD_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
 /**
- * Records what crosses `wv`'s bridge to `file` (replaced if it exists) in the recording format
+ * Records what crosses `wv`'s bridge to `file` (replaced if it exists; a symbolic link is not followed
+ * and anything but a regular file is refused) in the recording format
  * (PROTOCOL.md §7): messages both ways, calls with their results or errors, pages coming and going,
  * with their times. Records are written as they happen (gathered within one event loop turn, and
  * at most 1 MiB), so the file can be read while it grows and keeps every whole record if the
@@ -66,7 +70,12 @@ export function record(wv: WebView<any>, file: string, options: RecordOptions = 
   const start = now();
   let fd: number;
   try {
-    fd = openSync(file, 'w');
+    // Not through a symbolic link, never blocking on a FIFO without a reader; only a regular file is written.
+    fd = openSync(file, RECORD_FLAGS, 0o666);
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      throw new Error('it is not a regular file');
+    }
     writeSync(fd, encodeRecordingHeader(start));
   } catch (error) {
     throw new WebViewError('RECORDING_FAILED', `cannot write the recording ${file}: ${(error as Error).message}`, { cause: error });

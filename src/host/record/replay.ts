@@ -1,4 +1,3 @@
-import { readFile, stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import {
   CallError,
@@ -14,6 +13,7 @@ import {
 import { hostTime } from '../delivery/host-clock.js';
 import { WebViewError } from '../errors.js';
 import type { WebView } from '../web-view.js';
+import { readRegularFile } from '../regular-file.js';
 
 /**
  * Default of `readRecordingFile`'s `maxFileBytes`: 256 MiB, a recording at `record`'s default limit.
@@ -252,7 +252,9 @@ function argsKey(args: readonly unknown[]): string {
  * Reads a recording file. A file cut short (the recorder's process died) gives its whole records
  * and `truncatedBytes > 0`.
  * The whole file is read (a replay loops over it): files over `maxFileBytes` (default 256 MiB,
- * {@link DEFAULT_MAX_REPLAY_FILE_BYTES}) are refused before reading.
+ * {@link DEFAULT_MAX_REPLAY_FILE_BYTES}) are refused, and so is anything that is not a regular file
+ * (a FIFO, a device such as `/dev/zero`, a folder; also through a symbolic link): at most
+ * `maxFileBytes` + 1 bytes are ever read.
  * @throws {WebViewError} `RECORDING_FAILED` (the file cannot be read, or is over `maxFileBytes`); `ProtocolError`
  *   `NOT_A_RECORDING`, `UNSUPPORTED_RECORDING_VERSION`, `RECORDING_TRUNCATED`, `RECORD_TOO_LARGE`, `INVALID_RECORD`
  */
@@ -260,9 +262,8 @@ export async function readRecordingFile(file: string, options: ReadRecordingOpti
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_REPLAY_FILE_BYTES;
   let bytes: Uint8Array;
   try {
-    const { size } = await stat(file);
-    if (size > maxFileBytes) throw new Error(`it is ${size} bytes, over maxFileBytes ${maxFileBytes}`);
-    bytes = await readFile(file);
+    // Opened without blocking and checked on the descriptor: a FIFO or a device (`/dev/zero`) is refused, never read.
+    bytes = await readRegularFile(file, { limit: maxFileBytes });
   } catch (error) {
     throw new WebViewError('RECORDING_FAILED', `cannot read the recording ${file}: ${(error as Error).message}`, { cause: error });
   }

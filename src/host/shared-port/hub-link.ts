@@ -1,12 +1,16 @@
 import { WebSocket } from 'ws';
-import { HUB_CLOSING_HEADER, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, isStreamFrame, parseHubControl, type HubControl, type HubMember } from '../../protocol/hub.js';
-import { HUB_HANDSHAKE_TIMEOUT_MS, RELAY_HIGH_WATER_BYTES } from './hub.js';
-import { newNonce, proof, sameProof } from './secret.js';
+import { HUB_BUSY_HEADER, HUB_CLOSING_HEADER, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, isStreamFrame, parseHubControl, type HubControl, type HubMember } from '../../protocol/hub.js';
+import { WebViewError } from '../errors.js';
+import { HUB_HANDSHAKE_TIMEOUT_MS, MAX_MEMBER_BACKLOG_BYTES, RELAY_HIGH_WATER_BYTES } from './hub.js';
+import { hubProof, memberProof, newNonce, sameProof } from './secret.js';
 
-/** Why joining failed: nobody listens on the port (`'absent'`), or what listens is not a hub of this user (`'foreign'`). */
+/**
+ * Why joining failed: nobody listens on the port (`'absent'`), the hub's handshake slots are taken
+ * (`'busy'`: a 503, retry with backoff), or what listens is not a hub of this user (`'foreign'`).
+ */
 export class JoinFailure extends Error {
   constructor(
-    readonly kind: 'absent' | 'foreign',
+    readonly kind: 'absent' | 'busy' | 'foreign',
     message: string,
   ) {
     super(message);
@@ -19,6 +23,8 @@ export interface HubLinkEvents {
   control(message: HubControl): void;
   /** The link closed: the hub went away (`bye` true when it said so first). */
   lost(bye: boolean): void;
+  /** The hub sent something this link cannot take (`HUB_PROTOCOL_ERROR`): reported, the link goes on. */
+  report(error: WebViewError): void;
 }
 
 /** A member's authenticated link to the hub. */
@@ -33,10 +39,16 @@ export class HubLink {
     this.hub = welcome.hub;
     this.members = welcome.members;
     socket.on('message', (data: Buffer, isBinary: boolean) => {
-      if (isBinary) return events.data(data);
-      const message = parseHubControl(data.toString());
-      if (message?.t === 'bye') this.#bye = true;
-      if (message !== undefined) events.control(message);
+      // Contained: a frame or control message of the wrong shape (or a bug behind it) is reported, never thrown out of a ws listener.
+      try {
+        if (isBinary) return events.data(data);
+        const message = parseHubControl(data.toString());
+        if (message === undefined) throw new Error('a control message of no known kind, or with a field of the wrong type');
+        if (message.t === 'bye') this.#bye = true;
+        events.control(message);
+      } catch (error) {
+        events.report(new WebViewError('HUB_PROTOCOL_ERROR', `the hub sent what this instance cannot take: ${String((error as Error)?.message ?? error)}`, { cause: error }));
+      }
     });
     socket.once('close', () => events.lost(this.#bye));
     // Frames that arrived with the welcome (the join state) are delivered once the caller is ready.
@@ -78,6 +90,8 @@ export class HubLink {
       });
       socket.once('unexpected-response', (_request, response) => {
         if (response.headers[HUB_CLOSING_HEADER] !== undefined) return fail(new JoinFailure('absent', `the hub on port ${port} is closing`));
+        // Its handshake slots are taken (perhaps by silent peers): busy, not foreign; the caller retries with backoff.
+        if (response.statusCode === 503) return fail(new JoinFailure('busy', `the hub on port ${port} is busy (HTTP 503)`));
         fail(new JoinFailure('foreign', `port ${port} is held by something that is not a hise-webview hub (HTTP ${response.statusCode})`));
       });
       socket.once('close', () => fail(new JoinFailure('foreign', `the hub on port ${port} refused this instance (is it another user's?)`)));
@@ -88,11 +102,14 @@ export class HubLink {
         }
         const message = parseHubControl(data.toString());
         if (step === 'challenge') {
-          if (message?.t !== 'challenge' || typeof message.nonce !== 'string' || !sameProof(proof(options.secret, 'hub', message.nonce, memberNonce), message.proof)) {
-            return fail(new JoinFailure('foreign', `the hub on port ${port} does not know this user's secret`));
+          // Checked against the port this instance dialled: a hub of this user on another port, reached through a relay, fails.
+          const binding = message?.t === 'challenge' ? { hubPort: port, hubNonce: message.nonce, memberNonce } : undefined;
+          if (message?.t !== 'challenge' || binding === undefined || !sameProof(hubProof(options.secret, binding), message.proof)) {
+            return fail(new JoinFailure('foreign', `the hub on port ${port} does not prove this user's secret for this port`));
           }
           step = 'welcome';
-          socket.send(JSON.stringify({ t: 'hello', proof: proof(options.secret, 'member', message.nonce, memberNonce), id: options.id, port: options.privatePort } satisfies HubControl));
+          const hello = { id: options.id, port: options.privatePort };
+          socket.send(JSON.stringify({ t: 'hello', proof: memberProof(options.secret, binding, hello), ...hello } satisfies HubControl));
         } else if (message?.t === 'welcome') {
           clearTimeout(timer);
           socket.removeAllListeners('message').removeAllListeners('close').removeAllListeners('error').removeAllListeners('unexpected-response');
@@ -107,13 +124,17 @@ export class HubLink {
   send(frame: Uint8Array): boolean {
     if (this.#socket.readyState !== WebSocket.OPEN) return false;
     if (isStreamFrame(frame) && this.#socket.bufferedAmount > RELAY_HIGH_WATER_BYTES) return false;
+    // A hub that stopped reading: not buffered for without bound (a string or JSON frame stays in the relay log, resent on re-join).
+    if (this.#socket.bufferedAmount > MAX_MEMBER_BACKLOG_BYTES) return false;
     this.#socket.send(frame);
     return true;
   }
 
-  /** Sends a control message to the hub. */
-  control(message: HubControl): void {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
+  /** Sends a control message to the hub; false when the link is down or the hub has stopped reading (over {@link MAX_MEMBER_BACKLOG_BYTES} waiting). */
+  control(message: HubControl): boolean {
+    if (this.#socket.readyState !== WebSocket.OPEN || this.#socket.bufferedAmount > MAX_MEMBER_BACKLOG_BYTES) return false;
+    this.#socket.send(JSON.stringify(message));
+    return true;
   }
 
   /** Leaves the hub. */

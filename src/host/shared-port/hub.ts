@@ -2,22 +2,26 @@ import type { IncomingMessage } from 'node:http';
 import { connect as connectTcp, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { HUB_CLOSING_HEADER, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, INSTANCE_PARAM, isStreamFrame, parseHubControl, readHubHeader, type HubControl, type HubDataHeader, type HubMember } from '../../protocol/hub.js';
+import { decodeHubData, HUB_BUSY_HEADER, HUB_CLOSING_HEADER, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL, HubOp, INSTANCE_PARAM, isStreamFrame, parseHubControl, readHubHeader, type HubControl, type HubData, type HubMember } from '../../protocol/hub.js';
 import { WebViewError } from '../errors.js';
 import { writeStatus } from '../http/guard.js';
 import type { ParsedRequest } from '../http/request.js';
-import { newNonce, proof, sameProof } from './secret.js';
+import { hubProof, memberProof, newNonce, sameProof } from './secret.js';
 
-/** Milliseconds a joining instance has to answer the challenge. */
+/** Milliseconds a joining instance has for the whole join, from dialling to the welcome. */
 export const HUB_HANDSHAKE_TIMEOUT_MS = 5_000;
+/** Milliseconds the hub waits for a joiner's hello after its challenge; then the socket is destroyed (not closed: a silent peer would hold the slot for ws's 30 s close wait). */
+export const HUB_HELLO_TIMEOUT_MS = 2_000;
 /** Bytes waiting on a link above which stream frames (typed arrays) are not sent on it. */
 export const RELAY_HIGH_WATER_BYTES = 1024 * 1024;
 /** Bytes waiting on a member's link past which it is cut off (a frozen instance must not grow the hub's memory); it re-joins when it runs again. */
 export const MAX_MEMBER_BACKLOG_BYTES = 32 * 1024 * 1024;
 /** Largest hub frame, in bytes (a page message may be up to `maxPayload`, plus the header). */
 const HUB_MAX_PAYLOAD_SLACK = 70_000;
-/** Instances at most in the join handshake at once; more are answered 503 (each may hold a frame of up to the relay limit for the handshake's time). */
-const MAX_PENDING_JOINS = 4;
+/** Instances at most in the join handshake at once; more are answered 503 with {@link HUB_BUSY_HEADER} and retry (each may hold a frame of up to the relay limit for the handshake's time). */
+export const MAX_PENDING_JOINS = 4;
+/** Milliseconds a refused joiner's socket lingers for its close frame to go out before it is destroyed. */
+const REFUSAL_LINGER_MS = 250;
 
 /** The largest hub frame: a page message or send of `maxPayload` bytes, with the relay header around it. */
 export function relayLimit(maxPayload: number): number {
@@ -28,9 +32,11 @@ export function relayLimit(maxPayload: number): number {
 export interface HubContext {
   readonly selfId: string;
   readonly secret: Buffer;
+  /** The port the hub listens on: bound into both proofs of every handshake. */
+  port(): number;
   readonly maxPayload: number;
-  /** A data frame from a member: deliver it here (the hub forwards it to the other members itself). */
-  data(frame: Uint8Array, header: HubDataHeader): void;
+  /** A data frame from a member, checked and decoded: deliver it here (the hub forwards it to the other members itself). */
+  data(frame: Uint8Array, data: HubData): void;
   /** A control message for this instance (`msg` to it or to all, `page-gone`). */
   control(message: HubControl): void;
   /** The members changed. */
@@ -114,9 +120,18 @@ export class Hub {
     for (const member of this.#members.values()) {
       if (member.id === except) continue;
       if (stream && member.socket.bufferedAmount > RELAY_HIGH_WATER_BYTES) this.streamFramesDropped++;
-      else if (member.socket.bufferedAmount > MAX_MEMBER_BACKLOG_BYTES) this.#cutOff(member);
-      else member.socket.send(frame);
+      else this.#sendTo(member, frame);
     }
+  }
+
+  /** Sends to one member under the backlog rule (data and control alike): one that stopped reading is cut off, not buffered for. */
+  #sendTo(member: Member, data: Uint8Array | string): boolean {
+    if (member.socket.bufferedAmount > MAX_MEMBER_BACKLOG_BYTES) {
+      this.#cutOff(member);
+      return false;
+    }
+    member.socket.send(data);
+    return true;
   }
 
   #cutOff(member: Member): void {
@@ -127,11 +142,18 @@ export class Hub {
     member.socket.terminate();
   }
 
-  /** Sends a control message to one member, or to every member but `except`. */
-  control(message: HubControl, to?: string, except?: string): void {
+  /**
+   * Sends a control message to one member, or to every member but `except`, under the same backlog
+   * rule as data frames ({@link MAX_MEMBER_BACKLOG_BYTES}). False when `to` is not a member (or was just cut off).
+   */
+  control(message: HubControl, to?: string, except?: string): boolean {
     const text = JSON.stringify(message);
-    if (to !== undefined) this.#members.get(to)?.socket.send(text);
-    else for (const member of this.#members.values()) if (member.id !== except) member.socket.send(text);
+    if (to !== undefined) {
+      const member = this.#members.get(to);
+      return member !== undefined && this.#sendTo(member, text);
+    }
+    for (const member of this.#members.values()) if (member.id !== except) this.#sendTo(member, text);
+    return true;
   }
 
   /** Says goodbye to every member and cuts the page sockets piped through this hub. */
@@ -157,7 +179,8 @@ export class Hub {
       return;
     }
     if (this.#pendingJoins >= MAX_PENDING_JOINS) {
-      writeStatus(socket, 503);
+      // Busy, not foreign: the joiner retries with backoff (a silent joiner holds a slot at most HUB_HELLO_TIMEOUT_MS).
+      if (!socket.destroyed) socket.end(`HTTP/1.1 503 Service Unavailable\r\n${HUB_BUSY_HEADER}: 1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     this.#pendingJoins++;
@@ -168,34 +191,41 @@ export class Hub {
     };
     socket.once('close', settle);
     this.#wss.handleUpgrade(request, socket, head, (ws) => {
+      ws.on('error', () => ws.terminate());
       if (ws.protocol !== HUB_SUBPROTOCOL) {
-        ws.close(1002, 'hub subprotocol required');
+        ws.terminate();
         return;
       }
-      const hubNonce = newNonce();
+      const binding = { hubPort: this.#context.port(), hubNonce: newNonce(), memberNonce };
       const refuse = (why: string): void => {
         clearTimeout(timer);
+        settle();
         this.#context.report(new WebViewError('HUB_PROTOCOL_ERROR', `an instance was refused at the hub: ${why}`));
+        // The slot is free now (settled); the close code says why, and the socket goes a moment later
+        // whatever the peer does (ws would wait 30 s for a silent peer's close frame).
         ws.close(4401, 'refused');
+        setTimeout(() => ws.terminate(), REFUSAL_LINGER_MS).unref();
       };
-      const timer = setTimeout(() => refuse('no answer to the challenge in time'), HUB_HANDSHAKE_TIMEOUT_MS);
+      const timer = setTimeout(() => refuse('no answer to the challenge in time'), HUB_HELLO_TIMEOUT_MS);
       ws.once('message', (data: Buffer, isBinary: boolean) => {
         settle();
         try {
           const hello = isBinary ? undefined : parseHubControl(data.toString());
-          if (hello?.t !== 'hello') return refuse('its first message was not a hello');
-          if (!sameProof(proof(this.#context.secret, 'member', hubNonce, memberNonce), hello.proof)) return refuse('it does not know this user’s secret');
-          if (typeof hello.id !== 'string' || !/^[0-9a-f]{16}$/.test(hello.id) || this.#members.has(hello.id) || hello.id === this.#context.selfId) return refuse('its id is malformed or taken');
-          if (!Number.isInteger(hello.port) || hello.port < 1 || hello.port > 65535) return refuse('its port is not a port');
+          if (hello?.t !== 'hello') return refuse('its first message was not a well-formed hello');
+          // The proof covers the hub's port and every field of the hello: a relayed handshake, or a rewritten id or port, fails here.
+          if (!sameProof(memberProof(this.#context.secret, binding, { id: hello.id, port: hello.port }), hello.proof)) return refuse('its proof does not hold for this port and hello (another user, or a relayed handshake)');
+          if (this.#members.has(hello.id) || hello.id === this.#context.selfId) return refuse('its id is taken');
           clearTimeout(timer);
           this.#admit(ws, hello.id, hello.port);
         } catch (error) {
           refuse(`its hello could not be read: ${String((error as Error)?.message ?? 'unknown error')}`);
         }
       });
-      ws.on('error', () => ws.terminate());
-      ws.once('close', () => clearTimeout(timer)); // gone before its hello: nothing to report
-      ws.send(JSON.stringify({ t: 'challenge', nonce: hubNonce, proof: proof(this.#context.secret, 'hub', hubNonce, memberNonce) } satisfies HubControl));
+      ws.once('close', () => {
+        clearTimeout(timer); // gone before its hello: nothing to report
+        settle();
+      });
+      ws.send(JSON.stringify({ t: 'challenge', nonce: binding.hubNonce, proof: hubProof(this.#context.secret, binding) } satisfies HubControl));
     });
   }
 
@@ -204,7 +234,15 @@ export class Hub {
     this.#members.set(id, member);
     socket.send(JSON.stringify({ t: 'welcome', hub: this.#context.selfId, members: this.members } satisfies HubControl));
     for (const frame of this.#context.joinState()) socket.send(frame);
-    socket.on('message', (data: Buffer, isBinary: boolean) => (isBinary ? this.#data(member, data) : this.#text(member, data.toString())));
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      // Contained like a page's socket: nothing a member sends (nor a bug behind it) throws out of a ws listener.
+      try {
+        if (isBinary) this.#data(member, data);
+        else this.#text(member, data);
+      } catch (error) {
+        this.#context.report(new WebViewError('HUB_PROTOCOL_ERROR', `a message from instance ${id} could not be handled: ${String((error as Error)?.message ?? error)}`, { cause: error }));
+      }
+    });
     socket.once('close', () => {
       if (this.#members.get(id) !== member) return; // cut off already
       this.#members.delete(id);
@@ -221,24 +259,37 @@ export class Hub {
   }
 
   #data(member: Member, frame: Buffer): void {
-    let header: HubDataHeader;
+    let data: HubData;
     try {
-      header = readHubHeader(frame);
+      const header = readHubHeader(frame); // every field checked by type
       if (header.o !== member.id) throw new Error(`it sent a frame as instance ${header.o}`);
+      if (header.p !== undefined && header.p.instance !== member.id) throw new Error(`it sent a page message as a page of instance ${header.p.instance}`);
+      if (frame[0] === HubOp.State) throw new Error('it sent a state frame (only the hub sends those)');
     } catch (error) {
       this.#context.report(new WebViewError('HUB_PROTOCOL_ERROR', `instance ${member.id} sent a bad frame: ${(error as Error).message}`, { cause: error }));
       member.socket.close(1002, 'bad frame');
+      setTimeout(() => member.socket.terminate(), REFUSAL_LINGER_MS).unref();
+      return;
+    }
+    try {
+      data = decodeHubData(frame); // the value too: a frame that does not decode is not forwarded to anyone
+    } catch (error) {
+      this.#context.report(new WebViewError('HUB_PROTOCOL_ERROR', `instance ${member.id} sent a frame that does not decode (dropped, not forwarded): ${(error as Error).message}`, { cause: error }));
       return;
     }
     this.forward(frame, member.id);
-    this.#context.data(frame, header);
-    member.unacked = header.s;
+    this.#context.data(frame, data);
+    member.unacked = data.header.s;
     this.#scheduleAcks();
   }
 
-  #text(member: Member, text: string): void {
-    const message = parseHubControl(text);
-    if (message?.t === 'msg' && message.from === member.id && typeof message.to === 'string' && typeof message.id === 'string') {
+  #text(member: Member, bytes: Buffer): void {
+    if (bytes.byteLength > this.#context.maxPayload) {
+      this.#context.report(new WebViewError('MESSAGE_TOO_LARGE', `instance ${member.id} sent a control message of ${bytes.byteLength} bytes, over maxPayload ${this.#context.maxPayload}: dropped`));
+      return;
+    }
+    const message = parseHubControl(bytes.toString());
+    if (message?.t === 'msg' && message.from === member.id) {
       if (message.to === '*') this.control(message, undefined, member.id);
       else if (message.to !== this.#context.selfId) this.control(message, message.to);
       if (message.to === '*' || message.to === this.#context.selfId) this.#context.control(message);
@@ -258,7 +309,7 @@ export class Hub {
       this.#ackScheduled = false;
       for (const member of this.#members.values()) {
         if (member.unacked === 0) continue;
-        member.socket.send(JSON.stringify({ t: 'ack', s: member.unacked } satisfies HubControl));
+        this.#sendTo(member, JSON.stringify({ t: 'ack', s: member.unacked } satisfies HubControl));
         member.unacked = 0;
       }
     });

@@ -65,8 +65,9 @@ export class Instances extends EventEmitter<InstancesEvents> {
 
   /**
    * Sends `data` (a JSON value) under `id` to one instance, or to every other one with `'all'`.
-   * @returns false when there is no such instance or the hub is not reachable now (nothing is queued)
-   * @throws {WebViewError} `INVALID_ID`, `UNSERIALIZABLE_DATA`
+   * @returns false when there is no such instance, the hub is not reachable now, or the hub (or,
+   *   from the hub, the addressee) has stopped reading with 32 MiB waiting (nothing is queued)
+   * @throws {WebViewError} `INVALID_ID`, `UNSERIALIZABLE_DATA`, `MESSAGE_TOO_LARGE` (over `maxPayload` bytes as JSON)
    */
   send(to: string | 'all', id: string, data: unknown): boolean {
     if (typeof id !== 'string' || id === '') throw new WebViewError('INVALID_ID', 'an instance message needs a non-empty string id');

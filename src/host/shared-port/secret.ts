@@ -1,14 +1,17 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { linkSync, lstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { WebViewError } from '../errors.js';
+import { readRegularFileSync } from '../regular-file.js';
 
 /** File name of the per-user secret inside the shared directory. */
 export const SECRET_FILE = 'shared-port.secret';
 const SECRET_BYTES = 32;
 const DIRECTORY_MODE = 0o700;
 const FILE_MODE = 0o600;
+/** Largest secret file read (the secret is its first bytes; a bigger file is not one this project made). */
+const MAX_SECRET_FILE_BYTES = 4096;
 
 /**
  * The per-user directory the secret lives in: `$XDG_RUNTIME_DIR/hise-webview` (a per-user runtime
@@ -40,7 +43,8 @@ export function loadSecret(directory: string): Buffer {
     const file = join(directory, SECRET_FILE);
     if (!exists(file)) create(file);
     checkPrivate(file, FILE_MODE, 'file');
-    const secret = readFileSync(file);
+    // Read from the descriptor checked again: not a link (O_NOFOLLOW), a regular file, still private, at most 4 KiB.
+    const secret = readRegularFileSync(file, { limit: MAX_SECRET_FILE_BYTES, noFollow: true, check: (stats) => checkPrivateStats(stats, file, FILE_MODE, 'file') });
     if (secret.byteLength < SECRET_BYTES) throw new Error(`${file} holds ${secret.byteLength} bytes, fewer than ${SECRET_BYTES}`);
     return secret;
   } catch (error) {
@@ -74,6 +78,10 @@ function exists(path: string): boolean {
 function checkPrivate(path: string, mode: number, what: string): void {
   const stat = lstatSync(path);
   if (stat.isSymbolicLink()) throw new WebViewError('SHARED_SECRET_UNSAFE', `the shared-port ${what} ${path} is a symbolic link`);
+  checkPrivateStats(stat, path, mode, what);
+}
+
+function checkPrivateStats(stat: Stats, path: string, mode: number, what: string): void {
   if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) {
     throw new WebViewError('SHARED_SECRET_UNSAFE', `the shared-port ${what} ${path} belongs to another user`);
   }
@@ -87,9 +95,40 @@ export function newNonce(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** The proof of knowing `secret` for one role of one handshake (the hub's and the joiner's differ). */
-export function proof(secret: Buffer, role: 'hub' | 'member', hubNonce: string, memberNonce: string): string {
-  return createHmac('sha256', secret).update(`${role}\n${hubNonce}\n${memberNonce}`).digest('hex');
+/** What one handshake's proofs are bound to (PROTOCOL.md §8, SECURITY.md "Shared port"). */
+export interface HandshakeBinding {
+  /** The shared port: the one the hub listens on, as the joiner dialled it. */
+  readonly hubPort: number;
+  readonly hubNonce: string;
+  readonly memberNonce: string;
+}
+
+/** What the joiner's `hello` says besides its proof: its id and the private port its pages are piped to. */
+export interface HelloFields {
+  readonly id: string;
+  readonly port: number;
+}
+
+/**
+ * The hub's proof of knowing `secret`: HMAC-SHA-256 over the role, the shared port and both nonces.
+ * A process that relays a handshake between a joiner and a hub on another port cannot pass it on:
+ * the joiner checks it against the port it dialled.
+ */
+export function hubProof(secret: Buffer, binding: HandshakeBinding): string {
+  return hmac(secret, ['hise-webview-hub.2', 'hub', binding.hubPort, binding.hubNonce, binding.memberNonce]);
+}
+
+/**
+ * The joiner's proof: over the role, the shared port, both nonces and every other field of its
+ * `hello` (id and private port), so no field can be changed in transit and no relay to another port passes.
+ */
+export function memberProof(secret: Buffer, binding: HandshakeBinding, hello: HelloFields): string {
+  return hmac(secret, ['hise-webview-hub.2', 'member', binding.hubPort, binding.hubNonce, binding.memberNonce, hello.id, hello.port]);
+}
+
+function hmac(secret: Buffer, fields: readonly (string | number)[]): string {
+  // Every field is a decimal number or a fixed alphabet without newlines: joined by newlines, no two lists collide.
+  return createHmac('sha256', secret).update(fields.join('\n')).digest('hex');
 }
 
 /** Compares proofs in constant time. */

@@ -7,6 +7,8 @@ import { listenHttp, type HttpHandlers, type HttpListener } from '../http/listen
 import { Page } from '../pages/page.js';
 import { Hub, relayLimit } from './hub.js';
 import { HubLink, JoinFailure } from './hub-link.js';
+import { MAX_RELAY_LOG_BYTES, RelayLog } from './relay-log.js';
+import { RemotePages } from './remote-pages.js';
 import type { Instances } from './instances.js';
 import { defaultSharedDirectory, loadSecret } from './secret.js';
 import type { SharedHost } from './shared-host.js';
@@ -19,18 +21,10 @@ const RETRY_MS = 15;
 const MAX_RETRY_MS = 500;
 /** Attempts at start-up while the port flips between held and free before giving up with `PORT_IN_USE`. */
 const START_ATTEMPTS = 40;
-/** Bytes of this instance's frames kept until the hub acknowledges them (resent after a failover). */
-export const MAX_RELAY_LOG_BYTES = 16 * 1024 * 1024;
+/** Milliseconds a start-up keeps retrying a busy hub (its handshake slots taken, HTTP 503) before giving up with `PORT_IN_USE`. */
+const BUSY_RETRY_MS = 10_000;
 /** Milliseconds a new hub keeps what it relayed since it took over, for instances still re-joining. */
 export const FAILOVER_REPLAY_MS = 5_000;
-/** Remote pages remembered for callbacks (the oldest forgotten first). */
-const MAX_REMOTE_PAGES = 4096;
-
-/** A string or JSON frame kept until the hub acknowledges it. Stream frames (typed arrays) are never kept: a failover drops them, as a page's reconnect does. */
-interface LoggedFrame {
-  seq: number;
-  frame: Uint8Array;
-}
 
 /**
  * One instance's part in a shared port: holds it as the hub or joins the hub, relays this
@@ -46,16 +40,14 @@ export class SharedPort {
   #hubListener: HttpListener | undefined;
   #link: HubLink | undefined;
   #seq = 0;
-  readonly #log: LoggedFrame[] = [];
-  #logBytes = 0;
-  #logOverflowReported = false;
+  readonly #log: RelayLog;
   readonly #lastSeen = new Map<string, number>();
   /** The latest frame of every retained id, from any instance: what a joining instance starts from. */
   readonly #retained = new Map<string, Uint8Array>();
   /** While a new hub's failover window is open: everything it relayed, for instances still re-joining. */
   #replay: Uint8Array[] | undefined;
   #replayBytes = 0;
-  readonly #remotePages = new Map<string, Page>();
+  readonly #remotePages = new RemotePages();
   readonly #joinHooks = new Set<() => void>();
   #closed = false;
   /** Between losing the hub and holding or having joined the next. */
@@ -66,6 +58,7 @@ export class SharedPort {
     this.instances = instances;
     this.#host = host;
     this.#secret = secret;
+    this.#log = new RelayLog((error) => host.report(error));
   }
 
   /**
@@ -75,9 +68,18 @@ export class SharedPort {
   static async start(port: number, instances: Instances, host: SharedHost): Promise<SharedPort> {
     const shared = new SharedPort(port, instances, host, loadSecret(host.directory ?? defaultSharedDirectory()));
     instances.setReporter((error) => host.report(error));
+    const busySince = performance.now();
+    let pause = RETRY_MS;
     for (let attempt = 1; ; attempt++) {
       const outcome = await shared.#takeOrJoin();
       if (outcome === 'done') return shared;
+      if (outcome === 'busy') {
+        // The hub's handshake slots are taken (joiners that never answer hold one for HUB_HELLO_TIMEOUT_MS): back off and retry.
+        if (performance.now() - busySince > BUSY_RETRY_MS) throw new WebViewError('PORT_IN_USE', `the hise-webview hub on port ${port} stayed busy (every handshake slot taken) for ${BUSY_RETRY_MS} ms`);
+        await delay(pause);
+        pause = Math.min(MAX_RETRY_MS, pause * 2);
+        continue;
+      }
       if (attempt >= START_ATTEMPTS) throw new WebViewError('PORT_IN_USE', `port ${port} is in use and no hise-webview hub answers on it`);
       await delay(RETRY_MS);
     }
@@ -150,26 +152,8 @@ export class SharedPort {
       this.#toReplay(frame);
       return;
     }
-    if (!isStreamFrame(frame)) this.#remember(frame, header.s);
+    if (!isStreamFrame(frame)) this.#log.remember(frame, header.s);
     this.#link?.send(frame);
-  }
-
-  /** Keeps a frame until the hub acknowledges it; past the bound the oldest go (reported once per episode). */
-  #remember(frame: Uint8Array, seq: number): void {
-    this.#log.push({ seq, frame });
-    this.#logBytes += frame.byteLength;
-    while (this.#logBytes > MAX_RELAY_LOG_BYTES && this.#log.length > 0) {
-      this.#logBytes -= this.#log.shift()!.frame.byteLength;
-      if (!this.#logOverflowReported) {
-        this.#logOverflowReported = true;
-        this.#host.report(new WebViewError('RELAY_LOG_FULL', `over ${MAX_RELAY_LOG_BYTES} bytes waited for the hub; the oldest messages to the other instances were dropped`));
-      }
-    }
-  }
-
-  #acknowledged(seq: number): void {
-    while (this.#log.length > 0 && this.#log[0]!.seq <= seq) this.#logBytes -= this.#log.shift()!.frame.byteLength;
-    if (this.#log.length === 0) this.#logOverflowReported = false;
   }
 
   #control(message: HubControl): void {
@@ -181,7 +165,7 @@ export class SharedPort {
    * One attempt: bind the port as the hub (unless `joinOnly`), else join the hub on it. `'absent'`
    * when neither worked (the port is between hubs).
    */
-  async #takeOrJoin(joinOnly = false): Promise<'done' | 'absent'> {
+  async #takeOrJoin(joinOnly = false): Promise<'done' | 'absent' | 'busy'> {
     if (!joinOnly) {
       try {
         await this.#becomeHub();
@@ -196,7 +180,7 @@ export class SharedPort {
     } catch (error) {
       if (!(error instanceof JoinFailure)) throw error;
       if (error.kind === 'foreign') throw new WebViewError('PORT_IN_USE', `port ${this.#port} is in use: ${error.message}`, { cause: error });
-      return 'absent';
+      return error.kind;
     }
   }
 
@@ -204,8 +188,9 @@ export class SharedPort {
     const hub = new Hub({
       selfId: this.instances.self,
       secret: this.#secret,
+      port: () => this.#port,
       maxPayload: this.#host.maxPayload,
-      data: (frame, header) => this.#receive(frame, header),
+      data: (frame, data) => this.#receive(frame, data),
       control: (message) => this.#receiveControl(message),
       membersChanged: (members) => this.instances.update(this.instances.self, members),
       joinState: () => this.#joinState(),
@@ -224,9 +209,8 @@ export class SharedPort {
     }
     this.#hub = hub;
     // What this instance sent and the old hub may not have forwarded: for every instance re-joining.
-    if (this.#failingOver) this.#openReplay(this.#log.map((entry) => entry.frame));
-    this.#log.length = 0;
-    this.#logBytes = 0;
+    if (this.#failingOver) this.#openReplay(this.#log.frames);
+    this.#log.clear();
     this.instances.setTransport({ send: (to, id, data) => this.#sendInstanceMessage(to, id, data) });
     this.instances.update(this.instances.self, hub.members);
     this.#joined();
@@ -240,6 +224,7 @@ export class SharedPort {
         data: (frame) => this.#receive(frame),
         control: (message) => this.#linkControl(message),
         lost: (bye) => this.#lost(link, bye),
+        report: (error) => this.#host.report(error),
       },
     );
     if (this.#closed) {
@@ -247,7 +232,7 @@ export class SharedPort {
       throw new WebViewError('CLOSED', 'this WebView was closed while starting');
     }
     this.#link = link;
-    for (const entry of this.#log) link.send(entry.frame);
+    for (const frame of this.#log.frames) link.send(frame);
     this.instances.setTransport({ send: (to, id, data) => this.#sendInstanceMessage(to, id, data) });
     this.instances.update(link.hub, link.members);
     this.#joined();
@@ -291,21 +276,27 @@ export class SharedPort {
     return [...state, ...replay];
   }
 
+  /**
+   * An instance message: at most `maxPayload` bytes as JSON (what the hub accepts), sent under the
+   * backlog rule: false when the hub (or, from the hub, the addressee) has stopped reading.
+   * @throws {WebViewError} `MESSAGE_TOO_LARGE`
+   */
   #sendInstanceMessage(to: string, id: string, data: unknown): boolean {
     const message: HubControl = { t: 'msg', from: this.instances.self, to, id, data };
-    if (this.#hub !== undefined) this.#hub.control(message, to === '*' ? undefined : to);
-    else if (this.#link !== undefined) this.#link.control(message);
-    else return false;
-    return true;
+    const bytes = Buffer.byteLength(JSON.stringify(message));
+    if (bytes > this.#host.maxPayload) throw new WebViewError('MESSAGE_TOO_LARGE', `instance message '${id}' is ${bytes} bytes as JSON, over maxPayload ${this.#host.maxPayload}: not sent`);
+    if (this.#hub !== undefined) return this.#hub.control(message, to === '*' ? undefined : to);
+    if (this.#link !== undefined) return this.#link.control(message);
+    return false;
   }
 
-  /** A data frame from another instance: delivered once (by origin and sequence number; a repeat is not even decoded). */
-  #receive(frame: Uint8Array, given?: HubDataHeader): void {
+  /** A data frame from another instance: delivered once (by origin and sequence number; a repeat is not even decoded). `decoded`: the hub checked and decoded it already. */
+  #receive(frame: Uint8Array, decoded?: HubData): void {
     let data: HubData;
     try {
-      const header = given ?? readHubHeader(frame);
+      const header = decoded?.header ?? readHubHeader(frame); // every field checked by type
       if (header.o === this.instances.self || header.s <= (this.#lastSeen.get(header.o) ?? 0)) return;
-      data = decodeHubData(frame, header);
+      data = decoded ?? decodeHubData(frame, header);
     } catch (error) {
       this.#host.report(new WebViewError('HUB_PROTOCOL_ERROR', `a frame from another instance could not be read: ${(error as Error).message}`, { cause: error }));
       return;
@@ -314,7 +305,7 @@ export class SharedPort {
     if (data.op !== HubOp.State) this.#lastSeen.set(origin, seq);
     if (data.op !== HubOp.State) this.#toReplay(frame);
     if (data.op === HubOp.PageMessage) {
-      if (data.header.p !== undefined) this.#host.dispatch(this.#remotePage(data.header.p), id, data.value);
+      if (data.header.p !== undefined) this.#host.dispatch(this.#remotePages.get(data.header.p), id, data.value);
       return;
     }
     if (id === undefined) return;
@@ -334,13 +325,13 @@ export class SharedPort {
 
   #linkControl(message: HubControl): void {
     if (message.t === 'members') this.instances.update(message.hub, message.members);
-    else if (message.t === 'ack' && typeof message.s === 'number') this.#acknowledged(message.s);
+    else if (message.t === 'ack' && typeof message.s === 'number') this.#log.acknowledged(message.s);
     else this.#receiveControl(message);
   }
 
   #receiveControl(message: HubControl): void {
     if (message.t === 'msg' && typeof message.from === 'string' && typeof message.id === 'string') this.instances.emit('message', message.id, message.data, message.from);
-    else if (message.t === 'page-gone') this.#remotePages.delete(`${message.instance}/${message.page}`);
+    else if (message.t === 'page-gone') this.#remotePages.forget(message.instance, message.page);
   }
 
   /** The hub went: the lowest join order tries to take the port first, the others a step later each, then everyone re-joins whoever holds it. */
@@ -379,20 +370,5 @@ export class SharedPort {
       }
       await delay(pause);
     }
-  }
-
-  /** Another instance's page, as a `Page` this instance's callbacks get (the same object for every message of that page). */
-  #remotePage(info: RelayedPage): Page {
-    const key = `${info.instance}/${info.id}`;
-    let page = this.#remotePages.get(key);
-    if (page === undefined) {
-      const request = { headers: { origin: info.origin }, socket: { remoteAddress: undefined } } as unknown as IncomingMessage;
-      page = new Page(info.id, info.tab, request, { pathname: info.path } as ParsedRequest, 1);
-      page.instance = info.instance;
-      page.remote = { extended: info.extended };
-      if (this.#remotePages.size >= MAX_REMOTE_PAGES) this.#remotePages.delete(this.#remotePages.keys().next().value!);
-      this.#remotePages.set(key, page);
-    }
-    return page;
   }
 }
