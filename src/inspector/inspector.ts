@@ -7,7 +7,7 @@ import { loadClientScript } from '../host/client-script.js';
 import { PAGE_SCRIPT } from './assets.js';
 import { INSPECTOR_CSS } from './page-css.js';
 import { INSPECTOR_HEADERS, inspectorHtml } from './page-html.js';
-import { SNAPSHOT_ID } from './snapshot.js';
+import { HISTORY_ID, SNAPSHOT_ID } from './snapshot.js';
 import { bounded, MAX_DEPTH } from './summary.js';
 
 /** Options of {@link attachInspector}. Every limit has a unit and a default. */
@@ -16,9 +16,28 @@ export interface InspectorOptions {
   path?: string;
   /** Snapshots pushed to an open inspector per second (the display rate; previews are sampled at it). 1–60. @default 10 */
   updateRate?: number;
-  /** Message log entries the host keeps while an inspector is open. @default 1000 */
+  /**
+   * Keep a history from when the inspector is attached (with `serve --inspect` and the Vite plugin's
+   * `inspect`: from the host's start), so an inspector page opened later shows what came before it:
+   * a page's first message, the `initWebSocket` call, a retained value. This observes the host from
+   * attach on (a few counter updates per message). `false`: the host is observed only while an
+   * inspector page is open, and each one starts empty. @default true
+   */
+  history?: boolean;
+  /**
+   * Message log entries the host keeps (the history): control messages, connects, disconnects and
+   * errors one entry each, a run of one id's stream frames one entry in all. An entry keeps a
+   * one-line summary of the data (at most 160 characters), never the data: about 0.3 KiB each, at
+   * most about 1 KiB (see `logBytes`). @default 5000
+   */
   logSize?: number;
-  /** Calls the host keeps while an inspector is open. @default 200 */
+  /**
+   * Estimated bytes the message log may take in the host's heap (240 bytes per entry plus 2 per
+   * character of its id and summary, an upper bound); the oldest entries go first. At least 16384.
+   * @default 4194304 (4 MiB)
+   */
+  logBytes?: number;
+  /** Calls the host keeps (from attach, with `history`), each with its arguments and result in one line. @default 200 */
   callLogSize?: number;
   /** Points of an oscilloscope preview (min and max per bucket). @default 256 */
   previewPoints?: number;
@@ -38,7 +57,9 @@ export interface InspectorOptions {
 export const DEFAULT_INSPECTOR_OPTIONS = Object.freeze({
   path: '/__hise-webview/inspector/',
   updateRate: 10,
-  logSize: 1000,
+  history: true,
+  logSize: 5000,
+  logBytes: 4 * 1024 * 1024,
   callLogSize: 200,
   previewPoints: 256,
   maxIds: 256,
@@ -53,7 +74,7 @@ export interface Inspector {
   readonly token: string;
   /** Inspector pages connected now. */
   readonly connected: number;
-  /** True while the host is observed (an inspector page is connected). */
+  /** True while the host is observed: from attach with `history` (until `close`), else while an inspector page is connected. */
   readonly observing: boolean;
   /**
    * What went to the inspector pages connected now: frames sent, snapshots coalesced (a page that
@@ -68,6 +89,7 @@ const SOCKET = 'socket';
 const SCRIPT = 'inspector.js';
 const STYLE = 'inspector.css';
 const MIN_TOKEN_LENGTH = 16;
+const MIN_LOG_BYTES = 16 * 1024;
 
 /**
  * Serves the inspector on the host's port at `options.path` (`/__hise-webview/inspector/`): a page
@@ -75,9 +97,12 @@ const MIN_TOKEN_LENGTH = 16;
  * {@link Inspector.url} in a browser: the page needs the inspector's token (in the URL's fragment)
  * and must come from the host's own origin; nothing else may connect.
  *
- * Costs nothing while no inspector page is open: the host is observed only from when the first
- * connects until the last goes. While one is, observing costs a few counter updates per message
- * and the rest runs at `updateRate`; a slow inspector page gets fewer snapshots, never slows pages.
+ * With `history` (the default), the host is observed from this call on and a bounded log of its
+ * traffic is kept (`logSize`, `logBytes`), so an inspector page opened later shows what came
+ * before; `history: false` observes only while an inspector page is open. Observing costs a few
+ * counter updates per message; previews and snapshots run at `updateRate` while a page is open; a
+ * slow inspector page gets fewer snapshots, never slows pages. Without `attachInspector`, nothing
+ * is observed.
  *
  * The inspector's socket is not a page of the host: not in `wv.pages`, not counted by `maxPages`,
  * never sent the host's messages.
@@ -97,7 +122,7 @@ export function attachInspector(wv: WebView, options: InspectorOptions = {}): In
   });
   inner.on('refused', (info) => wv.emit('refused', info));
   inner.on('error', () => undefined); // an inspector page's own trouble is not the host's
-  const observing = observeWhileOpen(wv, inner, resolved);
+  const observing = observe(wv, inner, resolved);
   offerConsole(wv, inner, () => observing.aggregator);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -127,35 +152,52 @@ export function attachInspector(wv: WebView, options: InspectorOptions = {}): In
 }
 
 /**
- * Observes `wv` from the first inspector page's connection until the last one's close, pushing
- * snapshots at `updateRate` meanwhile: with no inspector open, the host has no observer at all.
+ * Observes `wv` from now on (`history`) or from the first inspector page's connection until the
+ * last one's close, and pushes snapshots at `updateRate` while an inspector page is open. A page
+ * that connects gets the whole history first (a control message, so no snapshot overtakes it).
  */
-function observeWhileOpen(wv: WebView, inner: WebView, options: ResolvedInspectorOptions): { readonly aggregator: Aggregator | undefined; stop(): void } {
+function observe(wv: WebView, inner: WebView, options: ResolvedInspectorOptions): { readonly aggregator: Aggregator | undefined; stop(): void } {
   const interval = 1000 / options.updateRate;
-  let open: { aggregator: Aggregator; unobserve: () => void; timer: ReturnType<typeof setInterval> } | undefined;
-  const stop = (): void => {
-    if (open === undefined) return;
-    open.unobserve();
-    clearInterval(open.timer);
-    open = undefined;
-  };
-  inner.on('connect', () => {
-    if (open === undefined) {
+  let observed: { aggregator: Aggregator; unobserve: () => void } | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const start = (): Aggregator => {
+    if (observed === undefined) {
       const aggregator = new Aggregator(wv, { ...options, sampleInterval: interval });
-      const timer = setInterval(() => push(inner, aggregator), interval);
-      timer.unref();
-      open = { aggregator, unobserve: wv.observe(aggregator.observe), timer };
+      observed = { aggregator, unobserve: wv.observe(aggregator.observe) };
     }
-    push(inner, open.aggregator); // the new inspector starts from a snapshot
+    return observed.aggregator;
+  };
+  const unobserve = (): void => {
+    observed?.unobserve();
+    observed = undefined;
+  };
+  const stopPushing = (): void => {
+    clearInterval(timer);
+    timer = undefined;
+  };
+  if (options.history) start();
+  inner.on('connect', (page: Page) => {
+    const aggregator = start();
+    inner.sendTo(page, HISTORY_ID, aggregator.history() as never);
+    if (timer === undefined) {
+      timer = setInterval(() => push(inner, aggregator), interval);
+      timer.unref();
+    }
+    push(inner, aggregator); // the new inspector starts from a snapshot
   });
   inner.on('disconnect', () => {
-    if (inner.pages.length === 0) stop();
+    if (inner.pages.length > 0) return;
+    stopPushing();
+    if (!options.history) unobserve();
   });
   return {
     get aggregator() {
-      return open?.aggregator;
+      return observed?.aggregator;
     },
-    stop,
+    stop() {
+      stopPushing();
+      unobserve();
+    },
   };
 }
 
@@ -300,6 +342,10 @@ function resolveInspectorOptions(options: InspectorOptions): ResolvedInspectorOp
   for (const key of ['logSize', 'callLogSize', 'previewPoints', 'maxIds', 'maxInspectors'] as const) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 1) throw new WebViewError('INVALID_OPTION', `inspector option ${key} must be a whole number >= 1`);
   }
+  if (!Number.isSafeInteger(resolved.logBytes) || resolved.logBytes < MIN_LOG_BYTES) {
+    throw new WebViewError('INVALID_OPTION', `inspector option logBytes must be a whole number >= ${MIN_LOG_BYTES}`);
+  }
+  if (typeof resolved.history !== 'boolean') throw new WebViewError('INVALID_OPTION', 'inspector option history must be true or false');
   if (typeof resolved.updateRate !== 'number' || !(resolved.updateRate >= 1 && resolved.updateRate <= 60)) {
     throw new WebViewError('INVALID_OPTION', 'inspector option updateRate must be a number from 1 to 60');
   }

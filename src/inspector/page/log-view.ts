@@ -1,0 +1,237 @@
+import type { FrameView, InspectorHistory, InspectorSnapshot, LogEntry, StreamView } from '../snapshot.js';
+import { formatBytes, formatRate, formatTime, h, KeyedRows, type Cell } from './dom.js';
+import { renderPreview } from './preview.js';
+
+/** Entries the page keeps at least (it keeps the host's `logSize` when that is more). */
+const LOG_KEPT = 2000;
+/** Rows drawn at most (entries that pass the filters, newest). */
+const LOG_SHOWN = 300;
+
+/** A row of the log: an entry, a frame of an expanded rate line, or a note of entries not here. */
+type Row =
+  | { readonly kind: 'entry'; readonly entry: LogEntry }
+  | { readonly kind: 'frame'; readonly run: LogEntry; readonly frame: FrameView; readonly index: number; readonly gap: number | undefined }
+  | { readonly kind: 'gap'; readonly seq: number; readonly count: number }
+  | { readonly kind: 'forgotten'; readonly count: number };
+
+/** A stream run's counters as the page last saw them (the host's entry is not sent again once it is old). */
+interface RunState {
+  frames: number;
+  bytes: number;
+}
+
+/**
+ * The message log: the history the host sends when the page connects, then every snapshot's
+ * newest entries, merged by `seq` (nothing twice, nothing lost between them). A stream's frames are
+ * one rate line per run, expanded on demand into its newest frames. The bridge's own traffic is
+ * hidden unless `showInternal()`.
+ */
+export function createLogView(showInternal: () => boolean): {
+  readonly element: HTMLElement;
+  history(history: InspectorHistory): void;
+  merge(snapshot: InspectorSnapshot): void;
+  draw(snapshot: InspectorSnapshot | undefined): void;
+} {
+  let entries: LogEntry[] = [];
+  const seqs = new Set<number>();
+  const runs = new Map<number, RunState>();
+  const expanded = new Set<number>();
+  let epoch: string | undefined;
+  let kept = LOG_KEPT;
+  let forgotten: { first: number; count: number } | undefined;
+  let paused = false;
+  let streams = new Map<string, StreamView>();
+
+  const body = h('tbody', { id: 'log-rows' });
+  const scroll = h('div', { id: 'log-scroll' }, h('table', {}, h('thead', {}, h('tr', {}, ...['time', '', 'id', 'page', 'data', 'result'].map((t) => h('th', {}, t)))), body));
+  const idFilter = h('input', { id: 'log-id', placeholder: 'filter by id', size: '16' });
+  const pageFilter = h('select', { id: 'log-page' }, h('option', { value: '' }, 'every page'));
+  const pause = h('button', { id: 'log-pause', type: 'button' }, 'pause');
+  const clear = h('button', { id: 'log-clear', type: 'button' }, 'clear');
+  const count = h('span', { id: 'log-count', class: 'dim' });
+  const rows = new KeyedRows<Row>(body, rowKey, rowAttributes, (row) => rowCells(row, streams, runs, expanded));
+
+  const toEpoch = (next: string): void => {
+    if (epoch === next) return;
+    // Another aggregator (a host started again): its seqs count from 1 again.
+    epoch = next;
+    entries = [];
+    seqs.clear();
+    runs.clear();
+    forgotten = undefined;
+  };
+  const add = (log: readonly LogEntry[]): void => {
+    const last = entries.at(-1)?.seq ?? 0;
+    const fresh = log.filter((entry) => !seqs.has(entry.seq));
+    if (fresh.length === 0) return;
+    for (const entry of fresh) seqs.add(entry.seq);
+    entries.push(...fresh);
+    if (fresh[0]!.seq < last) entries.sort((a, b) => a.seq - b.seq); // the history arrived after a snapshot
+    if (entries.length > kept) for (const entry of entries.splice(0, entries.length - kept)) seqs.delete(entry.seq);
+  };
+  let drawn: InspectorSnapshot | undefined;
+  const redraw = (): void => draw(drawn);
+
+  body.addEventListener('click', (event) => {
+    const button = (event.target as Element).closest('button.expand');
+    if (button === null) return;
+    const seq = Number(button.getAttribute('data-seq'));
+    if (!expanded.delete(seq)) expanded.add(seq);
+    redraw();
+  });
+  pause.addEventListener('click', () => {
+    paused = !paused;
+    pause.textContent = paused ? 'resume' : 'pause';
+    redraw();
+  });
+  clear.addEventListener('click', () => {
+    entries = [];
+    seqs.clear();
+    forgotten = undefined;
+    redraw();
+  });
+  idFilter.addEventListener('input', redraw);
+  pageFilter.addEventListener('change', redraw);
+
+  function draw(snapshot: InspectorSnapshot | undefined): void {
+    drawn = snapshot;
+    if (snapshot !== undefined) {
+      updatePageFilter(pageFilter, snapshot);
+      streams = new Map(snapshot.streams.map((stream) => [`${stream.direction}:${stream.id}`, stream]));
+      for (const stream of snapshot.streams) if (stream.run !== undefined) runs.set(stream.run.seq, { frames: stream.run.frames, bytes: stream.run.bytes });
+    }
+    if (paused) {
+      count.textContent = `paused (${entries.length} kept)`;
+      return;
+    }
+    const id = idFilter.value.trim();
+    const page = pageFilter.value;
+    const internal = showInternal();
+    const all: Row[] = [];
+    let hidden = 0;
+    let shown = 0;
+    if (forgotten !== undefined && forgotten.count > 0 && entries[0]?.seq === forgotten.first) all.push({ kind: 'forgotten', count: forgotten.count });
+    let previous: number | undefined;
+    for (const entry of entries) {
+      if (previous !== undefined && entry.seq > previous + 1) all.push({ kind: 'gap', seq: entry.seq, count: entry.seq - previous - 1 });
+      previous = entry.seq;
+      if (entry.internal === true && !internal) {
+        hidden++;
+        continue;
+      }
+      if ((id !== '' && !entry.id.includes(id)) || (page !== '' && entry.page !== undefined && String(entry.page) !== page)) continue;
+      shown++;
+      all.push({ kind: 'entry', entry });
+      if (entry.stream !== undefined && expanded.has(entry.seq)) all.push(...frameRows(entry, streams));
+    }
+    rows.update(all.slice(-LOG_SHOWN));
+    count.textContent = `${shown} of ${entries.length}${hidden > 0 ? ` (${hidden} of the bridge's own hidden)` : ''}`;
+    scroll.scrollTop = scroll.scrollHeight;
+  }
+
+  return {
+    element: h('div', {}, h('div', { class: 'toolbar' }, idFilter, pageFilter, pause, clear, count), scroll),
+    history(history) {
+      toEpoch(history.epoch);
+      kept = Math.max(LOG_KEPT, history.logSize);
+      forgotten = history.log.length > 0 ? { first: history.log[0]!.seq, count: history.forgotten } : undefined;
+      add(history.log);
+    },
+    merge(snapshot) {
+      toEpoch(snapshot.epoch);
+      add(snapshot.log);
+    },
+    draw,
+  };
+}
+
+/** The newest frames of an expanded run (those the host still lists for its stream). */
+function frameRows(run: LogEntry, streams: ReadonlyMap<string, StreamView>): Row[] {
+  const stream = streams.get(`${run.direction}:${run.id}`);
+  if (stream === undefined || stream.run?.seq !== run.seq) return [];
+  return stream.recent
+    .filter((frame) => frame.time >= run.time)
+    .map((frame, index, list) => ({ kind: 'frame', run, frame, index, gap: index === 0 ? undefined : frame.time - list[index - 1]!.time }));
+}
+
+function rowKey(row: Row): string {
+  switch (row.kind) {
+    case 'entry':
+      return String(row.entry.seq);
+    case 'frame':
+      return `f${row.run.seq}:${row.index}:${row.frame.time}`;
+    case 'gap':
+      return `g${row.seq}`;
+    case 'forgotten':
+      return 'forgotten';
+  }
+}
+
+function rowAttributes(row: Row): Record<string, string> {
+  switch (row.kind) {
+    case 'entry':
+      return { 'data-log-id': row.entry.id, ...(row.entry.stream === undefined ? {} : { class: 'rate-line' }), ...(row.entry.internal === true ? { 'data-internal': '' } : {}) };
+    case 'frame':
+      return { 'data-log-id': row.run.id, class: 'frame-row' };
+    default:
+      return { class: 'note' };
+  }
+}
+
+function rowCells(row: Row, streams: ReadonlyMap<string, StreamView>, runs: ReadonlyMap<number, RunState>, expanded: ReadonlySet<number>): Cell[] {
+  switch (row.kind) {
+    case 'gap':
+      return [empty, empty, empty, empty, { text: `… ${row.count} entries not shown (the inspector fell behind)`, class: 'warn' }, empty];
+    case 'forgotten':
+      return [empty, empty, empty, empty, { text: `… ${row.count} earlier entries were not kept (logSize, logBytes)`, class: 'dim' }, empty];
+    case 'frame':
+      return [
+        { text: formatTime(row.frame.time), class: 'dim' },
+        empty,
+        { text: row.run.id, class: 'dim' },
+        empty,
+        { text: `frame · ${formatBytes(row.frame.bytes)}${row.gap === undefined ? '' : ` · +${row.gap.toFixed(1)} ms`}`, class: 'dim' },
+        { text: row.frame.result ?? '', class: row.frame.result === 'dropped' ? 'bad' : 'dim' },
+      ];
+    case 'entry':
+      return entryCells(row.entry, streams, runs, expanded);
+  }
+}
+
+const empty: Cell = { text: '' };
+
+function entryCells(entry: LogEntry, streams: ReadonlyMap<string, StreamView>, runs: ReadonlyMap<number, RunState>, expanded: ReadonlySet<number>): Cell[] {
+  const arrow = entry.direction === 'out' ? '→' : entry.direction === 'in' ? '←' : '•';
+  const head: Cell[] = [
+    { text: formatTime(entry.time), class: 'dim' },
+    { text: arrow },
+    { text: entry.id, title: entry.id, class: entry.id === 'error' && entry.direction === 'event' ? 'bad' : '' },
+    { text: entry.page === undefined ? 'all' : String(entry.page), class: 'num' },
+  ];
+  if (entry.stream === undefined) return [...head, { text: entry.text, title: entry.text }, { text: entry.result ?? '', class: entry.result === 'dropped' ? 'bad' : 'dim' }];
+  const open = expanded.has(entry.seq);
+  head[1] = { node: () => h('button', { type: 'button', class: 'expand', 'data-seq': String(entry.seq), title: open ? 'collapse' : 'show its newest frames' }, `${open ? '▾' : '▸'} ${arrow}`), signature: `${open}` };
+  const stream = streams.get(`${entry.direction}:${entry.id}`);
+  const live = stream !== undefined && stream.run?.seq === entry.seq && (stream.messagesPerSecond > 0 || stream.bytesPerSecond > 0);
+  const counters = runs.get(entry.seq) ?? entry.stream;
+  const rate = live ? `${formatRate(stream.messagesPerSecond)} frames/s · ${formatBytes(stream.bytesPerSecond)}/s · ` : '';
+  const text = `${rate}${counters.frames} frames, ${formatBytes(counters.bytes)} · ${entry.text}`;
+  const preview = stream?.run?.seq === entry.seq ? stream.preview : undefined;
+  return [
+    ...head,
+    {
+      node: () => h('div', { class: 'rate-cell' }, h('span', { class: 'rate', 'data-frames': String(counters.frames), 'data-live': String(live) }, text), preview === undefined ? null : renderPreview(preview, `log:${entry.seq}`, new Set())),
+      signature: `${text}|${live}|${preview === undefined ? '' : JSON.stringify(preview)}`,
+    },
+    { text: live ? 'streaming' : 'ended', class: 'dim' },
+  ];
+}
+
+function updatePageFilter(pageFilter: HTMLSelectElement, snapshot: InspectorSnapshot): void {
+  const wanted = ['', ...snapshot.pages.map((page) => String(page.id))];
+  const have = [...pageFilter.options].map((option) => option.value);
+  if (wanted.join() === have.join()) return;
+  const selected = pageFilter.value;
+  pageFilter.replaceChildren(h('option', { value: '' }, 'every page'), ...snapshot.pages.map((page) => h('option', { value: String(page.id) }, `page ${page.id}`)));
+  if (wanted.includes(selected)) pageFilter.value = selected;
+}
