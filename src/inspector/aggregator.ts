@@ -165,7 +165,7 @@ export class Aggregator {
   #message(direction: 'out' | 'in', id: string, data: unknown, page: Page | undefined, time: number, result: string | undefined): void {
     const stream = this.#stream(direction, id, time);
     const frame = ArrayBuffer.isView(data);
-    if (!frame) this.#push({ seq: ++this.#seq, time, direction, id: cut(id), page: page?.id, text: lineOf(data) }, id, result);
+    if (!frame) this.#log.push(this.#entry(direction, id, data, page, time, result));
     if (stream === undefined) {
       if (frame) this.#untrackedFrames++;
       return;
@@ -196,9 +196,9 @@ export class Aggregator {
   /** Counts a frame into its stream's run, starting a run (one log entry) after a pause. */
   #frame(stream: Stream, data: unknown, page: Page | undefined, time: number, result: string | undefined, bytes: number): void {
     if (!continuesRun(stream, time)) {
-      const run = { seq: ++this.#seq, time, direction: stream.direction, id: cut(stream.id), page: page?.id, text: lineOf(data), stream: { frames: 0, bytes: 0, end: time } };
+      const run = { ...this.#entry(stream.direction, stream.id, data, page, time, undefined), stream: { frames: 0, bytes: 0, end: time } };
       stream.run = run;
-      this.#push(run, stream.id, result);
+      this.#log.push(run);
     }
     const counters = stream.run!.stream;
     counters.frames++;
@@ -207,10 +207,14 @@ export class Aggregator {
     stream.recent.push(time, bytes, result);
   }
 
-  #push(entry: LogEntry, id: string, result: string | undefined): void {
-    const marked: LogEntry = id.startsWith('$') ? { ...entry, internal: true } : entry;
-    this.#log.push(result === undefined || marked.stream !== undefined ? marked : { ...marked, result });
+  /** A log entry for a message: its one-line summary, never its data. */
+  #entry(direction: 'out' | 'in', id: string, data: unknown, page: Page | undefined, time: number, result: string | undefined): LogEntry {
+    const entry: { -readonly [K in keyof LogEntry]: LogEntry[K] } = { seq: ++this.#seq, time, direction, id: cut(id), page: page?.id, text: lineOf(data) };
+    if (result !== undefined) entry.result = result;
+    if (id.startsWith('$')) entry.internal = true;
+    return entry;
   }
+
 
   #stream(direction: 'out' | 'in', id: string, time: number): Stream | undefined {
     const key = `${direction}\u0000${id}`;

@@ -2,9 +2,11 @@ import type { LogEntry } from './snapshot.js';
 
 /**
  * Bytes one log entry takes in the host's heap besides its two strings (`id`, `text`): the object,
- * its numbers, a stream run's counters and its slot in the ring. Measured with
- * `node --expose-gc bench/scenarios/inspector-history.mjs` (Node 22, x64): about 150 bytes for a
- * message entry, 210 for a stream run's; this is the larger, rounded up.
+ * its numbers, a stream run's counters and its slot in the ring, rounded up. Measured with
+ * `node --expose-gc bench/scenarios/inspector-history.mjs` (Node 20, x64), strings included: about
+ * 170 bytes for a short message's entry, 240 for a stream run's, 310 with a full 160-character
+ * summary, 480–510 for the summary of a 100 KB message (its summary is a two-byte string); the
+ * estimate ({@link entryBytes}) was above the measure in every case.
  */
 export const ENTRY_OVERHEAD_BYTES = 240;
 

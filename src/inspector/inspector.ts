@@ -27,8 +27,9 @@ export interface InspectorOptions {
   /**
    * Message log entries the host keeps (the history): control messages, connects, disconnects and
    * errors one entry each, a run of one id's stream frames one entry in all. An entry keeps a
-   * one-line summary of the data (at most 160 characters), never the data: about 0.3 KiB each, at
-   * most about 1 KiB (see `logBytes`). @default 5000
+   * one-line summary of the data (at most 160 characters, copied), never the data: measured 0.2 KiB
+   * for a short message, 0.3 KiB with a full summary, 0.5 KiB for a 100 KB message's (so 5000
+   * entries take 1–2.5 MiB); `logBytes` bounds it whatever the ids and data. @default 5000
    */
   logSize?: number;
   /**
