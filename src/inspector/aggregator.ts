@@ -152,6 +152,11 @@ export class Aggregator {
     };
   }
 
+  /** The kept entries after `seq` (at most `count`), for a page that missed some. */
+  logAfter(seq: number, count: number): InspectorHistory {
+    return { epoch: this.epoch, logSize: this.#limits.logSize, forgotten: this.#log.forgotten, log: this.#log.after(seq, count) };
+  }
+
   /** Everything the log keeps, for an inspector page that just connected. */
   history(): InspectorHistory {
     return { epoch: this.epoch, logSize: this.#limits.logSize, forgotten: this.#log.forgotten, log: this.#log.last(this.#log.size) };

@@ -67,6 +67,21 @@ export class History {
     this.#bytes += cost;
   }
 
+  /** The oldest `count` entries after `seq`, oldest first (seqs grow along the ring). */
+  after(seq: number, count: number): LogEntry[] {
+    const capacity = this.#items.length;
+    let low = 0;
+    let high = this.#size;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.#items[(this.#start + middle) % capacity]!.seq <= seq) low = middle + 1;
+      else high = middle;
+    }
+    const out: LogEntry[] = [];
+    for (let i = low; i < Math.min(this.#size, low + count); i++) out.push(this.#items[(this.#start + i) % capacity]!);
+    return out;
+  }
+
   /** The newest `count` entries, oldest first. */
   last(count: number): LogEntry[] {
     const capacity = this.#items.length;

@@ -7,7 +7,7 @@ import { loadClientScript } from '../host/client-script.js';
 import { PAGE_SCRIPT } from './assets.js';
 import { INSPECTOR_CSS } from './page-css.js';
 import { INSPECTOR_HEADERS, inspectorHtml } from './page-html.js';
-import { HISTORY_ID, SNAPSHOT_ID } from './snapshot.js';
+import { HISTORY_ID, LOG_ENTRIES_PER_FILL, SNAPSHOT_ID } from './snapshot.js';
 import { bounded, MAX_DEPTH } from './summary.js';
 
 /** Options of {@link attachInspector}. Every limit has a unit and a default. */
@@ -271,6 +271,11 @@ function offerConsole(wv: WebView, inner: WebView, aggregator: () => Aggregator 
     run('callFunction', String(name), rest, undefined, async () => settledList(await wv.callFunction(String(name), ...(rest.length > 0 ? [rest[0]] : [])))),
   );
   inner.handle('callHost', (name: unknown, args: unknown) => run('host', String(name), list(args), undefined, () => wv.runHandler(String(name), list(args))));
+  inner.handle('log', (after: unknown) => {
+    const kept = aggregator();
+    if (kept === undefined) throw new CallError('UNAVAILABLE', 'the host is not observed');
+    return kept.logAfter(Number(after) || 0, LOG_ENTRIES_PER_FILL);
+  });
   inner.handle('setParameter', (id: unknown, value: unknown) =>
     run('parameter', String(id), [value], undefined, () => {
       const parameter = wv.parameters.get(String(id));

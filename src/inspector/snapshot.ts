@@ -183,6 +183,8 @@ export const SNAPSHOT_ID = 'snapshot';
 export const HISTORY_ID = 'history';
 /** Log entries a snapshot carries at most (the page keeps its own bounded history). */
 export const LOG_ENTRIES_PER_SNAPSHOT = 200;
+/** Log entries one `log(after)` call returns at most. */
+export const LOG_ENTRIES_PER_FILL = 2000;
 
 /** The functions the inspector page calls on the host (its console). */
 export type InspectorFunctions = {
@@ -196,4 +198,9 @@ export type InspectorFunctions = {
   callHost(name: string, args: unknown[]): unknown;
   /** `wv.parameters.get(id).set(value)`: as automation would (source `host`); returns the value it took (clamped, quantised). */
   setParameter(id: string, value: unknown): unknown;
+  /**
+   * The kept log entries after `seq` (at most `LOG_ENTRIES_PER_FILL`, oldest first): a page that
+   * missed snapshots (it read slowly; they are coalesced) fills the gap instead of showing one.
+   */
+  log(after: number): InspectorHistory;
 };

@@ -184,5 +184,12 @@ describe('aggregator', () => {
     const merged = new Map([...history.log, ...snapshot.log].map((e) => [e.seq, e.text]));
     expect([...merged.values()]).toEqual(Array.from({ length: 310 }, (_, i) => String(i)));
     expect(new Aggregator(host, LIMITS).epoch).not.toBe(aggregator.epoch);
+    // What a page that missed snapshots asks for: the entries after the last it has.
+    expect(aggregator.logAfter(250, 5).log.map((e) => e.seq)).toEqual([251, 252, 253, 254, 255]);
+    expect(aggregator.logAfter(0, 2).log.map((e) => e.seq)).toEqual([1, 2]);
+    expect(aggregator.logAfter(310, 5).log).toEqual([]);
+    const small = new Aggregator(host, { ...LIMITS, logSize: 10 });
+    for (let i = 0; i < 30; i++) small.observe(send('tick', i, i));
+    expect(small.logAfter(3, 100)).toMatchObject({ forgotten: 20, log: Array.from({ length: 10 }, (_, i) => ({ seq: 21 + i })) });
   });
 });

@@ -5,6 +5,7 @@ import { attachInspector, type Inspector } from '../../src/inspector/index.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { nextEvent } from '../helpers/host.js';
 import { until } from '../helpers/node-client.js';
+import { LOG_ENTRIES_PER_SNAPSHOT } from '../../src/inspector/snapshot.js';
 import { RECENT_FRAMES } from '../../src/inspector/streams.js';
 
 // The inspector page in Chromium, against a real host with a real modern page: what it shows
@@ -177,6 +178,16 @@ describe('inspector page', { timeout: 90_000 }, () => {
     }
   });
 
+  it('fills in what its snapshots did not carry: a burst of more entries than a snapshot holds shows whole, no gap', async () => {
+    const page = inspectorPage!;
+    const count = LOG_ENTRIES_PER_SNAPSHOT + 250;
+    for (let i = 0; i < count; i++) wv.send('burst', i); // in one go: the next snapshot carries only the newest
+    await page.locator('#log-id').fill('burst');
+    await expect.poll(() => logTexts(page, 'burst'), { timeout: 20_000 }).toEqual(Array.from({ length: count }, (_, i) => String(i)));
+    expect(await page.locator('#log-rows tr.note').count()).toBe(0);
+    await page.locator('#log-id').fill('');
+  });
+
   it('shows a 60 fps stream as one rate line in the log (frames/s, bytes/s, the newest frame), expandable into its frames', async () => {
     const page = inspectorPage!;
     await page.locator('#log-id').fill('meter');
@@ -291,16 +302,22 @@ describe('inspector page', { timeout: 90_000 }, () => {
     expect(await page.locator('main img, main b').count()).toBe(0);
 
     await page.locator('#log-id').fill('fromInspector');
-    await expect.poll(() => page.locator('#log-rows tr').count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.locator('#log-rows tr[data-log-id]').count(), { timeout: 20_000 }).toBe(1);
     await page.locator('#log-pause').click();
     const kept = async (): Promise<number> => Number(/paused \((\d+) kept\)/.exec((await page.locator('#log-count').textContent()) ?? '')?.[1]);
     const before = await kept();
     wv.send('fromInspector', 'while paused');
     // While paused the log is not redrawn (the entry is kept); resumed, it shows.
     await expect.poll(kept, { timeout: 20_000 }).toBeGreaterThan(before);
-    expect(await page.locator('#log-rows tr').count()).toBe(1);
+    expect(await page.locator('#log-rows tr[data-log-id]').count()).toBe(1);
     await page.locator('#log-pause').click();
-    await expect.poll(() => page.locator('#log-rows tr').count(), { timeout: 20_000 }).toBe(2);
+    await expect.poll(() => page.locator('#log-rows tr[data-log-id]').count(), { timeout: 20_000 }).toBe(2);
+    // Cleared entries stay cleared, though the next snapshots still carry them.
+    await page.locator('#log-clear').click();
+    expect(await page.locator('#log-rows tr[data-log-id]').count()).toBe(0);
+    wv.send('fromInspector', 'after clear');
+    await expect.poll(() => logTexts(page, 'fromInspector'), { timeout: 20_000 }).toEqual(['"after clear"']);
+    await page.locator('#log-id').fill('');
   });
 
   it('shows each parameter with its spec, value and text, and a page gesture from start through its changes to its end; its console sets one', async () => {

@@ -1,11 +1,13 @@
-import type { FrameView, InspectorHistory, InspectorSnapshot, LogEntry, StreamView } from '../snapshot.js';
+import { LOG_ENTRIES_PER_FILL, type FrameView, type InspectorHistory, type InspectorSnapshot, type LogEntry, type StreamView } from '../snapshot.js';
 import { formatBytes, formatRate, formatTime, h, KeyedRows, type Cell } from './dom.js';
 import { renderPreview } from './preview.js';
 
 /** Entries the page keeps at least (it keeps the host's `logSize` when that is more). */
 const LOG_KEPT = 2000;
-/** Rows drawn at most (entries that pass the filters, newest). */
-const LOG_SHOWN = 300;
+/** Rows drawn at first (the newest that pass the filters); "older" adds as many again. */
+const LOG_SHOWN = 500;
+/** Pixels from the bottom within which the log counts as scrolled to its end. */
+const FOLLOW_SLACK = 24;
 
 /** A row of the log: an entry, a frame of an expanded rate line, or a note of entries not here. */
 type Row =
@@ -22,11 +24,12 @@ interface RunState {
 
 /**
  * The message log: the history the host sends when the page connects, then every snapshot's
- * newest entries, merged by `seq` (nothing twice, nothing lost between them). A stream's frames are
- * one rate line per run, expanded on demand into its newest frames. The bridge's own traffic is
- * hidden unless `showInternal()`.
+ * newest entries, merged by `seq` (nothing twice, nothing lost between them: entries a slow page
+ * missed, its snapshots coalesced, are fetched with `fill`). A stream's frames are one rate line
+ * per run, expanded on demand into its newest frames. The bridge's own traffic is hidden unless
+ * `showInternal()`.
  */
-export function createLogView(showInternal: () => boolean): {
+export function createLogView(showInternal: () => boolean, fill: (after: number) => Promise<InspectorHistory>): {
   readonly element: HTMLElement;
   history(history: InspectorHistory): void;
   merge(snapshot: InspectorSnapshot): void;
@@ -39,6 +42,8 @@ export function createLogView(showInternal: () => boolean): {
   let epoch: string | undefined;
   let kept = LOG_KEPT;
   let forgotten: { first: number; count: number } | undefined;
+  /** Entries up to this seq were cleared by the user: a later snapshot or history does not bring them back. */
+  let cleared = 0;
   let paused = false;
   let streams = new Map<string, StreamView>();
 
@@ -49,6 +54,10 @@ export function createLogView(showInternal: () => boolean): {
   const pause = h('button', { id: 'log-pause', type: 'button' }, 'pause');
   const clear = h('button', { id: 'log-clear', type: 'button' }, 'clear');
   const count = h('span', { id: 'log-count', class: 'dim' });
+  const older = h('button', { id: 'log-older', type: 'button', title: 'show older entries' }, 'older');
+  let limit = LOG_SHOWN;
+  /** The first row shown while the user reads above the newest: new entries do not shift it away. */
+  let anchor: string | undefined;
   const rows = new KeyedRows<Row>(body, rowKey, rowAttributes, (row) => rowCells(row, streams, runs, expanded));
 
   const toEpoch = (next: string): void => {
@@ -59,15 +68,34 @@ export function createLogView(showInternal: () => boolean): {
     seqs.clear();
     runs.clear();
     forgotten = undefined;
+    cleared = 0;
   };
   const add = (log: readonly LogEntry[]): void => {
     const last = entries.at(-1)?.seq ?? 0;
-    const fresh = log.filter((entry) => !seqs.has(entry.seq));
+    const fresh = log.filter((entry) => entry.seq > cleared && !seqs.has(entry.seq));
     if (fresh.length === 0) return;
     for (const entry of fresh) seqs.add(entry.seq);
     entries.push(...fresh);
     if (fresh[0]!.seq < last) entries.sort((a, b) => a.seq - b.seq); // the history arrived after a snapshot
     if (entries.length > kept) for (const entry of entries.splice(0, entries.length - kept)) seqs.delete(entry.seq);
+  };
+  let filling = false;
+  const fillAfter = (after: number): void => {
+    if (filling) return;
+    filling = true;
+    const asked = epoch;
+    fill(after).then(
+      (found) => {
+        filling = false;
+        if (found.epoch !== asked || epoch !== asked) return;
+        add(found.log);
+        redraw();
+        if (found.log.length >= LOG_ENTRIES_PER_FILL) fillAfter(found.log.at(-1)!.seq);
+      },
+      () => {
+        filling = false; // the gap stays marked
+      },
+    );
   };
   let drawn: InspectorSnapshot | undefined;
   const redraw = (): void => draw(drawn);
@@ -85,10 +113,17 @@ export function createLogView(showInternal: () => boolean): {
     redraw();
   });
   clear.addEventListener('click', () => {
+    cleared = Math.max(cleared, entries.at(-1)?.seq ?? 0);
     entries = [];
     seqs.clear();
     forgotten = undefined;
     redraw();
+  });
+  older.addEventListener('click', () => {
+    limit += LOG_SHOWN;
+    anchor = undefined;
+    redraw();
+    scroll.scrollTop = 0;
   });
   idFilter.addEventListener('input', redraw);
   pageFilter.addEventListener('change', redraw);
@@ -113,7 +148,13 @@ export function createLogView(showInternal: () => boolean): {
     if (forgotten !== undefined && forgotten.count > 0 && entries[0]?.seq === forgotten.first) all.push({ kind: 'forgotten', count: forgotten.count });
     let previous: number | undefined;
     for (const entry of entries) {
-      if (previous !== undefined && entry.seq > previous + 1) all.push({ kind: 'gap', seq: entry.seq, count: entry.seq - previous - 1 });
+      if (previous !== undefined && entry.seq > previous + 1) {
+        const before = all.at(-1);
+        const missing = entry.seq - previous - 1;
+        // Gaps with nothing shown between them (a filter hides it) are one note.
+        if (before?.kind === 'gap') all[all.length - 1] = { kind: 'gap', seq: before.seq, count: before.count + missing };
+        else all.push({ kind: 'gap', seq: entry.seq, count: missing });
+      }
       previous = entry.seq;
       if (entry.internal === true && !internal) {
         hidden++;
@@ -124,13 +165,20 @@ export function createLogView(showInternal: () => boolean): {
       all.push({ kind: 'entry', entry });
       if (entry.stream !== undefined && expanded.has(entry.seq)) all.push(...frameRows(entry, streams));
     }
-    rows.update(all.slice(-LOG_SHOWN));
+    // Follows the newest entries while scrolled to the bottom; left alone while the user reads above.
+    const following = scroll.scrollTop + scroll.clientHeight >= scroll.scrollHeight - FOLLOW_SLACK;
+    const from = anchoredStart(all, following ? undefined : anchor, limit);
+    const shownRows = all.slice(from, from + limit);
+    anchor = shownRows.length > 0 ? rowKey(shownRows[0]!) : undefined;
+    rows.update(shownRows);
+    older.hidden = from === 0;
+    older.textContent = `older (${from})`;
     count.textContent = `${shown} of ${entries.length}${hidden > 0 ? ` (${hidden} of the bridge's own hidden)` : ''}`;
-    scroll.scrollTop = scroll.scrollHeight;
+    if (following) scroll.scrollTop = scroll.scrollHeight;
   }
 
   return {
-    element: h('div', {}, h('div', { class: 'toolbar' }, idFilter, pageFilter, pause, clear, count), scroll),
+    element: h('div', {}, h('div', { class: 'toolbar' }, idFilter, pageFilter, pause, clear, older, count), scroll),
     history(history) {
       toEpoch(history.epoch);
       kept = Math.max(LOG_KEPT, history.logSize);
@@ -139,10 +187,21 @@ export function createLogView(showInternal: () => boolean): {
     },
     merge(snapshot) {
       toEpoch(snapshot.epoch);
+      const last = Math.max(entries.at(-1)?.seq ?? 0, cleared);
+      const first = snapshot.log.find((entry) => entry.seq > last)?.seq;
       add(snapshot.log);
+      if (last > 0 && first !== undefined && first > last + 1) fillAfter(last);
     },
     draw,
   };
+}
+
+/** Where the rows shown start: the newest `limit`, or from the anchored row while the user reads above them. */
+function anchoredStart(all: readonly Row[], anchor: string | undefined, limit: number): number {
+  const newest = Math.max(0, all.length - limit);
+  if (anchor === undefined) return newest;
+  const at = all.findIndex((row) => rowKey(row) === anchor);
+  return at === -1 ? newest : Math.min(at, newest);
 }
 
 /** The newest frames of an expanded run (those the host still lists for its stream). */

@@ -29,7 +29,10 @@ const streams = table('streams', '', 'id', 'type', 'size', 'msg/s', 'bytes/s', '
 const calls = table('calls', 'time', 'direction', 'kind', 'call', 'page', 'duration', 'result');
 const retained = table('retained', 'id', 'type', 'value');
 const parameters = table('parameters', 'id', 'spec', 'value', 'text', 'by', 'changes', 'gestures (newest first)');
-const log = createLogView(() => showInternal.checked);
+const log = createLogView(
+  () => showInternal.checked,
+  (after) => client.call('log', after),
+);
 const untracked = h('span', { id: 'untracked', class: 'dim' });
 const console_ = createConsole(client);
 const noParameters = h('p', { id: 'no-parameters', class: 'placeholder' }, 'The host has no parameters.');
