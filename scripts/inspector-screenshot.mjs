@@ -22,6 +22,7 @@ wv.bindCallback('gainChanged', ([gain]) => ({ applied: gain }));
 wv.handle('loadPreset', () => 'ok');
 await wv.setEnableWebSocket(0);
 const inspector = attachInspector(wv, { updateRate: 20 });
+void wv.evaluate('theme', "document.documentElement.dataset.theme = 'dark'"); // stored: the page runs it when it loads
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
 try {
   await (await browser.newContext()).newPage().then((page) => page.goto(wv.url));

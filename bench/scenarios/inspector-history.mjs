@@ -6,7 +6,7 @@ import { Aggregator } from '../../dist/inspector/aggregator.js';
 import { ENTRY_OVERHEAD_BYTES, entryBytes, History } from '../../dist/inspector/history.js';
 
 const COUNT = 5000;
-const host = { pages: [], retainedValues: new Map(), parameters: new Map() };
+const host = { pages: [], retainedValues: new Map(), parameters: new Map(), persistentCalls: [] };
 const limits = { logSize: COUNT, logBytes: 1024 * 1024 * 1024, callLogSize: 200, previewPoints: 256, sampleInterval: 100, maxIds: 256 };
 
 if (typeof globalThis.gc !== 'function') {

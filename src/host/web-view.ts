@@ -24,6 +24,7 @@ import {
   type SpecFor,
   type ValueOfSpec,
   type ParameterSpecInput,
+  type PersistentCall,
 } from '../protocol/index.js';
 import { checkBindingName } from './binding-name.js';
 import { PersistentCalls } from './persistent-calls.js';
@@ -299,6 +300,11 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   /** The retained ids (see {@link retain}) with the latest value each has sent (`undefined`: none yet). */
   get retainedValues(): ReadonlyMap<string, unknown> {
     return new Map([...this.#retained].map(([id, message]) => [id, message === undefined ? undefined : readPayload(decodeFrame(message.forPage(true)!.bytes))]));
+  }
+
+  /** HISE's stored (persistent) `callFunction`/`evaluate` calls, first-stored order: what a page replays when it loads. */
+  get persistentCalls(): readonly PersistentCall[] {
+    return this.#persistent.all();
   }
 
   /**

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Observation, Page, Parameter } from '../host/index.js';
+import type { PersistentCall } from '../protocol/index.js';
 import { History } from './history.js';
 import { ParameterTimelines } from './parameter-timeline.js';
 import { Ring } from './ring.js';
-import type { CallView, InspectorHistory, InspectorSnapshot, LogEntry, PageView } from './snapshot.js';
+import type { CallView, InspectorHistory, InspectorSnapshot, LogEntry, PageView, StoredCallView } from './snapshot.js';
 import { LOG_ENTRIES_PER_SNAPSHOT } from './snapshot.js';
 import { continuesRun, createStream, streamView, type Stream } from './streams.js';
 import { argsLine, bytesOf, cut, lineOf, previewOf, sizeOf, typeOf } from './summary.js';
@@ -13,6 +14,7 @@ export interface ObservedHost {
   readonly pages: readonly Page[];
   readonly retainedValues: ReadonlyMap<string, unknown>;
   readonly parameters: ReadonlyMap<string, Parameter>;
+  readonly persistentCalls: readonly PersistentCall[];
 }
 
 /** Limits of one aggregator (see `InspectorOptions`). */
@@ -29,6 +31,12 @@ export interface AggregatorLimits {
   readonly sampleInterval: number;
   /** Ids tracked (an id in each direction counts once each); messages of further ids are logged only. */
   readonly maxIds: number;
+}
+
+/** A stored call as one line: `callFunction` with its argument, `evaluate` with its code. */
+function storedView(call: PersistentCall): StoredCallView {
+  if (call.kind === 'evaluate') return { kind: 'evaluate', key: cut(call.uid), call: cut(call.code) };
+  return { kind: 'callFunction', key: cut(call.name), call: cut(`${call.name}(${'arg' in call ? lineOf(call.arg) : ''})`) };
 }
 
 /** Characters of an event's line (an error's message can say more than a message's summary). */
@@ -147,6 +155,7 @@ export class Aggregator {
       log: this.#log.last(LOG_ENTRIES_PER_SNAPSHOT),
       retained: [...this.#host.retainedValues].map(([id, value]) => ({ id, type: typeOf(value), preview: previewOf(value, this.#limits.previewPoints) })),
       parameters: this.#parameters.views(this.#host.parameters),
+      stored: this.#host.persistentCalls.slice(0, this.#limits.maxIds).map(storedView),
       errors: this.#errors,
       untrackedFrames: this.#untrackedFrames,
     };

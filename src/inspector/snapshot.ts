@@ -19,6 +19,12 @@ export interface InspectorSnapshot {
   readonly retained: readonly { readonly id: string; readonly type: string; readonly preview: Preview }[];
   /** The host's parameters (`wv.parameters`, the first `maxIds`), in declaration order, each with its gesture timeline. */
   readonly parameters: readonly ParameterView[];
+  /**
+   * HISE's stored calls (`wv.persistentCalls`, the first `maxIds`): a `callFunction` or `evaluate`
+   * made while no page had the bridge (the stand-in's `initWebSocket`) crosses no socket; every page
+   * runs it when it loads. So it shows here, not among the calls.
+   */
+  readonly stored: readonly StoredCallView[];
   /** Errors the host reported since the inspector was attached (with `history`) or opened. */
   readonly errors: number;
   /** Stream frames of ids beyond `maxIds`: counted, neither tracked nor logged. */
@@ -38,6 +44,15 @@ export interface InspectorHistory {
   readonly forgotten: number;
   /** Every entry kept, oldest first. */
   readonly log: readonly LogEntry[];
+}
+
+/** One stored call. */
+export interface StoredCallView {
+  readonly kind: 'callFunction' | 'evaluate';
+  /** Its key: the function's name, or the `evaluate` uid. */
+  readonly key: string;
+  /** `name(arg)`, or the code. */
+  readonly call: string;
 }
 
 /** One page (browser tab) of the host. */

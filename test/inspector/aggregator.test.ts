@@ -11,7 +11,7 @@ import { bounded, lineOf, MAX_ITEMS, MAX_LINE, MAX_NODES, MAX_TEXT, previewOf } 
 // What the inspector shows is bounded whatever the host sends, and costs counters per message.
 
 const LIMITS = { logSize: 50, logBytes: 1024 * 1024, callLogSize: 5, previewPoints: 64, sampleInterval: 100, maxIds: 3 };
-const host = { pages: [] as Page[], retainedValues: new Map<string, unknown>([['state', { on: true }]]), parameters: new Map() };
+const host = { pages: [] as Page[], retainedValues: new Map<string, unknown>([['state', { on: true }]]), parameters: new Map(), persistentCalls: [] };
 const send = (id: string, data: unknown, time: number, result: 'sent' | 'queued' | 'dropped' = 'sent'): Observation => ({ type: 'send', time, id, data, stream: ArrayBuffer.isView(data), page: undefined, result, via: 'send', retained: false, meta: undefined });
 
 describe('summaries', () => {

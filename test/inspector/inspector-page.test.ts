@@ -62,7 +62,9 @@ beforeAll(async () => {
   const heard: string[] = [];
   wv.setWebSocketCallback((_data, _page, id) => void heard.push(String(id)));
   inspector = attachInspector(wv, { updateRate: 20 });
-  // All of this happens before any inspector page is open.
+  // All of this happens before any inspector page is open. A call stored while no page is there (as
+  // the stand-in's initWebSocket) crosses no socket: the page runs it from its bridge script.
+  void wv.evaluate('theme', "document.documentElement.dataset.theme = 'dark'");
   webPage = await (await browser.newContext()).newPage();
   const connected = nextEvent(wv, 'connect');
   await webPage.goto(wv.url!);
@@ -108,6 +110,10 @@ describe('inspector page', { timeout: 90_000 }, () => {
     expect(await init.locator('td').nth(3).textContent()).toBe(`initWebSocket(${wv.port})`);
     expect(await init.locator('td').last().textContent()).toBe(String(wv.port));
     expect(await page.locator('tr[data-retained="title"]').textContent()).toContain('Synth One');
+    // Stored calls: the evaluate made before the page loaded, and the initWebSocket call (both replayed by a page that loads).
+    expect(await page.locator('tr[data-stored="theme"]').textContent()).toBe("evaluatethemedocument.documentElement.dataset.theme = 'dark'");
+    expect(await page.locator('tr[data-stored="initWebSocket"] td').last().textContent()).toBe(`initWebSocket(${wv.port})`);
+    expect(await webPage.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     // What came first is shown first: the connect, then the call, the hello, the title.
     const order = await page.locator('#log-rows tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-log-id')));
     expect(order.filter((id) => id === 'connect' || id === 'hello' || id === 'title')).toEqual(['connect', 'hello', 'title']);

@@ -3,7 +3,7 @@ import type { InspectorFunctions, InspectorHistory, InspectorSnapshot } from '..
 import { createConsole } from './console.js';
 import { h } from './dom.js';
 import { createLogView } from './log-view.js';
-import { callRows, pageRows, parameterRows, retainedRows, streamRows } from './views.js';
+import { callRows, pageRows, parameterRows, retainedRows, storedRows, streamRows } from './views.js';
 
 // The inspector page: connects to the host's inspector socket with the project's modern client,
 // shows the history the host kept, then draws each snapshot the host pushes (at most once per
@@ -28,6 +28,7 @@ const pages = table('pages', 'page', 'client', 'origin', 'path', 'sockets', 'con
 const streams = table('streams', '', 'id', 'type', 'size', 'msg/s', 'bytes/s', 'total', 'dropped', 'queued', 'preview');
 const calls = table('calls', 'time', 'direction', 'kind', 'call', 'page', 'duration', 'result');
 const retained = table('retained', 'id', 'type', 'value');
+const stored = table('stored', 'kind', 'key', 'call');
 const parameters = table('parameters', 'id', 'spec', 'value', 'text', 'by', 'changes', 'gestures (newest first)');
 const log = createLogView(
   () => showInternal.checked,
@@ -52,7 +53,7 @@ document.body.append(
     h('section', { class: 'wide' }, h('h2', {}, 'Pages'), pages.section),
     h('section', { class: 'wide' }, h('h2', {}, 'Streams and messages by id ', untracked), streams.section),
     h('section', {}, h('h2', {}, 'Calls'), calls.section),
-    h('section', {}, h('h2', {}, 'Retained values'), retained.section),
+    h('section', {}, h('h2', {}, 'Retained values'), retained.section, h('h2', { class: 'below' }, 'Stored calls (each page runs them when it loads)'), stored.section),
     h('section', { class: 'wide' }, h('h2', {}, 'Parameters'), noParameters, parameters.section),
     h('section', { class: 'wide' }, h('h2', {}, 'Message log'), log.element),
     h('section', { class: 'wide' }, h('h2', {}, 'Console'), console_.element),
@@ -64,6 +65,7 @@ const pageTable = pageRows(pages.body, () => latest?.time ?? Date.now());
 const streamTable = streamRows(streams.body);
 const callTable = callRows(calls.body);
 const retainedTable = retainedRows(retained.body);
+const storedTable = storedRows(stored.body);
 const parameterTable = parameterRows(parameters.body);
 let drawn = true;
 
@@ -103,6 +105,7 @@ function draw(): void {
   streamTable.update(snapshot.streams);
   callTable.update(snapshot.calls.filter((call) => showInternal.checked || !call.internal).reverse());
   retainedTable.update(snapshot.retained);
+  storedTable.update(snapshot.stored);
   parameterTable.update(snapshot.parameters);
   noParameters.hidden = snapshot.parameters.length > 0;
   console_.updateParameters(snapshot.parameters);

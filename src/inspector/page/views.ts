@@ -1,4 +1,4 @@
-import type { CallView, GestureView, InspectorSnapshot, PageView, ParameterView, StreamView } from '../snapshot.js';
+import type { CallView, GestureView, InspectorSnapshot, PageView, ParameterView, StoredCallView, StreamView } from '../snapshot.js';
 import { formatBytes, formatRate, formatTime, h, KeyedRows, type Cell } from './dom.js';
 import { renderPreview } from './preview.js';
 
@@ -70,6 +70,15 @@ export function callRows(body: HTMLElement): KeyedRows<CallView> {
 }
 
 type Retained = InspectorSnapshot['retained'][number];
+
+export function storedRows(body: HTMLElement): KeyedRows<StoredCallView> {
+  return new KeyedRows<StoredCallView>(
+    body,
+    (stored) => `${stored.kind}:${stored.key}`,
+    (stored) => ({ 'data-stored': stored.key }),
+    (stored) => [{ text: stored.kind }, { text: stored.key, title: stored.key }, { text: stored.call, title: stored.call }],
+  );
+}
 
 export function retainedRows(body: HTMLElement): KeyedRows<Retained> {
   return new KeyedRows<Retained>(
