@@ -1,6 +1,7 @@
 import { LOG_ENTRIES_PER_FILL, type FrameView, type InspectorHistory, type InspectorSnapshot, type LogEntry, type StreamView } from '../snapshot.js';
 import { formatBytes, formatRate, formatTime, h, KeyedRows, type Cell } from './dom.js';
 import { renderPreview } from './preview.js';
+import { RUN_GAP } from '../streams.js';
 
 /** Entries the page keeps at least (it keeps the host's `logSize` when that is more). */
 const LOG_KEPT = 2000;
@@ -46,6 +47,8 @@ export function createLogView(showInternal: () => boolean, fill: (after: number)
   let cleared = 0;
   let paused = false;
   let streams = new Map<string, StreamView>();
+  /** The newest snapshot's time (the host's clock, as the entries' times). */
+  let now = 0;
 
   const body = h('tbody', { id: 'log-rows' });
   const scroll = h('div', { id: 'log-scroll' }, h('table', {}, h('thead', {}, h('tr', {}, ...['time', '', 'id', 'page', 'data', 'result'].map((t) => h('th', {}, t)))), body));
@@ -58,7 +61,7 @@ export function createLogView(showInternal: () => boolean, fill: (after: number)
   let limit = LOG_SHOWN;
   /** The first row shown while the user reads above the newest: new entries do not shift it away. */
   let anchor: string | undefined;
-  const rows = new KeyedRows<Row>(body, rowKey, rowAttributes, (row) => rowCells(row, streams, runs, expanded));
+  const rows = new KeyedRows<Row>(body, rowKey, rowAttributes, (row) => rowCells(row, streams, runs, expanded, now));
 
   const toEpoch = (next: string): void => {
     if (epoch === next) return;
@@ -133,6 +136,7 @@ export function createLogView(showInternal: () => boolean, fill: (after: number)
     if (snapshot !== undefined) {
       updatePageFilter(pageFilter, snapshot);
       streams = new Map(snapshot.streams.map((stream) => [`${stream.direction}:${stream.id}`, stream]));
+      now = snapshot.time;
       for (const stream of snapshot.streams) if (stream.run !== undefined) runs.set(stream.run.seq, { frames: stream.run.frames, bytes: stream.run.bytes });
     }
     if (paused) {
@@ -237,7 +241,7 @@ function rowAttributes(row: Row): Record<string, string> {
   }
 }
 
-function rowCells(row: Row, streams: ReadonlyMap<string, StreamView>, runs: ReadonlyMap<number, RunState>, expanded: ReadonlySet<number>): Cell[] {
+function rowCells(row: Row, streams: ReadonlyMap<string, StreamView>, runs: ReadonlyMap<number, RunState>, expanded: ReadonlySet<number>, now: number): Cell[] {
   switch (row.kind) {
     case 'gap':
       return [empty, empty, empty, empty, { text: `… ${row.count} entries not shown (the inspector fell behind)`, class: 'warn' }, empty];
@@ -253,13 +257,13 @@ function rowCells(row: Row, streams: ReadonlyMap<string, StreamView>, runs: Read
         { text: row.frame.result ?? '', class: row.frame.result === 'dropped' ? 'bad' : 'dim' },
       ];
     case 'entry':
-      return entryCells(row.entry, streams, runs, expanded);
+      return entryCells(row.entry, streams, runs, expanded, now);
   }
 }
 
 const empty: Cell = { text: '' };
 
-function entryCells(entry: LogEntry, streams: ReadonlyMap<string, StreamView>, runs: ReadonlyMap<number, RunState>, expanded: ReadonlySet<number>): Cell[] {
+function entryCells(entry: LogEntry, streams: ReadonlyMap<string, StreamView>, runs: ReadonlyMap<number, RunState>, expanded: ReadonlySet<number>, now: number): Cell[] {
   const arrow = entry.direction === 'out' ? '→' : entry.direction === 'in' ? '←' : '•';
   const head: Cell[] = [
     { text: formatTime(entry.time), class: 'dim' },
@@ -271,7 +275,8 @@ function entryCells(entry: LogEntry, streams: ReadonlyMap<string, StreamView>, r
   const open = expanded.has(entry.seq);
   head[1] = { node: () => h('button', { type: 'button', class: 'expand', 'data-seq': String(entry.seq), title: open ? 'collapse' : 'show its newest frames' }, `${open ? '▾' : '▸'} ${arrow}`), signature: `${open}` };
   const stream = streams.get(`${entry.direction}:${entry.id}`);
-  const live = stream !== undefined && stream.run?.seq === entry.seq && (stream.messagesPerSecond > 0 || stream.bytesPerSecond > 0);
+  // Its run goes on until a pause longer than RUN_GAP (the host starts a new one then).
+  const live = stream !== undefined && stream.run?.seq === entry.seq && now - stream.lastTime <= RUN_GAP;
   const counters = runs.get(entry.seq) ?? entry.stream;
   const rate = live ? `${formatRate(stream.messagesPerSecond)} frames/s · ${formatBytes(stream.bytesPerSecond)}/s · ` : '';
   const text = `${rate}${counters.frames} frames, ${formatBytes(counters.bytes)} · ${entry.text}`;
