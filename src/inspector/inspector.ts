@@ -19,9 +19,10 @@ export interface InspectorOptions {
   /**
    * Keep a history from when the inspector is attached (with `serve --inspect` and the Vite plugin's
    * `inspect`: from the host's start), so an inspector page opened later shows what came before it:
-   * a page's first message, the `initWebSocket` call, a retained value. This observes the host from
-   * attach on (a few counter updates per message). `false`: the host is observed only while an
-   * inspector page is open, and each one starts empty. @default true
+   * a page's connect and first message, the `initWebSocket` call, a retained value. (A call stored
+   * while no page had the bridge crosses no socket: it shows among the stored calls.) This observes
+   * the host from attach on (a few counter updates per message). `false`: the host is observed only
+   * while an inspector page is open, and each one starts empty. @default true
    */
   history?: boolean;
   /**
@@ -42,7 +43,7 @@ export interface InspectorOptions {
   callLogSize?: number;
   /** Points of an oscilloscope preview (min and max per bucket). @default 256 */
   previewPoints?: number;
-  /** Ids tracked, each direction counting apart; messages of further ids are logged, not tracked. @default 256 */
+  /** Ids tracked, each direction counting apart; control messages of further ids are logged, their stream frames only counted. @default 256 */
   maxIds?: number;
   /** Inspector pages open at once; a further one is refused (503). @default 4 */
   maxInspectors?: number;

@@ -80,7 +80,10 @@ export function createLogView(showInternal: () => boolean, fill: (after: number)
     for (const entry of fresh) seqs.add(entry.seq);
     entries.push(...fresh);
     if (fresh[0]!.seq < last) entries.sort((a, b) => a.seq - b.seq); // the history arrived after a snapshot
-    if (entries.length > kept) for (const entry of entries.splice(0, entries.length - kept)) seqs.delete(entry.seq);
+    if (entries.length <= kept) return;
+    for (const entry of entries.splice(0, entries.length - kept)) seqs.delete(entry.seq);
+    const oldest = entries[0]!.seq;
+    for (const seq of runs.keys()) if (seq < oldest) runs.delete(seq);
   };
   let filling = false;
   const fillAfter = (after: number): void => {
