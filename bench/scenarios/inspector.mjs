@@ -1,7 +1,8 @@
 // Scenario: what the inspector costs (issue 16). The throughput scenario's host → page stream (modern
-// client in Chromium) three ways: no inspector; an inspector attached but no inspector page open
-// (must cost nothing: the host is not even observed); an inspector page open (a raw WebSocket
-// reading its snapshots, so the reader's own parsing is not charged to the host process).
+// client in Chromium) four ways: no inspector; an inspector attached with `history: false` but no
+// inspector page open (must cost nothing: the host is not even observed); one attached with its
+// history (the default: observed from attach, no page open); an inspector page open (a raw
+// WebSocket reading its snapshots, so the reader's own parsing is not charged to the host process).
 // Reports frames/s and the host process's CPU (share of one core) per size, and each as a ratio to
 // the run without an inspector, paired run by run.
 import { WebSocket } from 'ws';
@@ -14,15 +15,18 @@ const SIZES = [512, 8192];
 const QUICK_SIZES = [512];
 const SOCKET = '/__hise-webview/inspector/socket';
 
-/** The modern adapter whose host has an inspector attached, with its page `open` or not. */
-function withInspector(open) {
+/**
+ * The modern adapter whose host has an inspector attached, with its page `open` or not; `history`
+ * false: observed only while a page is open (closed, it must cost nothing).
+ */
+function withInspector(open, history = true) {
   return {
     ...modern,
-    name: open ? 'inspector-open' : 'inspector-closed',
+    name: open ? 'inspector-open' : history ? 'inspector-history' : 'inspector-closed',
     async createHost(options) {
       const host = await modern.createHost(options);
       const { attachInspector } = await import('../../dist/inspector/index.js');
-      const inspector = attachInspector(host.webView);
+      const inspector = attachInspector(host.webView, { history });
       let reader;
       if (open) {
         reader = new WebSocket(`ws://127.0.0.1:${host.port}${SOCKET}?token=${encodeURIComponent(inspector.token)}`, ['hise-webview.1'], {
@@ -35,7 +39,7 @@ function withInspector(open) {
           reader.once('error', reject);
         });
         await waitFor(() => inspector.observing);
-      } else if (inspector.observing) throw new Error('an inspector with no page open observes the host');
+      } else if (inspector.observing !== history) throw new Error(`an inspector with no page open and history ${history} ${history ? 'does not observe' : 'observes'} the host`);
       return {
         ...host,
         inspector,
@@ -51,7 +55,8 @@ function withInspector(open) {
 
 const VARIANTS = [
   ['no inspector', modern],
-  ['inspector closed', withInspector(false)],
+  ['inspector closed', withInspector(false, false)],
+  ['inspector history', withInspector(false, true)],
   ['inspector open', withInspector(true)],
 ];
 
@@ -103,7 +108,7 @@ async function observerCost(quick) {
   const host = { pages: [], retainedValues: new Map() };
   const rows = [];
   for (const floats of quick ? QUICK_SIZES : SIZES) {
-    const aggregator = new Aggregator(host, { logSize: 1000, callLogSize: 200, previewPoints: 256, sampleInterval: 100, maxIds: 256 });
+    const aggregator = new Aggregator(host, { logSize: 5000, logBytes: 4 * 1024 * 1024, callLogSize: 200, previewPoints: 256, sampleInterval: 100, maxIds: 256 });
     const data = new Float32Array(floats).fill(0.5);
     const count = quick ? 20_000 : 200_000;
     const observe = (i) => aggregator.observe({ type: 'send', time: i * 0.01, id: 'scope', data, stream: true, page: undefined, result: 'sent' });

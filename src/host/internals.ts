@@ -1,3 +1,4 @@
+import type { PersistentCall } from '../protocol/index.js';
 import type { Calls } from './calls.js';
 import type { HostCore } from './core.js';
 import type { Direct } from './direct/direct.js';
@@ -22,6 +23,11 @@ export class HostInternals {
    * as its array), as a page's call would: the inspector's console. Rejects with `CallError`
    * `UNKNOWN_FUNCTION` when neither has `name` (the bridge's own `$…` functions are never run).
    */
+  /** HISE's stored (persistent) `callFunction`/`evaluate` calls, first-stored order: what a page replays when it loads. */
+  get persistentCalls(): readonly PersistentCall[] {
+    return this.#direct.persistent.all();
+  }
+
   async runHandler(name: string, args: readonly unknown[]): Promise<unknown> {
     const handled = this.#calls.runHandled(name, args);
     return handled === undefined ? this.#direct.runBinding(name, [...args]) : handled.value;

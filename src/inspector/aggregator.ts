@@ -1,21 +1,39 @@
-import type { Observation, Page, Parameter } from '../host/index.js';
+import { randomBytes } from 'node:crypto';
+import type { Observation, Page, Parameter, WebView } from '../host/index.js';
+import { hostInternals } from '../host/internals.js';
+import type { PersistentCall } from '../protocol/index.js';
+import { History } from './history.js';
 import { ParameterTimelines } from './parameter-timeline.js';
 import { Ring } from './ring.js';
-import type { CallView, InspectorSnapshot, LogEntry, PageView, StreamView } from './snapshot.js';
+import type { CallView, InspectorHistory, InspectorSnapshot, LogEntry, PageView, StoredCallView } from './snapshot.js';
 import { LOG_ENTRIES_PER_SNAPSHOT } from './snapshot.js';
-import { argsLine, bytesOf, lineOf, previewOf, sizeOf, typeOf, type Preview } from './summary.js';
+import { continuesRun, createStream, streamView, type Stream } from './streams.js';
+import { argsLine, bytesOf, cut, lineOf, previewOf, sizeOf, typeOf } from './summary.js';
 
 /** What the aggregator reads of the host besides observations: its public API only. */
 export interface ObservedHost {
   readonly pages: readonly Page[];
   readonly retainedValues: ReadonlyMap<string, unknown>;
   readonly parameters: ReadonlyMap<string, Parameter>;
+  readonly persistentCalls: readonly PersistentCall[];
+}
+
+/** A `WebView` as the aggregator reads it: its public API, and HISE's stored calls from the host's internals. */
+export function observedHost(wv: WebView): ObservedHost {
+  return {
+    get pages() { return wv.pages; },
+    get retainedValues() { return wv.retainedValues; },
+    get parameters() { return wv.parameters; },
+    get persistentCalls() { return hostInternals(wv).persistentCalls; },
+  };
 }
 
 /** Limits of one aggregator (see `InspectorOptions`). */
 export interface AggregatorLimits {
   /** Log entries kept. */
   readonly logSize: number;
+  /** Estimated bytes of log entries kept (see history.ts). */
+  readonly logBytes: number;
   /** Calls kept. */
   readonly callLogSize: number;
   /** Points of an oscilloscope preview. */
@@ -26,34 +44,14 @@ export interface AggregatorLimits {
   readonly maxIds: number;
 }
 
-/** Milliseconds over which rates are measured. */
-const RATE_WINDOW = 1000;
-
-interface Stream {
-  readonly id: string;
-  readonly direction: 'out' | 'in';
-  type: string;
-  size: number;
-  messages: number;
-  bytes: number;
-  bytesEstimated: boolean;
-  /** Bytes of the last sampled JSON value, for the estimate. */
-  sampledBytes: number;
-  dropped: number;
-  queued: number;
-  lastTime: number;
-  page: number | undefined;
-  preview: Preview;
-  sampledAt: number;
-  /** Frames not logged since the last sampled one. */
-  unlogged: number;
-  /** Counters at the start of the current rate window, and the rates of the last one. */
-  windowStart: number;
-  windowMessages: number;
-  windowBytes: number;
-  messagesPerSecond: number;
-  bytesPerSecond: number;
+/** A stored call as one line: `callFunction` with its argument, `evaluate` with its code. */
+function storedView(call: PersistentCall): StoredCallView {
+  if (call.kind === 'evaluate') return { kind: 'evaluate', key: cut(call.uid), call: cut(call.code) };
+  return { kind: 'callFunction', key: cut(call.name), call: cut(`${call.name}(${'arg' in call ? lineOf(call.arg) : ''})`) };
 }
+
+/** Characters of an event's line (an error's message can say more than a message's summary). */
+const EVENT_LINE = 300;
 
 type MutableCall = { -readonly [K in keyof CallView]: CallView[K] };
 
@@ -61,13 +59,16 @@ type MutableCall = { -readonly [K in keyof CallView]: CallView[K] };
  * Folds the host's observations into what the inspector shows: per-id counters and a sampled
  * preview (a copy, decimated, at most once per `sampleInterval` per id), bounded logs of messages
  * and calls. Runs on the host's I/O path, so each observation costs a few counter updates; the
- * expensive parts (previews, snapshots) run at display rate.
+ * expensive parts (previews, snapshots) run at display rate. A run of one id's stream frames takes
+ * one log entry, whatever its length, so a stream never pushes the rest of the history out.
  */
 export class Aggregator {
   readonly #host: ObservedHost;
   readonly #limits: AggregatorLimits;
   readonly #streams = new Map<string, Stream>();
-  readonly #log: Ring<LogEntry>;
+  readonly #log: History;
+  /** Tells this aggregator's `seq`s from another's (a host started again). */
+  readonly epoch = randomBytes(6).toString('base64url');
   readonly #calls: Ring<MutableCall>;
   readonly #openCalls = new Map<number, MutableCall>();
   readonly #connectedAt = new WeakMap<Page, number>();
@@ -75,11 +76,12 @@ export class Aggregator {
   #seq = 0;
   #errors = 0;
   #inspectorCalls = 0;
+  #untrackedFrames = 0;
 
   constructor(host: ObservedHost, limits: AggregatorLimits) {
     this.#host = host;
     this.#limits = limits;
-    this.#log = new Ring(limits.logSize);
+    this.#log = new History(limits.logSize, limits.logBytes);
     this.#calls = new Ring(limits.callLogSize);
     this.#parameters = new ParameterTimelines(limits.maxIds);
   }
@@ -99,13 +101,14 @@ export class Aggregator {
           time: o.time,
           direction: o.direction,
           kind: o.kind,
-          name: o.name,
+          name: cut(o.name),
           args: argsLine(o.args),
           page: o.page.id,
           duration: undefined,
           ok: undefined,
           result: undefined,
           errorCode: undefined,
+          internal: o.kind === 'bridge',
         };
         this.#calls.push(call);
         this.#openCalls.set(o.call, call);
@@ -116,7 +119,7 @@ export class Aggregator {
         const call = this.#openCalls.get(o.call);
         if (call === undefined) break;
         this.#openCalls.delete(o.call);
-        settle(call, o.duration, o.ok, o.ok ? lineOf(o.value) : `${o.error?.name ?? 'Error'}: ${o.error?.message ?? ''}`, o.error?.code);
+        settle(call, o.duration, o.ok, o.ok ? lineOf(o.value) : cut(`${o.error?.name ?? 'Error'}: ${o.error?.message ?? ''}`), o.error?.code);
         break;
       }
       case 'connect':
@@ -143,18 +146,19 @@ export class Aggregator {
    */
   inspectorCall(kind: string, name: string, args: readonly unknown[], page: number | undefined): (ok: boolean, value: unknown, started: number) => void {
     const time = performance.timeOrigin + performance.now();
-    const call: MutableCall = { call: -++this.#inspectorCalls, time, direction: 'inspector', kind, name, args: argsLine(args), page, duration: undefined, ok: undefined, result: undefined, errorCode: undefined };
+    const call: MutableCall = { call: -++this.#inspectorCalls, time, direction: 'inspector', kind, name: cut(name), args: argsLine(args), page, duration: undefined, ok: undefined, result: undefined, errorCode: undefined, internal: false };
     this.#calls.push(call);
     return (ok, value, started) => {
       const error = value as { name?: unknown; message?: unknown; code?: unknown } | undefined;
       const code = !ok && typeof error?.code === 'string' ? error.code : undefined;
-      settle(call, performance.now() - started, ok, ok ? lineOf(value) : `${String(error?.name ?? 'Error')}: ${String(error?.message ?? value)}`, code);
+      settle(call, performance.now() - started, ok, ok ? lineOf(value) : cut(`${String(error?.name ?? 'Error')}: ${String(error?.message ?? value)}`), code);
     };
   }
 
   /** What the inspector shows now. Runs at display rate. */
   snapshot(now: number): InspectorSnapshot {
     return {
+      epoch: this.epoch,
       time: now,
       pages: this.#host.pages.map((page) => this.#pageView(page)),
       streams: [...this.#streams.values()].map((stream) => streamView(stream, now)),
@@ -162,20 +166,35 @@ export class Aggregator {
       log: this.#log.last(LOG_ENTRIES_PER_SNAPSHOT),
       retained: [...this.#host.retainedValues].map(([id, value]) => ({ id, type: typeOf(value), preview: previewOf(value, this.#limits.previewPoints) })),
       parameters: this.#parameters.views(this.#host.parameters),
+      stored: this.#host.persistentCalls.slice(0, this.#limits.maxIds).map(storedView),
       errors: this.#errors,
+      untrackedFrames: this.#untrackedFrames,
     };
   }
 
+  /** The kept entries after `seq` (at most `count`), for a page that missed some. */
+  logAfter(seq: number, count: number): InspectorHistory {
+    return { epoch: this.epoch, logSize: this.#limits.logSize, forgotten: this.#log.forgotten, log: this.#log.after(seq, count) };
+  }
+
+  /** Everything the log keeps, for an inspector page that just connected. */
+  history(): InspectorHistory {
+    return { epoch: this.epoch, logSize: this.#limits.logSize, forgotten: this.#log.forgotten, log: this.#log.last(this.#log.size) };
+  }
+
   /**
-   * Counts a message and samples it: a control message is logged every time, a stream frame (typed
-   * array or bytes) at most once per `sampleInterval` per id, with the frames folded since; a stream
-   * at audio rate would otherwise push everything else out of the log, and cost a log entry each.
+   * Counts a message and samples it: a control message is logged every time; a stream frame (typed
+   * array or bytes) is counted into its id's current run, one log entry per run, and previewed at
+   * most once per `sampleInterval` per id.
    */
   #message(direction: 'out' | 'in', id: string, data: unknown, page: Page | undefined, time: number, result: string | undefined): void {
     const stream = this.#stream(direction, id, time);
     const frame = ArrayBuffer.isView(data);
-    if (stream === undefined || !frame) this.#logMessage(direction, id, data, page, time, result, '');
-    if (stream === undefined) return;
+    if (!frame) this.#log.push(this.#entry(direction, id, data, page, time, result));
+    if (stream === undefined) {
+      if (frame) this.#untrackedFrames++;
+      return;
+    }
     stream.messages++;
     stream.lastTime = time;
     stream.page = page?.id;
@@ -183,63 +202,58 @@ export class Aggregator {
     else if (result === 'queued') stream.queued++;
     const sample = time - stream.sampledAt >= this.#limits.sampleInterval;
     if (sample) {
-      if (frame) this.#logMessage(direction, id, data, page, time, result, stream.unlogged > 0 ? ` (+${stream.unlogged} frames not shown)` : '');
-      stream.unlogged = 0;
       stream.sampledAt = time;
       stream.type = typeOf(data);
       stream.size = sizeOf(data);
       stream.preview = previewOf(data, this.#limits.previewPoints);
     }
-    else if (frame) stream.unlogged++;
     const bytes = bytesOf(data, sample);
     if (bytes !== undefined) {
       stream.bytes += bytes;
-      if (sample && !ArrayBuffer.isView(data) && typeof data !== 'string') stream.sampledBytes = bytes;
+      if (sample && !frame && typeof data !== 'string') stream.sampledBytes = bytes;
     } else {
       stream.bytes += stream.sampledBytes;
       stream.bytesEstimated = true;
     }
+    if (frame) this.#frame(stream, data, page, time, result, bytes!);
   }
 
-  #logMessage(direction: 'out' | 'in', id: string, data: unknown, page: Page | undefined, time: number, result: string | undefined, suffix: string): void {
-    const entry: LogEntry = { seq: ++this.#seq, time, direction, id, page: page?.id, text: lineOf(data) + suffix };
-    this.#log.push(result === undefined ? entry : { ...entry, result });
+  /** Counts a frame into its stream's run, starting a run (one log entry) after a pause. */
+  #frame(stream: Stream, data: unknown, page: Page | undefined, time: number, result: string | undefined, bytes: number): void {
+    if (!continuesRun(stream, time)) {
+      const run = { ...this.#entry(stream.direction, stream.id, data, page, time, undefined), stream: { frames: 0, bytes: 0, end: time } };
+      stream.run = run;
+      this.#log.push(run);
+    }
+    const counters = stream.run!.stream;
+    counters.frames++;
+    counters.bytes += bytes;
+    counters.end = time;
+    stream.recent.push(time, bytes, result);
   }
+
+  /** A log entry for a message: its one-line summary, never its data. */
+  #entry(direction: 'out' | 'in', id: string, data: unknown, page: Page | undefined, time: number, result: string | undefined): LogEntry {
+    const entry: { -readonly [K in keyof LogEntry]: LogEntry[K] } = { seq: ++this.#seq, time, direction, id: cut(id), page: page?.id, text: lineOf(data) };
+    if (result !== undefined) entry.result = result;
+    if (id.startsWith('$')) entry.internal = true;
+    return entry;
+  }
+
 
   #stream(direction: 'out' | 'in', id: string, time: number): Stream | undefined {
     const key = `${direction}\u0000${id}`;
     let stream = this.#streams.get(key);
     if (stream === undefined) {
       if (this.#streams.size >= this.#limits.maxIds) return undefined;
-      stream = {
-        id,
-        direction,
-        type: 'none',
-        size: 0,
-        messages: 0,
-        bytes: 0,
-        bytesEstimated: false,
-        sampledBytes: 0,
-        dropped: 0,
-        queued: 0,
-        lastTime: time,
-        page: undefined,
-        preview: { kind: 'none' },
-        sampledAt: -Infinity,
-        unlogged: 0,
-        windowStart: time,
-        windowMessages: 0,
-        windowBytes: 0,
-        messagesPerSecond: 0,
-        bytesPerSecond: 0,
-      };
+      stream = createStream(id, direction, time);
       this.#streams.set(key, stream);
     }
     return stream;
   }
 
   #event(time: number, id: 'connect' | 'disconnect' | 'error', page: Page | undefined, text: string): void {
-    this.#log.push({ seq: ++this.#seq, time, direction: 'event', id, page: page?.id, text: text.length > 300 ? `${text.slice(0, 299)}…` : text });
+    this.#log.push({ seq: ++this.#seq, time, direction: 'event', id, page: page?.id, text: cut(text, EVENT_LINE) });
   }
 
   #pageView(page: Page): PageView {
@@ -266,32 +280,4 @@ function settle(call: MutableCall, duration: number, ok: boolean, result: string
   call.ok = ok;
   call.result = result;
   call.errorCode = code;
-}
-
-/** The stream's view; rolls its rate window over when it has run {@link RATE_WINDOW} ms. */
-function streamView(stream: Stream, now: number): StreamView {
-  const elapsed = now - stream.windowStart;
-  if (elapsed >= RATE_WINDOW) {
-    stream.messagesPerSecond = ((stream.messages - stream.windowMessages) * 1000) / elapsed;
-    stream.bytesPerSecond = ((stream.bytes - stream.windowBytes) * 1000) / elapsed;
-    stream.windowStart = now;
-    stream.windowMessages = stream.messages;
-    stream.windowBytes = stream.bytes;
-  }
-  const idle = now - stream.lastTime > 2 * RATE_WINDOW;
-  return {
-    id: stream.id,
-    direction: stream.direction,
-    type: stream.type,
-    size: stream.size,
-    messages: stream.messages,
-    messagesPerSecond: idle ? 0 : stream.messagesPerSecond,
-    bytesPerSecond: idle ? 0 : stream.bytesPerSecond,
-    bytesEstimated: stream.bytesEstimated,
-    dropped: stream.dropped,
-    queued: stream.queued,
-    lastTime: stream.lastTime,
-    page: stream.page,
-    preview: stream.preview,
-  };
 }

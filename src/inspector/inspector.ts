@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CallError, WebView, WebViewError, type Page, type ParsedRequest, type ToolRoute } from '../host/index.js';
-import { Aggregator } from './aggregator.js';
+import { Aggregator, observedHost } from './aggregator.js';
 import { loadClientScript } from '../host/http/client-script.js';
 import { hostInternals } from '../host/internals.js';
 import { unknownOptionProblem } from '../host/options.js';
 import { PAGE_SCRIPT } from './assets.js';
 import { INSPECTOR_CSS } from './page-css.js';
 import { INSPECTOR_HEADERS, inspectorHtml } from './page-html.js';
-import { SNAPSHOT_ID } from './snapshot.js';
+import { HISTORY_ID, LOG_ENTRIES_PER_FILL, SNAPSHOT_ID } from './snapshot.js';
 import { bounded, MAX_DEPTH } from './summary.js';
 
 /** Options of {@link attachInspector}. Every limit has a unit and a default. */
@@ -18,13 +18,34 @@ export interface InspectorOptions {
   path?: string;
   /** Snapshots pushed to an open inspector per second (the display rate; previews are sampled at it). 1–60. @default 10 */
   updateRate?: number;
-  /** Message log entries the host keeps while an inspector is open. @default 1000 */
+  /**
+   * Keep a history from when the inspector is attached (with `serve --inspect` and the Vite plugin's
+   * `inspect`: from the host's start), so an inspector page opened later shows what came before it:
+   * a page's connect and first message, the `initWebSocket` call, a retained value. (A call stored
+   * while no page had the bridge crosses no socket: it shows among the stored calls.) This observes
+   * the host from attach on (a few counter updates per message). `false`: the host is observed only
+   * while an inspector page is open, and each one starts empty. @default true
+   */
+  history?: boolean;
+  /**
+   * Message log entries the host keeps (the history): control messages, connects, disconnects and
+   * errors one entry each, a run of one id's stream frames one entry in all. An entry keeps a
+   * one-line summary of the data (at most 160 characters, copied), never the data: measured 0.2 KiB
+   * for a short message, 0.3 KiB with a full summary, 0.5 KiB for a 100 KB message's (so 5000
+   * entries take 1–2.5 MiB); `logBytes` bounds it whatever the ids and data. @default 5000
+   */
   logSize?: number;
-  /** Calls the host keeps while an inspector is open. @default 200 */
+  /**
+   * Estimated bytes the message log may take in the host's heap (240 bytes per entry plus 2 per
+   * character of its id and summary, an upper bound); the oldest entries go first. At least 16384.
+   * @default 4194304 (4 MiB)
+   */
+  logBytes?: number;
+  /** Calls the host keeps (from attach, with `history`), each with its arguments and result in one line. @default 200 */
   callLogSize?: number;
   /** Points of an oscilloscope preview (min and max per bucket). @default 256 */
   previewPoints?: number;
-  /** Ids tracked, each direction counting apart; messages of further ids are logged, not tracked. @default 256 */
+  /** Ids tracked, each direction counting apart; control messages of further ids are logged, their stream frames only counted. @default 256 */
   maxIds?: number;
   /** Inspector pages open at once; a further one is refused (503). @default 4 */
   maxInspectors?: number;
@@ -40,7 +61,9 @@ export interface InspectorOptions {
 export const DEFAULT_INSPECTOR_OPTIONS = Object.freeze({
   path: '/__hise-webview/inspector/',
   updateRate: 10,
-  logSize: 1000,
+  history: true,
+  logSize: 5000,
+  logBytes: 4 * 1024 * 1024,
   callLogSize: 200,
   previewPoints: 256,
   maxIds: 256,
@@ -55,7 +78,7 @@ export interface Inspector {
   readonly token: string;
   /** Inspector pages connected now. */
   readonly connected: number;
-  /** True while the host is observed (an inspector page is connected). */
+  /** True while the host is observed: from attach with `history` (until `close`), else while an inspector page is connected. */
   readonly observing: boolean;
   /**
    * What went to the inspector pages connected now: frames sent, snapshots coalesced (a page that
@@ -70,6 +93,7 @@ const SOCKET = 'socket';
 const SCRIPT = 'inspector.js';
 const STYLE = 'inspector.css';
 const MIN_TOKEN_LENGTH = 16;
+const MIN_LOG_BYTES = 16 * 1024;
 
 /**
  * Serves the inspector on the host's port at `options.path` (`/__hise-webview/inspector/`): a page
@@ -77,9 +101,12 @@ const MIN_TOKEN_LENGTH = 16;
  * {@link Inspector.url} in a browser: the page needs the inspector's token (in the URL's fragment)
  * and must come from the host's own origin; nothing else may connect.
  *
- * Costs nothing while no inspector page is open: the host is observed only from when the first
- * connects until the last goes. While one is, observing costs a few counter updates per message
- * and the rest runs at `updateRate`; a slow inspector page gets fewer snapshots, never slows pages.
+ * With `history` (the default), the host is observed from this call on and a bounded log of its
+ * traffic is kept (`logSize`, `logBytes`), so an inspector page opened later shows what came
+ * before; `history: false` observes only while an inspector page is open. Observing costs a few
+ * counter updates per message; previews and snapshots run at `updateRate` while a page is open; a
+ * slow inspector page gets fewer snapshots, never slows pages. Without `attachInspector`, nothing
+ * is observed.
  *
  * The inspector's socket is not a page of the host: not in `wv.pages`, not counted by `maxPages`,
  * never sent the host's messages.
@@ -99,7 +126,7 @@ export function attachInspector(wv: WebView, options: InspectorOptions = {}): In
   });
   inner.on('refused', (info) => wv.emit('refused', info));
   inner.on('error', () => undefined); // an inspector page's own trouble is not the host's
-  const observing = observeWhileOpen(wv, inner, resolved);
+  const observing = observe(wv, inner, resolved);
   offerConsole(wv, inner, () => observing.aggregator);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -129,35 +156,52 @@ export function attachInspector(wv: WebView, options: InspectorOptions = {}): In
 }
 
 /**
- * Observes `wv` from the first inspector page's connection until the last one's close, pushing
- * snapshots at `updateRate` meanwhile: with no inspector open, the host has no observer at all.
+ * Observes `wv` from now on (`history`) or from the first inspector page's connection until the
+ * last one's close, and pushes snapshots at `updateRate` while an inspector page is open. A page
+ * that connects gets the whole history first (a control message, so no snapshot overtakes it).
  */
-function observeWhileOpen(wv: WebView, inner: WebView, options: ResolvedInspectorOptions): { readonly aggregator: Aggregator | undefined; stop(): void } {
+function observe(wv: WebView, inner: WebView, options: ResolvedInspectorOptions): { readonly aggregator: Aggregator | undefined; stop(): void } {
   const interval = 1000 / options.updateRate;
-  let open: { aggregator: Aggregator; unobserve: () => void; timer: ReturnType<typeof setInterval> } | undefined;
-  const stop = (): void => {
-    if (open === undefined) return;
-    open.unobserve();
-    clearInterval(open.timer);
-    open = undefined;
-  };
-  inner.on('connect', () => {
-    if (open === undefined) {
-      const aggregator = new Aggregator(wv, { ...options, sampleInterval: interval });
-      const timer = setInterval(() => push(inner, aggregator), interval);
-      timer.unref();
-      open = { aggregator, unobserve: wv.observe(aggregator.observe), timer };
+  let observed: { aggregator: Aggregator; unobserve: () => void } | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const start = (): Aggregator => {
+    if (observed === undefined) {
+      const aggregator = new Aggregator(observedHost(wv), { ...options, sampleInterval: interval });
+      observed = { aggregator, unobserve: wv.observe(aggregator.observe) };
     }
-    push(inner, open.aggregator); // the new inspector starts from a snapshot
+    return observed.aggregator;
+  };
+  const unobserve = (): void => {
+    observed?.unobserve();
+    observed = undefined;
+  };
+  const stopPushing = (): void => {
+    clearInterval(timer);
+    timer = undefined;
+  };
+  if (options.history) start();
+  inner.on('connect', (page: Page) => {
+    const aggregator = start();
+    inner.sendTo(page, HISTORY_ID, aggregator.history() as never);
+    if (timer === undefined) {
+      timer = setInterval(() => push(inner, aggregator), interval);
+      timer.unref();
+    }
+    push(inner, aggregator); // the new inspector starts from a snapshot
   });
   inner.on('disconnect', () => {
-    if (inner.pages.length === 0) stop();
+    if (inner.pages.length > 0) return;
+    stopPushing();
+    if (!options.history) unobserve();
   });
   return {
     get aggregator() {
-      return open?.aggregator;
+      return observed?.aggregator;
     },
-    stop,
+    stop() {
+      stopPushing();
+      unobserve();
+    },
   };
 }
 
@@ -230,6 +274,11 @@ function offerConsole(wv: WebView, inner: WebView, aggregator: () => Aggregator 
     run('callFunction', String(name), rest, undefined, async () => settledList(await wv.callFunction(String(name), ...(rest.length > 0 ? [rest[0]] : [])))),
   );
   inner.handle('callHost', (name: unknown, args: unknown) => run('host', String(name), list(args), undefined, () => hostInternals(wv).runHandler(String(name), list(args))));
+  inner.handle('log', (after: unknown) => {
+    const kept = aggregator();
+    if (kept === undefined) throw new CallError('UNAVAILABLE', 'the host is not observed');
+    return kept.logAfter(Number(after) || 0, LOG_ENTRIES_PER_FILL);
+  });
   inner.handle('setParameter', (id: unknown, value: unknown) =>
     run('parameter', String(id), [value], undefined, () => {
       const parameter = wv.parameters.get(String(id));
@@ -304,6 +353,10 @@ function resolveInspectorOptions(options: InspectorOptions): ResolvedInspectorOp
   for (const key of ['logSize', 'callLogSize', 'previewPoints', 'maxIds', 'maxInspectors'] as const) {
     if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 1) throw new WebViewError('INVALID_OPTION', `inspector option ${key} must be a whole number >= 1`);
   }
+  if (!Number.isSafeInteger(resolved.logBytes) || resolved.logBytes < MIN_LOG_BYTES) {
+    throw new WebViewError('INVALID_OPTION', `inspector option logBytes must be a whole number >= ${MIN_LOG_BYTES}`);
+  }
+  if (typeof resolved.history !== 'boolean') throw new WebViewError('INVALID_OPTION', 'inspector option history must be true or false');
   if (typeof resolved.updateRate !== 'number' || !(resolved.updateRate >= 1 && resolved.updateRate <= 60)) {
     throw new WebViewError('INVALID_OPTION', 'inspector option updateRate must be a number from 1 to 60');
   }
@@ -313,3 +366,4 @@ function resolveInspectorOptions(options: InspectorOptions): ResolvedInspectorOp
   if (typeof resolved.path !== 'string') throw new WebViewError('INVALID_OPTION', 'inspector option path must be a string');
   return resolved;
 }
+

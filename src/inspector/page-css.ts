@@ -28,4 +28,10 @@ form.action { display: flex; gap: 6px; align-items: center; margin-bottom: 6px; 
 td.timeline { white-space: normal; max-width: 720px; }
 ol.gestures { margin: 0; padding-left: 16px; } ol.gestures li { word-break: break-all; }
 .placeholder { color: var(--dim); font-style: italic; }
+h2.below { margin-top: 10px; }
+label.filter { margin-left: auto; color: var(--dim); cursor: pointer; }
+.rate-cell { display: flex; gap: 8px; align-items: center; }
+.rate-cell canvas.scope { width: 100px; height: 20px; }
+button.expand { padding: 0 4px; border: none; background: none; color: var(--accent); }
+tr.rate-line td { color: var(--accent); } tr.frame-row td { font-size: 11px; }
 `;

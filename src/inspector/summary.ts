@@ -65,7 +65,7 @@ export function bytesOf(value: unknown, measureJson: boolean): number | undefine
 export function previewOf(value: unknown, points: number): Preview {
   if (value === undefined) return { kind: 'none' };
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return scope(value as unknown as ArrayLike<number> & ArrayBufferView, points);
-  if (typeof value === 'string') return { kind: 'text', length: value.length, text: value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value };
+  if (typeof value === 'string') return { kind: 'text', length: value.length, text: cut(value, MAX_TEXT + 1) };
   return { kind: 'json', value: bounded(value, MAX_DEPTH) };
 }
 
@@ -104,7 +104,7 @@ export function bounded(value: unknown, depth: number, budget = { nodes: MAX_NOD
   if (budget.nodes-- <= 0) return '…';
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  if (typeof value === 'string') return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
+  if (typeof value === 'string') return cut(value, MAX_TEXT + 1);
   if (typeof value === 'bigint') return `${value}n`;
   if (value === undefined) return '(undefined)';
   if (typeof value !== 'object') return `(${typeof value})`;
@@ -147,7 +147,11 @@ export function argsLine(args: readonly unknown[]): string {
   return cut(args.slice(0, MAX_ITEMS).map(lineOf).join(', '));
 }
 
-/** `text`, at most `MAX_LINE` characters. */
-export function cut(text: string): string {
-  return text.length > MAX_LINE ? `${text.slice(0, MAX_LINE - 1)}…` : text;
+/**
+ * `text`, at most `max` characters. A cut text is copied: V8 keeps a slice of a string as a view
+ * of the whole, and a log that keeps a 160-character line must not keep a 1 MB message alive.
+ */
+export function cut(text: string, max = MAX_LINE): string {
+  if (text.length <= max) return text;
+  return Buffer.from(`${text.slice(0, max - 1)}…`, 'utf16le').toString('utf16le');
 }

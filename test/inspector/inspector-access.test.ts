@@ -93,7 +93,7 @@ describe('inspector access', () => {
     await until(() => page.messages.length > 0, 10_000, 'the page got it');
     const seen = events.length;
     await until(() => events.length > seen + 1, 10_000, 'more snapshots');
-    expect(new Set(events)).toEqual(new Set(['snapshot']));
+    expect(new Set(events)).toEqual(new Set(['history', 'snapshot']));
     await page.close();
   });
 

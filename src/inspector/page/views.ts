@@ -1,4 +1,4 @@
-import type { CallView, GestureView, InspectorSnapshot, LogEntry, PageView, ParameterView, StreamView } from '../snapshot.js';
+import type { CallView, GestureView, InspectorSnapshot, PageView, ParameterView, StoredCallView, StreamView } from '../snapshot.js';
 import { formatBytes, formatRate, formatTime, h, KeyedRows, type Cell } from './dom.js';
 import { renderPreview } from './preview.js';
 
@@ -71,6 +71,15 @@ export function callRows(body: HTMLElement): KeyedRows<CallView> {
 
 type Retained = InspectorSnapshot['retained'][number];
 
+export function storedRows(body: HTMLElement): KeyedRows<StoredCallView> {
+  return new KeyedRows<StoredCallView>(
+    body,
+    (stored) => `${stored.kind}:${stored.key}`,
+    (stored) => ({ 'data-stored': stored.key }),
+    (stored) => [{ text: stored.kind }, { text: stored.key, title: stored.key }, { text: stored.call, title: stored.call }],
+  );
+}
+
 export function retainedRows(body: HTMLElement): KeyedRows<Retained> {
   return new KeyedRows<Retained>(
     body,
@@ -121,21 +130,5 @@ function gestureTimeline(gestures: readonly GestureView[]): Node {
         end,
       );
     }),
-  );
-}
-
-/** One log row; a gap marker when entries were lost between two snapshots. */
-export function logRow(entry: LogEntry | { gap: number }): HTMLElement {
-  if ('gap' in entry) return h('tr', {}, h('td', { class: 'warn', colspan: '6' }, `… ${entry.gap} entries not shown (the inspector fell behind)`));
-  const direction = entry.direction === 'out' ? '→' : entry.direction === 'in' ? '←' : '•';
-  return h(
-    'tr',
-    { 'data-log-id': entry.id },
-    h('td', { class: 'dim' }, formatTime(entry.time)),
-    h('td', {}, direction),
-    h('td', { title: entry.id, class: entry.id === 'error' && entry.direction === 'event' ? 'bad' : '' }, entry.id),
-    h('td', { class: 'num' }, entry.page === undefined ? 'all' : String(entry.page)),
-    h('td', { title: entry.text }, entry.text),
-    h('td', { class: entry.result === 'dropped' ? 'bad' : 'dim' }, entry.result ?? ''),
   );
 }
