@@ -89,7 +89,7 @@ describe('I2: a key named __proto__', () => {
   it('I2 the inspector shows a __proto__ key a page sent (retained preview, log line), and getState keeps a retained id __proto__', async () => {
     const { wv, port } = await watchedHost();
     wv.retain('preset', '__proto__');
-    const aggregator = new Aggregator(observedHost(wv), { logSize: 50, callLogSize: 5, previewPoints: 64, sampleInterval: 100, maxIds: 8 });
+    const aggregator = new Aggregator(observedHost(wv), { logSize: 50, logBytes: 1 << 20, callLogSize: 5, previewPoints: 64, sampleInterval: 100, maxIds: 8 });
     wv.setWebSocketCallback((data) => wv.send('preset', data as never)); // the host echoes it as its state
     const page = await openPage(wv, port);
     pages.push(page);
