@@ -26,6 +26,8 @@ const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 export interface RegularFileOptions {
   /** Most bytes to read; more is refused with reason `'too-large'`. */
   readonly limit: number;
+  /** The limit's name in messages (e.g. the option that sets it). */
+  readonly limitName?: string;
   /** Refuse a symbolic link as the last path component (`O_NOFOLLOW`). Default false. */
   readonly noFollow?: boolean;
   /** Checks the open file's stats before reading (e.g. its owner and mode); throw to refuse. */
@@ -42,7 +44,7 @@ function what(stats: Stats): string {
 
 function checked(path: string, stats: Stats, options: RegularFileOptions): void {
   if (!stats.isFile()) throw new NotARegularFile('not-a-file', `${path} is ${what(stats)}, not a regular file`);
-  if (stats.size > options.limit) throw new NotARegularFile('too-large', `${path} is ${stats.size} bytes, over the limit of ${options.limit}`);
+  if (stats.size > options.limit) throw new NotARegularFile('too-large', `${path} is ${stats.size} bytes, over ${options.limitName ?? 'the limit of'} ${options.limit}`);
   options.check?.(stats);
 }
 

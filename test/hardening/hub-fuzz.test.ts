@@ -8,14 +8,15 @@ import { describe, expect, it } from 'vitest';
 // closes a link where the protocol says it must not (or keeps one it must close), reports fewer
 // errors than it rejected, forwards a frame that does not decode, a process exits, or memory grows.
 describe('scripts/fuzz.mjs --only hub, quick', () => {
-  it('SP5 1 500 hub frames and handshakes against a live hub and two members: links closed as predicted, every rejection reported, all alive, memory back', async () => {
+  it('SP5 1 500 hub frames and some 30 handshakes against a live hub and two members: links closed as predicted, every rejection reported, all alive, memory back', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['scripts/fuzz.mjs', '--only', 'hub', '--hub', '1500', '--seed', '7', '--json'], { timeout: 150_000 });
     const summary = JSON.parse(stdout) as {
       failures: string[];
       hub: { frames: number; handshakes: number; alive: boolean; predicted: Record<string, number>; hubErrorEvents: Record<string, number>; linksClosed: Record<string, number> };
     };
     expect(summary.failures).toEqual([]);
-    expect(summary.hub.frames + summary.hub.handshakes).toBe(1500);
+    expect(summary.hub.frames).toBe(1500);
+    expect(summary.hub.handshakes).toBeGreaterThan(0);
     expect(summary.hub.alive).toBe(true);
     // The run reaches every branch: forwarded, undecodable, link-closing frames; accepted and refused control messages.
     expect(Object.keys(summary.hub.predicted)).toEqual(expect.arrayContaining(['binary/forwarded', 'binary/undecodable', 'binary/breaker', 'text/accepted', 'text/reported']));

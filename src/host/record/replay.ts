@@ -263,7 +263,7 @@ export async function readRecordingFile(file: string, options: ReadRecordingOpti
   let bytes: Uint8Array;
   try {
     // Opened without blocking and checked on the descriptor: a FIFO or a device (`/dev/zero`) is refused, never read.
-    bytes = await readRegularFile(file, { limit: maxFileBytes });
+    bytes = await readRegularFile(file, { limit: maxFileBytes, limitName: 'maxFileBytes' });
   } catch (error) {
     throw new WebViewError('RECORDING_FAILED', `cannot read the recording ${file}: ${(error as Error).message}`, { cause: error });
   }
