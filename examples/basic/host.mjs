@@ -17,7 +17,7 @@ let frames = 0;
 setInterval(() => {
   for (let i = 0; i < scope.length; i++) scope[i] = Math.sin((phase += (2 * Math.PI * 3) / scope.length));
   wv.updateBuffer(0);
-  if (++frames % 30 === 0) wv.sendToWebsocket('status', { frames, pages: wv.pages.length });
+  if (++frames % 30 === 0) wv.sendToWebSocket('status', { frames, pages: wv.pages.length });
 }, 1000 / 30);
 
 // The page itself, served from another loopback port as a dev server would.

@@ -63,7 +63,7 @@ export async function startDemoHost({ port, file, signal, paused = false, log = 
     blockFrames: BLOCK_FRAMES,
     listeners: listening.size,
   });
-  const broadcastState = () => wv.sendToWebsocket(STATE_ID, state());
+  const broadcastState = () => wv.sendToWebSocket(STATE_ID, state());
 
   // Gain, signal and pause are parameters: the page's knob drags them with gestures (modern client),
   // the HISE-style controls below set them too, and every change reaches the player and every page.
@@ -154,7 +154,7 @@ export async function startDemoHost({ port, file, signal, paused = false, log = 
     cpuBefore = process.cpuUsage();
     timeBefore = now;
     if (wv.pages.length === 0) return;
-    wv.sendToWebsocket('health', {
+    wv.sendToWebSocket('health', {
       cpuPercent: Math.round(cpuPercent * 10) / 10,
       blocksSkipped: transport.blocksSkipped,
       pages: wv.pages.map((p) => ({ id: p.id, ...p.stats, bufferedBytes: p.bufferedBytes })),
