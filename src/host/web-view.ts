@@ -52,6 +52,7 @@ import { SessionLedger } from './sessions.js';
 import { sessionLimits, SessionLogs, type SessionStats } from './session-outbox.js';
 import { callTarget, tabOf, Tabs } from './tabs.js';
 import { checkUpgrade, type RefusalReason } from './upgrade-gate.js';
+import { RefusalCloser } from './refusal-close.js';
 import { Instances } from './shared-port/instances.js';
 import { SharedPort } from './shared-port/shared-port.js';
 import { now, Observers, type Observer } from './observer.js';
@@ -116,6 +117,7 @@ export const MAX_BUFFER_INDEX = 255;
 export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebViewEvents> {
   readonly options: Readonly<ResolvedWebViewOptions>;
   readonly #wss: WebSocketServer;
+  readonly #refusals = new RefusalCloser();
   /** Every open connection; a page (tab) has one or more. */
   readonly #connections = new Set<Connection>();
   readonly #tabs = new Tabs();
@@ -683,7 +685,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     }
     const refusal = checkUpgrade(request, parsed.query, { ...this.options, token: this.#token });
     if (refusal !== undefined) {
-      writeStatus(socket, refusal.status);
+      this.#refusals.refuse(request, socket, head, refusal.reason, this.options);
       if (refusal.reason !== 'fallback') {
         this.emit('refused', { reason: refusal.reason, origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
       }
@@ -692,7 +694,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     }
     const tab = tabOf(parsed.query);
     if (!this.#tabs.admits(request, tab, this.options)) {
-      writeStatus(socket, 503);
+      this.#refusals.refuse(request, socket, head, 'capacity', this.options);
       this.emit('refused', { reason: 'capacity', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
       return;
     }
