@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DevError } from './errors.js';
 
@@ -63,7 +63,20 @@ export class FreshImporter {
    * @throws {DevError} `TSX_NOT_INSTALLED`; {@link ImportFailure} when the module does not load
    */
   async import(path: string): Promise<{ exports: Record<string, unknown>; files: string[] }> {
-    const tsx = await loadTsx(this.#cwd);
+    let tsx: Tsx;
+    try {
+      tsx = await loadTsx(this.#cwd);
+    } catch (error) {
+      if (!(error instanceof DevError) || error.code !== 'TSX_NOT_INSTALLED') throw error;
+      if (!isJavaScript(path)) {
+        throw new DevError(
+          'TSX_NOT_INSTALLED',
+          `${basename(path)} is TypeScript, which host modules load with tsx (not installed): ${TSX_INSTALL_HINT}, or write the module as .mjs or .js, which Node runs itself`,
+          { cause: error },
+        );
+      }
+      return this.#importNative(path);
+    }
     await this.release();
     const namespace = randomUUID();
     const files = new Set<string>([path]);
@@ -74,6 +87,26 @@ export class FreshImporter {
     this.#previous = generation;
     try {
       const exports = (await esm.import(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
+      return { exports, files: required(generation, cached, files) };
+    } catch (error) {
+      throw new ImportFailure(error, required(generation, cached, files));
+    }
+  }
+
+  /**
+   * Without tsx, a JavaScript module is imported by Node itself: the module afresh each time (a
+   * query per import) and the CommonJS files it requires (dropped from the cache before the next
+   * import), but the ESM files it imports are evaluated once per process: with tsx installed, an
+   * edit to one of those takes effect on the next restart too.
+   */
+  async #importNative(path: string): Promise<{ exports: Record<string, unknown>; files: string[] }> {
+    await this.release();
+    const files = new Set<string>([path]);
+    const cached = new Set(Object.keys(requireCache));
+    const generation: Generation = { namespace: randomUUID(), cjs: { unregister: () => undefined }, esm: { unregister: async () => undefined }, cacheKeys: [] };
+    this.#previous = generation;
+    try {
+      const exports = (await import(`${pathToFileURL(path).href}?hise-webview=${generation.namespace}`)) as Record<string, unknown>;
       return { exports, files: required(generation, cached, files) };
     } catch (error) {
       throw new ImportFailure(error, required(generation, cached, files));
@@ -146,7 +179,7 @@ async function importTsx(cwd: string): Promise<Tsx> {
       const files = subpaths.map((subpath) => join(dirname(manifest), esmEntry(exports?.[`./${subpath}`])));
       modules = await Promise.all(files.map((file) => import(pathToFileURL(file).href)));
     } catch {
-      throw new DevError('TSX_NOT_INSTALLED', `host modules are loaded with tsx, which is not installed: ${TSX_INSTALL_HINT}`);
+      throw new DevError('TSX_NOT_INSTALLED', `TypeScript host modules are loaded with tsx, which is not installed: ${TSX_INSTALL_HINT}`);
     }
   }
   const [esm, cjs] = modules as [{ register: Tsx['registerEsm'] }, { register: Tsx['registerCjs'] }];
@@ -164,6 +197,11 @@ function esmEntry(entry: unknown): string {
     for (const condition of ['import', 'node', 'default']) if (condition in conditions) return esmEntry(conditions[condition]);
   }
   throw new Error('no ESM entry');
+}
+
+/** Whether Node runs `path` itself: `.js`, `.mjs` or `.cjs`. */
+function isJavaScript(path: string): boolean {
+  return /\.[cm]?js$/i.test(path);
 }
 
 function isNotFound(error: unknown): boolean {
