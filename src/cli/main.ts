@@ -28,6 +28,7 @@ cli
   .option('--token-file <file>', 'read the token from a file (created with a random one, mode 0600, when missing); else $HISE_WEBVIEW_TOKEN is read')
   .option('--allow-file-pages', 'admit pages opened from disk (file://, Origin null, as HISE loads them); needs a token from --token-file or $HISE_WEBVIEW_TOKEN')
   .option('--allow-origin <origin>', 'admit pages of another origin of yours, e.g. http://192.168.1.5:5173 (repeatable; loopback pages need nothing)')
+  .option('--max-pages <n>', 'pages connected at once (default: 64); one more is refused with 4503')
   .option('--allow-host <name>', 'accept requests naming this host (a name of yours for this machine; repeatable)')
   .option('--record <file>', 'record the session (messages both ways, calls, with timing) to a file while serving')
   .option('--record-max-bytes <n>', 'stop recording when the file would pass this size (default: 268435456, 256 MiB)')

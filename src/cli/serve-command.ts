@@ -24,6 +24,7 @@ export interface ServeOptions extends TapeArguments {
   allowFilePages?: boolean;
   allowOrigin?: unknown;
   allowHost?: unknown;
+  maxPages?: unknown;
   images?: unknown;
   inspect?: boolean;
   shared?: boolean;
@@ -61,6 +62,7 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
         allowFilePages: options.allowFilePages === true,
         allowedOrigins: repeatable('allow-origin', options.allowOrigin),
         allowedHosts: repeatable('allow-host', options.allowHost),
+        maxPages: parsePositiveInteger('max-pages', options.maxPages),
       },
       inspect: options.inspect === true,
       log,

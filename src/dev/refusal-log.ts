@@ -25,7 +25,7 @@ export const CLI_HINTS: AdmitHints = {
   origin: (origin) => `--allow-origin ${origin}`,
   host: (hostname) => `--allow-host ${hostname}`,
   token: (webView) => tokenSources(webView, '--token-file <file> or HISE_WEBVIEW_TOKEN'),
-  capacity: 'the limits are the host options maxPages and maxConnectionsPerPage',
+  capacity: '--max-pages <n> raises the page limit (maxConnectionsPerPage is a host option)',
 };
 
 /** The Vite plugin's words: its options. */
