@@ -288,7 +288,7 @@ describe.each(clients)('the Vite plugin with a host module, HISE-documented page
       configFile: false,
       logLevel: 'silent',
       server: { host: '127.0.0.1', port: 0, strictPort: true, watch: { ignored: ['**/host.ts'] } },
-      plugins: [hiseWebview({ host: 'host.ts' })],
+      plugins: [hiseWebview({ module: 'host.ts' })],
     });
     await server.listen();
     viteUrl = `http://localhost:${(server.httpServer!.address() as { port: number }).port}/`;
