@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { createRequire, register } from 'node:module';
+import { MessageChannel } from 'node:worker_threads';
+import { FLUSH_SCHEME, GENERATION_PARAM } from './fresh-hooks.js';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -51,11 +53,16 @@ const requireCache = createRequire(import.meta.url).cache;
  */
 export class FreshImporter {
   readonly #cwd: string;
+  readonly #useTsx: boolean;
   #previous: Generation | undefined;
 
-  /** @param cwd the project, where tsx is looked for when the package itself cannot see it */
-  constructor(cwd = process.cwd()) {
+  /**
+   * @param cwd the project, where tsx is looked for when the package itself cannot see it
+   * @param options `useTsx: false` imports JavaScript as Node does without tsx, even when tsx is installed
+   */
+  constructor(cwd = process.cwd(), options: { useTsx?: boolean } = {}) {
     this.#cwd = cwd;
+    this.#useTsx = options.useTsx ?? true;
   }
 
   /**
@@ -63,6 +70,7 @@ export class FreshImporter {
    * @throws {DevError} `TSX_NOT_INSTALLED`; {@link ImportFailure} when the module does not load
    */
   async import(path: string): Promise<{ exports: Record<string, unknown>; files: string[] }> {
+    if (!this.#useTsx && isJavaScript(path)) return this.#importNative(path);
     let tsx: Tsx;
     try {
       tsx = await loadTsx(this.#cwd);
@@ -94,10 +102,9 @@ export class FreshImporter {
   }
 
   /**
-   * Without tsx, a JavaScript module is imported by Node itself: the module afresh each time (a
-   * query per import) and the CommonJS files it requires (dropped from the cache before the next
-   * import), but the ESM files it imports are evaluated once per process: with tsx installed, an
-   * edit to one of those takes effect on the next restart too.
+   * Without tsx, a JavaScript module is imported by Node itself, as a new generation each time: its
+   * URL and those of the project's ESM files it reaches carry the generation (see fresh-hooks.ts),
+   * and the CommonJS files it requires are dropped from the cache before the next import.
    */
   async #importNative(path: string): Promise<{ exports: Record<string, unknown>; files: string[] }> {
     await this.release();
@@ -105,11 +112,21 @@ export class FreshImporter {
     const cached = new Set(Object.keys(requireCache));
     const generation: Generation = { namespace: randomUUID(), cjs: { unregister: () => undefined }, esm: { unregister: async () => undefined }, cacheKeys: [] };
     this.#previous = generation;
+    const hooks = nativeHooks();
+    const stopReporting = hooks.report((url) => {
+      if (url.includes(generation.namespace)) addProjectFile(files, url);
+    });
     try {
-      const exports = (await import(`${pathToFileURL(path).href}?hise-webview=${generation.namespace}`)) as Record<string, unknown>;
+      const url = new URL(pathToFileURL(path).href);
+      url.searchParams.set(GENERATION_PARAM, generation.namespace);
+      const exports = (await import(url.href)) as Record<string, unknown>;
+      await hooks.flush();
       return { exports, files: required(generation, cached, files) };
     } catch (error) {
+      await hooks.flush().catch(() => undefined);
       throw new ImportFailure(error, required(generation, cached, files));
+    } finally {
+      stopReporting();
     }
   }
 
@@ -153,6 +170,49 @@ function projectFile(where: string): string | undefined {
   else if (isAbsolute(bare)) file = bare;
   else return undefined;
   return file.split(sep).includes('node_modules') ? undefined : file;
+}
+
+/** The hooks of fresh-hooks.ts, registered on the first native import: who hears the files they report, and a flush. */
+interface NativeHooks {
+  report(listener: (url: string) => void): () => void;
+  /** Resolves once every file reported by imports before it has reached the listeners. */
+  flush(): Promise<void>;
+}
+
+let hooks: NativeHooks | undefined;
+let flushes = 0;
+
+function nativeHooks(): NativeHooks {
+  if (hooks !== undefined) return hooks;
+  const { port1, port2 } = new MessageChannel();
+  const listeners = new Set<(url: string) => void>();
+  const flushed = new Map<string, () => void>();
+  let waiting = 0;
+  port1.on('message', (url: string) => {
+    if (url.startsWith(FLUSH_SCHEME)) flushed.get(url)?.();
+    else for (const listener of listeners) listener(url);
+  });
+  port1.unref();
+  register(new URL('./fresh-hooks.js', import.meta.url), { data: { port: port2 }, transferList: [port2] });
+  hooks = {
+    report(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async flush() {
+      const marker = `${FLUSH_SCHEME}${++flushes}`;
+      const arrived = new Promise<void>((resolve) => flushed.set(marker, resolve));
+      if (waiting++ === 0) port1.ref(); // an unref'd port would let the process end while its message is on the way
+      try {
+        await import(marker); // the hooks answer requests in order: its message comes after every earlier file's
+        await arrived;
+      } finally {
+        flushed.delete(marker);
+        if (--waiting === 0) port1.unref();
+      }
+    },
+  };
+  return hooks;
 }
 
 let tsx: Promise<Tsx> | undefined;
