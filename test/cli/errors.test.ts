@@ -87,30 +87,6 @@ describe.concurrent('hise-webview serve: errors exit 1 with one line', () => {
     }
   });
 
-  it('a port another hise-webview host holds: --shared is suggested; with --shared, a foreign holder gets one sentence', async () => {
-    const holder = await startCli(['serve', dir, '--port', '0', '--token', 'none']);
-    const port = new URL(holder.url).port;
-    try {
-      const plain = await runCli(['serve', dir, '--port', port]);
-      expect(plain.code).toBe(1);
-      expect(oneLine(plain.stderr)).toBe(`hise-webview: port ${port} is in use by another hise-webview host: add --shared (to both) to share it, or choose another with --port`);
-    } finally {
-      await holder.stop();
-    }
-    const blocker: Server = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const taken = (blocker.address() as { port: number }).port;
-    try {
-      const shared = await runCli(['serve', dir, '--port', String(taken), '--shared']);
-      expect(shared.code).toBe(1);
-      expect(oneLine(shared.stderr)).toBe(
-        `hise-webview: port ${taken} is in use by a program that is not a hise-webview host of yours: choose another with --port, or --port 0 for any free port`,
-      );
-    } finally {
-      blocker.close();
-    }
-  }, 90_000);
-
   it.each([
     { args: ['--port', 'seventy'], message: '--port must be an integer from 0 to 65535' },
     { args: ['--signal', 'laser:scope'], message: '--signal must be <sine|noise>:<id>' },
@@ -145,7 +121,10 @@ describe.concurrent('hise-webview serve: errors exit 1 with one line', () => {
     expect(code).toBe(1);
     expect(oneLine(stderr)).toBe('hise-webview: unknown option --zzzzzz: see hise-webview serve --help');
   });
+});
 
+// One at a time: each runs a CLI process, and the machine may be shared.
+describe('hise-webview: did you mean, our usage, the names of things, a port another host holds', () => {
   it.each([
     { args: ['serve', 'DIR', '--prot', '4'], message: 'unknown option --prot (did you mean --port?): see hise-webview serve --help' },
     { args: ['serve', 'DIR', '--hots', 'host.ts'], message: 'unknown option --hots (did you mean --module?): see hise-webview serve --help' },
@@ -179,6 +158,30 @@ describe.concurrent('hise-webview serve: errors exit 1 with one line', () => {
     const { stderr } = await runCli(['serve', join(dir, 'missing'), '--token', 'visible-secret']);
     expect(stderr).toContain('warning: a --token secret on the command line is visible to other users of this machine (process list)');
   });
+
+  it('a port another hise-webview host holds: --shared is suggested; with --shared, a foreign holder gets one sentence', async () => {
+    const holder = await startCli(['serve', dir, '--port', '0', '--token', 'none']);
+    const port = new URL(holder.url).port;
+    try {
+      const plain = await runCli(['serve', dir, '--port', port]);
+      expect(plain.code).toBe(1);
+      expect(oneLine(plain.stderr)).toBe(`hise-webview: port ${port} is in use by another hise-webview host: add --shared (to both) to share it, or choose another with --port`);
+    } finally {
+      await holder.stop();
+    }
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as { port: number }).port;
+    try {
+      const shared = await runCli(['serve', dir, '--port', String(taken), '--shared']);
+      expect(shared.code).toBe(1);
+      expect(oneLine(shared.stderr)).toBe(
+        `hise-webview: port ${taken} is in use by a program that is not a hise-webview host of yours: choose another with --port, or --port 0 for any free port`,
+      );
+    } finally {
+      blocker.close();
+    }
+  }, 90_000);
 });
 
 /** stderr split into the first line and the rest, for errors that carry a stack or a code frame. */

@@ -14,6 +14,8 @@ import { startCli, type CliProcess } from './cli-process.js';
 
 const HISE_CLIENT_JS = process.env.HISE_CLIENT_JS;
 const WAIT_MS = 15_000;
+/** A test starts one or two hosts and browser pages: generous, for a loaded machine. */
+const TEST_TIMEOUT_MS = 120_000;
 
 /** A page that dials the host on `?port=` (with `?token=` when given) and logs how that went: `admitted` on the first message, else the close. */
 const PROBE = `<!doctype html><script>
@@ -97,7 +99,7 @@ describe('serve: a refused page is explained in the terminal and the page, and t
     const admitted = await consoleLine(probeUrl('devbox.test', { port: String(admitting.port), token: await token() }), /^(admitted|closed)/);
     expect(admitted.line).toBe('admitted');
     await admitting.waitForLine(new RegExp(`page \\d+ connected: .*\\(${origin.replaceAll('.', '\\.')}\\)`));
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('a page without the token: 4401, where the token comes from; the token admits it', async () => {
     const cli = await serve();
@@ -110,7 +112,7 @@ describe('serve: a refused page is explained in the terminal and the page, and t
     expect(printed).not.toContain(await token());
     const admitted = await consoleLine(probeUrl('127.0.0.1', { port: String(cli.port), token: await token() }), /^(admitted|closed)/);
     expect(admitted.line).toBe('admitted');
-  });
+  }, TEST_TIMEOUT_MS);
 
   it("a HISE page from disk (file://, HISE's stock client): 4403 naming --allow-file-pages; the flag and the token admit it", async () => {
     expect(HISE_CLIENT_JS, 'HISE_CLIENT_JS must name HISE’s client').toBeTruthy();
@@ -130,11 +132,11 @@ describe('serve: a refused page is explained in the terminal and the page, and t
     expect((await consoleLine(page(admitting.port, { token: await token() }), /^(received|closed)/)).line).toBe('received scope');
     // The flag without the token: still refused.
     expect((await consoleLine(page(admitting.port, {}), /^(received|closed)/)).line).toMatch(/^closed 4401 /);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('--allow-file-pages without a token from a file or the environment is a usage error', async () => {
     await expect(startCli(['serve', root, '--allow-file-pages'])).rejects.toThrow(/--allow-file-pages needs a token .*--token-file <file>/);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('one page too many: 4503, --max-pages', async () => {
     const cli = await serve('--max-pages', '1');
@@ -146,7 +148,7 @@ describe('serve: a refused page is explained in the terminal and the page, and t
     const more = { port: String(roomier.port), token: await token() };
     expect((await consoleLine(probeUrl('127.0.0.1', more), /^(admitted|closed)/)).line).toBe('admitted');
     expect((await consoleLine(probeUrl('127.0.0.1', more), /^(admitted|closed)/)).line).toBe('admitted');
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('a request naming another host (DNS rebinding): a plain 403 for the page, the terminal names --allow-host', async () => {
     const cli = await serve();

@@ -15,6 +15,8 @@ import { servePages, type PageServer } from '../helpers/page-server.js';
 
 const HISE_CLIENT_JS = process.env.HISE_CLIENT_JS;
 const WAIT_MS = 15_000;
+/** A test starts one or two hosts and browser pages: generous, for a loaded machine. */
+const TEST_TIMEOUT_MS = 120_000;
 const TOKEN = 'vite-refusals-token-0123456789';
 
 /** Dials the host on `?port=` (with `?token=`); logs `admitted` on the first message, else the close. */
@@ -119,7 +121,7 @@ describe('hise-webview/vite: a refused page is explained in Vite\'s log and the 
     expect(await refusing.waitForLine(/refused a page from http:\/\/devbox\.test/)).toContain(`hiseWebview({ webView: { allowedOrigins: ['${origin}'] } })`);
     const admitting = await vite({ webView: { token: TOKEN, allowedOrigins: [origin] } });
     expect(await consoleLine(probeUrl('devbox.test', admitting.port, TOKEN))).toBe('admitted');
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('no token: 4401, and where the token comes from', async () => {
     const { port, waitForLine } = await vite({ webView: { token: TOKEN } });
@@ -128,7 +130,7 @@ describe('hise-webview/vite: a refused page is explained in Vite\'s log and the 
     expect(line).toContain('process.env.HISE_WEBVIEW_TOKEN');
     expect(line).not.toContain(TOKEN);
     expect(await consoleLine(probeUrl('127.0.0.1', port, TOKEN))).toBe('admitted');
-  });
+  }, TEST_TIMEOUT_MS);
 
   it("a HISE page from disk with HISE's stock client: allowFilePages and the token", async () => {
     expect(HISE_CLIENT_JS, 'HISE_CLIENT_JS must name HISE’s client').toBeTruthy();
@@ -144,13 +146,13 @@ describe('hise-webview/vite: a refused page is explained in Vite\'s log and the 
     const admitting = await vite({ webView: { token: TOKEN, allowFilePages: true } });
     expect(await consoleLine(fileUrl(admitting.port, TOKEN))).toBe('admitted');
     expect(await consoleLine(fileUrl(admitting.port))).toMatch(/^closed 4401/);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('allowFilePages without a token is refused as an option error', async () => {
     // The host does not start: the plugin logs the option error instead of its URL.
     const { lines } = await vite({ webView: { allowFilePages: true } }, /option allowFilePages needs a token/);
     expect(lines.some((line) => /host on http/.test(line))).toBe(false);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('one page too many: maxPages', async () => {
     const refusing = await vite({ webView: { token: TOKEN, maxPages: 1 } });
