@@ -33,18 +33,6 @@ export function parseSignals(value: unknown): SignalSpec[] {
   return (Array.isArray(value) ? value : [value]).map((item) => parseSignal(String(item)));
 }
 
-/**
- * `--token`: unset or `auto` → a random token per launch (the host puts it into the pages it serves,
- * so they need nothing); `none` → no token (HISE's behaviour, for pages the host does not serve);
- * anything else is the token.
- */
-export function parseToken(value: unknown): string | undefined {
-  if (value === undefined || value === 'auto') return 'auto';
-  if (value === 'none') return undefined;
-  if (typeof value !== 'string' || value === '') throw new DevError('INVALID_ARGUMENT', '--token needs a value: auto, none, or a secret');
-  return value;
-}
-
 /** A folder option such as `--images <dir>`: a non-empty path, or unset → `undefined`. */
 export function parseFolder(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;

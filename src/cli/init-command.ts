@@ -2,6 +2,7 @@ import { basename, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { DevError } from '../dev/errors.js';
 import { isEmptyFolder, isValidPackageName, packageNameFrom, scaffold } from './scaffold.js';
+import { installSource, type InstallSource } from './install-source.js';
 import { packageVersion } from './version.js';
 
 /** The folder `init` writes into when none is given (and none is typed at the prompt). */
@@ -38,8 +39,10 @@ export async function init(dir: string | undefined, options: InitOptions, asker:
         throw new DevError('TARGET_NOT_EMPTY', `${target} is not empty: choose another folder, or pass --force to add the files it lacks (existing files are never overwritten)`);
       }
     }
-    const result = await scaffold({ target: folder, name, version: packageVersion() });
-    report(target, folder, result);
+    const version = packageVersion();
+    const source = await installSource(version);
+    const result = await scaffold({ target: folder, name, version, dependency: source.spec });
+    report(target, folder, result, source);
   } finally {
     asker?.close();
   }
@@ -62,8 +65,9 @@ async function packageName(flag: unknown, folderName: string, asker: Asker | und
   }
 }
 
-function report(target: string, folder: string, result: { written: string[]; kept: string[] }): void {
+function report(target: string, folder: string, result: { written: string[]; kept: string[] }, source: InstallSource): void {
   console.log(`hise-webview: created ${result.written.length} files in ${target}`);
+  console.log(`  hise-webview is installed from ${source.from} (package.json: "hise-webview": ${JSON.stringify(source.spec)})`);
   if (result.kept.length > 0) console.log(`  kept ${result.kept.length} existing (not overwritten): ${result.kept.join(', ')}`);
   const cd = relative(process.cwd(), folder);
   console.log('\nNext:');

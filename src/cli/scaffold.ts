@@ -12,7 +12,7 @@ export const DEFAULT_TEMPLATE = 'default';
 /** Template files stored under another name, because npm would drop or act on the real one when packing. */
 const RENAMED: Readonly<Record<string, string>> = { _gitignore: '.gitignore' };
 
-/** Files whose text gets `{{name}}` and `{{version}}` replaced. */
+/** Files whose text gets `{{name}}`, `{{version}}` and `{{dependency}}` replaced. */
 const TEXT_WITH_PLACEHOLDERS = /\.(json|md|html|ts|js)$/;
 
 /** What the scaffold is made with. */
@@ -23,6 +23,8 @@ export interface ScaffoldOptions {
   name: string;
   /** The hise-webview version the project depends on. */
   version: string;
+  /** The project's dependency on hise-webview (`file:<path>` or a range). @default `^${version}` */
+  dependency?: string;
   /** @default 'default' */
   template?: string;
 }
@@ -105,5 +107,6 @@ function renamed(relativePath: string): string {
 }
 
 function fillPlaceholders(text: string, options: ScaffoldOptions): string {
-  return text.replaceAll('{{name}}', options.name).replaceAll('{{version}}', options.version);
+  const dependency = JSON.stringify(options.dependency ?? `^${options.version}`).slice(1, -1); // it goes into JSON
+  return text.replaceAll('{{name}}', options.name).replaceAll('{{version}}', options.version).replaceAll('{{dependency}}', dependency);
 }

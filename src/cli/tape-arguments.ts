@@ -20,7 +20,7 @@ export interface TapeArguments {
 
 /**
  * `--record <file>`, `--record-max-bytes <n>`, `--replay <file>` (read now, so a bad file fails before
- * serving) and `--mock <module>` (only with `--replay`; `--host` is not, since a replay has no host).
+ * serving) and `--mock <module>` (only with `--replay`; `--module` is not, since a replay has no host).
  * `--record` refuses to overwrite what is not a recording (without `--force`), never follows a
  * symbolic link, and refuses anything but a regular file (a FIFO would block the recorder).
  * @throws {DevError} `INVALID_ARGUMENT`, `RECORDING_INVALID`
@@ -31,7 +31,7 @@ export async function parseTape(options: TapeArguments, log: DevLogger): Promise
   const mock = fileArgument('mock', options.mock);
   const maxBytes = parsePositiveInteger('record-max-bytes', options.recordMaxBytes);
   if (replayFile !== undefined && options.host !== undefined) {
-    throw new DevError('INVALID_ARGUMENT', '--replay serves with no host module: drop --host, or give the handlers that should answer as --mock <module>');
+    throw new DevError('INVALID_ARGUMENT', '--replay serves with no host module: drop --module, or give the handlers that should answer as --mock <module>');
   }
   if (mock !== undefined && replayFile === undefined) throw new DevError('INVALID_ARGUMENT', '--mock answers a replay: use it with --replay <file>');
   if (maxBytes !== undefined && recordFile === undefined) throw new DevError('INVALID_ARGUMENT', '--record-max-bytes limits a recording: use it with --record <file>');

@@ -1,4 +1,4 @@
-import { isRefusalCloseCode } from '../protocol/refusal.js';
+import { isRefusalCode } from '../protocol/refusal.js';
 
 /** The part of a WebSocket `close` event a refusal is read from. */
 export interface CloseLike {
@@ -15,7 +15,7 @@ export interface CloseLike {
 export function refusalLog(): (event: CloseLike) => void {
   const seen = new Set<string>();
   return ({ code, reason = '' }) => {
-    if (isRefusalCloseCode(code) && !seen.has(reason)) {
+    if (isRefusalCode(code) && !seen.has(reason)) {
       seen.add(reason);
       console.error('[hise-webview] ' + reason);
     }

@@ -11,6 +11,8 @@ import { printable } from './printable.js';
 import { startSessionTape, type SessionTapeOptions } from './session-tape.js';
 import type { DevLogger } from './log.js';
 import { watchRoot } from './root-watcher.js';
+import { didYouMeanPath } from './suggest.js';
+import { CLI_HINTS, logRefusals, type AdmitHints } from './refusal-log.js';
 
 /** Options of {@link startDevHost}. */
 export interface DevHostOptions {
@@ -30,6 +32,8 @@ export interface DevHostOptions {
   webView?: WebViewOptions | undefined;
   /** Serve the live inspector page (`attachInspector`) on the host's port; its URL is {@link DevHost.inspectorUrl}. */
   inspect?: boolean | LiveInspectorOptions | undefined;
+  /** How refused pages are explained (the flags or options that admit them). @default the CLI's flags */
+  admitHints?: AdmitHints | undefined;
   /** Directory relative paths are resolved against. @default process.cwd() */
   cwd?: string | undefined;
   log: DevLogger;
@@ -58,6 +62,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
   const hostModule = options.hostModule === undefined ? undefined : await resolveHostModule(options.hostModule, cwd);
   const webView = new WebView(options.webView);
   const runner = new HostRunner(webView, options.log, cwd);
+  const stopRefusalLog = logRefusals(webView, options.log, options.admitHints ?? CLI_HINTS);
   let watcher: FSWatcher | undefined;
   let stopTape: (() => void) | undefined;
   let inspector: Inspector | undefined;
@@ -66,6 +71,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
     await runner.close();
     stopTape?.();
     await webView.close();
+    stopRefusalLog();
   };
   try {
     const port = await webView.setEnableWebSocket(options.port ?? 0);
@@ -101,7 +107,7 @@ function reloadPages(webView: WebView, changed: string[], log: DevLogger): void 
 async function resolveRoot(root: string, cwd: string): Promise<{ path: string; folder: string }> {
   const path = resolve(cwd, root);
   const info = await stat(path).catch(() => undefined);
-  if (info === undefined) throw new DevError('ROOT_NOT_FOUND', `root not found: ${root}`);
+  if (info === undefined) throw new DevError('ROOT_NOT_FOUND', `root not found: ${root}${await didYouMeanPath(root, path)}`);
   if (info.isDirectory()) return { path, folder: path };
   if (basename(path).toLowerCase().endsWith('.html')) return { path, folder: dirname(path) };
   throw new DevError('ROOT_NOT_FOUND', `root must be a folder or an .html file: ${root}`);

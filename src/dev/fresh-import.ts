@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { createRequire, register } from 'node:module';
+import { MessageChannel } from 'node:worker_threads';
+import { FLUSH_SCHEME, GENERATION_PARAM } from './fresh-hooks.js';
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DevError } from './errors.js';
 
@@ -51,11 +53,16 @@ const requireCache = createRequire(import.meta.url).cache;
  */
 export class FreshImporter {
   readonly #cwd: string;
+  readonly #useTsx: boolean;
   #previous: Generation | undefined;
 
-  /** @param cwd the project, where tsx is looked for when the package itself cannot see it */
-  constructor(cwd = process.cwd()) {
+  /**
+   * @param cwd the project, where tsx is looked for when the package itself cannot see it
+   * @param options `useTsx: false` imports JavaScript as Node does without tsx, even when tsx is installed
+   */
+  constructor(cwd = process.cwd(), options: { useTsx?: boolean } = {}) {
     this.#cwd = cwd;
+    this.#useTsx = options.useTsx ?? true;
   }
 
   /**
@@ -63,7 +70,21 @@ export class FreshImporter {
    * @throws {DevError} `TSX_NOT_INSTALLED`; {@link ImportFailure} when the module does not load
    */
   async import(path: string): Promise<{ exports: Record<string, unknown>; files: string[] }> {
-    const tsx = await loadTsx(this.#cwd);
+    if (!this.#useTsx && isJavaScript(path)) return this.#importNative(path);
+    let tsx: Tsx;
+    try {
+      tsx = await loadTsx(this.#cwd);
+    } catch (error) {
+      if (!(error instanceof DevError) || error.code !== 'TSX_NOT_INSTALLED') throw error;
+      if (!isJavaScript(path)) {
+        throw new DevError(
+          'TSX_NOT_INSTALLED',
+          `${basename(path)} is TypeScript, which host modules load with tsx (not installed): ${TSX_INSTALL_HINT}, or write the module as .mjs or .js, which Node runs itself`,
+          { cause: error },
+        );
+      }
+      return this.#importNative(path);
+    }
     await this.release();
     const namespace = randomUUID();
     const files = new Set<string>([path]);
@@ -77,6 +98,35 @@ export class FreshImporter {
       return { exports, files: required(generation, cached, files) };
     } catch (error) {
       throw new ImportFailure(error, required(generation, cached, files));
+    }
+  }
+
+  /**
+   * Without tsx, a JavaScript module is imported by Node itself, as a new generation each time: its
+   * URL and those of the project's ESM files it reaches carry the generation (see fresh-hooks.ts),
+   * and the CommonJS files it requires are dropped from the cache before the next import.
+   */
+  async #importNative(path: string): Promise<{ exports: Record<string, unknown>; files: string[] }> {
+    await this.release();
+    const files = new Set<string>([path]);
+    const cached = new Set(Object.keys(requireCache));
+    const generation: Generation = { namespace: randomUUID(), cjs: { unregister: () => undefined }, esm: { unregister: async () => undefined }, cacheKeys: [] };
+    this.#previous = generation;
+    const hooks = nativeHooks();
+    const stopReporting = hooks.report((url) => {
+      if (url.includes(generation.namespace)) addProjectFile(files, url);
+    });
+    try {
+      const url = new URL(pathToFileURL(path).href);
+      url.searchParams.set(GENERATION_PARAM, generation.namespace);
+      const exports = (await import(url.href)) as Record<string, unknown>;
+      await hooks.flush();
+      return { exports, files: required(generation, cached, files) };
+    } catch (error) {
+      await hooks.flush().catch(() => undefined);
+      throw new ImportFailure(error, required(generation, cached, files));
+    } finally {
+      stopReporting();
     }
   }
 
@@ -122,6 +172,49 @@ function projectFile(where: string): string | undefined {
   return file.split(sep).includes('node_modules') ? undefined : file;
 }
 
+/** The hooks of fresh-hooks.ts, registered on the first native import: who hears the files they report, and a flush. */
+interface NativeHooks {
+  report(listener: (url: string) => void): () => void;
+  /** Resolves once every file reported by imports before it has reached the listeners. */
+  flush(): Promise<void>;
+}
+
+let hooks: NativeHooks | undefined;
+let flushes = 0;
+
+function nativeHooks(): NativeHooks {
+  if (hooks !== undefined) return hooks;
+  const { port1, port2 } = new MessageChannel();
+  const listeners = new Set<(url: string) => void>();
+  const flushed = new Map<string, () => void>();
+  let waiting = 0;
+  port1.on('message', (url: string) => {
+    if (url.startsWith(FLUSH_SCHEME)) flushed.get(url)?.();
+    else for (const listener of listeners) listener(url);
+  });
+  port1.unref();
+  register(new URL('./fresh-hooks.js', import.meta.url), { data: { port: port2 }, transferList: [port2] });
+  hooks = {
+    report(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async flush() {
+      const marker = `${FLUSH_SCHEME}${++flushes}`;
+      const arrived = new Promise<void>((resolve) => flushed.set(marker, resolve));
+      if (waiting++ === 0) port1.ref(); // an unref'd port would let the process end while its message is on the way
+      try {
+        await import(marker); // the hooks answer requests in order: its message comes after every earlier file's
+        await arrived;
+      } finally {
+        flushed.delete(marker);
+        if (--waiting === 0) port1.unref();
+      }
+    },
+  };
+  return hooks;
+}
+
 let tsx: Promise<Tsx> | undefined;
 
 /** tsx, imported once: from beside this package, else from the project (e.g. when run through `npx`). */
@@ -146,7 +239,7 @@ async function importTsx(cwd: string): Promise<Tsx> {
       const files = subpaths.map((subpath) => join(dirname(manifest), esmEntry(exports?.[`./${subpath}`])));
       modules = await Promise.all(files.map((file) => import(pathToFileURL(file).href)));
     } catch {
-      throw new DevError('TSX_NOT_INSTALLED', `host modules are loaded with tsx, which is not installed: ${TSX_INSTALL_HINT}`);
+      throw new DevError('TSX_NOT_INSTALLED', `TypeScript host modules are loaded with tsx, which is not installed: ${TSX_INSTALL_HINT}`);
     }
   }
   const [esm, cjs] = modules as [{ register: Tsx['registerEsm'] }, { register: Tsx['registerCjs'] }];
@@ -164,6 +257,11 @@ function esmEntry(entry: unknown): string {
     for (const condition of ['import', 'node', 'default']) if (condition in conditions) return esmEntry(conditions[condition]);
   }
   throw new Error('no ESM entry');
+}
+
+/** Whether Node runs `path` itself: `.js`, `.mjs` or `.cjs`. */
+function isJavaScript(path: string): boolean {
+  return /\.[cm]?js$/i.test(path);
 }
 
 function isNotFound(error: unknown): boolean {

@@ -4,6 +4,7 @@ import type { WebView } from '../host/index.js';
 import { displayPath, reportError } from './error-report.js';
 import { DevError } from './errors.js';
 import { FreshImporter, ImportFailure } from './fresh-import.js';
+import { didYouMeanPath } from './suggest.js';
 
 /** What a host module's function gets besides the WebView. */
 export interface HostContext {
@@ -29,7 +30,7 @@ export async function resolveHostModule(path: string, cwd = process.cwd()): Prom
   const absolute = isAbsolute(path) ? path : resolve(cwd, path);
   const info = await stat(absolute).catch(() => undefined);
   if (info === undefined || !info.isFile()) {
-    throw new DevError('HOST_MODULE_NOT_FOUND', `host module not found: ${path}`);
+    throw new DevError('HOST_MODULE_NOT_FOUND', `host module not found: ${path}${info === undefined ? await didYouMeanPath(path, absolute) : ' (a folder, not a file)'}`);
   }
   return absolute;
 }

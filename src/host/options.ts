@@ -136,6 +136,12 @@ export interface WebViewOptions {
    */
   allowedOrigins?: readonly string[];
   /**
+   * Admit pages opened from disk (`file://`, whose Origin is `null`, the way HISE loads its webview),
+   * only together with a `token`: any web site can also make a `null`-origin page, and the token is
+   * what it lacks. Adds `'null'` to `allowedOrigins`. Without a token: `INVALID_OPTION`. @default false
+   */
+  allowFilePages?: boolean;
+  /**
    * Host names accepted in the `Host` header of requests and upgrades beside `localhost`,
    * `*.localhost`, 127.0.0.0/8 and `[::1]` with the host's own port (the DNS-rebinding defence).
    * `'.my.test'` also accepts subdomains; `true` accepts any name. Needed when the host listens on
@@ -209,6 +215,7 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   maxCallArguments: 1000,
   sessionTimeout: 30_000,
   allowedOrigins: Object.freeze([]) as readonly string[],
+  allowFilePages: false,
   allowedHosts: Object.freeze([]) as readonly string[],
   callbackErrors: 'reject',
   parameterInterval: 16,
@@ -294,6 +301,11 @@ export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOpt
   if (typeof resolved.shared !== 'boolean') invalid('option shared must be a boolean');
   if (resolved.sharedDirectory !== undefined && (typeof resolved.sharedDirectory !== 'string' || resolved.sharedDirectory === '')) {
     invalid('option sharedDirectory must be a non-empty path');
+  }
+  if (typeof resolved.allowFilePages !== 'boolean') throw new WebViewError('INVALID_OPTION', 'option allowFilePages must be a boolean');
+  if (resolved.allowFilePages) {
+    if (resolved.token === undefined) throw new WebViewError('INVALID_OPTION', "option allowFilePages needs a token (any web site can make a page whose Origin is null): set token, e.g. 'auto'");
+    if (!resolved.allowedOrigins.includes('null')) resolved.allowedOrigins = [...resolved.allowedOrigins, 'null'];
   }
   const hostsProblem = allowedHostsProblem(resolved.allowedHosts);
   if (hostsProblem !== undefined) invalid(hostsProblem);

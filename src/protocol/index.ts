@@ -164,3 +164,4 @@ export {
   type DecodedRecording,
   type ReadRecordingOptions,
 } from './recording.js';
+export { RefusalCode, REFUSAL_CODE_MIN, REFUSAL_CODE_MAX, MAX_CLOSE_REASON_BYTES, isRefusalCode, fitCloseReason } from './refusal.js';

@@ -7,18 +7,21 @@ import type { DevLogger } from '../dev/log.js';
 import type { WebViewOptions } from '../host/index.js';
 import { resolveOptions, unknownOptionProblem } from '../host/options.js';
 import { rootScripts } from './root-scripts.js';
+import { VITE_HINTS } from '../dev/refusal-log.js';
 import { resolve } from 'node:path';
 import { projectImagesMiddleware } from './project-images-middleware.js';
 
 /** Options of {@link hiseWebview}. */
 export interface HiseWebviewPluginOptions {
   /** Host module (TS or JS, relative to Vite's root) exporting a function that receives the WebView; restarted when it changes. Unset: the inspector logs what pages send. */
+  module?: string;
+  /** @deprecated the old name of {@link HiseWebviewPluginOptions.module} (Vite's own `server.host` means something else). */
   host?: string;
   /** Port of the host (not Vite's). 0: any free port. @default 0 */
   port?: number;
   /** Test signals and logging of the inspector (when `host` is unset). */
   inspector?: InspectorOptions;
-  /** Options of the WebView (limits, token, …). */
+  /** Options of the WebView (limits, token, `allowedOrigins`, `allowFilePages`, …). */
   webView?: WebViewOptions;
   /** The project's images folder (relative to Vite's root): serves HISE's `{PROJECT_FOLDER}name.png` references. */
   images?: string;
@@ -28,7 +31,7 @@ export interface HiseWebviewPluginOptions {
 
 const PREFIX = '[hise-webview] ';
 
-const PLUGIN_OPTION_KEYS = Object.keys({ host: true, port: true, inspector: true, webView: true, images: true, inspect: true } satisfies Record<keyof HiseWebviewPluginOptions, true>);
+const PLUGIN_OPTION_KEYS = Object.keys({ module: true, host: true, port: true, inspector: true, webView: true, images: true, inspect: true } satisfies Record<keyof HiseWebviewPluginOptions, true>);
 const INSPECTOR_OPTION_KEYS = Object.keys({ signals: true, rate: true, blockSize: true, logInterval: true, maxTrackedIds: true } satisfies Record<keyof InspectorOptions, true>);
 
 /**
@@ -60,14 +63,17 @@ export function hiseWebview(options: HiseWebviewPluginOptions = {}): Plugin {
     name: 'hise-webview',
     apply: 'serve',
     configureServer(server: ViteDevServer) {
+      const log = viteLogger(server.config.logger);
+      if (options.host !== undefined) log.warn("the plugin option host is deprecated (Vite's server.host means something else): use module");
       starting = startDevHost({
-        hostModule: options.host,
+        hostModule: options.module ?? options.host,
         port: options.port,
         inspector: options.inspector,
         webView: options.webView,
         inspect: options.inspect,
         cwd: server.config.root,
-        log: viteLogger(server.config.logger),
+        log,
+        admitHints: VITE_HINTS,
       });
       starting.then(
         (host) => {

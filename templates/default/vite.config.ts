@@ -4,5 +4,5 @@ import { hiseWebview } from 'hise-webview/vite';
 
 export default defineConfig({
   root: 'webview',
-  plugins: [hiseWebview({ host: '../host/host.ts' })], // relative to Vite's root
+  plugins: [hiseWebview({ module: '../host/host.ts' })], // relative to Vite's root
 });

@@ -9,6 +9,8 @@ import { createTestHost, type TestHost } from '../../src/testing/index.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { nextEvent, startHost } from '../helpers/host.js';
 import { RecordingClient, until } from '../helpers/node-client.js';
+import { refusalOf } from '../helpers/refusal.js';
+import { RefusalCode } from '../../src/protocol/index.js';
 
 // Direct communication in a plain browser: the host serves the page, injects the bridge, and HISE's
 // bindCallback / callFunction / evaluate / persistence work as they do inside HISE.
@@ -358,7 +360,7 @@ describe('bindCallback, callFunction, evaluate', () => {
     await page.waitForFunction(() => (window as unknown as { last?: string }).last === 'with token');
     const refused = nextEvent(wv, 'refused');
     const stranger = new RecordingClient(`ws://127.0.0.1:${port}/`);
-    await expect(stranger.opened).rejects.toThrow('HTTP 401');
+    expect(await refusalOf(stranger.socket)).toMatchObject({ code: RefusalCode.Token, messages: 0 });
     await refused;
   });
 });

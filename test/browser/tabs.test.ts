@@ -7,6 +7,8 @@ import type { Page, RefusedConnection, WebView } from '../../src/host/index.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { startHost } from '../helpers/host.js';
 import { RecordingClient, until } from '../helpers/node-client.js';
+import { refusalOf } from '../helpers/refusal.js';
+import { RefusalCode } from '../../src/protocol/index.js';
 import { servePages, type PageServer } from '../helpers/page-server.js';
 
 // One browser tab is one page: a page the host serves opens the bridge's socket and its own
@@ -209,7 +211,7 @@ describe('tabs', () => {
     await untilSettled(wv, 1);
     const origin = new URL(wv.url!).origin;
     const third = new RecordingClient(`ws://127.0.0.1:${port}/?tab=${wv.pages[0]!.tab}`, { headers: { Origin: origin } });
-    await expect(third.opened).rejects.toThrow('HTTP 503');
+    expect(await refusalOf(third.socket)).toMatchObject({ code: RefusalCode.Capacity, messages: 0 });
     expect(events.refused.map((r) => r.reason)).toEqual(['capacity']);
     expect(wv.pages[0]!.connections).toHaveLength(2);
     await tab.context().close();

@@ -6,7 +6,7 @@ import { runToExit } from '../helpers/run-to-exit.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = 'dist/cli/main.js';
-const STARTUP_TIMEOUT_MS = 15_000;
+const STARTUP_TIMEOUT_MS = 30_000; // generous: the machine may be loaded
 
 /** `hise-webview` running as a user starts it: a real `node dist/cli/main.js` process. */
 export interface CliProcess {

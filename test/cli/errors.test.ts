@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './cli-process.js';
+import { runCli, startCli } from './cli-process.js';
 
 // `hise-webview` as a user runs it: usage, and one-line errors with exit code 1 (no stack traces).
 
@@ -49,7 +49,9 @@ describe.concurrent('hise-webview usage', () => {
   it('serve --help lists its options', async () => {
     const { code, stdout } = await runCli(['serve', '--help']);
     expect(code).toBe(0);
-    for (const option of ['--host', '--port', '--open', '--signal', '--token', '--images']) expect(stdout).toContain(option);
+    for (const option of ['--module', '--host', '--port', '--open', '--signal', '--token', '--token-file', '--allow-file-pages', '--allow-origin', '--images']) {
+      expect(stdout).toContain(option);
+    }
   });
 
   it('--version prints the package version', async () => {
@@ -88,15 +90,19 @@ describe.concurrent('hise-webview serve: errors exit 1 with one line', () => {
   it.each([
     { args: ['--port', 'seventy'], message: '--port must be an integer from 0 to 65535' },
     { args: ['--signal', 'laser:scope'], message: '--signal must be <sine|noise>:<id>' },
-    { args: ['--host', 'nowhere.ts'], message: 'host module not found: nowhere.ts' },
+    { args: ['--module', 'nowhere.ts'], message: 'host module not found: nowhere.ts' },
+    { args: ['--module', 'DIR/throw.ts'], message: 'host module not found: DIR/throw.ts (did you mean DIR/throws.ts?)' },
+    { args: ['--allow-file-pages'], message: '--allow-file-pages needs a token your page from disk can present' },
+    { args: ['--token', 'a', '--token-file', 'b'], message: '--token and --token-file both name a token' },
+    { args: ['--host', 'a.ts', '--module', 'b.ts'], message: '--host is the old name of --module' },
   ])('$args', async ({ args, message }) => {
-    const { code, stderr } = await runCli(['serve', dir, ...args]);
+    const { code, stderr } = await runCli(['serve', dir, ...args.map((arg) => arg.replace('DIR', dir))]);
     expect(code).toBe(1);
-    expect(oneLine(stderr)).toContain(message);
+    expect(oneLine(stderr)).toContain(message.replaceAll('DIR', dir));
   });
 
   it('a host module that throws on first start: its message, then its stack and a code frame', async () => {
-    const { code, stderr } = await runCli(['serve', dir, '--host', join(dir, 'throws.ts')]);
+    const { code, stderr } = await runCli(['serve', dir, '--module', join(dir, 'throws.ts')]);
     expect(code).toBe(1);
     const [first, ...rest] = stderr.trimEnd().split('\n');
     expect(first).toMatch(/^hise-webview: host module .*throws\.ts threw: boom at start$/);
@@ -105,22 +111,77 @@ describe.concurrent('hise-webview serve: errors exit 1 with one line', () => {
   });
 
   it('a host module without a function', async () => {
-    const { code, stderr } = await runCli(['serve', dir, '--host', join(dir, 'no-function.ts')]);
+    const { code, stderr } = await runCli(['serve', dir, '--module', join(dir, 'no-function.ts')]);
     expect(code).toBe(1);
     expect(oneLine(stderr)).toContain('must export a default function (or one named host)');
   });
 
   it('an unknown option', async () => {
-    const { code, stderr } = await runCli(['serve', dir, '--prot', '4']);
+    const { code, stderr } = await runCli(['serve', dir, '--zzzzzz', '4']);
     expect(code).toBe(1);
-    expect(oneLine(stderr)).toContain('Unknown option `--prot`');
+    expect(oneLine(stderr)).toBe('hise-webview: unknown option --zzzzzz: see hise-webview serve --help');
+  });
+});
+
+// One at a time: each runs a CLI process, and the machine may be shared.
+describe('hise-webview: did you mean, our usage, the names of things, a port another host holds', () => {
+  it.each([
+    { args: ['serve', 'DIR', '--prot', '4'], message: 'unknown option --prot (did you mean --port?): see hise-webview serve --help' },
+    { args: ['serve', 'DIR', '--hots', 'host.ts'], message: 'unknown option --hots (did you mean --module?): see hise-webview serve --help' },
+    { args: ['serve', 'DIR', '--allow-orign=http://a.test'], message: 'unknown option --allow-orign (did you mean --allow-origin?)' },
+    { args: ['init', '--nmae', 'x'], message: 'unknown option --nmae (did you mean --name?): see hise-webview init --help' },
+    { args: ['serv', 'DIR'], message: 'unknown command serv (did you mean serve?): see hise-webview --help' },
+    { args: ['deploy'], message: 'unknown command deploy: see hise-webview --help' },
+    { args: ['serve', join('DIR', 'index.htm')], message: `root not found: ${join('DIR', 'index.htm')} (did you mean ${join('DIR', 'index.html')}?)` },
+  ])('did you mean: $args', async ({ args, message }) => {
+    const { code, stderr } = await runCli(args.map((arg) => arg.replace('DIR', dir)));
+    expect(code).toBe(1);
+    expect(oneLine(stderr)).toContain(message.replaceAll('DIR', dir));
   });
 
-  it('an unknown command', async () => {
-    const { code, stderr } = await runCli(['deploy']);
+  it('serve without a folder: our own usage line', async () => {
+    const { code, stderr } = await runCli(['serve']);
     expect(code).toBe(1);
-    expect(oneLine(stderr)).toContain('unknown command: deploy');
+    expect(oneLine(stderr)).toBe(
+      'hise-webview: serve needs the folder of the webview (or its index.html): hise-webview serve ./webview [--module host.ts] (see hise-webview serve --help)',
+    );
   });
+
+  it('--host still works, with a warning naming --module', async () => {
+    const { code, stderr } = await runCli(['serve', dir, '--host', join(dir, 'no-function.ts')]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/warning: --host is deprecated \(in Vite, --host exposes the server on the network\): use --module <file>/);
+    expect(stderr).toContain('must export a default function');
+  });
+
+  it('a token on the command line warns that other users can read it', async () => {
+    const { stderr } = await runCli(['serve', join(dir, 'missing'), '--token', 'visible-secret']);
+    expect(stderr).toContain('warning: a --token secret on the command line is visible to other users of this machine (process list)');
+  });
+
+  it('a port another hise-webview host holds: --shared is suggested; with --shared, a foreign holder gets one sentence', async () => {
+    const holder = await startCli(['serve', dir, '--port', '0', '--token', 'none']);
+    const port = new URL(holder.url).port;
+    try {
+      const plain = await runCli(['serve', dir, '--port', port]);
+      expect(plain.code).toBe(1);
+      expect(oneLine(plain.stderr)).toBe(`hise-webview: port ${port} is in use by another hise-webview host: add --shared (to both) to share it, or choose another with --port`);
+    } finally {
+      await holder.stop();
+    }
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as { port: number }).port;
+    try {
+      const shared = await runCli(['serve', dir, '--port', String(taken), '--shared']);
+      expect(shared.code).toBe(1);
+      expect(oneLine(shared.stderr)).toBe(
+        `hise-webview: port ${taken} is in use by a program that is not a hise-webview host of yours: choose another with --port, or --port 0 for any free port`,
+      );
+    } finally {
+      blocker.close();
+    }
+  }, 90_000);
 });
 
 /** stderr split into the first line and the rest, for errors that carry a stack or a code frame. */
@@ -131,7 +192,7 @@ function report(stderr: string): { first: string; rest: string } {
 
 describe.concurrent('hise-webview serve: host module errors a developer can act on', () => {
   it('a TypeScript syntax error: file:line:column, the message and a code frame', async () => {
-    const { code, stderr } = await runCli(['serve', dir, '--host', join(dir, 'syntax.ts')]);
+    const { code, stderr } = await runCli(['serve', dir, '--module', join(dir, 'syntax.ts')]);
     expect(code).toBe(1);
     const { first, rest } = report(stderr);
     expect(first).toMatch(/^hise-webview: host module .*syntax\.ts failed to load: .*syntax\.ts:2:24: Unexpected ";"$/);
@@ -148,7 +209,7 @@ describe.concurrent('hise-webview serve: host module errors a developer can act 
   });
 
   it('a JavaScript syntax error (which Node reports without a place): found and framed', async () => {
-    const { code, stderr } = await runCli(['serve', dir, '--host', join(dir, 'syntax.mjs')]);
+    const { code, stderr } = await runCli(['serve', dir, '--module', join(dir, 'syntax.mjs')]);
     expect(code).toBe(1);
     const { first, rest } = report(stderr);
     expect(first).toMatch(/failed to load: .*syntax\.mjs:2:16: SyntaxError: Unexpected token ';'$/);
@@ -156,7 +217,7 @@ describe.concurrent('hise-webview serve: host module errors a developer can act 
   });
 
   it('an import that does not exist: the importing line', async () => {
-    const { code, stderr } = await runCli(['serve', dir, '--host', join(dir, 'link.ts')]);
+    const { code, stderr } = await runCli(['serve', dir, '--module', join(dir, 'link.ts')]);
     expect(code).toBe(1);
     const { first, rest } = report(stderr);
     expect(first).toMatch(/failed to load: .*link\.ts:1:10: SyntaxError: .*does not provide an export named 'missing'$/);
@@ -164,7 +225,7 @@ describe.concurrent('hise-webview serve: host module errors a developer can act 
   });
 
   it("a throw in an imported file: the stack trimmed to the project's files, and the throwing line", async () => {
-    const { code, stderr } = await runCli(['serve', dir, '--host', join(dir, 'deep.ts')]);
+    const { code, stderr } = await runCli(['serve', dir, '--module', join(dir, 'deep.ts')]);
     expect(code).toBe(1);
     const { first, rest } = report(stderr);
     expect(first).toMatch(/^hise-webview: host module .*deep\.ts threw: RangeError: gain out of range$/);

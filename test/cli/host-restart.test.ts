@@ -233,13 +233,13 @@ async function newContext(hostPort: number): Promise<BrowserContext> {
   return context;
 }
 
-describe.each(clients)('hise-webview serve --host, HISE-documented page with $name', ({ hiseClient }) => {
+describe.each(clients)('hise-webview serve --module, HISE-documented page with $name', ({ hiseClient }) => {
   let cli: CliProcess;
   let root: string;
 
   beforeAll(async () => {
     root = await makeProject(join(dir, `cli-${hiseClient}`), hiseClient, { 'keep.html': KEEP_ALIVE_PAGE });
-    cli = await startCli(['serve', root, '--host', join(root, 'host.ts'), '--port', '0']);
+    cli = await startCli(['serve', root, '--module', join(root, 'host.ts'), '--port', '0']);
   });
   afterAll(async () => {
     expect(await cli?.stop()).toBe(0);
@@ -288,7 +288,7 @@ describe.each(clients)('the Vite plugin with a host module, HISE-documented page
       configFile: false,
       logLevel: 'silent',
       server: { host: '127.0.0.1', port: 0, strictPort: true, watch: { ignored: ['**/host.ts'] } },
-      plugins: [hiseWebview({ host: 'host.ts' })],
+      plugins: [hiseWebview({ module: 'host.ts' })],
     });
     await server.listen();
     viteUrl = `http://localhost:${(server.httpServer!.address() as { port: number }).port}/`;

@@ -50,7 +50,7 @@ describe('hise-webview serve --record / --replay', () => {
   const file = join(dir, 'session.hwvrec');
 
   it('--record writes the host module’s session; --record-max-bytes stops it with a message, the file whole', async () => {
-    const cli = await serve(['--host', HOST, '--record', file]);
+    const cli = await serve(['--module', HOST, '--record', file]);
     await cli.waitForLine(/recording to .*session\.hwvrec/);
     const page = client(cli);
     await page.ready;
@@ -64,7 +64,7 @@ describe('hise-webview serve --record / --replay', () => {
     expect(events.find((e) => e.kind === 'settle')).toMatchObject({ ok: true, value: 5 });
 
     const limited = join(dir, 'limited.hwvrec');
-    const small = await serve(['--host', HOST, '--record', limited, '--record-max-bytes', '1500']);
+    const small = await serve(['--module', HOST, '--record', limited, '--record-max-bytes', '1500']);
     const line = await small.waitForLine(/reached its size limit/);
     expect(line).toMatch(/size limit of 1500 bytes .* recording stopped/);
     expect(readFileSync(limited).byteLength).toBeLessThanOrEqual(1500);
@@ -97,7 +97,7 @@ describe('hise-webview serve --record / --replay', () => {
 
   it('refuses argument mistakes and files that are not recordings, with one clear line', async () => {
     const cases: [string[], RegExp][] = [
-      [['--replay', file, '--host', HOST], /--replay serves with no host module: drop --host/],
+      [['--replay', file, '--module', HOST], /--replay serves with no host module: drop --module/],
       [['--mock', MOCK], /--mock answers a replay: use it with --replay/],
       [['--record-max-bytes', '10'], /--record-max-bytes limits a recording: use it with --record/],
       [['--record', file, '--record-max-bytes', 'lots'], /--record-max-bytes must be a positive integer/],

@@ -70,7 +70,7 @@ function receivedUnder(page: BrowserPage, id: string): Promise<unknown[]> {
   return page.evaluate((wanted) => (window as unknown as { received: [string, unknown][] }).received.filter(([i]) => i === wanted).map(([, d]) => d), id);
 }
 
-describe('hise-webview serve <root> --host <module>', () => {
+describe('hise-webview serve <root> --module <file>', () => {
   let cli: CliProcess;
   let page: BrowserPage;
   let root: string;
@@ -82,7 +82,7 @@ describe('hise-webview serve <root> --host <module>', () => {
     await writeFile(join(root, 'index.html'), indexHtml('first'));
     modulePath = join(dir, 'host.ts');
     await writeFile(modulePath, hostModule('one'));
-    cli = await startCli(['serve', root, '--host', modulePath, '--port', '0']);
+    cli = await startCli(['serve', root, '--module', modulePath, '--port', '0']);
     page = await openPage(cli.url);
   });
   afterAll(async () => {
@@ -139,7 +139,7 @@ describe('hise-webview serve <root> --host <module>', () => {
   });
 });
 
-describe('hise-webview serve <root> without --host: the inspector', () => {
+describe('hise-webview serve <root> without --module: the inspector', () => {
   let cli: CliProcess;
   let page: BrowserPage;
 

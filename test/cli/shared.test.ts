@@ -25,7 +25,10 @@ it('a second `serve --shared` on the same port joins the first, and takes over w
   const second = await startCli(['serve', runtime, '--port', port, '--shared']);
   clis.push(second);
   await second.waitForLine(new RegExp(`shared port ${port}: joined the hub`));
-  expect(second.url).not.toContain(`:${port}/`); // its own pages are served from its private port
+  // Both print the shared port's URL: the hub serves the pages there, whichever instance prints it.
+  expect(first.url).toBe(`http://127.0.0.1:${port}/`);
+  expect(second.url).toBe(`http://127.0.0.1:${port}/`);
+  expect(await second.waitForLine(/the hub serves its root there; this instance's own: http:\/\/127\.0\.0\.1:\d+\//)).not.toContain(`:${port}/`);
   expect(await first.stop()).toBe(0);
   await second.waitForLine(/now the hub/, 20_000);
 });

@@ -50,7 +50,7 @@ async function viteServer(root: string): Promise<{ server: ViteDevServer; url: s
     configFile: false,
     logLevel: 'silent',
     server: { host: '127.0.0.1', port: 0, strictPort: true, fs: { allow: [root, CLIENT_DIST] } },
-    plugins: [hiseWebview({ host: 'host.mjs', webView: { token: 'auto' } })],
+    plugins: [hiseWebview({ host: 'host.mjs', webView: { token: 'auto' } })], // the deprecated name of module, still working
   });
   await server.listen();
   return { server, url: `http://localhost:${(server.httpServer!.address() as { port: number }).port}/` };

@@ -41,7 +41,7 @@ beforeAll(async () => {
     configFile: false,
     logLevel: 'silent',
     server: { host: '127.0.0.1', port: 0, strictPort: true },
-    plugins: [hiseWebview({ host: 'host.mjs', inspect: true })],
+    plugins: [hiseWebview({ module: 'host.mjs', inspect: true })],
   });
   await server.listen();
   const address = server.httpServer!.address() as { port: number };

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebViewError } from '../../src/host/index.js';
 import { HttpGuard } from '../../src/host/http/guard.js';
 import { RecordingClient, until } from '../helpers/node-client.js';
+import { refusalOf } from '../helpers/refusal.js';
+import { RefusalCode } from '../../src/protocol/index.js';
 import { closedAfter, codeOf, openPage, tcp, watchedHost } from './helpers.js';
 import { makeHostileRoot, rawGet, rawRequest, rawUpgrade } from './raw-http.js';
 
@@ -177,7 +179,7 @@ describe('listeners of the host author that throw', () => {
       const page = await openPage(wv, port);
       page.close();
       await until(() => wv.pages.length === 0);
-      await expect(new RecordingClient(`ws://127.0.0.1:${port}`, { origin: 'https://evil.example' }).opened).rejects.toThrow('HTTP 403');
+      expect(await refusalOf(new RecordingClient(`ws://127.0.0.1:${port}`, { origin: 'https://evil.example' }).socket)).toMatchObject({ code: RefusalCode.Origin });
       await until(() => errors.filter((e) => e.code === 'LISTENER_FAILED').length === 3, 5000, 'three LISTENER_FAILED');
       const messages = errors.filter((e) => e.code === 'LISTENER_FAILED').map((e) => e.message);
       expect(messages).toEqual([

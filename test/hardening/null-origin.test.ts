@@ -6,6 +6,8 @@ import { nextEvent } from '../helpers/host.js';
 import { until } from '../helpers/node-client.js';
 import { servePages, type PageServer } from '../helpers/page-server.js';
 import { RawPage, watchedHost } from './helpers.js';
+import { refusalOf } from '../helpers/refusal.js';
+import { RefusalCode } from '../../src/protocol/index.js';
 
 // Issue 10, class 2: any web site can make a page whose Origin is `null` (a sandboxed iframe, a
 // `data:` frame). The host refuses it unless `allowedOrigins` lists 'null'. The framing page is
@@ -14,10 +16,13 @@ import { RawPage, watchedHost } from './helpers.js';
 
 /** A frame's script: opens a WebSocket to the host and tells the parent how that ended. */
 const probe = (port: number) =>
-  `<script>const s=new WebSocket('ws://localhost:${port}/');s.onopen=()=>parent.postMessage('open','*');s.onclose=()=>parent.postMessage('closed','*');</script>`;
+  `<script>const s=new WebSocket('ws://localhost:${port}/');s.onopen=()=>parent.postMessage('open','*');s.onclose=(e)=>parent.postMessage('closed '+e.code,'*');</script>`;
 
-/** The parent's record of its frame's message, installed before the frame exists. */
-const LISTEN = `<script>window.outcome=new Promise((r)=>addEventListener('message',(e)=>r(String(e.data)),{once:true}));</script>`;
+/**
+ * The parent's record of its frame's messages, installed before the frame exists: `opened` once the
+ * socket opened, `closed` with the close code (a refused socket opens, then closes with 44xx).
+ */
+const LISTEN = `<script>const w=(k)=>new Promise((r)=>addEventListener('message',(e)=>{if(String(e.data).startsWith(k))r(String(e.data))}));window.opened=w('open');window.ended=w('closed');</script>`;
 
 const pages = (port: number): Record<string, string> => ({
   '/sandboxed.html': `<!doctype html><body>${LISTEN}<iframe sandbox="allow-scripts" srcdoc="${probe(port).replaceAll('"', '&quot;')}"></iframe></body>`,
@@ -46,15 +51,16 @@ async function frameOutcome(options: WebViewOptions, path: string) {
   const url = new URL(server.url(path));
   url.hostname = 'evil.test';
   await page.goto(url.href);
-  const outcome = await page.evaluate(() => (window as unknown as { outcome: Promise<string> }).outcome);
-  return { ...host, outcome, context };
+  const opened = page.evaluate(() => (window as unknown as { opened: Promise<string> }).opened);
+  const closed = page.evaluate(() => (window as unknown as { ended: Promise<string> }).ended);
+  return { ...host, opened, closed, context };
 }
 
 describe('Origin: null', () => {
-  it.each(['/sandboxed.html', '/data.html'])('%s: refused by default (403, refused origin null), nothing reaches the host', async (path) => {
-    const { wv, refused, context, outcome } = await frameOutcome({}, path);
+  it.each(['/sandboxed.html', '/data.html'])('%s: refused by default (closed with 4403, refused origin null), nothing reaches the host', async (path) => {
+    const { wv, refused, context, closed } = await frameOutcome({}, path);
     try {
-      expect(outcome).toBe('closed');
+      expect(await closed).toBe(`closed ${RefusalCode.Origin}`);
       expect(refused).toMatchObject([{ reason: 'origin', origin: 'null' }]);
       expect(wv.pages).toHaveLength(0);
     } finally {
@@ -63,9 +69,9 @@ describe('Origin: null', () => {
   });
 
   it.each(['/sandboxed.html', '/data.html'])("%s: allowedOrigins ['null'] admits it (the opt-in)", async (path) => {
-    const { wv, refused, context, outcome } = await frameOutcome({ allowedOrigins: ['null'] }, path);
+    const { wv, refused, context, opened } = await frameOutcome({ allowedOrigins: ['null'] }, path);
     try {
-      expect(outcome).toBe('open');
+      expect(await opened).toBe('open');
       expect(refused).toEqual([]);
       await until(() => wv.pages.length === 1);
       expect(wv.pages[0]!.origin).toBe('null');
@@ -78,7 +84,8 @@ describe('Origin: null', () => {
     for (const token of [undefined, 'secret']) {
       const { wv, port, refused } = await watchedHost({ token });
       const query = token === undefined ? '' : `?token=${token}`;
-      await expect(new RawPage(port, { query, headers: { Origin: 'null' } }).opened).rejects.toThrow('HTTP 403');
+      const refusal = await refusalOf(new RawPage(port, { query, headers: { Origin: 'null' } }).socket);
+      expect(refusal).toMatchObject({ code: RefusalCode.Origin, reason: expect.stringContaining('--allow-file-pages'), messages: 0 });
       expect(refused).toMatchObject([{ reason: 'origin', origin: 'null' }]);
       expect(wv.pages).toHaveLength(0);
     }

@@ -125,9 +125,9 @@ describe('headers on every answer', () => {
     expect(csp).not.toContain('script-src');
   });
 
-  it('a refused upgrade is a plain status line', async () => {
+  it('an upgrade refused for its Host is a plain status line (an Origin refusal is a close code: refusals.test.ts)', async () => {
     const { port } = await watchedHost();
-    expect((await rawUpgrade(port, '/', ['Origin: https://evil.example'])).statusLine).toBe('HTTP/1.1 403 Forbidden');
+    expect((await rawUpgrade(port, '/', [`Host: evil.example:${port}`, 'Origin: https://evil.example'])).statusLine).toBe('HTTP/1.1 403 Forbidden');
   });
 });
 

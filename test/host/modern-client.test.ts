@@ -4,6 +4,8 @@ import { connect, type ConnectOptions, type HiseClient } from '../../src/client/
 import { SUBPROTOCOL, WebView, type Contract, type Page } from '../../src/host/index.js';
 import { nextEvent, startHost } from '../helpers/host.js';
 import { RecordingClient, until } from '../helpers/node-client.js';
+import { refusalOf } from '../helpers/refusal.js';
+import { RefusalCode } from '../../src/protocol/index.js';
 
 // The modern client against a real host, in Node (the same client runs in Chromium in test/browser).
 const clients: HiseClient<any>[] = [];
@@ -336,14 +338,15 @@ describe('reconnect', () => {
 });
 
 describe('token', () => {
-  it('refuses a connection without the right token with 401, accepts the right one', async () => {
+  it('refuses a connection without the right token (closed with 4401, nothing admitted), accepts the right one', async () => {
     const { wv, port } = await startHost({ token: 's3cret' });
     const refused = nextEvent(wv, 'refused');
     const wrong = new RecordingClient(`ws://127.0.0.1:${port}/?token=nope`);
-    await expect(wrong.opened).rejects.toThrow('HTTP 401');
+    expect(await refusalOf(wrong.socket)).toMatchObject({ code: RefusalCode.Token, messages: 0 });
     expect(((await refused) as [{ reason: string }])[0].reason).toBe('token');
     const none = new RecordingClient(`ws://127.0.0.1:${port}/`, { protocol: SUBPROTOCOL } as never);
-    await expect(none.opened).rejects.toThrow('HTTP 401');
+    expect(await refusalOf(none.socket)).toMatchObject({ code: RefusalCode.Token, messages: 0 });
+    expect(wv.pages).toHaveLength(0);
     const client = nodeClient(port, { token: 's3cret' });
     await client.ready;
     expect(client.mode).toBe('extended');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isOriginAllowed } from '../../src/host/index.js';
 import { RecordingClient } from '../helpers/node-client.js';
+import { refusalOf } from '../helpers/refusal.js';
+import { RefusalCode } from '../../src/protocol/index.js';
 import { nextEvent, startHost } from '../helpers/host.js';
 
 describe('origin policy', () => {
@@ -35,11 +37,13 @@ describe('origin policy', () => {
 });
 
 describe('the upgrade checks Origin first', () => {
-  it('refuses a foreign origin with HTTP 403 and a refused event', async () => {
+  it('refuses a foreign origin (closed with 4403 and why) and emits refused', async () => {
     const { wv, port } = await startHost();
     const refused = nextEvent(wv, 'refused');
     const client = new RecordingClient(`ws://127.0.0.1:${port}`, { origin: 'https://evil.example' });
-    await expect(client.opened).rejects.toThrow('HTTP 403');
+    const refusal = await refusalOf(client.socket);
+    expect(refusal).toMatchObject({ code: RefusalCode.Origin, messages: 0 });
+    expect((refusal as { reason: string }).reason).toContain('--allow-origin https://evil.example');
     const [info] = await refused;
     expect(info).toMatchObject({ reason: 'origin', origin: 'https://evil.example' });
     expect(wv.pages).toHaveLength(0);

@@ -4,6 +4,8 @@ import { hostInternals } from '../../src/host/internals.js';
 import { rawGet, rawUpgrade } from '../hardening/raw-http.js';
 import { startHost } from '../helpers/host.js';
 import { RecordingClient, until } from '../helpers/node-client.js';
+import { refusalOf } from '../helpers/refusal.js';
+import { RefusalCode } from '../../src/protocol/index.js';
 
 // What tools (the inspector) get from the host: a path on its port behind the guard, upgrades
 // through another host's gate, running its functions, its retained values.
@@ -53,7 +55,9 @@ describe('tools on the host', () => {
     const { wv: outer, port } = await startHost();
     const { wv: inner } = await startHost({ token: 'inner-secret-123456' });
     outer.mount('/__hise-webview/inner/', { upgrade: (request, socket, head) => inner.handleUpgrade(request, socket, head) });
-    expect((await rawUpgrade(port, '/__hise-webview/inner/')).status).toBe(401);
+    const refused = new RecordingClient(`ws://127.0.0.1:${port}/__hise-webview/inner/`);
+    expect(await refusalOf(refused.socket)).toMatchObject({ code: RefusalCode.Token, messages: 0 });
+    expect(inner.pages).toHaveLength(0);
     const page = new RecordingClient(`ws://127.0.0.1:${port}/__hise-webview/inner/?token=inner-secret-123456`);
     await page.opened;
     await until(() => inner.pages.length === 1);

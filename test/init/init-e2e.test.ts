@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -35,15 +35,29 @@ describe('a project made by `hise-webview init`', () => {
     await browser?.close();
   });
 
-  it('is scaffolded without questions when not in a terminal, and installs from the tarball', async () => {
-    app = join(work, 'my-webview');
-    const scaffolded = await run(process.execPath, [CLI, 'init', app], work);
+  it('is scaffolded without questions by a hise-webview installed from the tarball, and its printed next steps install it from there', async () => {
+    // A user who installed the tarball (the package is not on the registry) runs its init.
+    const tools = join(work, 'tools');
+    await mkdir(tools);
+    await writeFile(join(tools, 'package.json'), JSON.stringify({ name: 'tools', version: '1.0.0', private: true }));
+    await installTarball(tarball, tools);
+    const scaffolded = await run(join(tools, 'node_modules/.bin/hise-webview'), ['init', 'my-webview'], work);
     expect(scaffolded.code, scaffolded.stderr).toBe(0);
-    expect(scaffolded.stdout).toContain(`created 11 files in ${app}`);
-    const manifest = JSON.parse(await readFile(join(app, 'package.json'), 'utf8')) as { name: string; scripts: Record<string, string> };
+    app = join(work, 'my-webview');
+    expect(scaffolded.stdout).toContain('created 11 files in my-webview');
+    expect(scaffolded.stdout).toContain(`hise-webview is installed from ${tarball}`);
+    const manifest = JSON.parse(await readFile(join(app, 'package.json'), 'utf8')) as { name: string; scripts: Record<string, string>; dependencies: Record<string, string> };
     expect(manifest.name).toBe('my-webview');
+    expect(manifest.dependencies['hise-webview']).toBe(`file:${tarball}`);
     expect(Object.keys(manifest.scripts)).toEqual(expect.arrayContaining(['serve', 'test', 'dev']));
-    await installTarball(tarball, app);
+
+    // The printed next steps, run as printed: cd, then npm install (hise-webview from the tarball,
+    // the other packages from npm's cache where it has them).
+    const steps = scaffolded.stdout.split('\nNext:\n')[1]!.split('\n').map((line) => line.replace(/#.*$/, '').trim()).filter(Boolean);
+    expect(steps).toEqual(['cd my-webview', 'npm install', 'npm run serve', 'npm test', 'npm run dev']);
+    await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], join(work, steps[0]!.slice('cd '.length)));
+    const lock = JSON.parse(await readFile(join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
+    expect(lock.packages['node_modules/hise-webview']?.resolved).toMatch(/^file:.*\.tgz$/); // not the registry's
   }, STEP_TIMEOUT_MS);
 
   /** Opens `url`, waits for levels from the host, moves the gain slider, and waits for the host to log it. */
@@ -94,20 +108,37 @@ describe('a project made by `hise-webview init`', () => {
 });
 
 describe('a project without tsx', () => {
-  it('`serve --host host.ts` says in one line what to install', async () => {
+  it('`serve --module host.ts` says in one line what to install, or to write the module as .mjs', async () => {
     const project = join(work, 'no-tsx');
     await run(process.execPath, [CLI, 'init', project, '--name', 'no-tsx'], work); // a folder to work in
     await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'no-tsx', version: '1.0.0', type: 'commonjs' }));
     await installTarball(tarball, project);
-    const served = await run(join(project, 'node_modules/.bin/hise-webview'), ['serve', 'webview', '--host', 'host/host.ts'], project);
+    const served = await run(join(project, 'node_modules/.bin/hise-webview'), ['serve', 'webview', '--module', 'host/host.ts'], project);
     expect(served.code).toBe(1);
     expect(served.stderr.trimEnd().split('\n')).toEqual([
-      'hise-webview: host modules are loaded with tsx, which is not installed: npm install --save-dev tsx',
+      'hise-webview: host.ts is TypeScript, which host modules load with tsx (not installed): npm install --save-dev tsx, or write the module as .mjs or .js, which Node runs itself',
     ]);
   }, STEP_TIMEOUT_MS);
 
+  it('an .mjs host module serves without tsx: Node imports it itself', async () => {
+    const project = join(work, 'no-tsx');
+    await expect(readFile(join(project, 'node_modules/tsx/package.json'))).rejects.toThrow(); // really without tsx
+    await writeFile(
+      join(project, 'host/host.mjs'),
+      "export default function host(wv) {\n  console.log('mjs host running');\n  wv.bindCallback('setGain', ([db]) => db);\n}\n",
+    );
+    const served = start(join(project, 'node_modules/.bin/hise-webview'), ['serve', 'webview', '--module', 'host/host.mjs'], project);
+    try {
+      await served.waitForLine(/mjs host running/, SERVE_TIMEOUT_MS);
+      expect(await served.waitForLine(/serving .* at http:\/\//, SERVE_TIMEOUT_MS)).toContain('webview');
+      expect(await served.waitForLine(/host host\/host\.mjs/, SERVE_TIMEOUT_MS)).toBeTruthy();
+    } finally {
+      await served.stop();
+    }
+  }, STEP_TIMEOUT_MS);
+
   it("a hise-webview that cannot see tsx finds the project's (as when run through npx)", async () => {
-    const elsewhere = start(join(work, 'no-tsx', 'node_modules/.bin/hise-webview'), ['serve', 'webview', '--host', 'host/host.ts'], app);
+    const elsewhere = start(join(work, 'no-tsx', 'node_modules/.bin/hise-webview'), ['serve', 'webview', '--module', 'host/host.ts'], app);
     try {
       await elsewhere.waitForLine(/serving .* at http:\/\//, SERVE_TIMEOUT_MS);
     } finally {

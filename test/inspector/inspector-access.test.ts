@@ -3,7 +3,8 @@ import { WebSocket } from 'ws';
 import { connect, type HiseClient } from '../../src/client/index.js';
 import type { RefusedConnection } from '../../src/host/index.js';
 import { attachInspector } from '../../src/inspector/index.js';
-import { SUBPROTOCOL } from '../../src/protocol/index.js';
+import { RefusalCode, SUBPROTOCOL } from '../../src/protocol/index.js';
+import { refusalOf } from '../helpers/refusal.js';
 import { rawGet, rawRequest, rawUpgrade } from '../hardening/raw-http.js';
 import { startHost } from '../helpers/host.js';
 import { RecordingClient, until } from '../helpers/node-client.js';
@@ -24,7 +25,9 @@ async function inspected(options: Parameters<typeof startHost>[0] = {}) {
   wv.on('refused', (info) => refused.push(info));
   const origin = `http://127.0.0.1:${port}`;
   const upgrade = (query: string, headers: string[]) => rawUpgrade(port, `${SOCKET}${query}`, [`Sec-WebSocket-Protocol: ${SUBPROTOCOL}`, ...headers]);
-  return { wv, port, inspector, refused, origin, upgrade };
+  /** How a socket to `path` from the inspector's own page ends: a refused token is closed with 4401 right after the handshake. */
+  const refusal = (path: string) => refusalOf(new WebSocket(`ws://127.0.0.1:${port}${path}`, [SUBPROTOCOL], { origin }));
+  return { wv, port, inspector, refused, origin, upgrade, refusal };
 }
 
 /** An inspector connection as its page makes it (the modern client, the page's Origin). */
@@ -42,11 +45,11 @@ function inspectorClient(port: number, token: string, events: string[] = []): Hi
 
 describe('inspector access', () => {
   it('opens with its token from its own origin, and only so', async () => {
-    const { port, inspector, refused, origin, upgrade } = await inspected();
+    const { port, inspector, refused, origin, upgrade, refusal } = await inspected();
     const token = encodeURIComponent(inspector.token);
     expect((await upgrade(`?token=${token}`, [`Origin: ${origin}`])).status).toBe(101);
-    expect((await upgrade('', [`Origin: ${origin}`])).status).toBe(401);
-    expect((await upgrade(`?token=${token}x`, [`Origin: ${origin}`])).status).toBe(401);
+    expect(await refusal(SOCKET)).toMatchObject({ code: RefusalCode.Token, messages: 0 });
+    expect(await refusal(`${SOCKET}?token=${token}x`)).toMatchObject({ code: RefusalCode.Token, messages: 0 });
     expect((await upgrade(`?token=${token}`, ['Origin: https://evil.example'])).status).toBe(403);
     // Another loopback page (a dev server, another app on localhost) is not the inspector's page.
     expect((await upgrade(`?token=${token}`, ['Origin: http://127.0.0.1:1'])).status).toBe(403);
@@ -58,9 +61,9 @@ describe('inspector access', () => {
   });
 
   it("the pages' token does not open it, nor does its token open anything else", async () => {
-    const { port, inspector, origin, upgrade } = await inspected({ token: 'the-pages-token-1234' });
-    expect((await upgrade('?token=the-pages-token-1234', [`Origin: ${origin}`])).status).toBe(401);
-    expect((await rawUpgrade(port, `/?token=${encodeURIComponent(inspector.token)}`, [`Origin: ${origin}`])).status).toBe(401);
+    const { inspector, refusal } = await inspected({ token: 'the-pages-token-1234' });
+    expect(await refusal(`${SOCKET}?token=the-pages-token-1234`)).toMatchObject({ code: RefusalCode.Token, messages: 0 });
+    expect(await refusal(`/?token=${encodeURIComponent(inspector.token)}`)).toMatchObject({ code: RefusalCode.Token, messages: 0 });
   });
 
   it('serves its page with no secret in it, unframeable, under a CSP that runs only its own scripts', async () => {
@@ -113,8 +116,8 @@ describe('inspector access', () => {
     const origin = `http://127.0.0.1:${port}`;
     const first = inspectorClient(port, inspector.token);
     await first.ready;
-    const second = await rawUpgrade(port, `${SOCKET}?token=${encodeURIComponent(inspector.token)}`, [`Origin: ${origin}`, `Sec-WebSocket-Protocol: ${SUBPROTOCOL}`]);
-    expect(second.status).toBe(503);
+    const second = new WebSocket(`ws://127.0.0.1:${port}${SOCKET}?token=${encodeURIComponent(inspector.token)}`, [SUBPROTOCOL], { origin });
+    expect(await refusalOf(second)).toMatchObject({ code: RefusalCode.Capacity, messages: 0 });
     expect(() => attachInspector(wv)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' })); // the path is taken
     expect(() => attachInspector(wv, { path: '/inspect/' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(() => attachInspector(wv, { path: '/__hise-webview/b/', token: 'short' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));

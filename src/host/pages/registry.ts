@@ -9,6 +9,7 @@ import type { ParsedRequest } from '../http/request.js';
 import { Connection } from './connection.js';
 import { FrameRouter } from './frame-router.js';
 import { CloseCode, Page } from './page.js';
+import { RefusalCloser } from './refusal-close.js';
 import { tabOf, Tabs } from './tabs.js';
 import { checkUpgrade } from './upgrade-gate.js';
 
@@ -20,6 +21,8 @@ import { checkUpgrade } from './upgrade-gate.js';
  */
 export class PageRegistry {
   readonly #core: HostCore;
+  /** Refused upgrades that learn why: closed with a code and a reason (pages/refusal-close.ts). */
+  readonly #refusals = new RefusalCloser();
   readonly #wss: WebSocketServer;
   /** Every open connection; a page (tab) has one or more. */
   readonly #connections = new Set<Connection>();
@@ -82,14 +85,14 @@ export class PageRegistry {
     }
     const refusal = checkUpgrade(request, parsed.query, { ...core.options, token: core.token });
     if (refusal !== undefined) {
-      writeStatus(socket, refusal.status);
+      this.#refusals.refuse(request, socket, head, refusal.reason, core.options);
       if (refusal.reason !== 'fallback') core.emit('refused', { reason: refusal.reason, origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
       if (refusal.reason === 'session') core.report(new WebViewError('INVALID_SESSION', INVALID_SESSION_MESSAGE), undefined);
       return;
     }
     const tab = tabOf(parsed.query);
     if (!this.#tabs.admits(request, tab, core.options)) {
-      writeStatus(socket, 503);
+      this.#refusals.refuse(request, socket, head, 'capacity', core.options);
       core.emit('refused', { reason: 'capacity', origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
       return;
     }

@@ -9,8 +9,13 @@ var server;
 
 // Called by the host (`wv.callFunction('initWebSocket', port)`) once the page has loaded.
 window.initWebSocket = function (port) {
+  showStatus(`connecting to the host on port ${port}…`);
   server = new HiseWebSocketServer(port);
+  let connected = false;
   server.addEventListener(function (id, data) {
+    // The first message proves the connection (HiseWebSocketServer has no "open" event of its own).
+    if (!connected && id !== 'status') showStatus('connected: levels stream from the host');
+    connected = true;
     if (id === 'level' && data instanceof Float32Array) drawLevels(data);
     else if (id === 'status' && typeof data === 'string') showStatus(data);
   });
