@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect } from 'node:net';
 import { WebSocket } from 'ws';
 import { DEFAULT_OPTIONS, WebView } from '../dist/host/index.js';
+import { SessionLedger } from '../dist/host/delivery/sessions.js';
 import { fuzzHttp } from './fuzz-http.mjs';
 import { fuzzHub } from './fuzz-hub.mjs';
 import { prng } from './prng.mjs';
@@ -185,12 +186,15 @@ function hostOutcome(frame, connection) {
         return 'INVALID_FRAME/INVALID_CONTROL_FRAME';
       default: {
         // As the receiver does: the number counts as seen first, the payload is read even for a duplicate.
-        // A number further past the last one than the host's sequenceWindow is refused unread.
+        // A number further past the highest one than the host's sequenceWindow is refused unread. Which
+        // numbers are duplicates is the session ledger's to say (runs of delivered numbers, its own unit
+        // tests); a page without a session id has a ledger of its own, as here.
         let isNew = true;
         if (decoded.seq !== undefined) {
-          if (connection.seq !== undefined && decoded.seq > connection.seq + SEQUENCE_WINDOW) return 'INVALID_SEQUENCE';
-          isNew = decoded.seq > (connection.seq ?? 0);
-          connection.seq = Math.max(connection.seq ?? 0, decoded.seq);
+          connection.ledger ??= new SessionLedger(1, SEQUENCE_WINDOW);
+          const verdict = connection.ledger.accept('', decoded.seq);
+          if (verdict === 'out-of-window') return 'INVALID_SEQUENCE';
+          isNew = verdict === 'new';
         }
         if (decoded.type === FrameType.ParameterOp) return parameterOutcome(decoded, isNew);
         readPayload(decoded);
@@ -226,7 +230,7 @@ function fuzzDecoders(count) {
     const frame = mutate(i % 2 === 0 ? validExtended() : validHise());
     try {
       bump(`page: ${pageOutcome(frame)}`);
-      const outcome = hostOutcome(frame, { seq: undefined });
+      const outcome = hostOutcome(frame, { ledger: undefined });
       bump(`host: ${outcome}`);
       if (outcome === 'ignored' || outcome === 'answered') {
         const decoded = decodeFrame(frame);
@@ -268,7 +272,7 @@ function openClient(port, extended) {
     socket.once('open', resolve);
     socket.once('error', reject);
   });
-  return { socket, extended, seq: undefined, opened, call: (callId) => new Promise((resolve) => replies.set(callId, resolve)) };
+  return { socket, extended, ledger: undefined, opened, call: (callId) => new Promise((resolve) => replies.set(callId, resolve)) };
 }
 
 /** Sends `frames` through one client in batches, waiting for its socket between them. */
