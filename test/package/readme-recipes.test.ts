@@ -247,7 +247,7 @@ describe('npm run example, on a fresh clone', () => {
       const line = await example.waitForLine(/open http:\/\/\S+ in a browser/, RECIPE_TIMEOUT_MS);
       const page = await openPage(/open (http:\/\/\S+)/.exec(line)![1]!);
       await page.waitForFunction(() => document.body.textContent!.length > 0, undefined, { timeout: PAGE_TIMEOUT_MS });
-      await example.waitForLine(/page \d+ connected/);
+      expect(await example.waitForLine(/page \d+ connected/)).toMatch(/page \d+ connected/);
       await page.context().close();
     } finally {
       await example.stop();
