@@ -2,7 +2,8 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostTime, WebView, type ParameterGesture } from '../../src/host/index.js';
+import { hostTime, WebView } from '../../src/host/index.js';
+import { HISE_CLIENT_JS, HISE_CLIENT_SKIP_REASON } from '../helpers/hise-client.js';
 import { until } from '../helpers/node-client.js';
 import { ENGINES, type Engine, type Launched } from './browsers.js';
 import { ReportServer, type Report } from './report-server.js';
@@ -14,8 +15,6 @@ import { bridgePage, hisePage, modernPage } from './scenario-pages.js';
 // served by its own host; the pages report to the test's endpoint, the test checks both sides.
 // A missing engine fails the run in CI (CI=true) and is skipped, with the reason, elsewhere.
 
-const HISE_CLIENT_JS = process.env.HISE_CLIENT_JS;
-const HISE_SKIP = 'HISE_CLIENT_JS is not set (set it to ../shared/seed/hisewebsocket-min.js)';
 const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 /** Bounds how long a broken engine holds the run; never asserted. */
 const REPORT_WAIT_MS = 45_000;
@@ -33,7 +32,7 @@ interface Scenario {
   /** The folder it serves (removed afterwards). */
   root: string;
   received: unknown[];
-  gestures: ParameterGesture['phase'][];
+  gestures: string[];
   changes: { value: unknown; source: string }[];
 }
 
@@ -53,7 +52,7 @@ async function scenarioHost(name: Scenario['name'], run: string, page: (report: 
 async function scenariosFor(run: string): Promise<Scenario[]> {
   const list: Scenario[] = [];
   if (HISE_CLIENT_JS) {
-    list.push(await scenarioHost('hise-stock', run, (report, port) => hisePage(report, 'hisewebsocket-min.js', port), (root) => copyFileSync(resolve(HISE_CLIENT_JS), join(root, 'hisewebsocket-min.js'))));
+    list.push(await scenarioHost('hise-stock', run, (report, port) => hisePage(report, 'hisewebsocket-min.js', port), (root) => copyFileSync(resolve(HISE_CLIENT_JS!), join(root, 'hisewebsocket-min.js'))));
   }
   list.push(await scenarioHost('drop-in', run, (report, port) => hisePage(report, '/hisewebsocket-min.js', port)));
   list.push(await scenarioHost('bridge', run, (report) => bridgePage(report)));
@@ -129,7 +128,7 @@ for (const engine of ENGINES) {
       expect(received[1]).toEqual(new Float32Array([0.25, -0.5]));
     };
 
-    it.skipIf(!HISE_CLIENT_JS)(`HISE's stock client: receives a string and floats, sends JSON and floats${HISE_CLIENT_JS ? '' : ` (skipped: ${HISE_SKIP})`}`, async () => {
+    it.skipIf(!HISE_CLIENT_JS)(`HISE's stock client: receives a string and floats, sends JSON and floats${HISE_CLIENT_JS ? '' : ` (skipped: ${HISE_CLIENT_SKIP_REASON})`}`, async () => {
       await hiseClientCheck('hise-stock');
     }, TEST_TIMEOUT_MS);
 
@@ -169,8 +168,8 @@ for (const engine of ENGINES) {
       for (const frame of frames) expect(frame).toMatchObject({ first: frame.first, length: FRAME_FLOATS, samplePosition: frame.first * FRAME_FLOATS, hasTime: true });
       expect(streamed.hostTime).toBe('number');
       // The page acknowledged what it consumed: nothing stays in flight.
-      await until(() => page.streamStats.bytesInFlight === 0, REPORT_WAIT_MS, 'the page’s stream acks');
-      expect(page.streamStats.bytesInFlight).toBe(0);
+      await until(() => page.streamStats!.bytesInFlight === 0, REPORT_WAIT_MS, 'the page’s stream acks');
+      expect(page.streamStats!.bytesInFlight).toBe(0);
     }, TEST_TIMEOUT_MS);
   });
 }
