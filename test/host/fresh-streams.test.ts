@@ -98,7 +98,8 @@ describe('credit window', () => {
     wv.send('big', new Float32Array(4096));
     wv.send('big', new Float32Array(4096));
     await raw.waitFor(3);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    wv.send('note', 'strings pass the window'); // the sentinel: written after the second frame, had it gone
+    await until(() => frames().some((f) => f.type === FrameType.String));
     expect(streamFrames(frames())).toHaveLength(1);
     raw.socket.send(encodeStreamAck(bytesOf(raw)));
     await raw.waitFor(4);
