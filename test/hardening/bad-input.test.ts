@@ -287,14 +287,23 @@ describe('BAD-INPUT.md: calls', () => {
     const { wv, port } = await watchedHost();
     wv.bindCallback('real', () => 'ok');
     const page = await openPage(wv, port);
+    // What the prototypes hold before: any property added or replaced afterwards is pollution.
+    const shape = (o: object): Record<string, unknown> =>
+      Object.fromEntries(Reflect.ownKeys(o).map((k) => [String(k), Object.getOwnPropertyDescriptor(o, k)!.value ?? 'accessor']));
+    const before = [shape(Object.prototype), shape(Function.prototype), shape(Array.prototype)];
+    // Arguments that carry an own "__proto__" key (JSON.parse makes one), as a pollution attempt would.
+    const hostile = JSON.parse('[{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}]') as unknown[];
     const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
-    names.forEach((name, i) => page.send(encodeCall(i + 1, name, [])));
-    names.forEach((name, i) => page.send(encodeCall(i + 11, BridgeCall.Callback, [name, []])));
+    names.forEach((name, i) => page.send(encodeCall(i + 1, name, hostile)));
+    names.forEach((name, i) => page.send(encodeCall(i + 11, BridgeCall.Callback, [name, hostile])));
+    page.send(encodeCall(21, BridgeCall.Callback, ['real', hostile])); // a real callback gets the same arguments
     for (const callId of [1, 2, 3, 4, 11, 12, 13, 14]) {
       const reply = await page.reply(callId);
       expect(reply.ok || reply.error.code, `call ${callId}`).toBe('UNKNOWN_FUNCTION');
     }
-    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+    expect((await page.reply(21)).ok).toBe(true);
+    expect([shape(Object.prototype), shape(Function.prototype), shape(Array.prototype)]).toEqual(before);
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
   });
 
   it('18 huge argument arrays', async () => {
