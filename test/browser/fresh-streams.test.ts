@@ -197,6 +197,8 @@ describe('fresh streams in Chromium', () => {
     expect(capped.sent).toBeGreaterThan(0);
     expect(capped.coalesced).toBeGreaterThan(0);
     expect(free.sent + free.coalesced).toBe(streaming.sent());
-    expect(free.sent).toBeGreaterThan(capped.sent * 2);
+    // Under both gates the capped id can never have sent more than the uncapped one (a ratio of the
+    // two would measure the machine's tick rate, not the cap).
+    expect(free.sent).toBeGreaterThanOrEqual(capped.sent);
   });
 });
