@@ -11,6 +11,7 @@ import { nextEvent, startHost } from '../helpers/host.js';
 import { RecordingClient, until } from '../helpers/node-client.js';
 import { refusalOf } from '../helpers/refusal.js';
 import { RefusalCode } from '../../src/protocol/index.js';
+import { HISE_CLIENT_JS, hiseTitle } from '../helpers/hise-client.js';
 
 // Direct communication in a plain browser: the host serves the page, injects the bridge, and HISE's
 // bindCallback / callFunction / evaluate / persistence work as they do inside HISE.
@@ -73,17 +74,15 @@ window.initWebSocket = function(port)
 </body>
 </html>`;
 
-const clientFiles = (): { name: string; files: Record<string, string> }[] => {
-  const list = [{ name: 'our drop-in (served by the host)', files: {} as Record<string, string> }];
-  if (process.env.HISE_CLIENT_JS) list.push({ name: "HISE's stock client (in the root, as the docs say)", files: { 'hisewebsocket-min.js': '' } });
-  else console.log('HISE_CLIENT_JS is not set: the seed walk-through runs with our drop-in only');
-  return list;
-};
+const clientFiles: { name: string; files: Record<string, string>; skip: boolean }[] = [
+  { name: 'our drop-in (served by the host)', files: {}, skip: false },
+  { name: hiseTitle("HISE's stock client (in the root, as the docs say)"), files: { 'hisewebsocket-min.js': '' }, skip: HISE_CLIENT_JS === undefined },
+];
 
-describe.each(clientFiles())("the seed's walk-through with $name", ({ files }) => {
+for (const { name, files, skip } of clientFiles) describe.skipIf(skip)(`the seed's walk-through with ${name}`, () => {
   it('connects although the page loads after callFunction, and receives what the host sends', async () => {
     const root = makeRoot({ 'index.html': SEED_PAGE });
-    if ('hisewebsocket-min.js' in files) copyFileSync(resolve(process.env.HISE_CLIENT_JS!), join(root, 'hisewebsocket-min.js'));
+    if ('hisewebsocket-min.js' in files) copyFileSync(resolve(HISE_CLIENT_JS!), join(root, 'hisewebsocket-min.js'));
     const { wv } = await startHost();
     // The HISE script of the seed: enable the socket, then call initWebSocket with the port.
     const PORT = await wv.setEnableWebSocket(0);

@@ -142,8 +142,9 @@ describe('modern client in Chromium', () => {
     const { page, url } = await chromium.open('modern', modernPage(port, "{ token: 'wrong', reconnect: false }"));
     await page.goto(url);
     expect(((await refused) as [{ reason: string }])[0].reason).toBe('token');
-    await page.waitForTimeout(300);
-    expect(await page.evaluate(() => (window as unknown as { client: { status: string } }).client.status)).toBe('closed');
+    // Refused and not reconnecting: the client settles in 'closed' (waited for, not slept on), never having opened.
+    await page.waitForFunction(() => (window as unknown as { client: { status: string } }).client.status === 'closed');
+    expect(await page.evaluate(() => (window as unknown as { client: { mode: string | undefined } }).client.mode)).toBeUndefined();
     expect(wv.pages).toHaveLength(0);
     const { page: good } = await openModernPage(wv, port, "{ token: 'right' }");
     expect(await good.evaluate(() => (window as unknown as { client: { mode: string } }).client.mode)).toBe('extended');

@@ -19,7 +19,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe.each(pairings())('$name', (pairing) => {
+for (const pairing of pairings()) describe.skipIf(pairing.skip !== undefined)(pairing.name, () => {
   // The page server reads this record on every request, so pages can be added as tests go.
   const files: Record<string, string> = { ...pairing.files };
   const cleanup: (() => Promise<unknown>)[] = [];

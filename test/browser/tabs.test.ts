@@ -10,6 +10,7 @@ import { RecordingClient, until } from '../helpers/node-client.js';
 import { refusalOf } from '../helpers/refusal.js';
 import { RefusalCode } from '../../src/protocol/index.js';
 import { servePages, type PageServer } from '../helpers/page-server.js';
+import { HISE_CLIENT_JS, hiseTitle } from '../helpers/hise-client.js';
 
 // One browser tab is one page: a page the host serves opens the bridge's socket and its own
 // client's, and the host counts it once (connect, disconnect, pages, maxPages). Pages without the
@@ -81,13 +82,15 @@ function untilSettled(wv: WebView, pages: number): Promise<void> {
   return until(() => wv.pages.length === pages && wv.pages.every((p) => p.connections.length === 2), WAIT_MS, `${pages} tabs with 2 connections each`);
 }
 
-const clients = [{ name: 'our drop-in', files: {} as Record<string, string> }];
-if (process.env.HISE_CLIENT_JS) clients.push({ name: "HISE's own client", files: { 'hisewebsocket-min.js': '' } });
+const clients: { name: string; files: Record<string, string>; skip: boolean }[] = [
+  { name: 'our drop-in', files: {}, skip: false },
+  { name: hiseTitle("HISE's own client"), files: { 'hisewebsocket-min.js': '' }, skip: HISE_CLIENT_JS === undefined },
+];
 
-describe.each(clients)('a served tab with $name', ({ files }) => {
+for (const { name, files, skip } of clients) describe.skipIf(skip)(`a served tab with ${name}`, () => {
   it('is one page: one connect, pages.length 1, its bridge and client inside; a reload is one disconnect and one connect', async () => {
     const root = makeRoot({ 'index.html': HISE_PAGE });
-    if ('hisewebsocket-min.js' in files) copyFileSync(resolve(process.env.HISE_CLIENT_JS!), join(root, 'hisewebsocket-min.js'));
+    if ('hisewebsocket-min.js' in files) copyFileSync(resolve(HISE_CLIENT_JS!), join(root, 'hisewebsocket-min.js'));
     const { wv } = await startHost();
     await wv.setIndexFile(root);
     const events = record(wv);

@@ -6,6 +6,7 @@ import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hiseWebview } from '../../dist/vite/index.js';
 import { launchChromium } from '../helpers/chromium.js';
+import { HISE_CLIENT_JS, hiseTitle } from '../helpers/hise-client.js';
 import { startCli, type CliProcess } from './cli-process.js';
 
 // HISE reloads its webview when the script recompiles. The dev servers do the same on each save
@@ -190,9 +191,10 @@ function describeRates(rates: Rate[]): string {
   return `blocks/s per save ${perSecond} (one sent per ${TICK_MS} ms); received per block sent ${perBlock}`;
 }
 
-const clients = [{ name: 'our drop-in (served by the host)', hiseClient: false }];
-if (process.env.HISE_CLIENT_JS) clients.push({ name: "HISE's own client (copied into the root)", hiseClient: true });
-else console.log("HISE_CLIENT_JS is not set: the restart walk-through runs with our drop-in only");
+const clients = [
+  { name: 'our drop-in (served by the host)', hiseClient: false, skip: false },
+  { name: hiseTitle("HISE's own client (copied into the root)"), hiseClient: true, skip: HISE_CLIENT_JS === undefined },
+];
 
 /** Writes the page, HISE's client when asked, and the host module into a fresh folder. */
 async function makeProject(dir: string, hiseClient: boolean, extra: Record<string, string> = {}): Promise<string> {
@@ -200,7 +202,7 @@ async function makeProject(dir: string, hiseClient: boolean, extra: Record<strin
   await mkdir(root, { recursive: true });
   await writeFile(join(root, 'index.html'), HISE_DOC_PAGE);
   for (const [name, body] of Object.entries(extra)) await writeFile(join(root, name), body);
-  if (hiseClient) await copyFile(resolve(process.env.HISE_CLIENT_JS!), join(root, 'hisewebsocket-min.js'));
+  if (hiseClient) await copyFile(resolve(HISE_CLIENT_JS!), join(root, 'hisewebsocket-min.js'));
   await writeFile(join(root, 'host.ts'), hostModule(1));
   return root;
 }
@@ -233,7 +235,7 @@ async function newContext(hostPort: number): Promise<BrowserContext> {
   return context;
 }
 
-describe.each(clients)('hise-webview serve --module, HISE-documented page with $name', ({ hiseClient }) => {
+for (const { name, hiseClient, skip } of clients) describe.skipIf(skip)(`hise-webview serve --module, HISE-documented page with ${name}`, () => {
   let cli: CliProcess;
   let root: string;
 
@@ -276,7 +278,7 @@ describe.each(clients)('hise-webview serve --module, HISE-documented page with $
   });
 });
 
-describe.each(clients)('the Vite plugin with a host module, HISE-documented page with $name', ({ hiseClient }) => {
+for (const { name, hiseClient, skip } of clients) describe.skipIf(skip)(`the Vite plugin with a host module, HISE-documented page with ${name}`, () => {
   let server: ViteDevServer;
   let root: string;
   let viteUrl: string;

@@ -135,6 +135,8 @@ describe('the inspector forgets ids', () => {
     const socket = await open(port, [SUBPROTOCOL]);
     for (let i = 0; i < 3000; i++) socket.send(encodeFrame(FrameType.String, `id${i}`, 'x', { align: true }));
     await until(() => lines.filter((l) => l.includes('[id')).length === 3000, 20_000, 'every new id logged once');
+    const logged = lines.filter((l) => l.includes('[id')).map((l) => /\[(id\d+)/.exec(l)?.[1]);
+    expect(new Set(logged).size).toBe(3000); // each id once, none twice
     socket.close();
     await until(() => host.pages.length === 0);
   });

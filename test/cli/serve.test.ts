@@ -164,12 +164,14 @@ describe('hise-webview serve <root> without --module: the inspector', () => {
   it('logs each socket of the tab under its one page id: the bridge, then the HISE client', async () => {
     const bridge = await cli.waitForLine(/page \d+ connected: bridge/, CHANGE_TIMEOUT_MS);
     const id = /page (\d+)/.exec(bridge)![1];
-    await cli.waitForLine(new RegExp(`page ${id} connected: HISE client`), CHANGE_TIMEOUT_MS);
+    expect(id).toMatch(/^\d+$/);
+    const client = await cli.waitForLine(new RegExp(`page ${id} connected: HISE client`), CHANGE_TIMEOUT_MS);
+    expect(cli.output.indexOf(client)).toBeGreaterThan(cli.output.indexOf(bridge)); // the bridge first
   });
 
   it('logs what pages send: id and a short preview', async () => {
     await page.evaluate(() => (window as unknown as { sendToHost(text: string): void }).sendToHost('{"gain":0.5}'));
-    await cli.waitForLine(/page \d+ object\(1 keys\) \{"gain":0\.5\}/, CHANGE_TIMEOUT_MS);
+    expect(await cli.waitForLine(/page \d+ object\(1 keys\) \{"gain":0\.5\}/, CHANGE_TIMEOUT_MS)).toMatch(/^.*page \d+ /);
   });
 });
 

@@ -134,9 +134,9 @@ describe('npm start: the live demo in Chromium', () => {
     console.log(
       `frames reaching the page: ${fps.toFixed(1)}/s; skipped ${stats.skipped}, coalesced ${stats.coalesced}, drawn ${stats.drawn}; host CPU ${health?.cpuPercent}%`,
     );
-    // 60/s on an idle machine; a starved host timer sends fewer (late frames are not replayed), so
-    // the lower bound only says frames keep coming. Above 75/s would mean frames per block, not per display frame.
-    expect(fps).toBeGreaterThan(5);
+    // 60/s on an idle machine; a starved host timer sends fewer (late frames are not replayed): no
+    // lower bound (frames keep coming is waitForFrames' part; speed is the benchmark's). Above 75/s
+    // would mean frames per block, not per display frame: load only ever lowers the rate.
     expect(fps).toBeLessThan(75);
     await expect.poll(() => page.textContent('#skipped')).toMatch(/^\d+ skipped$/);
     await expect.poll(() => page.textContent('#coalesced')).toMatch(/^\d+ coalesced$/);

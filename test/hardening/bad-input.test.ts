@@ -5,7 +5,12 @@ import {
   encodeCall,
   encodeFloat32,
   encodeFrame,
+  encodeStreamAck,
   encodeString,
+  encodeSubscriptions,
+  encodeTimedFrame,
+  encodeTimeSync,
+  encodeVisibility,
   FrameType,
   ProtocolError,
   readAck,
@@ -175,6 +180,67 @@ describe('BAD-INPUT.md: malformed frames', () => {
     expect(wv.pages).toHaveLength(1);
   });
 
+  it('12b hostile fresh-streams frames: refused as INVALID_CONTROL_FRAME, nothing changes, the page is kept', async () => {
+    const { wv, port, inbox, errors } = await watchedHost({ maxSubscriptionIds: 4 });
+    const page = await openPage(wv, port, { query: '?streams=1' });
+    const hostPage = wv.pages[0]!;
+    // A state to keep: subscribed to 'a' only, visible, one frame of 'a' in flight and unacknowledged.
+    page.send(encodeSubscriptions({ all: false, rate: 0, ids: { a: 0 }, except: [] }));
+    page.send(ext(FrameType.String, 'subscribed', '')); // handled in order: the subscriptions are in place after this
+    await until(() => inbox.some((m) => m.id === 'subscribed'));
+    wv.send('a', new Float32Array(256));
+    await until(() => page.frames.some((f) => f.type === FrameType.Float32 || f.type === FrameType.Timed));
+    const stats = hostPage.streamStats!;
+    const before = { bytesInFlight: stats.bytesInFlight, windowBytes: stats.windowBytes, visible: stats.visible };
+    expect(before.bytesInFlight).toBeGreaterThan(0);
+    expect(before.visible).toBe(true);
+
+    const control = (type: number, data: Uint8Array | string): Uint8Array => encodeFrame(type, '', data, { align: true });
+    const notFinite = new Uint8Array(8);
+    new DataView(notFinite.buffer).setFloat64(0, Number.NaN, true);
+    const hostile: [string, Uint8Array, string][] = [
+      ['an ack of more than was sent', encodeStreamAck(before.bytesInFlight + 1), 'INVALID_FRAME/INVALID_CONTROL_FRAME'],
+      ['subscriptions that are not JSON', control(FrameType.Subscriptions, '{"all":'), 'INVALID_FRAME/INVALID_CONTROL_FRAME'],
+      ['subscriptions not of the documented shape', control(FrameType.Subscriptions, '[1,2]'), 'INVALID_FRAME/INVALID_CONTROL_FRAME'],
+      ['a rate below 0', control(FrameType.Subscriptions, '{"all":true,"rate":-1,"ids":{},"except":[]}'), 'INVALID_FRAME/INVALID_CONTROL_FRAME'],
+      ['a rate that is not finite', control(FrameType.Subscriptions, '{"all":true,"rate":1e999,"ids":{},"except":[]}'), 'INVALID_FRAME/INVALID_CONTROL_FRAME'],
+      ['an id rate that is not finite', control(FrameType.Subscriptions, '{"all":false,"rate":0,"ids":{"b":1e999},"except":[]}'), 'INVALID_FRAME/INVALID_CONTROL_FRAME'],
+      ['more than maxSubscriptionIds ids', encodeSubscriptions({ all: false, rate: 0, ids: { b: 0, c: 0, d: 0, e: 0, f: 0 }, except: [] }), 'INVALID_FRAME/INVALID_CONTROL_FRAME'],
+      ['a visibility byte of 2', control(FrameType.Visibility, new Uint8Array([2])), 'INVALID_FRAME/INVALID_CONTROL_FRAME'],
+      ['a time sync of 4 bytes', control(FrameType.TimeSync, new Uint8Array(4)), 'INVALID_FRAME/INVALID_CONTROL_FRAME'],
+      ['a time sync that is not a finite float64', control(FrameType.TimeSync, notFinite), 'INVALID_FRAME/INVALID_CONTROL_FRAME'],
+      ['a Timed frame from a page', encodeTimedFrame(FrameType.Float32, 'a', new Uint8Array(8), { time: 1 }, { align: true }), 'INVALID_FRAME/UNKNOWN_TYPE'],
+    ];
+    for (const [what, bytes] of hostile) {
+      page.send(bytes);
+      page.send(ext(FrameType.String, 'after', what)); // the sentinel: handled after the hostile frame
+      await until(() => inbox.some((m) => m.id === 'after' && m.data === what), 3000, `the message after ${what}`);
+    }
+    expect(errors.map(codeOf)).toEqual(hostile.map(([, , code]) => code));
+    // Nothing changed: the window, what is in flight, the visibility, and the subscriptions.
+    expect({ bytesInFlight: stats.bytesInFlight, windowBytes: stats.windowBytes, visible: stats.visible }).toEqual(before);
+    const unsubscribedB = stats.ids.get('b')?.unsubscribed ?? 0;
+    wv.send('b', new Float32Array(4)); // never subscribed to: not sent
+    expect(stats.ids.get('b')!.unsubscribed).toBe(unsubscribedB + 1);
+    expect(wv.pages).toEqual([hostPage]);
+
+    // Fresh-streams frames from a page that did not offer them (valid frames, all four types).
+    const plain = await openPage(wv, port);
+    const plainPage = wv.pages[1]!;
+    const offered = [encodeStreamAck(0), encodeSubscriptions({ all: true, rate: 0, ids: {}, except: [] }), encodeVisibility(false), encodeTimeSync(1)];
+    errors.length = 0;
+    for (const [i, bytes] of offered.entries()) {
+      plain.send(bytes);
+      plain.send(ext(FrameType.String, 'plain-after', String(i)));
+      await until(() => inbox.some((m) => m.id === 'plain-after' && m.data === String(i)), 3000, `the message after frame ${i}`);
+    }
+    expect(errors.map(codeOf)).toEqual(offered.map(() => 'INVALID_FRAME/INVALID_CONTROL_FRAME'));
+    expect(plainPage.streamStats).toBeUndefined(); // it did not start fresh streams by sending their frames
+    wv.sendTo(plainPage, 'f', new Float32Array([1])); // nor went hidden: it still gets stream frames
+    await until(() => plain.frames.some((f) => f.id === 'f'), 3000, 'a stream frame to the plain page');
+    expect(wv.pages).toHaveLength(2);
+  });
+
   it('13 a reserved WebSocket opcode', async () => {
     const { wv, port, errors } = await watchedHost();
     const socket = await rawUpgrade(port);
@@ -223,14 +289,23 @@ describe('BAD-INPUT.md: calls', () => {
     const { wv, port } = await watchedHost();
     wv.bindCallback('real', () => 'ok');
     const page = await openPage(wv, port);
+    // What the prototypes hold before: any property added or replaced afterwards is pollution.
+    const shape = (o: object): Record<string, unknown> =>
+      Object.fromEntries(Reflect.ownKeys(o).map((k) => [String(k), Object.getOwnPropertyDescriptor(o, k)!.value ?? 'accessor']));
+    const before = [shape(Object.prototype), shape(Function.prototype), shape(Array.prototype)];
+    // Arguments that carry an own "__proto__" key (JSON.parse makes one), as a pollution attempt would.
+    const hostile = JSON.parse('[{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}]') as unknown[];
     const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
-    names.forEach((name, i) => page.send(encodeCall(i + 1, name, [])));
-    names.forEach((name, i) => page.send(encodeCall(i + 11, BridgeCall.Callback, [name, []])));
+    names.forEach((name, i) => page.send(encodeCall(i + 1, name, hostile)));
+    names.forEach((name, i) => page.send(encodeCall(i + 11, BridgeCall.Callback, [name, hostile])));
+    page.send(encodeCall(21, BridgeCall.Callback, ['real', hostile])); // a real callback gets the same arguments
     for (const callId of [1, 2, 3, 4, 11, 12, 13, 14]) {
       const reply = await page.reply(callId);
       expect(reply.ok || reply.error.code, `call ${callId}`).toBe('UNKNOWN_FUNCTION');
     }
-    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+    expect((await page.reply(21)).ok).toBe(true);
+    expect([shape(Object.prototype), shape(Function.prototype), shape(Array.prototype)]).toEqual(before);
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
   });
 
   it('18 huge argument arrays', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { HISE_CLIENT_JS, HISE_CLIENT_SKIP_REASON, hiseTitle } from './hise-client.js';
 
 /**
  * One client-and-host pairing of the behaviour suite. Every pairing's page exposes the same
@@ -21,6 +22,8 @@ export interface Pairing {
   files: Record<string, string>;
   /** The page, given the host's port and the page server's URL maker. */
   page(port: number, url: (path: string) => string): string;
+  /** Why this pairing cannot run here (its tests are skipped with it), or undefined. */
+  skip?: string;
 }
 
 /** What `window.received` holds. */
@@ -79,10 +82,6 @@ export function modernPage(port: number, connectOptions = '{}'): string {
 </script></head><body>modern page</body></html>`;
 }
 
-const HISE_CLIENT_PATH = process.env.HISE_CLIENT_JS;
-
-export const HISE_STOCK_SKIP_REASON =
-  "HISE_CLIENT_JS is not set: skipping the pairing with HISE's stock client (set it to ../shared/seed/hisewebsocket-min.js)";
 
 /** Every pairing this machine can run. HISE's own client comes from the file `HISE_CLIENT_JS` names (never copied). */
 export function pairings(): Pairing[] {
@@ -105,17 +104,14 @@ export function pairings(): Pairing[] {
       page: (port) => modernPage(port),
     },
   ];
-  if (HISE_CLIENT_PATH) {
-    list.push({
-      name: "HISE's stock client ↔ host",
-      hostOptions: {},
-      extended: false,
-      fallsBack: false,
-      files: { '/hise-stock.js': readFileSync(resolve(HISE_CLIENT_PATH), 'utf8') },
-      page: (port, url) => legacyPage(url('/hise-stock.js'), port),
-    });
-  } else {
-    console.log(HISE_STOCK_SKIP_REASON);
-  }
+  list.push({
+    name: hiseTitle("HISE's stock client ↔ host"),
+    hostOptions: {},
+    extended: false,
+    fallsBack: false,
+    files: HISE_CLIENT_JS ? { '/hise-stock.js': readFileSync(resolve(HISE_CLIENT_JS), 'utf8') } : {},
+    page: (port, url) => legacyPage(url('/hise-stock.js'), port),
+    ...(HISE_CLIENT_JS ? {} : { skip: HISE_CLIENT_SKIP_REASON }),
+  });
   return list;
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { connect, until } from '../helpers/node-client.js';
 import { startHost } from '../helpers/host.js';
 
@@ -59,16 +59,33 @@ describe('a page that stops reading', () => {
 });
 
 describe('heartbeat', () => {
+  // The interval runs on a fake clock, so a loaded machine cannot make a healthy page miss it: the
+  // healthy page's pong is known to be back (a message it sends after it arrived) before the next tick.
   it('disconnects a page that stops answering pings with PAGE_UNRESPONSIVE', async () => {
-    const { wv, port } = await startHost({ heartbeatInterval: 50 });
-    const errors: string[] = [];
-    wv.on('error', (error) => errors.push(error.code));
-    const silent = await connect(port, { autoPong: false });
-    const healthy = await connect(port);
-    const { code } = await silent.closed;
-    expect(code).toBe(1006);
-    expect(errors).toEqual(['PAGE_UNRESPONSIVE']);
-    await until(() => wv.pages.length === 1);
-    expect(healthy.socket.readyState).toBe(healthy.socket.OPEN);
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { wv, port } = await startHost({ heartbeatInterval: 1000 });
+      const errors: string[] = [];
+      wv.on('error', (error) => errors.push(error.code));
+      const received: unknown[] = [];
+      wv.setWebSocketCallback((data) => void received.push(data));
+      const silent = await connect(port, { autoPong: false });
+      const healthy = await connect(port);
+      await until(() => wv.pages.length === 2);
+      const pinged = new Promise<void>((resolve) => healthy.socket.once('ping', () => resolve()));
+      vi.advanceTimersByTime(1000); // the first ping to both
+      await pinged;
+      healthy.socket.send('after my pong'); // ws answered the ping before this, on the same socket
+      await until(() => received.includes('after my pong'));
+      expect(errors).toEqual([]);
+      vi.advanceTimersByTime(1000); // the second tick: the silent page missed its pong
+      const { code } = await silent.closed;
+      expect(code).toBe(1006);
+      expect(errors).toEqual(['PAGE_UNRESPONSIVE']);
+      await until(() => wv.pages.length === 1);
+      expect(healthy.socket.readyState).toBe(healthy.socket.OPEN);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

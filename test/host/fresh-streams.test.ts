@@ -98,7 +98,8 @@ describe('credit window', () => {
     wv.send('big', new Float32Array(4096));
     wv.send('big', new Float32Array(4096));
     await raw.waitFor(3);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    wv.send('note', 'strings pass the window'); // the sentinel: written after the second frame, had it gone
+    await until(() => frames().some((f) => f.type === FrameType.String));
     expect(streamFrames(frames())).toHaveLength(1);
     raw.socket.send(encodeStreamAck(bytesOf(raw)));
     await raw.waitFor(4);
@@ -212,8 +213,9 @@ describe('time', () => {
     client.on('scope', (_data, meta) => void metas.push(meta));
     await client.ready;
     await until(() => client.hostTime() !== undefined, 5000, 'a clock estimate');
-    // Node's performance clocks of one process: the estimate is within a round trip of the truth.
-    expect(Math.abs(client.hostTime()! - hostTime())).toBeLessThan(50);
+    // Node's performance clocks of one process: the estimate is within a round trip of the truth
+    // (a generous bound: a loaded machine's round trip, not the estimate's precision, sets it).
+    expect(Math.abs(client.hostTime()! - hostTime())).toBeLessThan(1000);
     const time = hostTime();
     wv.send('scope', new Float32Array([1, 2]), { time, samplePosition: 48000 });
     wv.send('scope', new Float32Array([3]));

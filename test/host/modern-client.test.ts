@@ -92,7 +92,12 @@ describe('ids and types both ways', () => {
     expect(wv.sendTo(pageA, 'only', new Float32Array([1]))).toBe('sent');
     expect(wv.sendTo(pageA, 'only', { to: 'a' })).toBe('sent');
     await until(() => gotA.length === 2);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The sentinel: sent to B after the two sends to A; had either gone to B, it would have come first.
+    const sentinel: unknown[] = [];
+    b.on('sentinel', (data) => void sentinel.push(data));
+    const pageB = wv.pages.find((p) => p !== pageA)!;
+    expect(wv.sendTo(pageB, 'sentinel', 'last')).toBe('sent');
+    await until(() => sentinel.length === 1);
     expect(gotB).toEqual([]);
     pageA.terminate();
     await pageA.closed;
@@ -110,9 +115,11 @@ describe('ids and types both ways', () => {
     client.send('other', 1);
     await until(() => gains.length === 1);
     remove();
+    const synced: unknown[] = [];
+    wv.onMessage('sync', (value) => void synced.push(value));
     client.send('gain', 0.7);
-    client.send('sync', 'x');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    client.send('sync', 'x'); // the sentinel: handled after the 'gain' before it
+    await until(() => synced.length === 1);
     expect(gains).toEqual([0.5]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isOriginAllowed } from '../../src/host/index.js';
-import { RecordingClient } from '../helpers/node-client.js';
+import { RecordingClient, until } from '../helpers/node-client.js';
 import { refusalOf } from '../helpers/refusal.js';
 import { RefusalCode } from '../../src/protocol/index.js';
 import { nextEvent, startHost } from '../helpers/host.js';
@@ -50,9 +50,11 @@ describe('the upgrade checks Origin first', () => {
   });
 
   it('accepts an allowed origin', async () => {
-    const { port } = await startHost({ allowedOrigins: ['https://my.app'] });
+    const { wv, port } = await startHost({ allowedOrigins: ['https://my.app'] });
     const client = new RecordingClient(`ws://127.0.0.1:${port}`, { origin: 'https://my.app' });
     await client.opened;
+    await until(() => wv.pages.length === 1);
+    expect(wv.pages[0]!.origin).toBe('https://my.app');
     await client.close();
   });
 });

@@ -195,7 +195,12 @@ describe('replay', () => {
     await until(() => playing.loops === 1, 10_000, 'the end');
     const sent: string[] = [];
     wv.observe((o) => void (o.type === 'send' && sent.push(o.id)));
-    await new Promise((resolve) => setTimeout(resolve, 250)); // more than a loop (MIN_LOOP_MS): nothing more is sent
+    // The sentinel: the same recording looping on another host, started after this one. Its third
+    // loop comes a whole period after this one's second would have: by then nothing more was sent.
+    const { wv: other } = await startHost();
+    const looping = replay(other, recordingOf(SESSION.slice(0, 2)), { loop: true });
+    replays.push(looping);
+    await until(() => looping.loops >= 3, 10_000, 'three loops of the other replay');
     expect(sent).toEqual([]);
     expect(playing.loops).toBe(1);
   });

@@ -140,7 +140,7 @@ describe('a project without tsx', () => {
   it("a hise-webview that cannot see tsx finds the project's (as when run through npx)", async () => {
     const elsewhere = start(join(work, 'no-tsx', 'node_modules/.bin/hise-webview'), ['serve', 'webview', '--module', 'host/host.ts'], app);
     try {
-      await elsewhere.waitForLine(/serving .* at http:\/\//, SERVE_TIMEOUT_MS);
+      expect(await elsewhere.waitForLine(/serving .* at http:\/\//, SERVE_TIMEOUT_MS)).toMatch(/serving .* at http:\/\/(127\.0\.0\.1|localhost)/);
     } finally {
       await elsewhere.stop();
     }

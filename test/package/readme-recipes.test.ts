@@ -409,7 +409,7 @@ describe('npm run example, on a fresh clone', () => {
     try {
       const page = await openPage(urlIn(await example.waitForLine(/open http:\/\/\S+ in a browser/, SETUP_TIMEOUT_MS)));
       await page.waitForFunction(() => document.body.textContent!.length > 0, undefined, { timeout: PAGE_TIMEOUT_MS });
-      await example.waitForLine(/page \d+ connected/);
+      expect(await example.waitForLine(/page \d+ connected/)).toMatch(/page \d+ connected/);
       await page.context().close();
     } finally {
       await example.stop();

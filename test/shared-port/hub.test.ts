@@ -9,7 +9,7 @@ import { connect as connectClient, type MessageMeta } from '../../src/client/ind
 import { WebView, WebViewError, type Page } from '../../src/host/index.js';
 import { encodeHubData, HubOp, HUB_NONCE_HEADER, HUB_PATH, HUB_SUBPROTOCOL } from '../../src/protocol/hub.js';
 import { loadSecret, memberProof, newNonce } from '../../src/host/shared-port/secret.js';
-import { until } from '../helpers/node-client.js';
+import { RecordingClient, until } from '../helpers/node-client.js';
 import { freePort, InstanceProcess } from './instance-handle.js';
 
 // The hub without a browser. Who holds the port: exactly one hub from a race, PORT_IN_USE for
@@ -85,10 +85,29 @@ describe('shared port: who holds it', () => {
     second.on('error', (error) => errors.push(error.code));
     const got: unknown[] = [];
     first.instances!.on('message', (id) => got.push(id));
+    // A page on the shared port (served by the hub): it gets what any instance sends, unless too large.
+    const page = new RecordingClient(`ws://127.0.0.1:${port}`);
+    await page.opened;
+    await until(() => first.pages.length === 1);
     second.sendToWebsocket('big', 'x'.repeat(200_000));
     expect(errors).toEqual(['MESSAGE_TOO_LARGE']);
     second.instances!.send(first.instances!.self, 'after', 1); // the link still carries what fits
     await until(() => got.includes('after'));
+    // Not relayed: the page gets the next message, never the large one before it.
+    second.sendToWebsocket('small', 'fits');
+    await page.waitFor(1);
+    expect(page.messages.map((m) => m.data.toString('latin1'))).not.toContainEqual(expect.stringContaining('xxxxxxxx'));
+    expect(page.messages.map((m) => m.data.toString('latin1')).join('')).toContain('fits');
+    // Not retained or logged: nothing held for a page that comes later, no session log.
+    expect(second.sessionStats.messages).toBe(0);
+    expect(first.sessionStats.messages).toBe(0);
+    const later = new RecordingClient(`ws://127.0.0.1:${port}`);
+    await later.opened;
+    second.sendToWebsocket('sentinel', 'for the later page');
+    await until(() => later.messages.some((m) => m.data.toString('latin1').includes('for the later page')));
+    expect(later.messages.map((m) => m.data.toString('latin1')).join('')).not.toContain('xxxxxxxx');
+    later.socket.close();
+    page.socket.close();
     expect(joins).toBe(0);
     expect(second.instances!.role).toBe('member');
   });
