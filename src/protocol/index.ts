@@ -1,25 +1,19 @@
 /**
- * `hise-webview/protocol`: HISE's WebView wire format. Pure: no Node, no DOM, no side effects.
- * @packageDocumentation
+ * The wire format as the host and the clients use it inside the package: everything
+ * `hise-webview/protocol` offers (public.ts) and the frames, codecs and tables only they need.
+ * Pure: no Node, no DOM, no side effects. Not a package entry.
  */
-export { MessageType, Layout, Limits, PLATFORM_IS_LITTLE_ENDIAN } from './constants.js';
-export { ProtocolError, type ProtocolErrorCode } from './errors.js';
-export { encodeString, encodeFloat32 } from './encode.js';
-export { decodeMessage, type DecodedMessage, type StringMessage, type Float32Message } from './decode.js';
+
+// What hise-webview/protocol offers (public.ts), and beside it what only the host and the clients use.
+export * from './public.js';
 export { readFloat32, writeFloat32 } from './float32.js';
 export { utf8ByteLength, readUtf8 } from './utf8.js';
-export { interpretPageText } from './page-text.js';
+
 export {
-  SUBPROTOCOL,
-  EXTENSION_VERSION,
-  FrameType,
-  FLAG_SEQUENCE,
   TYPE_MASK,
   SEQUENCE_BYTES,
   DATA_ALIGNMENT,
   ELEMENT_BYTES,
-  TOKEN_PARAM,
-  SESSION_PARAM,
   STREAMS_PARAM,
   STREAMS_VERSION,
 } from './extension.js';
@@ -45,27 +39,17 @@ export {
   type StreamMeta,
   type SubscriptionState,
 } from './stream-meta.js';
-export { encodeFrame, decodeFrame, withSequence, readPayload, encodeValue, valueToWire, toJson, type Frame, type FramePayload, type EncodeFrameOptions, type ReadPayloadOptions } from './frame.js';
+export { encodeValue, valueToWire, toJson } from './frame.js';
 export {
-  CallError,
   PendingCalls,
   answerCall,
   DEFAULT_MAX_CALL_ARGUMENTS,
   serializeError,
-  encodeCall,
-  encodeResult,
-  encodeCallError,
-  readCall,
-  readReply,
-  type CallErrorCode,
   type CallHandler,
-  type IncomingCall,
-  type Reply,
-  type SerializedError,
   type PendingCallsOptions,
 } from './calls.js';
-export { encodeAck, encodeHello, readAck, readUint32Frame } from './delivery.js';
-export type { Contract, AnyContract, EventsOf, MessagesOf, HostFunctionsOf, PageFunctionsOf } from './contract.js';
+export { readUint32Frame } from './delivery.js';
+
 export {
   BridgeCall,
   BINDINGS_ID,
@@ -99,10 +83,9 @@ export {
 } from './hub.js';
 export { SequencedLog, type Unacked } from './sequenced-log.js';
 export { bindingNameProblem, isPlainIdentifier, isWindowName, MAX_BINDING_NAME_LENGTH, type BindingNameProblem } from './names.js';
-export { createSessionId, isSessionId, SESSION_ID_BYTES, SESSION_ID_LENGTH, type RandomSource } from './session-id.js';
+export { SESSION_ID_BYTES, SESSION_ID_LENGTH, type RandomSource } from './session-id.js';
 export { isFunctionPath, MAX_FUNCTION_PATH_LENGTH } from './function-path.js';
 export {
-  ParameterError,
   checkSpec,
   checkValue,
   coerceValue,
@@ -113,11 +96,7 @@ export {
   defaultText,
   MAX_PARAMETER_TEXT,
   MAX_CHOICES,
-  type ParameterErrorCode,
   type ParameterProblem,
-  type ParameterValue,
-  type ParameterSpec,
-  type ParameterSpecInput,
   type NumberSpecInput,
   type ChoiceSpecInput,
   type BooleanSpecInput,
@@ -145,7 +124,7 @@ export {
   type ParameterValueEntry,
   type ParameterErrorMessage,
 } from './parameter-messages.js';
-export type { ParamsOf } from './contract.js';
+
 export {
   RECORDING_MAGIC,
   RECORDING_VERSION,
@@ -153,15 +132,9 @@ export {
   RecordKind,
   RecordFlag,
   DEFAULT_MAX_RECORD_BYTES,
-  encodeRecordingHeader,
-  readRecordingHeader,
-  encodeRecord,
-  readRecording,
-  RecordingReader,
-  type RecordedEvent,
   type RecordedCallKind,
   type RecordedError,
-  type DecodedRecording,
-  type ReadRecordingOptions,
-} from './recording.js';
+} from './recording-format.js';
+export { readRecordingHeader } from './recording-reader.js';
+export { encodeRecordingHeader, encodeRecord } from './recording.js';
 export { RefusalCode, REFUSAL_CODE_MIN, REFUSAL_CODE_MAX, MAX_CLOSE_REASON_BYTES, isRefusalCode, fitCloseReason } from './refusal.js';

@@ -36,4 +36,5 @@ export type { Contract, AnyContract, EventsOf, MessagesOf, HostFunctionsOf, Page
 // Parameters (PROTOCOL.md §9).
 export { ParameterError, type ParameterErrorCode, type ParameterValue, type ParameterSpec, type ParameterSpecInput } from './parameter-spec.js';
 // Recordings (PROTOCOL.md §7): reading them.
-export { readRecording, RecordingReader, type DecodedRecording, type RecordedEvent, type ReadRecordingOptions } from './recording.js';
+export { readRecording, RecordingReader, type DecodedRecording, type ReadRecordingOptions } from './recording-reader.js';
+export type { RecordedEvent } from './recording-format.js';

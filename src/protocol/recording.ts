@@ -15,19 +15,6 @@ import { STREAM_TYPES, TimedFlag, TimedLayout, type StreamMeta } from './stream-
 import { writeUint32LE } from './uint32.js';
 import { RECORDING_MAGIC, RECORDING_VERSION, RecordFlag, RecordingLayout, RecordKind, type RecordedEvent } from './recording-format.js';
 
-export {
-  RECORDING_MAGIC,
-  RECORDING_VERSION,
-  RecordingLayout,
-  RecordKind,
-  RecordFlag,
-  DEFAULT_MAX_RECORD_BYTES,
-  type RecordedCallKind,
-  type RecordedError,
-  type RecordedEvent,
-} from './recording-format.js';
-export { readRecordingHeader, RecordingReader, readRecording, type ReadRecordingOptions, type DecodedRecording } from './recording-reader.js';
-
 /** The file header: the recording's start, milliseconds on the Unix epoch. */
 export function encodeRecordingHeader(startTime: number): Uint8Array {
   const bytes = new Uint8Array(RecordingLayout.FILE_HEADER_BYTES);
