@@ -136,15 +136,19 @@ describe('modern client in Chromium', () => {
     expect(states).toEqual([{ preset: 'warm' }, { preset: 'warm' }]);
   });
 
-  it('a page without the right token is refused (401) and never opens', async () => {
+  it('a page without the right token is refused (closed with 4401 and its reason) and is never a page', async () => {
     const { wv, port } = await startHost({ token: 'right' });
     const refused = nextEvent(wv, 'refused');
     const { page, url } = await chromium.open('modern', modernPage(port, "{ token: 'wrong', reconnect: false }"));
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
     await page.goto(url);
     expect(((await refused) as [{ reason: string }])[0].reason).toBe('token');
-    // Refused and not reconnecting: the client settles in 'closed' (waited for, not slept on), never having opened.
+    // Refused and not reconnecting: the client settles in 'closed' (waited for, not slept on) and says why in the console.
     await page.waitForFunction(() => (window as unknown as { client: { status: string } }).client.status === 'closed');
-    expect(await page.evaluate(() => (window as unknown as { client: { mode: string | undefined } }).client.mode)).toBeUndefined();
+    await expect.poll(() => consoleErrors.find((line) => line.startsWith('[hise-webview] token'))).toBeDefined();
     expect(wv.pages).toHaveLength(0);
     const { page: good } = await openModernPage(wv, port, "{ token: 'right' }");
     expect(await good.evaluate(() => (window as unknown as { client: { mode: string } }).client.mode)).toBe('extended');
