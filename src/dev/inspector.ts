@@ -84,7 +84,7 @@ export function inspectorHost(log: DevLogger, options: InspectorOptions = {}): H
     log.info(`streaming ${(options.signals ?? []).map((s) => `${s.kind} → ${s.id}`).join(', ')} (${blockSize} samples, ${rate} Hz)`);
     const timer = setInterval(() => {
       if (!wv.pages.some((page) => page.dataConnections().length > 0)) return; // nothing held back for a page that is not there (a tab with only its bridge takes no data)
-      for (const stream of streams) wv.sendToWebsocket(stream.id, stream.next(stream.block));
+      for (const stream of streams) wv.sendToWebSocket(stream.id, stream.next(stream.block));
     }, 1000 / rate);
     signal.addEventListener('abort', () => clearInterval(timer));
     return () => clearInterval(timer);
