@@ -1,25 +1,16 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { distance } from 'fastest-levenshtein';
+import { nearestName } from '../protocol/closest-name.js';
 
 /**
  * The candidate closest to `input` by edit distance, when it is close enough to be a typo (at most
  * a third of the longer name's length, and at least 1 and at most 3 edits); else `undefined`.
  */
 export function closestName(input: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    if (candidate === input) continue;
-    const d = distance(input.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  if (best === undefined) return undefined;
-  const allowed = Math.min(3, Math.max(1, Math.floor(Math.max(input.length, best.length) / 3)));
-  return bestDistance <= allowed ? best : undefined;
+  const nearest = nearestName(input, [...candidates].filter((candidate) => candidate !== input), { ignoreCase: true });
+  if (nearest === undefined) return undefined;
+  const allowed = Math.min(3, Math.max(1, Math.floor(Math.max(input.length, nearest.name.length) / 3)));
+  return nearest.distance <= allowed ? nearest.name : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { closest } from 'fastest-levenshtein';
+import { nearestName } from '../protocol/closest-name.js';
 import { WebViewError } from './errors.js';
 import { allowedHostsProblem, type AllowedHosts } from './http/host-policy.js';
 
@@ -266,7 +266,7 @@ const MAX_TIMER_MS = 0x7fffffff;
  */
 export function unknownOptionProblem(options: object, known: readonly string[], where = 'option'): string | undefined {
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) return `unknown ${where} ${key}${known.length > 0 ? ` (did you mean ${closest(key, known as string[])}?)` : ''}`;
+    if (!known.includes(key)) return `unknown ${where} ${key}${known.length > 0 ? ` (did you mean ${nearestName(key, known)!.name}?)` : ''}`;
   }
   return undefined;
 }

@@ -1,16 +1,27 @@
 /**
- * The candidate closest to `name` by edit distance (Levenshtein, case ignored), for a "did you
- * mean" after a typo; `undefined` when none is within 2 edits (or a third of the name's length,
- * for a long name). Small, with no dependency, for the browser client's bundle.
+ * "Did you mean" after a typo: the candidate nearest to a name by edit distance (Levenshtein), one
+ * implementation for the host, the CLI and the browser client (small, with no dependency, for the
+ * client's bundle).
  */
-export function closestName(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+
+/** The candidate nearest to `name` (the first of equals) and its distance; `undefined` when there is none. */
+export function nearestName(name: string, candidates: Iterable<string>, options: { ignoreCase?: boolean } = {}): { name: string; distance: number } | undefined {
+  const fold = (text: string): string => (options.ignoreCase ? text.toLowerCase() : text);
+  let best: { name: string; distance: number } | undefined;
   for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+    const distance = editDistance(fold(name), fold(candidate));
+    if (best === undefined || distance < best.distance) best = { name: candidate, distance };
   }
   return best;
+}
+
+/**
+ * The candidate closest to `name` (case ignored); `undefined` when none is within 2 edits (or a
+ * third of the name's length, for a long name).
+ */
+export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+  const nearest = nearestName(name, candidates, { ignoreCase: true });
+  return nearest !== undefined && nearest.distance <= Math.max(2, Math.floor(name.length / 3)) ? nearest.name : undefined;
 }
 
 /** Levenshtein distance, one row at a time: `row[j]` is the distance between a's first i characters and b's first j. */
