@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, WITHOUT_LOCAL_NETWORK_ACCESS_CHECKS } from '../helpers/chromium.js';
 import { servePages, type PageServer } from '../helpers/page-server.js';
+import { hiseFilePage, PROBE_PAGE } from '../helpers/refusal.js';
 import { startCli, type CliProcess } from './cli-process.js';
 
 // docs/TROUBLESHOOTING.md, "my page does not connect", against `hise-webview serve` and real
@@ -16,25 +17,6 @@ const HISE_CLIENT_JS = process.env.HISE_CLIENT_JS;
 const WAIT_MS = 15_000;
 /** A test starts one or two hosts and browser pages: generous, for a loaded machine. */
 const TEST_TIMEOUT_MS = 120_000;
-
-/** A page that dials the host on `?port=` (with `?token=` when given) and logs how that went: `admitted` on the first message, else the close. */
-const PROBE = `<!doctype html><script>
-const q = new URLSearchParams(location.search);
-const s = new WebSocket('ws://localhost:' + q.get('port') + '/' + (q.has('token') ? '?token=' + q.get('token') : ''));
-let told = false; // a refused socket opens too, then closes: only a message proves the page was admitted
-s.onmessage = () => { if (!told) { told = true; console.log('admitted'); } };
-s.onclose = (e) => console.log('closed ' + e.code + ' ' + e.reason);
-</script>`;
-
-/** A page from disk written the HISE way, with HISE's stock client (from HISE_CLIENT_JS, not copied). */
-const filePage = (client: string): string => `<!doctype html><head><script src="${client}"></script><script>
-const q = new URLSearchParams(location.search);
-// HISE's client dials 'ws://localhost:' + port: the token rides on the port argument.
-const server = new HiseWebSocketServer(q.get('port') + (q.has('token') ? '/?token=' + q.get('token') : ''));
-let told = false;
-server.addEventListener((id) => { if (!told) { told = true; console.log('received ' + id); } });
-addEventListener('load', () => server.socket.addEventListener('close', (e) => console.log('closed ' + e.code + ' ' + e.reason)));
-</script></head><body>from disk</body>`;
 
 let browser: Browser;
 let dir: string;
@@ -48,9 +30,9 @@ beforeAll(async () => {
   root = join(dir, 'webview');
   await import('node:fs/promises').then((fs) => fs.mkdir(root));
   await writeFile(join(root, 'index.html'), '<!doctype html><title>served</title>');
-  await writeFile(join(dir, 'from-disk.html'), filePage(pathToFileURL(HISE_CLIENT_JS ?? '/missing').href));
+  await writeFile(join(dir, 'from-disk.html'), hiseFilePage(pathToFileURL(HISE_CLIENT_JS ?? '/missing').href, "'received ' + id"));
   tokenFile = join(dir, 'token');
-  pages = await servePages({ '/probe.html': PROBE });
+  pages = await servePages({ '/probe.html': PROBE_PAGE });
   browser = await launchChromium([...WITHOUT_LOCAL_NETWORK_ACCESS_CHECKS, '--host-resolver-rules=MAP devbox.test 127.0.0.1, MAP rebind.test 127.0.0.1']);
 });
 afterAll(async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hiseWebview, type HiseWebviewPluginOptions } from '../../dist/vite/index.js';
 import { launchChromium, WITHOUT_LOCAL_NETWORK_ACCESS_CHECKS } from '../helpers/chromium.js';
 import { servePages, type PageServer } from '../helpers/page-server.js';
+import { hiseFilePage, PROBE_PAGE } from '../helpers/refusal.js';
 
 // docs/TROUBLESHOOTING.md against the Vite plugin: a refused page gets one line in Vite's log
 // naming the plugin option that admits it, the page's console gets the close code and reason, and
@@ -19,24 +20,6 @@ const WAIT_MS = 15_000;
 const TEST_TIMEOUT_MS = 120_000;
 const TOKEN = 'vite-refusals-token-0123456789';
 
-/** Dials the host on `?port=` (with `?token=`); logs `admitted` on the first message, else the close. */
-const PROBE = `<!doctype html><script>
-const q = new URLSearchParams(location.search);
-const s = new WebSocket('ws://localhost:' + q.get('port') + '/' + (q.has('token') ? '?token=' + q.get('token') : ''));
-let told = false;
-s.onmessage = () => { if (!told) { told = true; console.log('admitted'); } };
-s.onclose = (e) => console.log('closed ' + e.code + ' ' + e.reason);
-</script>`;
-
-/** A page from disk with HISE's stock client (from HISE_CLIENT_JS, not copied); the token rides on the port argument. */
-const filePage = (client: string): string => `<!doctype html><head><script src="${client}"></script><script>
-const q = new URLSearchParams(location.search);
-const server = new HiseWebSocketServer(q.get('port') + (q.has('token') ? '/?token=' + q.get('token') : ''));
-let told = false;
-server.addEventListener((id) => { if (!told) { told = true; console.log('admitted'); } });
-addEventListener('load', () => server.socket.addEventListener('close', (e) => console.log('closed ' + e.code + ' ' + e.reason)));
-</script></head><body>from disk</body>`;
-
 let browser: Browser;
 let dir: string;
 let pages: PageServer;
@@ -45,8 +28,8 @@ const servers: ViteDevServer[] = [];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hise-vite-refusals-'));
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>vite</title>');
-  await writeFile(join(dir, 'from-disk.html'), filePage(pathToFileURL(HISE_CLIENT_JS ?? '/missing').href));
-  pages = await servePages({ '/probe.html': PROBE });
+  await writeFile(join(dir, 'from-disk.html'), hiseFilePage(pathToFileURL(HISE_CLIENT_JS ?? '/missing').href, "'admitted'"));
+  pages = await servePages({ '/probe.html': PROBE_PAGE });
   browser = await launchChromium([...WITHOUT_LOCAL_NETWORK_ACCESS_CHECKS, '--host-resolver-rules=MAP devbox.test 127.0.0.1']);
 });
 afterAll(async () => {

@@ -20,3 +20,32 @@ export function refusalOf(socket: WebSocket): Promise<Refusal> {
     });
   });
 }
+
+/**
+ * A page that dials the host on `?port=` (with `?token=` when given) and logs how that went:
+ * `admitted` on the first message, else `closed CODE REASON`. A refused socket opens too, then
+ * closes: only a message proves the page was admitted.
+ */
+export const PROBE_PAGE = `<!doctype html><script>
+const q = new URLSearchParams(location.search);
+const s = new WebSocket('ws://localhost:' + q.get('port') + '/' + (q.has('token') ? '?token=' + q.get('token') : ''));
+let told = false;
+s.onmessage = () => { if (!told) { told = true; console.log('admitted'); } };
+s.onclose = (e) => console.log('closed ' + e.code + ' ' + e.reason);
+</script>`;
+
+/**
+ * A page from disk written the HISE way, with HISE's stock client at `client` (from HISE_CLIENT_JS,
+ * never copied): HISE's client dials `'ws://localhost:' + port`, so the token rides on the port
+ * argument. On the first message it logs `admitted` (the JavaScript expression, over the message's
+ * `id`), else `closed CODE REASON`.
+ */
+export function hiseFilePage(client: string, admitted: string): string {
+  return `<!doctype html><head><script src="${client}"></script><script>
+const q = new URLSearchParams(location.search);
+const server = new HiseWebSocketServer(q.get('port') + (q.has('token') ? '/?token=' + q.get('token') : ''));
+let told = false;
+server.addEventListener((id) => { if (!told) { told = true; console.log(${admitted}); } });
+addEventListener('load', () => server.socket.addEventListener('close', (e) => console.log('closed ' + e.code + ' ' + e.reason)));
+</script></head><body>from disk</body>`;
+}
