@@ -4,6 +4,7 @@
 //
 //   node --expose-gc scripts/fuzz-http-host.mjs <root> <enableCache>
 import { WebView } from '../dist/host/index.js';
+import { answerParent } from './fuzz-child.mjs';
 
 const [root, cache] = process.argv.slice(2);
 const wv = new WebView({ token: 'auto', heartbeatInterval: 0, handshakeTimeout: 200 });
@@ -17,16 +18,5 @@ wv.on('connect', () => connects++);
 const port = await wv.setEnableWebSocket(0);
 await wv.setIndexFile(root);
 
-process.on('message', async (message) => {
-  if (message === 'measure') {
-    globalThis.gc?.();
-    await new Promise((resolve) => setImmediate(resolve));
-    globalThis.gc?.();
-    const { rss, heapUsed } = process.memoryUsage();
-    process.send({ rss, heapUsed, errors, refused, connects, pages: wv.pages.length });
-  } else if (message === 'close') {
-    await wv.close();
-    process.exit(0);
-  }
-});
+answerParent(wv, () => ({ errors, refused, connects, pages: wv.pages.length }));
 process.send({ port, token: wv.token });

@@ -6,6 +6,7 @@
 //
 //   node --expose-gc scripts/fuzz-hub-host.mjs <port> <sharedDirectory> <maxPayload>
 import { WebView } from '../dist/host/index.js';
+import { answerParent } from './fuzz-child.mjs';
 
 const [port, sharedDirectory, maxPayload] = process.argv.slice(2);
 const wv = new WebView({ shared: true, sharedDirectory, maxPayload: Number(maxPayload), heartbeatInterval: 0 });
@@ -21,16 +22,5 @@ wv.instances.on('message', (id, data) => {
 });
 const shared = await wv.setEnableWebSocket(Number(port));
 
-process.on('message', async (message) => {
-  if (message === 'measure') {
-    globalThis.gc?.();
-    await new Promise((resolve) => setImmediate(resolve));
-    globalThis.gc?.();
-    const { rss, heapUsed } = process.memoryUsage();
-    process.send({ rss, heapUsed, errors, messages, instances: wv.instances.list.length, role: wv.instances.role });
-  } else if (message === 'close') {
-    await wv.close();
-    process.exit(0);
-  }
-});
+answerParent(wv, () => ({ errors, messages, instances: wv.instances.list.length, role: wv.instances.role }));
 process.send({ port: shared, self: wv.instances.self, role: wv.instances.role });
