@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page as BrowserPage } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebView } from '../../src/host/index.js';
+import { hostInternals } from '../../src/host/internals.js';
+import { bundled } from '../helpers/bundle.js';
 import { createTestHost, type TestHost } from '../../src/testing/index.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { nextEvent, startHost } from '../helpers/host.js';
@@ -265,9 +267,34 @@ describe('bindCallback, callFunction, evaluate', () => {
     expect(await value('viaConst', "'); window.pwned = 1; ('")).toBe("const:'); window.pwned = 1; ('");
     expect(await page.evaluate(() => 'pwned' in window)).toBe(false);
     // A name that is not identifiers joined by dots is refused by the host before anything is sent or stored.
+    const calledNames: string[] = [];
+    const stopObserving = wv.observe((o) => void (o.type === 'call' && o.kind === 'callFunction' && calledNames.push(o.name)));
+    const storedBefore = hostInternals(wv).persistentCalls.length;
     for (const name of ['alert(1)', 'a..b', 'a.', '.a', 'a b', 'a[0]', 'a;b', '1a', 'a\\u0062']) {
       expect(() => wv.callFunction(name, 1)).toThrow(expect.objectContaining({ code: 'INVALID_NAME' }));
     }
+    expect(await value('viaConst', 'after')).toBe('const:after'); // the sentinel: sent after every refused name
+    stopObserving();
+    expect(calledNames).toEqual(['viaConst']);
+    const stored = hostInternals(wv).persistentCalls;
+    expect(stored).toHaveLength(storedBefore); // viaConst was stored before: its key is replaced, nothing added
+    expect(stored.filter((c) => c.kind === 'function' && !/^[\w$.]+$/.test(c.name))).toEqual([]);
+    // A page that gets such a name anyway (from a host that does not check) answers UNKNOWN_FUNCTION and
+    // runs none of it: what the bridge's callFunction resolves a name with, loaded into this page.
+    await page.addScriptTag({ content: await bundled('src/client/resolve-function.ts', 'resolveFunction') });
+    const answers = await page.evaluate((names) => {
+      const resolve = (window as unknown as { resolveFunction: (name: string) => unknown }).resolveFunction;
+      return names.map((name) => {
+        try {
+          resolve(name);
+          return 'resolved';
+        } catch (error) {
+          return (error as { code?: string }).code;
+        }
+      });
+    }, ['window.pwned=1', 'alert(1)', '(window.pwned=1)', 'a;window.pwned=1', 'viaConst;window.pwned=1']);
+    expect(answers).toEqual(['UNKNOWN_FUNCTION', 'UNKNOWN_FUNCTION', 'UNKNOWN_FUNCTION', 'UNKNOWN_FUNCTION', 'UNKNOWN_FUNCTION']);
+    expect(await page.evaluate(() => 'pwned' in window)).toBe(false);
     expect(errors).toEqual([]);
   });
 

@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, WITHOUT_LOCAL_NETWORK_ACCESS_CHECKS } from '../helpers/chromium.js';
 import { servePages, type PageServer } from '../helpers/page-server.js';
 import { hiseFilePage, PROBE_PAGE } from '../helpers/refusal.js';
+import { HISE_CLIENT_JS, hiseTitle } from '../helpers/hise-client.js';
 import { startCli, type CliProcess } from './cli-process.js';
 
 // docs/TROUBLESHOOTING.md, "my page does not connect", against `hise-webview serve` and real
 // Chromium: for each reason the terminal prints one line naming the flag that admits the page, the
 // page's console gets the close code and reason, and that flag (where it is safe) admits the page.
 
-const HISE_CLIENT_JS = process.env.HISE_CLIENT_JS;
 const WAIT_MS = 15_000;
 /** A test starts one or two hosts and browser pages: generous, for a loaded machine. */
 const TEST_TIMEOUT_MS = 120_000;
@@ -96,8 +96,7 @@ describe('serve: a refused page is explained in the terminal and the page, and t
     expect(admitted.line).toBe('admitted');
   }, TEST_TIMEOUT_MS);
 
-  it("a HISE page from disk (file://, HISE's stock client): 4403 naming --allow-file-pages; the flag and the token admit it", async () => {
-    expect(HISE_CLIENT_JS, 'HISE_CLIENT_JS must name HISE’s client').toBeTruthy();
+  it.skipIf(!HISE_CLIENT_JS)(hiseTitle("a HISE page from disk (file://, HISE's stock client): 4403 naming --allow-file-pages; the flag and the token admit it"), async () => {
     const page = (port: number, query: Record<string, string>): string => {
       const url = pathToFileURL(join(dir, 'from-disk.html'));
       url.searchParams.set('port', String(port));

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,5 +90,53 @@ describe('hise-webview/vite', () => {
     const probe = createNetServer();
     await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(bridgePort, '127.0.0.1', resolve));
     probe.close();
+  });
+});
+
+/** The built client, which Vite serves to the page from outside its root. */
+const CLIENT_DIST = fileURLToPath(new URL('../../dist/client/', import.meta.url));
+
+/** A port that was free a moment ago (the plugin's `port` takes a number; 0 would not show it is used). */
+async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+describe('hise-webview/vite: port and inspector', () => {
+  it('the host listens on the port given, and with no module the inspector streams its signals at its block size', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'hise-vite-inspector-'));
+    await writeFile(
+      join(root, 'index.html'),
+      `<!doctype html><html><head><title>signals</title><script type="module">
+        import { connect } from '/@fs${CLIENT_DIST}index.js';
+        window.lengths = [];
+        const client = connect();
+        client.onAny((id, data) => { if (id === 'scope' && data instanceof Float32Array) window.lengths.push(data.length); });
+      </script></head><body></body></html>`,
+    );
+    const port = await freePort();
+    const vite = await createServer({
+      root,
+      configFile: false,
+      logLevel: 'silent',
+      server: { host: '127.0.0.1', port: 0, strictPort: true, fs: { allow: [root, CLIENT_DIST] } },
+      plugins: [hiseWebview({ port, inspector: { signals: [{ kind: 'sine', id: 'scope' }], rate: 60, blockSize: 64 } })],
+    });
+    try {
+      await vite.listen();
+      const url = `http://localhost:${(vite.httpServer!.address() as { port: number }).port}/`;
+      const html = await (await fetch(url)).text();
+      expect(html).toContain(`<script src="http://localhost:${port}/hise-webview-bridge.js"></script>`);
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(url);
+      await page.waitForFunction(() => (window as unknown as { lengths: number[] }).lengths.length >= 3, undefined, { timeout: CONNECT_TIMEOUT_MS });
+      expect(new Set(await page.evaluate(() => (window as unknown as { lengths: number[] }).lengths))).toEqual(new Set([64]));
+    } finally {
+      await vite.close();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -21,6 +21,7 @@ import { CallError, WebViewError, type WebView } from '../../src/host/index.js';
 import { hex, until } from '../helpers/node-client.js';
 import { refusalOf } from '../helpers/refusal.js';
 import { closedAfter, codeOf, collectGarbage, openPage, RawPage, tcp, watchedHost } from './helpers.js';
+import { largeAllocationsDuring } from './allocations.js';
 import { clientFrame, Opcode, rawUpgrade } from './raw-socket.js';
 
 // One test per row of docs/BAD-INPUT.md, named after the row. Each sends the bad input to a real
@@ -92,8 +93,14 @@ describe('BAD-INPUT.md: malformed frames', () => {
   });
 
   it('04 huge length field (size 0xFFFFFFFF)', async () => {
-    expect(decodeError(() => decodeMessage(withSize(encodeString('s', 'hi'), 0xffffffff)))).toBe('SIZE_PAST_END');
-    await extendedPageSends(withSize(ext(FrameType.Float32, 's', new Uint8Array(8)), 0xffffffff), 'INVALID_FRAME/SIZE_PAST_END');
+    const MiB = 1 << 20;
+    // The counter sees the allocation a naive decoder would make, so the two checks after it can fail.
+    expect(await largeAllocationsDuring(MiB, () => new Float32Array(MiB))).toEqual([4 * MiB]);
+    const legacy = withSize(encodeString('s', 'hi'), 0xffffffff);
+    expect(await largeAllocationsDuring(MiB, () => expect(decodeError(() => decodeMessage(legacy))).toBe('SIZE_PAST_END'))).toEqual([]);
+    // Through a live host: refused before anything is allocated (nothing of a mebibyte or more).
+    const extended = withSize(ext(FrameType.Float32, 's', new Uint8Array(8)), 0xffffffff);
+    expect(await largeAllocationsDuring(MiB, () => extendedPageSends(extended, 'INVALID_FRAME/SIZE_PAST_END'))).toEqual([]);
   });
 
   it('05 unknown type', async () => {
@@ -162,6 +169,19 @@ describe('BAD-INPUT.md: malformed frames', () => {
     expect(await page.closed).toBe(1009);
     await until(() => errors.length === 1 && wv.pages.length === 0);
     expect(errors[0]!.code).toBe('MESSAGE_TOO_LARGE');
+    // Before the message is buffered: a frame header announcing 4,096 bytes, and not one byte of them,
+    // is answered with 1009 at once.
+    const raw = await rawUpgrade(port);
+    const received: Buffer[] = [];
+    raw.on('data', (chunk: Buffer) => received.push(chunk));
+    const ended = new Promise<void>((resolve) => raw.once('close', () => resolve()));
+    raw.write(Buffer.from([0x80 | Opcode.Binary, 0x80 | 126, 4096 >> 8, 4096 & 0xff, 1, 2, 3, 4]));
+    await ended;
+    const close = Buffer.concat(received);
+    expect(close[0]).toBe(0x88); // a close frame, and its code
+    expect(close.readUInt16BE(2)).toBe(1009);
+    await until(() => errors.length === 2 && wv.pages.length === 0);
+    expect(errors[1]!.code).toBe('MESSAGE_TOO_LARGE');
     await stillServes(wv, port);
   });
 
@@ -382,6 +402,9 @@ describe('BAD-INPUT.md: connections', () => {
   it('23 a handshake that never completes (slowloris)', async () => {
     const handshakeTimeout = 300;
     const { wv, port, refused } = await watchedHost({ handshakeTimeout });
+    // A connection that completes its upgrade in time, before the two that never do: it is not cut when
+    // their timers (and its own, had it not been cleared) have run out.
+    const page = await openPage(wv, port);
     const partial = await tcp(port);
     const upgradeClosed = closedAfter(partial);
     partial.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upg`);
@@ -393,9 +416,8 @@ describe('BAD-INPUT.md: connections', () => {
       expect(ms).toBeLessThan(handshakeTimeout + 2000);
     }
     expect(refused.map((r) => r.reason)).toEqual(['timeout', 'timeout']);
-    // A connection that completes its upgrade in time is not cut afterwards.
-    const page = await openPage(wv, port);
-    await new Promise((resolve) => setTimeout(resolve, handshakeTimeout * 2));
+    page.send(encodeCall(9, 'nobody', []));
+    expect((await page.reply(9)).ok).toBe(false); // answered: the page is still connected
     expect(page.socket.readyState).toBe(page.socket.OPEN);
   });
 

@@ -98,8 +98,10 @@ describe('chaos', () => {
       await until(() => wv.pages.length === 1, 5000, 'the page to reconnect by itself');
     }
     const sent = await stopCounting(page);
-    await until(() => inbox.filter((m) => m.id === 'n').length >= sent, 5000, 'every message');
-    await new Promise((resolve) => setTimeout(resolve, 100)); // a duplicate would show up now
+    // A sentinel sent after the last 'n': the page's messages arrive in order, resends included, so a
+    // duplicate would be in the inbox before it.
+    await page.evaluate(() => window.client.send('end', true));
+    await until(() => inbox.some((m) => m.id === 'end'), 5000, 'the sentinel');
     expectEachOnce(inbox.filter((m) => m.id === 'n').map((m) => m.data), sent);
     await page.waitForFunction(() => window.received.some((r) => r.id === 'state' && (r.value as { generation: number }).generation === 4));
   });

@@ -34,7 +34,10 @@ describe('a page that stops reading', () => {
     expect(controlTexts).toEqual(Array.from({ length: controls }, (_, i) => `c${i}`));
     // Each stream's last delivered frame is the newest one sent, and frames never go back in time.
     await until(() => !page.congested && page.bufferedBytes === 0, 10_000);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A sentinel written after every stream frame (nothing is held once the page is not congested):
+    // when it arrives, any frame that would go back in time has arrived before it.
+    wv.sendToWebsocket('control', 'end');
+    await until(() => client.messages.some((m) => m.data.subarray(3, 10).toString() === 'control' && m.data.subarray(7 + 8).toString() === 'end'), 10_000);
     for (let stream = 0; stream < 4; stream++) {
       const values = client.messages.filter((m) => m.data.subarray(3, 5).toString() === `s${stream}`).map((m) => m.data.readFloatLE(10));
       expect(values.at(-1)).toBe(399);
