@@ -6,6 +6,7 @@ import type { AnyContract, CallHandler, Contract, EventsOf, HostFunctionsOf, Mes
 import { Broadcast, MAX_BUFFER_INDEX, type SendResult } from './broadcast.js';
 import { Calls } from './calls.js';
 import { HostCore } from './core.js';
+import { HiseStrict } from './hise-strict/hise-strict.js';
 import { Delivery } from './delivery/delivery.js';
 import { InboundOrder } from './delivery/inbound-order.js';
 import type { SendOptions } from './delivery/outbound.js';
@@ -69,9 +70,10 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#direct = new Direct(core, this.#pages, this.#calls);
     this.#parameters = new HostParameters(core, order);
     const sharing = core.instances === undefined ? undefined : new SharedPortLink(core, this.#broadcast, this.#inbox);
+    const strict = core.options.hise === 'strict' ? [new HiseStrict(core, this.#broadcast, this.#direct)] : [];
     this.#http = new Http(core, this.#pages, this.#direct, sharing);
     // The order each connection meets them in (attach), and the host closes them in (dispose).
-    core.compose(this.#broadcast, this.#parameters, this.#direct, this.#calls, this.#inbox, ...(sharing ? [sharing] : []), this.#http, this.#delivery);
+    core.compose(this.#broadcast, this.#parameters, this.#direct, this.#calls, this.#inbox, ...(sharing ? [sharing] : []), ...strict, this.#http, this.#delivery);
     registerInternals(this, new HostInternals(core, this.#calls, this.#direct));
   }
 
@@ -88,7 +90,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   sendToWebsocket(id: string, data: string | Float32Array | object): SendResult {
-    return this.#broadcast.sendHise(id, data);
+    return this.#broadcast.sendHise(id, data, 'sendToWebsocket');
   }
 
   sendToWebSocket(id: string, data: string | Float32Array | object): SendResult {

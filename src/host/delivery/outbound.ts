@@ -3,6 +3,7 @@ import {
   encodeFloat32,
   encodeFrame,
   encodeString,
+  encodeStringBytes,
   FrameType,
   ProtocolError,
   toJson,
@@ -201,7 +202,22 @@ function textMessage(id: string, text: string, type: FrameType): OutboundMessage
   );
 }
 
-function checkId(id: unknown): string {
+/**
+ * A string message whose data are `bytes` as given (HISE-strict mode's text, cut as HISE cuts it).
+ * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`
+ */
+export function textBytesMessage(id: string, bytes: Uint8Array): OutboundMessage {
+  const legacy = guard(() => encodeStringBytes(id, bytes));
+  return new OutboundMessage(id, 'control', () => legacy, (seq) =>
+    encodeFrame(FrameType.String, id, bytes, { align: true, ...(seq === undefined ? {} : { seq }) }),
+  );
+}
+
+/**
+ * Checks an id the wire format can carry.
+ * @throws {WebViewError} `INVALID_ID`
+ */
+export function checkId(id: unknown): string {
   if (typeof id !== 'string') throw new WebViewError('INVALID_ID', `id must be a string, got ${describe(id)}`);
   if (id.includes('\0')) throw new WebViewError('INVALID_ID', 'an id cannot contain a NUL character');
   const bytes = guard(() => utf8ByteLength(id));
@@ -246,7 +262,8 @@ function guard<T>(encode: () => T): T {
   }
 }
 
-function json(data: object): string {
+/** `data` as JSON text. @throws {WebViewError} `UNSERIALIZABLE_DATA` */
+export function json(data: object): string {
   return guard(() => toJson(data));
 }
 
