@@ -209,8 +209,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   get url(): string | undefined {
-    // The host's own listener serves its pages; when shared, that is its private port (their sockets go to the shared one).
-    const port = this.#http.ownPort;
+    // The host's own listener serves its pages; when shared, that is its private port (their sockets go to the shared one); HISE-strict, a port of their own.
+    const port = this.#http.pagePort;
     return port === undefined ? undefined : `http://127.0.0.1:${port}/`;
   }
 

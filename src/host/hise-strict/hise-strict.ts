@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { Broadcast, SendResult } from '../broadcast.js';
 import type { Capability } from '../capability.js';
 import type { HostCore } from '../core.js';
@@ -131,6 +132,17 @@ export class HiseStrict implements Capability {
       `page ${connection.page.id} sent a ${isBinary ? 'binary' : 'text'} message of ${count(bytes)} bytes: HISE reads WebSocket extended lengths little-endian (a 64-bit one as 0), so it mis-reads any page→host message over ${HISE_MAX_INTACT_PAYLOAD} bytes`,
       connection.page,
     );
+  }
+
+  /** A WebSocket upgrade to the port the page was served from: refused (404), as that socket goes nowhere inside HISE. */
+  refusePageSocket(socket: Duplex, socketPort: number): true {
+    this.warnings.warn(
+      'HISE_PAGE_ORIGIN',
+      undefined,
+      `a page opened a WebSocket to the port it was served from: inside HISE the page is at choc://choc.choc (macOS) or https://choc.localhost (Windows), not http://localhost:PORT, so a relative socket URL or one built from location.port goes nowhere; connect to ws://localhost:${socketPort} (the port the host passes to the page, e.g. with callFunction)`,
+    );
+    if (!socket.destroyed) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    return true;
   }
 
   dispose(): void {
