@@ -18,7 +18,7 @@ export type SendResult = 'sent' | 'queued' | 'dropped';
 export const MAX_BUFFER_INDEX = 255;
 
 /**
- * What the host sends to pages (HISE's `sendToWebsocket`, `send`, `sendTo`, buffers): numbers each
+ * What the host sends to pages (HISE's `sendToWebSocket`, `send`, `sendTo`, buffers): numbers each
  * id's stream, holds the latest message per id while no page is connected, keeps the retained ids'
  * latest messages, and greets every page that connects with what it should start from. Relays
  * broadcasts to the other instances of a shared port.

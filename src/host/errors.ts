@@ -16,7 +16,7 @@ export type WebViewErrorCode =
   | 'CLOSED'
   /** An id that is not a string, or that the wire format cannot carry. */
   | 'INVALID_ID'
-  /** `sendToWebsocket` data that is not a string, `Float32Array`, plain object or array. */
+  /** `sendToWebSocket` data that is not a string, `Float32Array`, plain object or array. */
   | 'UNSUPPORTED_DATA'
   /** An object that `JSON.stringify` refuses (a cycle, a BigInt). */
   | 'UNSERIALIZABLE_DATA'

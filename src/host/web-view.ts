@@ -89,12 +89,12 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     return this.#pages.pages;
   }
 
-  sendToWebsocket(id: string, data: string | Float32Array | object): SendResult {
-    return this.#broadcast.sendHise(id, data, 'sendToWebsocket');
-  }
-
   sendToWebSocket(id: string, data: string | Float32Array | object): SendResult {
     return this.#broadcast.sendHise(id, data);
+  }
+
+  sendToWebsocket(id: string, data: string | Float32Array | object): SendResult {
+    return this.#broadcast.sendHise(id, data, 'sendToWebsocket');
   }
 
   send<K extends keyof EventsOf<C> & string>(id: K, data: EventsOf<C>[K], options?: SendOptions): SendResult {

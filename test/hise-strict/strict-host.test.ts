@@ -123,6 +123,19 @@ describe('HISE-strict host', () => {
     await client.close();
   });
 
+  it('warns HISE_PARSER_BATCH when a HISE-format page sends text right after a binary message', async () => {
+    const { wv, port, warnings } = await strict();
+    const received: unknown[] = [];
+    wv.setWebSocketCallback((data) => received.push(data));
+    const client = await connect(port);
+    client.socket.send(new Float32Array([1, 2]));
+    client.socket.send('{"after":"binary"}');
+    await expect.poll(() => received.length).toBe(2);
+    expect(received[1]).toEqual({ after: 'binary' }); // delivered as text here
+    expect(warnings.map((w) => w.code)).toEqual(['HISE_PARSER_BATCH']);
+    await client.close();
+  });
+
   it('persistence off→on keeps what was stored; a restarted run keeps its persistent calls (default mode forgets both)', async () => {
     for (const [mode, expected] of [
       ['strict', ['a', 'b']],

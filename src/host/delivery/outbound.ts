@@ -25,7 +25,7 @@ export interface WireFrame {
   readonly bytes: Uint8Array;
 }
 
-/** What `sendToWebsocket` accepts: HISE's String and Buffer, and objects or arrays as JSON. */
+/** What `sendToWebSocket` accepts: HISE's String and Buffer, and objects or arrays as JSON. */
 export type SendableData = string | Float32Array | readonly unknown[] | Record<string, unknown>;
 
 type Encoder = () => Uint8Array | null;
@@ -109,7 +109,7 @@ export class OutboundMessage {
 }
 
 /**
- * HISE's `sendToWebsocket`: string → type 1, `Float32Array` → type 2 (copied now), plain object or
+ * HISE's `sendToWebSocket`: string → type 1, `Float32Array` → type 2 (copied now), plain object or
  * array → JSON text as type 1. Extended pages get the same types, aligned, floats with `seq`.
  * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `DETACHED_BUFFER`
  */

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import type { Broadcast, SendResult } from '../broadcast.js';
 import type { Capability } from '../capability.js';
@@ -43,6 +44,8 @@ export class HiseStrict implements Capability {
   readonly #dirty = new Set<number>();
   readonly #buffers = new Map<number, BufferSlot>();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When each HISE-format connection last sent a binary message (`performance.now()`). */
+  readonly #lastBinary = new WeakMap<Connection, number>();
 
   constructor(core: HostCore, broadcast: Broadcast, direct: Direct) {
     this.#core = core;
@@ -125,6 +128,7 @@ export class HiseStrict implements Capability {
 
   /** A message of a HISE-format page, as it came off the socket. */
   received(connection: Connection, bytes: number, isBinary: boolean): void {
+    this.#checkBatch(connection, isBinary);
     if (bytes <= HISE_MAX_INTACT_PAYLOAD) return;
     this.warnings.warn(
       'HISE_PAGE_FRAME_TOO_LONG',
@@ -163,6 +167,23 @@ export class HiseStrict implements Capability {
       );
     }
     return bytes;
+  }
+
+  /** HISE's parser keeps one buffer per read batch (~5 ms): a text after a binary message within it arrives as that buffer. */
+  #checkBatch(connection: Connection, isBinary: boolean): void {
+    const time = performance.now();
+    if (isBinary) {
+      this.#lastBinary.set(connection, time);
+      return;
+    }
+    const binary = this.#lastBinary.get(connection);
+    if (binary === undefined || time - binary >= HISE_CYCLE_MS) return;
+    this.warnings.warn(
+      'HISE_PARSER_BATCH',
+      undefined,
+      `page ${connection.page.id} sent text ${(time - binary).toFixed(1)} ms after a binary message: HISE's parser keeps one buffer per ~${HISE_CYCLE_MS} ms read batch and would deliver this text as that buffer (here it arrives as text)`,
+      connection.page,
+    );
   }
 
   #checkLength(id: string, payload: number): void {

@@ -32,6 +32,8 @@ export type HiseWarningCode =
   | 'HISE_BUFFER_UNKNOWN'
   /** A registered buffer's length changed: HISE's frame length is fixed at registration (strict mode sends that many floats). */
   | 'HISE_BUFFER_LENGTH_FIXED'
+  /** A HISE-format page sent text within ~5 ms of a binary message: HISE's parser keeps one buffer per read batch and delivers the text as that buffer. */
+  | 'HISE_PARSER_BATCH'
   /** A page opened a WebSocket to the port it was served from (relative, or from `location.port`): HISE's page has no such port; refused. */
   | 'HISE_PAGE_ORIGIN'
   /** A page called a callback bound by an earlier run of the host module: as in HISE after a recompile, it resolves `null`. */
