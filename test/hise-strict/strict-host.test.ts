@@ -4,6 +4,7 @@ import type { HiseWarning } from '../../src/host/hise-strict/warnings.js';
 import { cutAsHise, hiseCharCount, hiseJson, hisePayloadBytes } from '../../src/host/hise-strict/hise-text.js';
 import { hostInternals } from '../../src/host/internals.js';
 import { scopeWebView } from '../../src/dev/scoped-web-view.js';
+import { logWebViewErrors } from '../../src/dev/webview-errors.js';
 import { startHost } from '../helpers/host.js';
 import { connect, hex } from '../helpers/node-client.js';
 
@@ -164,6 +165,18 @@ describe('HISE-strict host', () => {
       console.warn = original;
     }
     expect(lines).toEqual([expect.stringContaining('HISE_DATA_DROPPED')]);
+  });
+
+  it('the dev host (serve, Vite) prints each warning in the terminal, escaped', async () => {
+    const { wv } = await startHost({ hise: 'strict' });
+    const lines: string[] = [];
+    const stop = logWebViewErrors(wv, { info: () => undefined, warn: (line) => lines.push(line), error: () => undefined });
+    wv.sendToWebSocket('a\u001b[31m', [1]);
+    stop();
+    wv.sendToWebSocket('later', [1]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^HISE_DATA_DROPPED: message `a.*` is an array/);
+    expect(lines[0]).not.toContain('\u001b');
   });
 
   it('observers see each warning as an error observation (what the inspector shows)', async () => {

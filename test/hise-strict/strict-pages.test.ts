@@ -1,4 +1,4 @@
-import type { Browser, Page as BrowserPage } from 'playwright-core';
+import type { Browser, BrowserContext, Page as BrowserPage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebView } from '../../src/host/index.js';
 import type { HiseWarning } from '../../src/host/hise-strict/warnings.js';
@@ -22,7 +22,10 @@ window.initWebSocket = function (port) {
 </script></body></html>`;
 
 let browser: Browser;
+let context: BrowserContext;
 let wv: WebView;
+/** One page of `wv` for the tests that only send to it (each with its own ids). */
+let shared: BrowserPage;
 const warnings: HiseWarning[] = [];
 
 async function strictHost(): Promise<WebView> {
@@ -35,8 +38,10 @@ async function strictHost(): Promise<WebView> {
 
 beforeAll(async () => {
   browser = await launchChromium();
+  context = await browser.newContext();
   wv = await strictHost();
   wv.on('hise-warning', (warning) => warnings.push(warning));
+  shared = (await openPage(wv)).page;
 });
 afterAll(async () => {
   await browser?.close();
@@ -45,7 +50,7 @@ afterAll(async () => {
 
 /** A page of `host`, loaded and connected (its drop-in's socket open). */
 async function openPage(host: WebView): Promise<{ page: BrowserPage; errors: string[] }> {
-  const page = await (await browser.newContext()).newPage();
+  const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(host.url!);
@@ -66,7 +71,7 @@ function warned(code: string, id?: string): HiseWarning[] {
 
 describe('HISE-strict mode in Chromium', () => {
   it('a 2,048-float sendToWebSocket warns HISE_FRAME_TOO_LONG once per id (and still arrives, correctly framed)', async () => {
-    const { page } = await openPage(wv);
+    const page = shared;
     expect(wv.sendToWebSocket('scope', new Float32Array(2048).fill(0.5))).toBe('queued');
     await page.waitForFunction(() => (window as unknown as { got: [string][] }).got.some(([id]) => id === 'scope'));
     wv.sendToWebSocket('scope', new Float32Array(2048));
@@ -74,30 +79,27 @@ describe('HISE-strict mode in Chromium', () => {
     expect(got.filter(([id]) => id === 'scope')).toEqual([['scope', { floats: 2048, first: 0.5 }], ['scope', { floats: 2048, first: 0 }]]);
     expect(warned('HISE_FRAME_TOO_LONG', 'scope')).toHaveLength(1);
     expect(warned('HISE_FRAME_TOO_LONG', 'scope')[0]!.message).toContain('message `scope` is 8,205 bytes: inside HISE a host→page message over 125 bytes stalls');
-    await page.context().close();
   });
 
   it('two values of one id inside a cycle: the page gets only the last (HISE_SAME_CYCLE)', async () => {
-    const { page } = await openPage(wv);
+    const page = shared;
     wv.sendToWebSocket('level', 'first');
     wv.sendToWebSocket('level', 'second');
     const got = await receivedUntil(wv, page, 'level-end');
     expect(got.filter(([id]) => id === 'level')).toEqual([['level', 'second']]);
     expect(warned('HISE_SAME_CYCLE', 'level')).toHaveLength(1);
-    await page.context().close();
   });
 
   it('non-ASCII text arrives cut as HISE cuts it: its first (character count) UTF-8 bytes', async () => {
-    const { page } = await openPage(wv);
+    const page = shared;
     wv.sendToWebSocket('title', 'héllo wörld'); // 11 characters, 13 bytes: the page gets 11 bytes
     const got = await receivedUntil(wv, page, 'title-end');
     expect(got.filter(([id]) => id === 'title')).toEqual([['title', 'héllo wör']]);
     expect(warned('HISE_TEXT_CUT', 'title')).toHaveLength(1);
-    await page.context().close();
   });
 
   it('arrays, numbers and booleans are dropped with HISE_DATA_DROPPED; the alias warns HISE_METHOD_MISSPELLED', async () => {
-    const { page } = await openPage(wv);
+    const page = shared;
     expect(wv.sendToWebSocket('list', [1, 2, 3])).toBe('dropped');
     expect(wv.sendToWebSocket('flag', true as unknown as object)).toBe('dropped');
     wv.sendToWebsocket('alias', 'via the docs spelling');
@@ -106,7 +108,6 @@ describe('HISE-strict mode in Chromium', () => {
     expect(got).toContainEqual(['alias', 'via the docs spelling']);
     expect(warned('HISE_DATA_DROPPED').map((w) => w.id)).toEqual(['list', 'flag']);
     expect(warned('HISE_METHOD_MISSPELLED')).toHaveLength(1);
-    await page.context().close();
   });
 
   it('enablePersistence off then on replays the calls stored before', async () => {
@@ -116,11 +117,11 @@ describe('HISE-strict mode in Chromium', () => {
     wv.enablePersistence = true;
     const { page } = await openPage(wv);
     expect(await page.evaluate(() => (window as unknown as { modes: string[] }).modes)).toEqual(['stored-before']);
-    await page.context().close();
+    await page.close();
   });
 
   it('buffers: sent once when added and on updateBuffer, to the first open page only (HISE_BUFFER_FIRST_PAGE)', async () => {
-    const first = await openPage(wv);
+    const first = { page: shared }; // connected first of all pages now open
     const second = await openPage(wv);
     const samples = new Float32Array(4).fill(0.25);
     wv.addBufferToWebSocket(7, samples);
@@ -132,13 +133,12 @@ describe('HISE-strict mode in Chromium', () => {
     expect(firstGot.filter(([id]) => id === '7')).toEqual([['7', { floats: 4, first: 0.25 }], ['7', { floats: 4, first: 0.75 }]]);
     expect(secondGot.filter(([id]) => id === '7')).toEqual([]);
     expect(warned('HISE_BUFFER_FIRST_PAGE', '7')).toHaveLength(1);
-    await first.page.context().close();
-    await second.page.context().close();
+    await second.page.close();
   });
 
   it('the page is not served on the socket port: a socket built from location.port is refused (HISE_PAGE_ORIGIN)', async () => {
     expect(new URL(wv.url!).port).not.toBe(String(wv.port));
-    const { page } = await openPage(wv);
+    const page = shared;
     const outcome = await page.evaluate(
       () =>
         new Promise<string>((resolve) => {
@@ -149,7 +149,6 @@ describe('HISE-strict mode in Chromium', () => {
     );
     expect(outcome).toBe('error');
     expect(warned('HISE_PAGE_ORIGIN')).toHaveLength(1);
-    await page.context().close();
   });
 });
 
@@ -175,8 +174,8 @@ describe('HISE-strict mode across a host-module restart and in the page', () => 
       const again = await openPage(host);
       expect(await again.page.evaluate(() => (window as unknown as { modes: string[] }).modes)).toEqual(['new-compile']);
       thirdRun.dispose();
-      await page.context().close();
-      await again.page.context().close();
+      await page.close();
+      await again.page.close();
     } finally {
       await host.close();
     }
@@ -188,7 +187,7 @@ describe('HISE-strict mode across a host-module restart and in the page', () => 
       void host.callFunction('notDefinedInThePage', 1);
       const { page, errors } = await openPage(host);
       await expect.poll(() => errors).toContain('notDefinedInThePage is not defined');
-      await page.context().close();
+      await page.close();
     } finally {
       await host.close();
     }
