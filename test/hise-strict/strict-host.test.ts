@@ -79,6 +79,24 @@ describe('HISE-strict host', () => {
     expect(warnings.filter((w) => w.code === 'HISE_FRAME_TOO_LONG').map((w) => w.id)).toEqual(['big', 'other']);
   });
 
+  it('drops a send before setEnableWebSocket with HISE_SEND_BEFORE_ENABLE (default mode holds it)', async () => {
+    const wv = new WebView({ hise: 'strict' });
+    const warnings: HiseWarning[] = [];
+    wv.on('hise-warning', (warning) => warnings.push(warning));
+    try {
+      expect(wv.sendToWebSocket('early', 'x')).toBe('dropped');
+      expect(warnings.map((w) => [w.code, w.id])).toEqual([['HISE_SEND_BEFORE_ENABLE', 'early']]);
+      const port = await wv.setEnableWebSocket(0);
+      const client = await connect(port);
+      wv.sendToWebSocket('late', 'y');
+      const [first] = await client.waitFor(1);
+      expect(first!.subarray(3, 7).toString('latin1')).toBe('late');
+      await client.close();
+    } finally {
+      await wv.close();
+    }
+  });
+
   it('warns HISE_NON_ASCII_ID for an id HISE would mis-frame', async () => {
     const { wv, warnings } = await strict();
     wv.sendToWebSocket('pégase', 'x');

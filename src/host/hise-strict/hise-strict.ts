@@ -84,6 +84,10 @@ export class HiseStrict implements Capability {
       return 'dropped';
     }
     this.#checkLength(checkedId, hisePayloadBytes(checkedId, dataBytes));
+    if (this.#core.started === undefined) {
+      this.warnings.warn('HISE_SEND_BEFORE_ENABLE', checkedId, `message ${quoteId(checkedId)} was sent before setEnableWebSocket: inside HISE it goes nowhere (dropped here too)`);
+      return 'dropped';
+    }
     if (this.#cycle.has(checkedId)) {
       this.warnings.warn('HISE_SAME_CYCLE', checkedId, `message ${quoteId(checkedId)} was sent again within one ~${HISE_CYCLE_MS} ms cycle: HISE sends only the latest message per id per cycle, so the earlier one never arrives (here neither)`);
     }

@@ -20,6 +20,8 @@ export type HiseWarningCode =
   | 'HISE_SAME_CYCLE'
   /** `sendToWebSocket` with an array, number, boolean or other value HISE drops silently (strict mode drops it too). */
   | 'HISE_DATA_DROPPED'
+  /** `sendToWebSocket` before `setEnableWebSocket`: HISE sends it nowhere (strict mode drops it too). */
+  | 'HISE_SEND_BEFORE_ENABLE'
   /** `sendToWebsocket` (HISE's docs' spelling): HISE registers only `sendToWebSocket`, so the call throws inside HISE. */
   | 'HISE_METHOD_MISSPELLED'
   /** A buffer went to the first open page only, while other pages were open (as HISE sends buffers). */
