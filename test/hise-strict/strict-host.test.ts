@@ -5,6 +5,7 @@ import { cutAsHise, hiseCharCount, hiseJson, hisePayloadBytes } from '../../src/
 import { hostInternals } from '../../src/host/internals.js';
 import { scopeWebView } from '../../src/dev/scoped-web-view.js';
 import { logWebViewErrors } from '../../src/dev/webview-errors.js';
+import { hiseWebview } from '../../src/vite/index.js';
 import { startHost } from '../helpers/host.js';
 import { connect, hex } from '../helpers/node-client.js';
 
@@ -41,6 +42,11 @@ describe('what HISE makes of text (pure)', () => {
 });
 
 describe('HISE-strict host', () => {
+  it('the Vite plugin takes hise: \'strict\' and refuses another value at config time', () => {
+    expect(hiseWebview({ hise: 'strict' }).name).toBe('hise-webview');
+    expect(() => hiseWebview({ hise: 'loose' as 'strict' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+
   it('rejects an unknown hise option with INVALID_OPTION; the default is today\'s behaviour', () => {
     expect(() => new WebView({ hise: 'lenient' as 'strict' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     const wv = new WebView();

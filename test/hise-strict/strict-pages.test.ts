@@ -26,6 +26,7 @@ let context: BrowserContext;
 let wv: WebView;
 /** One page of `wv` for the tests that only send to it (each with its own ids). */
 let shared: BrowserPage;
+let sharedErrors: string[];
 const warnings: HiseWarning[] = [];
 
 async function strictHost(): Promise<WebView> {
@@ -41,7 +42,7 @@ beforeAll(async () => {
   context = await browser.newContext();
   wv = await strictHost();
   wv.on('hise-warning', (warning) => warnings.push(warning));
-  shared = (await openPage(wv)).page;
+  ({ page: shared, errors: sharedErrors } = await openPage(wv));
 });
 afterAll(async () => {
   await browser?.close();
@@ -179,6 +180,14 @@ describe('HISE-strict mode across a host-module restart and in the page', () => 
     } finally {
       await host.close();
     }
+  });
+
+  it('a live call to a function the page lacks is a page error too, and rejects UNKNOWN_FUNCTION to the host', async () => {
+    wv.enablePersistence = false; // not stored (strict mode keeps what was stored before)
+    const [result] = await wv.callFunction('missingLive', 1);
+    wv.enablePersistence = true;
+    expect(result).toMatchObject({ status: 'rejected', reason: { code: 'UNKNOWN_FUNCTION' } });
+    await expect.poll(() => sharedErrors).toContain('missingLive is not defined');
   });
 
   it('a persisted call to a function the page lacks raises a ReferenceError in the page', async () => {
