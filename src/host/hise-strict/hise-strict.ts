@@ -83,11 +83,11 @@ export class HiseStrict implements Capability {
       this.warnings.warn('HISE_DATA_DROPPED', checkedId, `message ${quoteId(checkedId)} is ${describe(data)}: HISE's sendToWebSocket sends strings, Buffers and objects only and drops it silently (dropped here too)`);
       return 'dropped';
     }
-    this.#checkLength(checkedId, hisePayloadBytes(checkedId, dataBytes));
     if (this.#core.started === undefined) {
       this.warnings.warn('HISE_SEND_BEFORE_ENABLE', checkedId, `message ${quoteId(checkedId)} was sent before setEnableWebSocket: inside HISE it goes nowhere (dropped here too)`);
       return 'dropped';
     }
+    this.#checkLength(checkedId, hisePayloadBytes(checkedId, dataBytes));
     if (this.#cycle.has(checkedId)) {
       this.warnings.warn('HISE_SAME_CYCLE', checkedId, `message ${quoteId(checkedId)} was sent again within one ~${HISE_CYCLE_MS} ms cycle: HISE sends only the latest message per id per cycle, so the earlier one never arrives (here neither)`);
     }
