@@ -1,9 +1,13 @@
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page as BrowserPage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebView } from '../../src/host/index.js';
 import type { HiseWarning } from '../../src/host/hise-strict/warnings.js';
 import { scopeWebView } from '../../src/dev/scoped-web-view.js';
 import { launchChromium } from '../helpers/chromium.js';
+import { HISE_CLIENT_JS, hiseTitle } from '../helpers/hise-client.js';
 
 // HISE-strict mode in Chromium: one browser and one strict host for the file (each test uses its
 // own ids and functions: warnings come once per code and id), a second host where a test needs a
@@ -97,6 +101,30 @@ describe('HISE-strict mode in Chromium', () => {
     const got = await receivedUntil(wv, page, 'title-end');
     expect(got.filter(([id]) => id === 'title')).toEqual([['title', 'héllo wör']]);
     expect(warned('HISE_TEXT_CUT', 'title')).toHaveLength(1);
+  });
+
+  it.skipIf(HISE_CLIENT_JS === undefined)(hiseTitle("HISE's stock client gets the cut text as HISE sends it"), async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hise-strict-root-'));
+    writeFileSync(join(root, 'index.html'), PAGE);
+    copyFileSync(resolve(HISE_CLIENT_JS!), join(root, 'hisewebsocket-min.js'));
+    const host = new WebView({ hise: 'strict' });
+    const codes: string[] = [];
+    host.on('hise-warning', (warning) => codes.push(warning.code));
+    try {
+      await host.setIndexFile(root);
+      const port = await host.setEnableWebSocket(0);
+      void host.callFunction('initWebSocket', port);
+      host.sendToWebSocket('title', 'héllo wörld'); // held for the first page, as HISE holds it
+      const page = await context.newPage();
+      await page.goto(host.url!);
+      await page.waitForFunction(() => (window as unknown as { got: [string][] }).got.length > 0);
+      expect(await page.evaluate(() => (window as unknown as { got: unknown[] }).got)).toEqual([['title', 'héllo wör']]);
+      expect(codes).toEqual(['HISE_TEXT_CUT']);
+      await page.close();
+    } finally {
+      await host.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('arrays, numbers and booleans are dropped with HISE_DATA_DROPPED; the alias warns HISE_METHOD_MISSPELLED', async () => {
