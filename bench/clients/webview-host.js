@@ -4,7 +4,7 @@ import { WebView } from '../../dist/host/index.js';
 /**
  * Starts a `WebView` on loopback, port 0, and wraps it in the bench's host interface.
  * `rpc` is how page → host calls travel: 'legacy' = a JSON text `{rpc, arg}` answered with
- * `sendToWebsocket('rpc', {rpc, result})`; 'modern' = `wv.handle(name, fn)`.
+ * `sendToWebSocket('rpc', {rpc, result})`; 'modern' = `wv.handle(name, fn)`.
  */
 export async function createWebViewHost({ highWaterMark, streamWindow, streamLatency, rpc = 'legacy', WebViewClass = WebView } = {}) {
   const limits = { highWaterMark, streamWindow, streamLatency };
@@ -16,7 +16,7 @@ export async function createWebViewHost({ highWaterMark, streamWindow, streamLat
   let onMessage = () => {};
   wv.setWebSocketCallback((data, page) => {
     if (rpc === 'legacy' && data !== null && typeof data === 'object' && 'rpc' in data) {
-      wv.sendToWebsocket('rpc', { rpc: data.rpc, result: handler(data.arg) });
+      wv.sendToWebSocket('rpc', { rpc: data.rpc, result: handler(data.arg) });
       return;
     }
     onMessage(data, page);
@@ -30,8 +30,8 @@ export async function createWebViewHost({ highWaterMark, streamWindow, streamLat
     errors,
     pageCount: () => wv.pages.length,
     waitForPages: (n, timeoutMs = 20_000) => waitFor(() => wv.pages.length >= n, timeoutMs, `${n} page(s) to connect`),
-    sendFloats: rpc === 'modern' ? (id, f32, options) => wv.send(id, f32, options) : (id, f32) => wv.sendToWebsocket(id, f32),
-    sendText: rpc === 'modern' ? (id, text) => wv.send(id, text) : (id, text) => wv.sendToWebsocket(id, text),
+    sendFloats: rpc === 'modern' ? (id, f32, options) => wv.send(id, f32, options) : (id, f32) => wv.sendToWebSocket(id, f32),
+    sendText: rpc === 'modern' ? (id, text) => wv.send(id, text) : (id, text) => wv.sendToWebSocket(id, text),
     /**
      * Most bytes waiting for any one page (socket buffer + held back by backpressure). A page whose
      * fresh-streams window is full (a frame waits for its credit) counts as full: sending more now

@@ -1,6 +1,6 @@
 // Scenario 2: round trip page call → host handler → page result, p50/p99/max, one call at a time.
 // raw ws: id-tagged JSON request/response; Socket.IO: emitWithAck; modern: c.call; drop-in: a JSON
-// text `{rpc, arg}` answered with sendToWebsocket('rpc', …), which is how a HISE page does it today.
+// text `{rpc, arg}` answered with sendToWebSocket('rpc', …), which is how a HISE page does it today.
 import { client } from '../lib/clients.mjs';
 import { isMain, runStandalone } from '../lib/cli.mjs';
 import { withSession } from '../lib/session.mjs';

@@ -33,10 +33,10 @@ process.on('message', async (m) => {
   if (m.cmd === 'blast') {
     const frame = new Float32Array(m.floats).fill(0.25);
     for (let i = 0; i < m.count; i++) {
-      wv.sendToWebsocket('scope', frame);
+      wv.sendToWebSocket('scope', frame);
       if (i % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
     }
-    wv.sendToWebsocket('end', 'end');
+    wv.sendToWebSocket('end', 'end');
   } else if (m.cmd === 'close') {
     await wv.close();
     process.exit(0);

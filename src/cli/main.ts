@@ -30,6 +30,7 @@ cli
   .option('--allow-origin <origin>', 'admit pages of another origin of yours, e.g. http://192.168.1.5:5173 (repeatable; loopback pages need nothing)')
   .option('--max-pages <n>', 'pages connected at once (default: 64); one more is refused with 4503')
   .option('--allow-host <name>', 'accept requests naming this host (a name of yours for this machine; repeatable)')
+  .option('--hise-strict', "behave as HISE does where a page could notice (its send cycle, cut text, dropped arrays, buffers, recompile state, page origin) and warn, with a code, at each limit HISE would break (docs/HISE-STRICT.md)")
   .option('--record <file>', 'record the session (messages both ways, calls, with timing) to a file while serving')
   .option('--force', 'with --record: overwrite an existing file that is not a recording (a symbolic link is replaced, never followed)')
   .option('--record-max-bytes <n>', 'stop recording when the file would pass this size (default: 268435456, 256 MiB)')
@@ -39,6 +40,7 @@ cli
   .example('hise-webview serve ./webview --module ./host.ts --record session.hwvrec')
   .example('hise-webview serve ./webview --replay session.hwvrec --mock ./mock.ts')
   .example('hise-webview serve ./webview --signal sine:scope --signal noise:noise')
+  .example('hise-webview serve ./webview --module ./host.ts --hise-strict')
   .example('hise-webview serve ./webview --port 8090 --shared')
   .example('hise-webview serve ./webview --port 8090 --allow-file-pages --token-file .hise-token')
   // Loaded only when serving, so --help and argument errors answer at once.

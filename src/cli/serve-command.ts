@@ -28,6 +28,7 @@ export interface ServeOptions extends TapeArguments {
   images?: unknown;
   inspect?: boolean;
   shared?: boolean;
+  hiseStrict?: boolean;
 }
 
 /**
@@ -63,6 +64,7 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
         allowedOrigins: repeatable('allow-origin', options.allowOrigin),
         allowedHosts: repeatable('allow-host', options.allowHost),
         maxPages: parsePositiveInteger('max-pages', options.maxPages),
+        ...(options.hiseStrict === true ? { hise: 'strict' as const } : {}),
       },
       inspect: options.inspect === true,
       log,

@@ -17,6 +17,7 @@ import {
   type PersistentCall,
 } from '../protocol/index.js';
 import { isPlainIdentifier } from '../protocol/names.js';
+import { isFunctionPath } from '../protocol/function-path.js';
 import { CallError } from '../protocol/calls.js';
 import { connect } from './connect.js';
 import { resolveFunction } from './resolve-function.js';
@@ -60,7 +61,14 @@ function startBridge(config: BridgeConfig): void {
   let reloadPending = false;
   client.handle(BridgeCall.CallFunction, (name: string, ...arg: unknown[]) => {
     log('callFunction', name, ...arg, reloadPending ? '(skipped: reloading for the restarted host)' : '');
-    return reloadPending ? undefined : callFunction(name, arg);
+    if (reloadPending) return undefined;
+    try {
+      return callFunction(name, arg);
+    } catch (error) {
+      // HISE-strict: a live call to a missing function is a page error too, as in HISE.
+      if (config.hiseStrict === true && error instanceof CallError && error.code === 'UNKNOWN_FUNCTION') reportError(missingFunctionError(name));
+      throw error;
+    }
   });
   client.handle(BridgeCall.Evaluate, (code: string) => {
     log('evaluate', code, reloadPending ? '(skipped: reloading for the restarted host)' : '');
@@ -100,9 +108,11 @@ function startBridge(config: BridgeConfig): void {
       if (call.kind === 'function') void Promise.resolve(callFunction(call.name, 'arg' in call ? [call.arg] : [])).catch(reportError);
       else (0, eval)(call.code);
     } catch (error) {
-      // As in HISE, a stored call to a function this page does not define is no page error.
-      if (error instanceof CallError && error.code === 'UNKNOWN_FUNCTION') log('replay skipped:', error.message);
-      else reportError(error);
+      // A stored call to a function this page does not define: skipped, or (HISE-strict) the page
+      // error HISE's `name(arg)` raises, as uncaught in its DOMContentLoaded listener.
+      if (!(error instanceof CallError && error.code === 'UNKNOWN_FUNCTION')) reportError(error);
+      else if (config.hiseStrict === true && call.kind === 'function') reportError(missingFunctionError(call.name));
+      else log('replay skipped:', error.message);
     }
   }
 
@@ -141,6 +151,20 @@ function windowPropertyNames(): Set<string> {
 function callFunction(name: string, arg: unknown[]): unknown {
   const { fn, self } = resolveFunction(name);
   return fn.apply(self, arg.slice(0, 1));
+}
+
+/**
+ * The error evaluating HISE's `name(…)` raises when `name` is no function here: the engine's own
+ * ReferenceError for an undeclared name (read through indirect eval of the validated dotted path),
+ * else a TypeError that it is not a function.
+ */
+function missingFunctionError(name: string): Error {
+  try {
+    if (isFunctionPath(name)) (0, eval)(name);
+  } catch (error) {
+    if (error instanceof Error) return error;
+  }
+  return new TypeError(`${name} is not a function`);
 }
 
 /** 16 random bytes, base64url: this document's tab id. */

@@ -1,5 +1,5 @@
 import type { Page, WebViewError } from '../host/index.js';
-import type { WebView } from '../host/index.js';
+import type { HiseWarning, WebView } from '../host/index.js';
 import { reportError } from './error-report.js';
 import type { DevLogger } from './log.js';
 import { printable } from './printable.js';
@@ -8,7 +8,7 @@ import { printable } from './printable.js';
 const HOST_CODE_FAILURES: ReadonlySet<string> = new Set(['CALLBACK_FAILED', 'LISTENER_FAILED']);
 
 /**
- * Logs the WebView's `error` events while a host module runs: bad input from pages on one line, as
+ * Logs the WebView's `error` (and HISE-strict `hise-warning`) events while a host module runs: bad input from pages on one line, as
  * the WebView would; a handler or listener of the module that threw with its stack trimmed to the
  * project's files and a code frame, so a runtime error points at its line as a load error does.
  * @returns a function that stops logging
@@ -26,6 +26,12 @@ export function logWebViewErrors(webView: WebView, log: DevLogger): () => void {
       () => log.error(line),
     );
   };
+  // HISE-strict mode's warnings: each once, in the terminal (escaped: they quote ids).
+  const hiseWarning = (warning: HiseWarning): void => log.warn(printable(`${warning.code}: ${warning.message}`));
   webView.on('error', listener);
-  return () => webView.off('error', listener);
+  webView.on('hise-warning', hiseWarning);
+  return () => {
+    webView.off('error', listener);
+    webView.off('hise-warning', hiseWarning);
+  };
 }

@@ -18,7 +18,7 @@ export type SendResult = 'sent' | 'queued' | 'dropped';
 export const MAX_BUFFER_INDEX = 255;
 
 /**
- * What the host sends to pages (HISE's `sendToWebsocket`, `send`, `sendTo`, buffers): numbers each
+ * What the host sends to pages (HISE's `sendToWebSocket`, `send`, `sendTo`, buffers): numbers each
  * id's stream, holds the latest message per id while no page is connected, keeps the retained ids'
  * latest messages, and greets every page that connects with what it should start from. Relays
  * broadcasts to the other instances of a shared port.
@@ -40,19 +40,39 @@ export class Broadcast implements Capability {
     this.#pending = new PendingMessages(core.options.maxPendingIds);
   }
 
-  /** HISE's send (`sendToWebsocket`): strings, float32 and JSON text, to every page. */
-  sendHise(id: string, data: string | Float32Array | object): SendResult {
+  /**
+   * HISE's send (`sendToWebSocket`, or its alias `sendToWebsocket` as HISE's docs spell it):
+   * strings, float32 and JSON text, to every page. In HISE-strict mode, as HISE sends them.
+   */
+  sendHise(id: string, data: string | Float32Array | object, spelling: 'sendToWebSocket' | 'sendToWebsocket' = 'sendToWebSocket'): SendResult {
     this.#core.assertOpen();
-    const message = hiseMessage(id, data, () => this.#nextSeq(id));
+    if (this.#core.hise !== undefined) return this.#core.hise.send(id, data, spelling);
+    return this.sendHiseMessage(hiseMessage(id, data, () => this.nextSeq(id)), data);
+  }
+
+  /** Sends a made HISE message to every page now (HISE-strict mode's send cycle ends here too). */
+  sendHiseMessage(message: OutboundMessage, data: unknown): SendResult {
     const result = this.#observe(message, data, undefined, this.#broadcast(message), 'sendToWebsocket');
-    this.#core.shared?.relaySend('hise', id, data);
+    this.#core.shared?.relaySend('hise', message.id, data);
     return result;
+  }
+
+  /**
+   * Sends a made HISE message to the first open page only, now (how HISE sends buffers).
+   * @returns that page and how many other pages were open; undefined when none was
+   */
+  sendToFirstPage(message: OutboundMessage, data: unknown): { page: Page; others: number } | undefined {
+    const [first, ...rest] = this.#pages.dataConnections();
+    this.#observe(message, data, first?.page, first === undefined ? 'dropped' : 'sent', 'sendToWebsocket');
+    if (first === undefined) return undefined;
+    this.#delivery.deliverTo(first, message);
+    return { page: first.page, others: new Set(rest.map((connection) => connection.page).filter((page) => page !== first.page)).size };
   }
 
   /** Any value the extension carries, to every page. */
   send(id: string, data: unknown, options?: SendOptions): SendResult {
     this.#core.assertOpen();
-    const message = anyMessage(id, data, () => this.#nextSeq(id), options);
+    const message = anyMessage(id, data, () => this.nextSeq(id), options);
     const result = this.#observe(message, data, undefined, this.#broadcast(message), 'send');
     this.#core.shared?.relaySend('any', id, data, message.meta);
     return result;
@@ -61,7 +81,7 @@ export class Broadcast implements Capability {
   /** Any value the extension carries, to one page. */
   sendTo(page: Page, id: string, data: unknown, options?: SendOptions): SendResult {
     this.#core.assertOpen();
-    const message = anyMessage(id, data, () => this.#nextSeq(id), options);
+    const message = anyMessage(id, data, () => this.nextSeq(id), options);
     return this.#observe(message, data, page, this.#sendToPage(page, message), 'send');
   }
 
@@ -69,7 +89,7 @@ export class Broadcast implements Capability {
   deliverRelayed(api: 'hise' | 'any', id: string, value: unknown, retained: boolean, meta: HubDataHeader['m']): void {
     if (this.#core.closed) return;
     if (retained) this.retain([id]);
-    this.#broadcast(api === 'hise' ? hiseMessage(id, value, () => this.#nextSeq(id)) : anyMessage(id, value, () => this.#nextSeq(id), meta));
+    this.#broadcast(api === 'hise' ? hiseMessage(id, value, () => this.nextSeq(id)) : anyMessage(id, value, () => this.nextSeq(id), meta));
   }
 
   retain(ids: readonly string[]): void {
@@ -83,6 +103,7 @@ export class Broadcast implements Capability {
 
   /** @throws {WebViewError} `INVALID_BUFFER_INDEX`, `UNSUPPORTED_DATA`, `DETACHED_BUFFER` */
   addBuffer(index: number, buffer: Float32Array): void {
+    if (this.#core.hise !== undefined) return this.#core.hise.addBuffer(index, buffer);
     checkBufferIndex(index);
     if (!(buffer instanceof Float32Array)) throw new WebViewError('UNSUPPORTED_DATA', 'addBufferToWebSocket needs a Float32Array');
     checkAttached(buffer);
@@ -91,6 +112,7 @@ export class Broadcast implements Capability {
 
   /** @throws {WebViewError} `INVALID_BUFFER_INDEX` when nothing is registered at `index` */
   updateBuffer(index: number): SendResult {
+    if (this.#core.hise !== undefined) return this.#core.hise.updateBuffer(index);
     checkBufferIndex(index);
     const buffer = this.#buffers.get(index);
     if (buffer === undefined) throw new WebViewError('INVALID_BUFFER_INDEX', `no buffer is registered at index ${index}`);
@@ -153,7 +175,8 @@ export class Broadcast implements Capability {
     return result;
   }
 
-  #nextSeq(id: string): number {
+  /** The next number of `id`'s stream. */
+  nextSeq(id: string): number {
     const seq = ((this.#streamSeq.get(id) ?? 0) + 1) >>> 0;
     this.#streamSeq.set(id, seq);
     return seq;

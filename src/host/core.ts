@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { Capability } from './capability.js';
+import type { HiseStrict } from './hise-strict/hise-strict.js';
 import { emitContained } from './contained-emit.js';
 import { WebViewError } from './errors.js';
 import type { WebViewEvents } from './events.js';
@@ -29,6 +30,8 @@ export class HostCore {
   started: Promise<number> | undefined;
   /** The shared port, once joined or held (`shared: true`). */
   shared: SharedPort | undefined;
+  /** With `hise: 'strict'`: the HISE-strict rules the other capabilities defer to (src/host/hise-strict/). */
+  hise: HiseStrict | undefined;
   #closed = false;
   readonly #events: EventEmitter<WebViewEvents>;
   readonly #capabilities: Capability[] = [];
@@ -63,6 +66,11 @@ export class HostCore {
     const remove = this.observers.add(observer);
     this.registrations.own(remove);
     return remove;
+  }
+
+  /** Whether the host's author listens for `event`. */
+  listens(event: keyof WebViewEvents): boolean {
+    return this.#events.listenerCount(event) > 0;
   }
 
   /** Emits one of the host's events (to the `WebView`'s listeners, contained). */

@@ -1,5 +1,6 @@
 import { CodedError } from '../protocol/coded-error.js';
 import type { ParameterErrorCode, ProtocolErrorCode } from '../protocol/index.js';
+import type { HiseWarningCode } from './hise-strict/warnings.js';
 
 /** Stable codes of everything the host reports. README.md has the table. */
 export type WebViewErrorCode =
@@ -15,7 +16,7 @@ export type WebViewErrorCode =
   | 'CLOSED'
   /** An id that is not a string, or that the wire format cannot carry. */
   | 'INVALID_ID'
-  /** `sendToWebsocket` data that is not a string, `Float32Array`, plain object or array. */
+  /** `sendToWebSocket` data that is not a string, `Float32Array`, plain object or array. */
   | 'UNSUPPORTED_DATA'
   /** An object that `JSON.stringify` refuses (a cycle, a BigInt). */
   | 'UNSERIALIZABLE_DATA'
@@ -78,7 +79,9 @@ export type WebViewErrorCode =
   /** Shared port: messages waiting for the hub (during a failover) passed their bound; the oldest were dropped. */
   | 'RELAY_LOG_FULL'
   /** Shared port: no hub could be reached or taken over for a while; this instance keeps trying. */
-  | 'HUB_UNREACHABLE';
+  | 'HUB_UNREACHABLE'
+  /** HISE-strict mode's warnings (the `hise-warning` event; observers see each as an `error` observation): see docs/HISE-STRICT.md. */
+  | HiseWarningCode;
 
 /** The one error class of the host. `cause` holds the underlying error, e.g. a `ProtocolError`. */
 export class WebViewError extends CodedError<WebViewErrorCode> {

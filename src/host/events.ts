@@ -1,4 +1,5 @@
 import type { WebViewError } from './errors.js';
+import type { HiseWarning } from './hise-strict/warnings.js';
 import type { RefusalReason } from './pages/upgrade-gate.js';
 import type { Connection } from './pages/connection.js';
 import type { Page } from './pages/page.js';
@@ -36,4 +37,9 @@ export interface WebViewEvents {
   refused: [info: RefusedConnection];
   /** A parameter was declared (its first `wv.parameter(id, …)`): for tools that follow parameters and their gestures. */
   parameter: [parameter: Parameter];
+  /**
+   * With `hise: 'strict'`: something a page does or gets that would break inside HISE, once per
+   * (code, id), e.g. `HISE_FRAME_TOO_LONG` (docs/HISE-STRICT.md). With no listener, `console.warn`.
+   */
+  'hise-warning': [warning: HiseWarning];
 }

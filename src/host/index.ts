@@ -4,6 +4,7 @@
  */
 export { WebView, MAX_BUFFER_INDEX, type SendResult, type WebSocketCallback, type WebViewEvents, type RefusedConnection, type WebViewApi } from './web-view.js';
 export { WebViewError, type WebViewErrorCode } from './errors.js';
+export type { HiseWarning, HiseWarningCode } from './hise-strict/warnings.js';
 export { DEFAULT_OPTIONS, type WebViewOptions } from './options.js';
 export { Page, CloseCode } from './pages/page.js';
 export { Parameter, type ParameterChange, type ParameterGesture, type ParameterEvents } from './parameters/parameter.js';

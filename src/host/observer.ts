@@ -39,7 +39,7 @@ export type Observation =
       /** `sendTo`'s page; `undefined` for a message to every page. */
       readonly page: Page | undefined;
       readonly result: ObservedSendResult;
-      /** Which method sent it: HISE's `sendToWebsocket` (objects travel as JSON text) or `send`/`sendTo` (objects arrive parsed). */
+      /** Which method sent it: HISE's `sendToWebSocket` under either spelling (the literal `'sendToWebsocket'`, kept for recordings and tools; objects travel as JSON text) or `send`/`sendTo` (objects arrive parsed). */
       readonly via: 'sendToWebsocket' | 'send';
       /** Whether the id is retained (`retain`): its latest value goes to every page that connects. */
       readonly retained: boolean;

@@ -174,6 +174,14 @@ export interface WebViewOptions {
    * 0700, the secret file 0600). @default `$XDG_RUNTIME_DIR/hise-webview`, else `hise-webview-<uid>` in the temp directory
    */
   sharedDirectory?: string | undefined;
+  /**
+   * `'strict'`: behave as HISE does wherever a page could notice (docs/HISE-STRICT.md): latest
+   * message per id per ~5 ms cycle, text cut at its character count, arrays and numbers dropped,
+   * buffers sent to the first page only, persistent calls and bindings kept over a host-module
+   * restart, and a coded `hise-warning` (once per quirk and id) for each limit HISE would break.
+   * `'default'`: correct framing and this project's guarantees. @default 'default'
+   */
+  hise?: 'default' | 'strict';
 }
 
 export type ResolvedWebViewOptions = Required<Omit<WebViewOptions, 'token' | 'sharedDirectory'>> & { token: string | undefined; sharedDirectory: string | undefined };
@@ -219,6 +227,7 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   allowedHosts: Object.freeze([]) as readonly string[],
   callbackErrors: 'reject',
   parameterInterval: 16,
+  hise: 'default',
 });
 
 /** What a numeric option counts: bytes, milliseconds, or things (ids, pages, calls …: whole numbers). */
@@ -302,6 +311,7 @@ export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOpt
   if (resolved.sharedDirectory !== undefined && (typeof resolved.sharedDirectory !== 'string' || resolved.sharedDirectory === '')) {
     invalid('option sharedDirectory must be a non-empty path');
   }
+  if (resolved.hise !== 'default' && resolved.hise !== 'strict') invalid(`option hise must be 'default' or 'strict', got ${String(resolved.hise)}`);
   if (typeof resolved.allowFilePages !== 'boolean') throw new WebViewError('INVALID_OPTION', 'option allowFilePages must be a boolean');
   if (resolved.allowFilePages) {
     if (resolved.token === undefined) throw new WebViewError('INVALID_OPTION', "option allowFilePages needs a token (any web site can make a page whose Origin is null): set token, e.g. 'auto'");

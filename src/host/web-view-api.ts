@@ -17,7 +17,7 @@ export type ParamValue<C extends Contract, K extends string, S> = string extends
 
 /**
  * What a host's code calls on a {@link WebView}: HISE's ScriptWebView API (`setEnableWebSocket`,
- * `sendToWebsocket`, `setWebSocketCallback`, `bindCallback`, `callFunction`, `evaluate`, …) and the
+ * `sendToWebSocket`, `setWebSocketCallback`, `bindCallback`, `callFunction`, `evaluate`, …) and the
  * extension's (`send`, `onMessage`, `handle`, `call`, parameters, state), documented here once;
  * `WebView` implements it as a facade over the host's capability modules.
  */
@@ -40,12 +40,19 @@ export interface WebViewApi<C extends Contract> {
   /**
    * HISE's send: `data` under `id` to every connected page: a string as type 1, a `Float32Array` as
    * type 2 (copied now), a plain object or array as JSON text (type 1). With no page connected, the
-   * latest message per id is held for the first page that connects.
+   * latest message per id is held for the first page that connects. With `hise: 'strict'`, as HISE
+   * sends it (docs/HISE-STRICT.md): queued for HISE's ~5 ms cycle (`'queued'`, the latest per id
+   * wins), text cut at its character count, arrays, numbers and booleans dropped (`'dropped'`), and
+   * a `hise-warning` for each limit HISE would break.
    * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `CLOSED`
    */
-  sendToWebsocket(id: string, data: string | Float32Array | object): SendResult;
-  /** The same as {@link sendToWebsocket}. This is HISE's spelling; `sendToWebsocket` is the one HISE's docs use, kept as an alias. */
   sendToWebSocket(id: string, data: string | Float32Array | object): SendResult;
+  /**
+   * The same as {@link sendToWebSocket}, under HISE's docs' spelling (for pages and scripts that
+   * follow them); HISE itself registers only `sendToWebSocket`, so with `hise: 'strict'` a call warns
+   * `HISE_METHOD_MISSPELLED` (it would throw inside HISE).
+   */
+  sendToWebsocket(id: string, data: string | Float32Array | object): SendResult;
   /**
    * Sends any value the extension carries: string, JSON value (arrives parsed), `Float32Array`,
    * `Int16Array`, `Int32Array`, `Float64Array`, `Uint8Array`. Typed arrays and bytes are streams

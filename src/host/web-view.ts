@@ -6,6 +6,7 @@ import type { AnyContract, CallHandler, Contract, EventsOf, HostFunctionsOf, Mes
 import { Broadcast, MAX_BUFFER_INDEX, type SendResult } from './broadcast.js';
 import { Calls } from './calls.js';
 import { HostCore } from './core.js';
+import { HiseStrict } from './hise-strict/hise-strict.js';
 import { Delivery } from './delivery/delivery.js';
 import { InboundOrder } from './delivery/inbound-order.js';
 import type { SendOptions } from './delivery/outbound.js';
@@ -69,9 +70,10 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#direct = new Direct(core, this.#pages, this.#calls);
     this.#parameters = new HostParameters(core, order);
     const sharing = core.instances === undefined ? undefined : new SharedPortLink(core, this.#broadcast, this.#inbox);
+    const strict = core.options.hise === 'strict' ? [new HiseStrict(core, this.#broadcast, this.#direct)] : [];
     this.#http = new Http(core, this.#pages, this.#direct, sharing);
     // The order each connection meets them in (attach), and the host closes them in (dispose).
-    core.compose(this.#broadcast, this.#parameters, this.#direct, this.#calls, this.#inbox, ...(sharing ? [sharing] : []), this.#http, this.#delivery);
+    core.compose(this.#broadcast, this.#parameters, this.#direct, this.#calls, this.#inbox, ...(sharing ? [sharing] : []), ...strict, this.#http, this.#delivery);
     registerInternals(this, new HostInternals(core, this.#calls, this.#direct));
   }
 
@@ -87,12 +89,12 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     return this.#pages.pages;
   }
 
-  sendToWebsocket(id: string, data: string | Float32Array | object): SendResult {
+  sendToWebSocket(id: string, data: string | Float32Array | object): SendResult {
     return this.#broadcast.sendHise(id, data);
   }
 
-  sendToWebSocket(id: string, data: string | Float32Array | object): SendResult {
-    return this.#broadcast.sendHise(id, data);
+  sendToWebsocket(id: string, data: string | Float32Array | object): SendResult {
+    return this.#broadcast.sendHise(id, data, 'sendToWebsocket');
   }
 
   send<K extends keyof EventsOf<C> & string>(id: K, data: EventsOf<C>[K], options?: SendOptions): SendResult {
@@ -207,8 +209,8 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   }
 
   get url(): string | undefined {
-    // The host's own listener serves its pages; when shared, that is its private port (their sockets go to the shared one).
-    const port = this.#http.ownPort;
+    // The host's own listener serves its pages; when shared, that is its private port (their sockets go to the shared one); HISE-strict, a port of their own.
+    const port = this.#http.pagePort;
     return port === undefined ? undefined : `http://127.0.0.1:${port}/`;
   }
 

@@ -77,6 +77,8 @@ export interface BridgeConfig {
   bindings: string[];
   persisted: PersistentCall[];
   debug: boolean;
+  /** HISE-strict mode: a stored call to a function the page lacks is a page error (a ReferenceError), as in HISE. */
+  hiseStrict?: boolean;
   /** With a shared port: the id of the instance that served the page, which its sockets carry as `?instance=`. */
   instance?: string;
 }

@@ -16,6 +16,17 @@ export function encodeString(id: string, text: string): Uint8Array {
 }
 
 /**
+ * Encodes a string message (type 1) whose data are `bytes` as given, not checked as UTF-8: what
+ * HISE sends for text it cut short (HISE-strict mode).
+ * @throws {ProtocolError} `ID_TOO_LONG`, `ID_CONTAINS_NUL`, `DATA_TOO_LARGE`, `INVALID_STRING`
+ */
+export function encodeStringBytes(id: string, bytes: Uint8Array): Uint8Array {
+  const frame = allocateFrame(MessageType.String, id, bytes.byteLength);
+  frame.bytes.set(bytes, frame.dataOffset);
+  return frame.bytes;
+}
+
+/**
  * Encodes a float32 message (type 2), copying the samples as they are now.
  * @throws {ProtocolError} `ID_TOO_LONG`, `ID_CONTAINS_NUL`, `DATA_TOO_LARGE`, `INVALID_STRING`
  */

@@ -20,7 +20,7 @@ export const HUB_BUSY_HEADER = 'x-hise-webview-hub-busy';
 
 /** Operation byte of a binary hub frame (the 0x30–0x3F range the project reserves for issue 15/16). */
 export const HubOp = {
-  /** An instance's broadcast (`sendToWebsocket`, `send`, buffers): every page on the port gets it. */
+  /** An instance's broadcast (`sendToWebSocket`, `send`, buffers): every page on the port gets it. */
   Send: 0x30,
   /** A page's message: every instance's callback and `onMessage` handlers get it. */
   PageMessage: 0x31,
@@ -33,7 +33,7 @@ export type HubOp = (typeof HubOp)[keyof typeof HubOp];
 export const HubFlag = {
   /** The id is retained by its sender: receivers keep its latest value for pages that connect later. */
   Retained: 0x01,
-  /** Sent with HISE's `sendToWebsocket` (objects as JSON text for HISE pages), not `send`. */
+  /** Sent with HISE's `sendToWebSocket` (objects as JSON text for HISE pages), not `send`. */
   HiseApi: 0x02,
 } as const;
 

@@ -8,6 +8,7 @@
 export * from './public.js';
 export { readFloat32, writeFloat32 } from './float32.js';
 export { utf8ByteLength, readUtf8 } from './utf8.js';
+export { encodeStringBytes } from './encode.js';
 
 export {
   TYPE_MASK,

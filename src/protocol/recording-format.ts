@@ -55,7 +55,7 @@ export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 export const RecordFlag = {
   /** Send: the id is retained (its latest value goes to every page that connects). */
   Retained: 0x01,
-  /** Send: sent with HISE's `sendToWebsocket` (objects travel as JSON text), not `send`. */
+  /** Send: sent with HISE's `sendToWebSocket` (objects travel as JSON text), not `send`. */
   Hise: 0x02,
   /** Receive: the page spoke HISE's format, whose messages have no id (the frame's id is empty). */
   NoId: 0x04,

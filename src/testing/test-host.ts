@@ -55,7 +55,9 @@ export interface TestHost<C extends Contract = AnyContract> {
   readonly port: number;
   /** Sends `data` under `id` to every page (the modern `send`; held for the first page when none is connected). */
   send<K extends keyof EventsOf<C> & string>(id: K, data: EventsOf<C>[K]): SendResult;
-  /** HISE's `sendToWebsocket`, as a HISE script sends. */
+  /** HISE's `sendToWebSocket`, as a HISE script sends. */
+  sendToWebSocket(id: string, data: string | Float32Array | object): SendResult;
+  /** The same as {@link sendToWebSocket}, under HISE's docs' spelling (HISE itself registers only `sendToWebSocket`). */
   sendToWebsocket(id: string, data: string | Float32Array | object): SendResult;
   /**
    * The next message a page sends under `id` (ones that arrived before this call count, oldest
@@ -142,6 +144,7 @@ class Harness<C extends Contract> {
       url: wv.url ?? `http://127.0.0.1:${this.#port}/`,
       port: this.#port,
       send: (id, data) => wv.send(id, data),
+      sendToWebSocket: (id, data) => wv.sendToWebSocket(id, data),
       sendToWebsocket: (id, data) => wv.sendToWebsocket(id, data),
       nextMessage: ((id?: string, options?: { timeout?: number }) => this.#wait(this.#queue(this.#messages, id, 'drop-oldest'), `a message${id === undefined ? '' : ` under '${id}'`}`, options)) as TestHost<C>['nextMessage'],
       nextPage: (options) => this.#wait(this.#pages, 'a page to connect', options),

@@ -23,6 +23,8 @@ export interface HiseWebviewPluginOptions {
   inspector?: InspectorOptions;
   /** Options of the WebView (limits, token, `allowedOrigins`, `allowFilePages`, …). */
   webView?: WebViewOptions;
+  /** `'strict'`: the WebView's HISE-strict mode (docs/HISE-STRICT.md), the same as `webView: { hise: 'strict' }`; its warnings go to Vite's log. @default 'default' */
+  hise?: 'default' | 'strict';
   /** The project's images folder (relative to Vite's root): serves HISE's `{PROJECT_FOLDER}name.png` references. */
   images?: string;
   /** Serve the live inspector page on the host's port (`attachInspector`); its URL is printed in Vite's log. */
@@ -31,7 +33,7 @@ export interface HiseWebviewPluginOptions {
 
 const PREFIX = '[hise-webview] ';
 
-const PLUGIN_OPTION_KEYS = Object.keys({ module: true, host: true, port: true, inspector: true, webView: true, images: true, inspect: true } satisfies Record<keyof HiseWebviewPluginOptions, true>);
+const PLUGIN_OPTION_KEYS = Object.keys({ module: true, host: true, port: true, inspector: true, webView: true, hise: true, images: true, inspect: true } satisfies Record<keyof HiseWebviewPluginOptions, true>);
 const INSPECTOR_OPTION_KEYS = Object.keys({ signals: true, rate: true, blockSize: true, logInterval: true, maxTrackedIds: true } satisfies Record<keyof InspectorOptions, true>);
 
 /**
@@ -43,7 +45,12 @@ function checkOptions(options: HiseWebviewPluginOptions): void {
     unknownOptionProblem(options, PLUGIN_OPTION_KEYS, 'hiseWebview option') ??
     (options.inspector === undefined ? undefined : unknownOptionProblem(options.inspector, INSPECTOR_OPTION_KEYS, 'hiseWebview inspector option'));
   if (unknown !== undefined) throw new DevError('INVALID_OPTION', unknown);
-  resolveOptions(options.webView);
+  resolveOptions(webViewOptions(options));
+}
+
+/** The WebView's options, with the plugin's `hise` shorthand. */
+function webViewOptions(options: HiseWebviewPluginOptions): WebViewOptions | undefined {
+  return options.hise === undefined ? options.webView : { ...options.webView, hise: options.hise };
 }
 
 /**
@@ -69,7 +76,7 @@ export function hiseWebview(options: HiseWebviewPluginOptions = {}): Plugin {
         hostModule: options.module ?? options.host,
         port: options.port,
         inspector: options.inspector,
-        webView: options.webView,
+        webView: webViewOptions(options),
         inspect: options.inspect,
         cwd: server.config.root,
         log,

@@ -3,6 +3,7 @@ import {
   encodeFloat32,
   encodeFrame,
   encodeString,
+  encodeStringBytes,
   FrameType,
   ProtocolError,
   toJson,
@@ -24,7 +25,7 @@ export interface WireFrame {
   readonly bytes: Uint8Array;
 }
 
-/** What `sendToWebsocket` accepts: HISE's String and Buffer, and objects or arrays as JSON. */
+/** What `sendToWebSocket` accepts: HISE's String and Buffer, and objects or arrays as JSON. */
 export type SendableData = string | Float32Array | readonly unknown[] | Record<string, unknown>;
 
 type Encoder = () => Uint8Array | null;
@@ -108,7 +109,7 @@ export class OutboundMessage {
 }
 
 /**
- * HISE's `sendToWebsocket`: string → type 1, `Float32Array` → type 2 (copied now), plain object or
+ * HISE's `sendToWebSocket`: string → type 1, `Float32Array` → type 2 (copied now), plain object or
  * array → JSON text as type 1. Extended pages get the same types, aligned, floats with `seq`.
  * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`, `UNSERIALIZABLE_DATA`, `DETACHED_BUFFER`
  */
@@ -201,7 +202,22 @@ function textMessage(id: string, text: string, type: FrameType): OutboundMessage
   );
 }
 
-function checkId(id: unknown): string {
+/**
+ * A string message whose data are `bytes` as given (HISE-strict mode's text, cut as HISE cuts it).
+ * @throws {WebViewError} `INVALID_ID`, `UNSUPPORTED_DATA`
+ */
+export function textBytesMessage(id: string, bytes: Uint8Array): OutboundMessage {
+  const legacy = guard(() => encodeStringBytes(id, bytes));
+  return new OutboundMessage(id, 'control', () => legacy, (seq) =>
+    encodeFrame(FrameType.String, id, bytes, { align: true, ...(seq === undefined ? {} : { seq }) }),
+  );
+}
+
+/**
+ * Checks an id the wire format can carry.
+ * @throws {WebViewError} `INVALID_ID`
+ */
+export function checkId(id: unknown): string {
   if (typeof id !== 'string') throw new WebViewError('INVALID_ID', `id must be a string, got ${describe(id)}`);
   if (id.includes('\0')) throw new WebViewError('INVALID_ID', 'an id cannot contain a NUL character');
   const bytes = guard(() => utf8ByteLength(id));
@@ -246,7 +262,8 @@ function guard<T>(encode: () => T): T {
   }
 }
 
-function json(data: object): string {
+/** `data` as JSON text. @throws {WebViewError} `UNSERIALIZABLE_DATA` */
+export function json(data: object): string {
   return guard(() => toJson(data));
 }
 

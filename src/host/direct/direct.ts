@@ -39,7 +39,8 @@ export class Direct implements Capability {
     if (typeof fn !== 'function') throw new WebViewError('INVALID_OPTION', `bindCallback('${name}') needs a function`);
     if (this.#core.registrations.stale) return;
     this.#bindings.set(name, fn);
-    this.#core.registrations.own(() => this.unbind(name));
+    // HISE-strict: a restarted run's binding stays, and resolves null (as a recompiled HISE script's does).
+    this.#core.registrations.own(this.#core.hise === undefined ? () => this.unbind(name) : () => this.#makeStale(name, fn));
     this.#updateBindings();
   }
 
@@ -103,6 +104,7 @@ export class Direct implements Capability {
       bindings: [...this.#bindings.keys()],
       persisted: this.persistent.all(),
       debug: this.debug,
+      ...(this.#core.hise === undefined ? {} : { hiseStrict: true }),
       ...(instances === undefined ? {} : { instance: instances.self }),
     };
     return `window.${BRIDGE_CONFIG_GLOBAL}=${JSON.stringify(config)};\n`;
@@ -119,7 +121,11 @@ export class Direct implements Capability {
    */
   #persist(store: () => void): void {
     store();
-    this.#core.registrations.own(this.#resetOnce);
+    if (this.#core.hise === undefined) this.#core.registrations.own(this.#resetOnce); // HISE-strict: kept, as over a HISE recompile
+  }
+
+  #makeStale(name: string, fn: (args: unknown[]) => unknown): void {
+    if (this.#bindings.get(name) === fn) this.#bindings.set(name, this.#core.hise!.staleBinding(name));
   }
 
   /** The same function each time, so a scope's dispose runs it once. */

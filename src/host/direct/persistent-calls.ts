@@ -8,12 +8,15 @@ import type { PersistentCall } from '../../protocol/index.js';
  * Keys are HISE's: `callFunction` names and `evaluate` uids share one namespace, compared without
  * regard to case, so `callFunction('setup', …)` is replaced by a later `evaluate('Setup', …)`.
  * Disabled, nothing is stored and nothing replays: turning persistence off forgets what was stored,
- * and turning it on again starts from what is stored from then on.
+ * and turning it on again starts from what is stored from then on — unless {@link keepWhileDisabled}
+ * (HISE-strict mode): then what was stored is kept, and replays again once it is turned back on, as in HISE.
  */
 export class PersistentCalls {
   readonly #calls = new Map<string, PersistentCall>();
   #version = 0;
   #enabled = true;
+  /** HISE's way: turning persistence off keeps what was stored (it does not replay until it is on again). */
+  keepWhileDisabled = false;
 
   /** HISE's `enablePersistence`. @default true */
   get enabled(): boolean {
@@ -22,7 +25,7 @@ export class PersistentCalls {
 
   set enabled(enabled: boolean) {
     this.#enabled = Boolean(enabled);
-    if (!this.#enabled) this.#calls.clear();
+    if (!this.#enabled && !this.keepWhileDisabled) this.#calls.clear();
   }
 
   /** Stores a `callFunction` (`arg` undefined: called with no argument). Does nothing while disabled. */
@@ -36,9 +39,9 @@ export class PersistentCalls {
     this.#store(uid, { kind: 'evaluate', uid, code, version: ++this.#version });
   }
 
-  /** Every stored call, first-stored order. */
+  /** Every stored call that replays, first-stored order (none while disabled). */
   all(): PersistentCall[] {
-    return [...this.#calls.values()];
+    return this.#enabled ? [...this.#calls.values()] : [];
   }
 
   /** The calls stored or replaced after `version`, first-stored order. */

@@ -29,6 +29,8 @@ export class Http implements Capability {
   #cache = false;
   #guard: HttpGuard | undefined;
   #listener: HttpListener | undefined;
+  /** HISE-strict mode: the port pages are served on, apart from the socket's (HISE's page is not on `http://localhost:PORT`). */
+  #pageListener: HttpListener | undefined;
 
   constructor(core: HostCore, pages: PageRegistry, direct: Direct, sharing: SharedPortLink | undefined) {
     this.#core = core;
@@ -57,6 +59,11 @@ export class Http implements Capability {
   /** The host's own listener's port, which serves its pages (when shared, their sockets go to the shared port). */
   get ownPort(): number | undefined {
     return this.#listener?.port;
+  }
+
+  /** The port the host's pages are served on: its own, or with `hise: 'strict'` one of their own. */
+  get pagePort(): number | undefined {
+    return this.#pageListener?.port ?? this.ownPort;
   }
 
   /** HISE's `enableCache`: false serves the root with `Cache-Control: no-store`. */
@@ -99,6 +106,7 @@ export class Http implements Capability {
     await sharedClosed;
     await this.#tools.close();
     await this.#listener?.close();
+    await this.#pageListener?.close();
   }
 
   #httpGuard(): HttpGuard {
@@ -131,7 +139,14 @@ export class Http implements Capability {
         throw error;
       }
     }
+    if (core.hise !== undefined && !core.closed) {
+      // Pages and tools are served here; a socket to this port (relative, or built from `location.port`) is refused, as it goes nowhere in HISE.
+      const hise = core.hise;
+      const pageHandlers: HttpHandlers = { ...handlers, upgrade: (request, socket, head) => guard.upgrade(request, socket, head, (...parsed) => this.#tools.upgrade(...parsed) || hise.refusePageSocket(socket, this.port!)) };
+      this.#pageListener = await listenHttp(0, core.options.host, pageHandlers, limits);
+    }
     if (core.closed) {
+      await this.#pageListener?.close();
       await core.shared?.close();
       await listener.close();
       throw new WebViewError('CLOSED', 'this WebView was closed while starting');

@@ -51,6 +51,7 @@ export class FrameRouter {
   }
 
   #receiveHise(connection: Connection, data: Buffer, isBinary: boolean): void {
+    this.#core.hise?.received(connection, data.byteLength, isBinary);
     let message: unknown;
     try {
       message = decodePageMessage(data, isBinary);

@@ -54,7 +54,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: { name: string
 
 /**
  * Plays a recording to `wv`'s pages in real time: every message the host sent, at its time, with
- * its id and type (`sendToWebsocket` messages as such, the rest with `send`; a message sent to one
+ * its id and type (`sendToWebSocket` messages as such, the rest with `send`; a message sent to one
  * page goes to every page), looping; ids recorded as retained are retained, so a page that connects
  * gets their latest value. Calls pages make to the host (`call`s and bound callbacks) are answered
  * with the recorded results: the result of a recorded call with the same name and arguments, else
@@ -116,7 +116,7 @@ export function replay(wv: WebView<any>, recording: DecodedRecording, options: R
  */
 function resend(wv: WebView<any>, send: Send, startTime: number, report: (error: unknown) => void): void {
   try {
-    if (send.hise) wv.sendToWebsocket(send.id, send.data as string | Float32Array | object);
+    if (send.hise) wv.sendToWebSocket(send.id, send.data as string | Float32Array | object);
     else if (send.meta === undefined) wv.send(send.id, send.data);
     else {
       const { time, samplePosition } = send.meta;
