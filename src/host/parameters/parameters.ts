@@ -161,7 +161,7 @@ export class HostParameters implements ParameterOwner, Capability {
 
   /** A HISE-format page's parameter message (PROTOCOL.md §9). */
   hiseMessage(connection: Connection, message: unknown): boolean {
-    if (!isHiseParameterMessage(message)) return false;
+    if (!this.#core.options.hiseParameters || !isHiseParameterMessage(message)) return false;
     this.receive(connection, typeof message.id === 'string' ? message.id : '', message);
     return true;
   }

@@ -1,0 +1,151 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { connect, isIP, type Socket } from 'node:net';
+import { encodeFrameForHise, Opcode, readHiseServerFrame } from '../../protocol/hise-framing.js';
+import { WebViewError } from '../errors.js';
+
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+/** Bytes of HISE's handshake answer we wait for before giving up on it. */
+const MAX_HANDSHAKE_BYTES = 16 * 1024;
+
+/** How to reach HISE's WebSocket server. */
+export interface HiseSocketOptions {
+  /** HISE's port (its `setEnableWebSocket(PORT)`). */
+  port: number;
+  /** A loopback address: HISE binds 127.0.0.1 only. @default '127.0.0.1' */
+  host?: string;
+  /** Bytes of the largest frame HISE may send; a larger one closes the connection. @default 16 MiB */
+  maxPayload?: number;
+  /** Milliseconds the connection and handshake may take. @default 5000 */
+  connectTimeout?: number;
+}
+
+export const DEFAULT_HISE_SOCKET = { host: '127.0.0.1', maxPayload: 16 * 1024 * 1024, connectTimeout: 5000 } as const;
+
+/**
+ * One WebSocket connection to HISE's server, as a page would have (over TCP on loopback), reading
+ * HISE's frames with its little-endian lengths and writing frames HISE reads
+ * (src/protocol/hise-framing.ts). Events: `message` (opcode, payload), `close` (reason).
+ */
+export class HiseSocket extends EventEmitter<{ message: [opcode: number, payload: Uint8Array]; close: [reason: string] }> {
+  readonly #socket: Socket;
+  readonly #maxPayload: number;
+  #pending: Uint8Array = new Uint8Array(0);
+  #closed = false;
+
+  private constructor(socket: Socket, maxPayload: number, rest: Uint8Array) {
+    super();
+    this.#socket = socket;
+    this.#maxPayload = maxPayload;
+    socket.on('data', (chunk: Buffer) => this.#receive(chunk));
+    socket.on('close', () => this.#end('HISE closed the connection'));
+    socket.on('error', (error) => this.#end(`connection to HISE failed: ${error.message}`));
+    if (rest.length > 0) queueMicrotask(() => this.#receive(rest));
+  }
+
+  /**
+   * Connects and completes the handshake.
+   * @throws {WebViewError} `INVALID_OPTION` (not loopback), `HISE_UNREACHABLE`
+   */
+  static async open(options: HiseSocketOptions): Promise<HiseSocket> {
+    const host = options.host ?? DEFAULT_HISE_SOCKET.host;
+    if (!isLoopback(host)) throw new WebViewError('INVALID_OPTION', `HISE's address must be loopback (127.0.0.0/8, ::1 or localhost), got ${host}`);
+    const timeout = options.connectTimeout ?? DEFAULT_HISE_SOCKET.connectTimeout;
+    const key = randomBytes(16).toString('base64');
+    const socket = connect({ port: options.port, host });
+    const rest = await new Promise<Uint8Array>((resolve, reject) => {
+      let head = Buffer.alloc(0);
+      const fail = (why: string): void => {
+        socket.destroy();
+        reject(new WebViewError('HISE_UNREACHABLE', `cannot connect to HISE at ${host}:${options.port}: ${why} (is its script's setEnableWebSocket(${options.port}) running?)`));
+      };
+      const timer = setTimeout(() => fail(`no answer within ${timeout} ms`), timeout);
+      socket.once('error', (error) => {
+        clearTimeout(timer);
+        fail(error.message);
+      });
+      socket.once('connect', () => {
+        socket.write(`GET / HTTP/1.1\r\nHost: localhost:${options.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      });
+      const onData = (chunk: Buffer): void => {
+        head = Buffer.concat([head, chunk]);
+        const end = head.indexOf('\r\n\r\n');
+        if (end < 0) {
+          if (head.length > MAX_HANDSHAKE_BYTES) fail('its answer to the handshake is too long');
+          return;
+        }
+        clearTimeout(timer);
+        socket.off('data', onData);
+        socket.removeAllListeners('error');
+        const answer = head.subarray(0, end).toString('latin1');
+        const accept = createHash('sha1').update(key + WS_GUID).digest('base64');
+        if (!/^HTTP\/1\.1 101/.test(answer)) return fail(`it answered ${JSON.stringify(answer.split('\r\n')[0])}, not 101`);
+        if (!new RegExp(`^sec-websocket-accept:\\s*${accept.replace(/[+/=]/g, '\\$&')}\\s*$`, 'im').test(answer)) return fail('its Sec-WebSocket-Accept does not match');
+        resolve(new Uint8Array(head.subarray(end + 4)));
+      };
+      socket.on('data', onData);
+    });
+    socket.setNoDelay(true);
+    return new HiseSocket(socket, options.maxPayload ?? DEFAULT_HISE_SOCKET.maxPayload, rest);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Sends one message as HISE reads it.
+   * @throws {ProtocolError} `DATA_TOO_LARGE` past 65,535 bytes (nothing sent)
+   */
+  send(opcode: number, payload: Uint8Array): void {
+    const frame = encodeFrameForHise(opcode, payload, randomBytes(4));
+    if (!this.#closed) this.#socket.write(frame);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    try {
+      this.send(Opcode.Close, new Uint8Array([0x03, 0xe8])); // 1000
+    } finally {
+      this.#socket.end();
+      this.#end('closed');
+    }
+  }
+
+  #receive(chunk: Uint8Array): void {
+    this.#pending = this.#pending.length === 0 ? chunk : concat(this.#pending, chunk);
+    try {
+      for (;;) {
+        const frame = readHiseServerFrame(this.#pending, this.#maxPayload);
+        if (frame === undefined) return;
+        this.#pending = this.#pending.subarray(frame.size);
+        if (frame.opcode === Opcode.Close) return this.#end('HISE closed the connection');
+        if (frame.opcode === Opcode.Ping) this.send(Opcode.Pong, frame.payload);
+        else if (frame.opcode === Opcode.Text || frame.opcode === Opcode.Binary) this.emit('message', frame.opcode, frame.payload);
+      }
+    } catch (error) {
+      this.#socket.destroy();
+      this.#end((error as Error).message);
+    }
+  }
+
+  #end(reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#socket.destroy();
+    this.emit('close', reason);
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}
+
+/** 127.0.0.0/8, ::1, `localhost`. */
+function isLoopback(host: string): boolean {
+  if (host === 'localhost' || host === '::1') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
+}
