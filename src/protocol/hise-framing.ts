@@ -55,14 +55,13 @@ export function readHiseServerFrame(bytes: Uint8Array, maxPayload: number): Hise
   if (fieldBytes > 0) {
     const little = readUnsigned(bytes, 2, fieldBytes, true);
     const big = readUnsigned(bytes, 2, fieldBytes, false);
+    if (Math.min(little, big) > maxPayload) throw tooLarge(Math.min(little, big), maxPayload);
     const order = little === big ? 'little' : chooseOrder(bytes, headerBytes, opcode, little, big);
     if (order === undefined) return undefined; // the payload's header has not arrived yet
     lengthOrder = order;
     length = order === 'little' ? little : big;
   }
-  if (length > maxPayload) {
-    throw new ProtocolError('DATA_TOO_LARGE', `HISE sent a frame of ${length} bytes: more than maxPayload (${maxPayload})`);
-  }
+  if (length > maxPayload) throw tooLarge(length, maxPayload);
   if (bytes.length < headerBytes + length) return undefined;
   const payload = bytes.slice(headerBytes, headerBytes + length);
   if (masked) unmask(payload, bytes.subarray(2 + fieldBytes, headerBytes));
@@ -106,6 +105,10 @@ function chooseOrder(bytes: Uint8Array, start: number, opcode: number, little: n
   if (bytes.length < sizeEnd) return Math.min(little, big) < sizeEnd - start ? 'little' : undefined;
   const expected = Layout.FIXED_HEADER_BYTES + idLength + readUnsigned(bytes, sizeEnd - Layout.SIZE_FIELD_BYTES, 4, true);
   return expected === big && expected !== little ? 'big' : 'little';
+}
+
+function tooLarge(length: number, maxPayload: number): ProtocolError {
+  return new ProtocolError('DATA_TOO_LARGE', `HISE sent a frame of ${length} bytes: more than maxPayload (${maxPayload})`);
 }
 
 function readUnsigned(bytes: Uint8Array, offset: number, count: number, littleEndian: boolean): number {
