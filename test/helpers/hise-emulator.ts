@@ -49,6 +49,8 @@ export interface HiseEmulator {
   setWebSocketCallback(callback: ((data: HiseData) => void) | undefined): void;
   /** Resolves when `count` pages are connected. */
   pages(count: number): Promise<void>;
+  /** Resolves after the next send cycle has written what was queued before it. */
+  nextCycle(): Promise<void>;
   /** Resolves when a page's socket closes (the browser failed the connection, or it went). */
   nextClose(): Promise<void>;
   close(): Promise<void>;
@@ -61,6 +63,7 @@ export async function startHiseEmulator(): Promise<HiseEmulator> {
   let callback: ((data: HiseData) => void) | undefined;
   const waiters = new Set<() => void>();
   const closeWaiters: (() => void)[] = [];
+  const cycleWaiters: (() => void)[] = [];
   const notify = (): void => {
     for (const waiter of [...waiters]) waiter();
   };
@@ -109,6 +112,7 @@ export async function startHiseEmulator(): Promise<HiseEmulator> {
     for (const page of openSockets()) readPage(page);
     const open = openSockets();
     if (open.length === 0) return;
+    const waiting = cycleWaiters.splice(0);
     for (const payload of queue.values()) for (const page of open) page.socket.write(frameLittleEndian(payload));
     queue.clear();
     for (const [index, registered] of buffers) {
@@ -116,6 +120,7 @@ export async function startHiseEmulator(): Promise<HiseEmulator> {
       registered.dirty = false;
       open[0]!.socket.write(frameLittleEndian(floatPayload(String(index), registered.buffer, registered.bytes)));
     }
+    for (const resolve of waiting) resolve();
   }, HISE_CYCLE_MS);
 
   function readPage(page: PageSocket): void {
@@ -171,6 +176,9 @@ export async function startHiseEmulator(): Promise<HiseEmulator> {
         waiters.add(check);
         check();
       });
+    },
+    nextCycle() {
+      return new Promise((resolve) => cycleWaiters.push(resolve));
     },
     nextClose() {
       return new Promise((resolve) => closeWaiters.push(resolve));
