@@ -49,6 +49,8 @@ export interface HiseEmulator {
   setWebSocketCallback(callback: ((data: HiseData) => void) | undefined): void;
   /** Resolves when `count` pages are connected. */
   pages(count: number): Promise<void>;
+  /** Writes `payload` as one frame to every page now, whatever it holds (for tests of what a proxy does with a bad one). */
+  writeRaw(payload: Buffer): void;
   /** Resolves after the next send cycle has written what was queued before it. */
   nextCycle(): Promise<void>;
   /** Resolves when a page's socket closes (the browser failed the connection, or it went). */
@@ -176,6 +178,9 @@ export async function startHiseEmulator(): Promise<HiseEmulator> {
         waiters.add(check);
         check();
       });
+    },
+    writeRaw(payload) {
+      for (const page of openSockets()) page.socket.write(frameLittleEndian(payload));
     },
     nextCycle() {
       return new Promise((resolve) => cycleWaiters.push(resolve));

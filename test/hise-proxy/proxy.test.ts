@@ -145,12 +145,12 @@ describe('connected to the emulated HISE directly, they cannot', () => {
 });
 
 describe('page → HISE: over 125 bytes delivered as HISE reads it, or refused with a code, never mis-read', () => {
-  it.skipIf(HISE_CLIENT_JS === undefined)(hiseTitle('a 300-byte JSON and 4,096 floats arrive; 70,000 bytes are refused with HISE_MESSAGE_TOO_LARGE, to the page and the terminal'), async () => {
+  it('X1 (drop-in) a 300-byte JSON and 4,096 floats arrive; 70,000 bytes are refused with HISE_MESSAGE_TOO_LARGE, to the page and the terminal', async () => {
     const run = await startProxied();
     const heard: HiseData[] = [];
     const after = new Promise<void>((resolve) => run.emulator.setWebSocketCallback((data) => (heard.push(data), data === 'after' && resolve())));
     try {
-      const page = await openPage(`${run.host.url}stock.html`);
+      const page = await openPage(`${run.host.url}drop-in.html`);
       const big = { note: 'y'.repeat(300), list: [1, 2, 3] };
       await page.evaluate((json) => {
         const server = (window as unknown as { server: { send(data: unknown): void } }).server;
@@ -167,6 +167,42 @@ describe('page → HISE: over 125 bytes delivered as HISE reads it, or refused w
       const notice = JSON.parse((await received(page, HISE_PROXY_NOTICE_ID)).text!);
       expect(notice.code).toBe('HISE_MESSAGE_TOO_LARGE');
       expect(run.warnings.map((w) => w.code)).toEqual(['HISE_MESSAGE_TOO_LARGE']);
+    } finally {
+      await run.close();
+    }
+  });
+});
+
+describe('what the proxy does not pass on', () => {
+  it('X3 HISE not there: HISE_UNREACHABLE, and a page message is refused with HISE_NOT_CONNECTED', async () => {
+    const gone = await startHiseEmulator();
+    await gone.close(); // its port is free now: nothing listens there
+    let proxy!: HiseProxy;
+    const host = await startDevHost({ root, log: quiet, webView: PROXY_WEBVIEW_OPTIONS, hostFunction: hiseProxyHost(quiet, { port: gone.port }, (p) => (proxy = p)) });
+    try {
+      const unreachable = new Promise<WebViewError>((resolve) => proxy.once('disconnected', resolve));
+      const warned = new Promise<WebViewError>((resolve) => proxy.once('warning', resolve));
+      expect((await unreachable).code).toBe('HISE_UNREACHABLE');
+      const page = await openPage(`${host.url}drop-in.html`);
+      await page.evaluate(() => (window as unknown as { server: { send(data: unknown): void } }).server.send('hello'));
+      expect((await warned).code).toBe('HISE_NOT_CONNECTED');
+      expect(JSON.parse((await received(page, HISE_PROXY_NOTICE_ID)).text!).code).toBe('HISE_NOT_CONNECTED');
+      expect(proxy.connected).toBe(false);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('X4 a frame from HISE that is not a HISE message: HISE_MESSAGE_UNREADABLE, and the next one arrives', async () => {
+    const run = await startProxied();
+    try {
+      const page = await openPage(`${run.host.url}drop-in.html`);
+      const warned = new Promise<WebViewError>((resolve) => run.proxy.once('warning', resolve));
+      run.emulator.writeRaw(Buffer.from([0x01, 0x09, 0x00, 0x61])); // an id length past the end
+      expect((await warned).code).toBe('HISE_MESSAGE_UNREADABLE');
+      run.emulator.sendToWebSocket('after', 'still here');
+      expect((await received(page, 'after')).text).toBe('still here');
+      expect(await page.evaluate(() => (window as unknown as { received: unknown[] }).received.length)).toBe(1);
     } finally {
       await run.close();
     }
