@@ -83,6 +83,8 @@ export type WebViewErrorCode =
   | 'HISE_UNREACHABLE'
   /** A page's message the proxy does not pass to HISE: larger than HISE can read (65,535 bytes). */
   | 'HISE_MESSAGE_TOO_LARGE'
+  /** A page's message while `maxWaitingBytes` of messages already wait to go to HISE: not delivered. */
+  | 'HISE_BACKLOG_FULL'
   /** A page's message while the proxy has no connection to HISE: not delivered. */
   | 'HISE_NOT_CONNECTED'
   /** A frame from HISE that is not one of its messages (PROTOCOL.md §1): not passed on. */

@@ -10,9 +10,10 @@
  *   JSON with a space after `:` and `,`; arrays and everything else dropped silently;
  * - `addBufferToWebSocket(index, buffer)` / `updateBuffer(index)`: id = index mod 256, sent to the
  *   first page only, the frame length fixed at registration;
- * - page → host: frames read with extended lengths little-endian (a 64-bit length as 0); text whose
- *   first character is `{` parsed as JSON (`undefined` if invalid), other text a string, binary a
- *   `Float32Array` — to the one callback set with `setWebSocketCallback`.
+ * - page → host: frames read once per cycle, with extended lengths little-endian (a 64-bit length
+ *   as 0); text whose first character is `{` parsed as JSON (`undefined` if invalid), other text a
+ *   string, binary a `Float32Array` — to the one callback set with `setWebSocketCallback`; a text
+ *   frame read in the same batch after a binary one is delivered as that buffer.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -125,7 +126,9 @@ export async function startHiseEmulator(): Promise<HiseEmulator> {
     for (const resolve of waiting) resolve();
   }, HISE_CYCLE_MS);
 
+  /** One read batch: HISE keeps one buffer per batch, so a text frame after a binary one is delivered as that buffer. */
   function readPage(page: PageSocket): void {
+    let buffer: Float32Array | undefined;
     for (;;) {
       const frame = readLittleEndianFrame(page.pending);
       if (frame === undefined) return;
@@ -134,8 +137,11 @@ export async function startHiseEmulator(): Promise<HiseEmulator> {
         page.socket.end();
         return;
       }
-      if (frame.opcode === 0x1) callback?.(parseText(frame.payload.toString('utf8')));
-      else if (frame.opcode === 0x2) callback?.(new Float32Array(frame.payload.buffer.slice(frame.payload.byteOffset, frame.payload.byteOffset + (frame.payload.length & ~3))));
+      if (frame.opcode === 0x1) callback?.(buffer ?? parseText(frame.payload.toString('utf8')));
+      else if (frame.opcode === 0x2) {
+        buffer = new Float32Array(frame.payload.buffer.slice(frame.payload.byteOffset, frame.payload.byteOffset + (frame.payload.length & ~3)));
+        callback?.(buffer);
+      }
     }
   }
 

@@ -148,7 +148,15 @@ describe('page → HISE: over 125 bytes delivered as HISE reads it, or refused w
   it('X1 (drop-in) a 300-byte JSON and 4,096 floats arrive; 70,000 bytes are refused with HISE_MESSAGE_TOO_LARGE, to the page and the terminal', async () => {
     const run = await startProxied();
     const heard: HiseData[] = [];
-    const after = new Promise<void>((resolve) => run.emulator.setWebSocketCallback((data) => (heard.push(data), data === 'after' && resolve())));
+    let floats!: () => void;
+    const heardFloats = new Promise<void>((resolve) => (floats = resolve));
+    const after = new Promise<void>((resolve) =>
+      run.emulator.setWebSocketCallback((data) => {
+        heard.push(data);
+        if (data instanceof Float32Array) floats();
+        if (data === 'after') resolve();
+      }),
+    );
     try {
       const page = await openPage(`${run.host.url}drop-in.html`);
       const big = { note: 'y'.repeat(300), list: [1, 2, 3] };
@@ -157,8 +165,11 @@ describe('page → HISE: over 125 bytes delivered as HISE reads it, or refused w
         server.send(json);
         server.send(new Float32Array(4096).fill(0.25));
         server.send('z'.repeat(70_000));
-        server.send('after');
       }, JSON.stringify(big));
+      // Once HISE has read the floats: text in the same read batch as a buffer HISE delivers as that
+      // buffer (the emulator does too), which the proxy's textGap makes unlikely but cannot rule out.
+      await heardFloats;
+      await page.evaluate(() => (window as unknown as { server: { send(data: unknown): void } }).server.send('after'));
       await after;
       expect(heard[0]).toEqual(big);
       expect(heard[1]).toBeInstanceOf(Float32Array);
