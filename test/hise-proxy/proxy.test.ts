@@ -7,6 +7,9 @@ import { startDevHost, type DevHost } from '../../src/dev/dev-host.js';
 import type { DevLogger } from '../../src/dev/log.js';
 import { hiseProxyHost, PROXY_WEBVIEW_OPTIONS } from '../../src/dev/proxy-host.js';
 import { HISE_PROXY_NOTICE_ID, readRecordingFile, type HiseProxy, type WebViewError } from '../../src/host/index.js';
+import { WebSocket } from 'ws';
+import { connect } from '../../src/client/index.js';
+import type { InspectorHistory, LogEntry } from '../../src/inspector/snapshot.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { HISE_CLIENT_JS, hiseTitle } from '../helpers/hise-client.js';
 import { startHiseEmulator, type HiseData, type HiseEmulator } from '../helpers/hise-emulator.js';
@@ -61,7 +64,7 @@ interface Proxied {
 }
 
 /** An emulated HISE, and a proxy to it serving `root`. */
-async function startProxied(record?: string): Promise<Proxied> {
+async function startProxied(record?: string, inspect = false): Promise<Proxied> {
   const emulator = await startHiseEmulator();
   let proxy!: HiseProxy;
   const host = await startDevHost({
@@ -69,6 +72,7 @@ async function startProxied(record?: string): Promise<Proxied> {
     log: quiet,
     webView: PROXY_WEBVIEW_OPTIONS,
     hostFunction: hiseProxyHost(quiet, { port: emulator.port }, (started) => (proxy = started)),
+    inspect,
     ...(record === undefined ? {} : { tape: { record: { file: record } } }),
   });
   const warnings: WebViewError[] = [];
@@ -97,6 +101,23 @@ async function openPage(url: string): Promise<BrowserPage> {
 async function received(page: BrowserPage, id: string): Promise<{ text: string | null; floats: number[] | null }> {
   await page.waitForFunction((wanted) => (window as unknown as { received: { id: string }[] }).received.some((m) => m.id === wanted), id);
   return page.evaluate((wanted) => (window as unknown as { received: { id: string; text: string | null; floats: number[] | null }[] }).received.find((m) => m.id === wanted)!, id);
+}
+
+/** What the inspector of `host` has logged so far (its history, as an inspector page gets it first). */
+async function inspectorLog(host: DevHost): Promise<LogEntry[]> {
+  const url = new URL(host.inspectorUrl!);
+  class FromInspectorPage extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, { headers: { Origin: url.origin } });
+    }
+  }
+  const token = decodeURIComponent(url.hash.replace('#token=', ''));
+  const client = connect<any>({ url: `ws://127.0.0.1:${host.port}/__hise-webview/inspector/socket`, token, WebSocket: FromInspectorPage as never });
+  try {
+    return await new Promise<LogEntry[]>((resolve) => client.onAny((id, data) => id === 'history' && resolve([...(data as InspectorHistory).log])));
+  } finally {
+    client.close();
+  }
 }
 
 const sine = Float32Array.from({ length: FLOATS }, (_, i) => Math.sin(i / 7));
@@ -221,15 +242,21 @@ describe('what the proxy does not pass on', () => {
 });
 
 describe('a recorded proxy session replays without HISE', () => {
-  it('serve --replay of a proxy recording sends the pages what HISE sent', async () => {
+  it('the inspector sees both ways; serve --replay of a proxy recording sends the pages what HISE sent', async () => {
     const file = join(root, 'session.hwvrec');
-    const run = await startProxied(file);
+    const run = await startProxied(file, true);
     try {
       const page = await openPage(`${run.host.url}drop-in.html`);
+      const heard = new Promise<HiseData>((resolve) => run.emulator.setWebSocketCallback(resolve));
       run.emulator.sendToWebSocket('scope', sine);
       run.emulator.sendToWebSocket('status', 'from HISE');
       await received(page, 'status');
       await received(page, 'scope');
+      await page.evaluate(() => (window as unknown as { server: { send(data: unknown): void } }).server.send('hello HISE'));
+      expect(await heard).toBe('hello HISE');
+      const log = await inspectorLog(run.host);
+      expect(log.some((entry) => entry.direction === 'out' && entry.id === 'scope')).toBe(true);
+      expect(log.some((entry) => entry.direction === 'in' && entry.text.includes('hello HISE'))).toBe(true);
     } finally {
       await run.close();
     }
