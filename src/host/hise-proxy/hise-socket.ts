@@ -37,14 +37,21 @@ export class HiseSocket extends EventEmitter<{ message: [opcode: number, payload
     super();
     this.#socket = socket;
     this.#maxPayload = maxPayload;
-    socket.on('data', (chunk: Buffer) => this.#receive(chunk));
+    this.#pending = rest;
+    socket.pause(); // until start(): HISE may send its held messages right behind the handshake
     socket.on('close', () => this.#end('HISE closed the connection'));
     socket.on('error', (error) => this.#end(`connection to HISE failed: ${error.message}`));
-    if (rest.length > 0) queueMicrotask(() => this.#receive(rest));
+  }
+
+  /** Starts reading (call once the listeners are on): what came with the handshake first. */
+  start(): void {
+    this.#socket.on('data', (chunk: Buffer) => this.#receive(chunk));
+    this.#socket.resume();
+    if (this.#pending.length > 0) this.#receive(new Uint8Array(0));
   }
 
   /**
-   * Connects and completes the handshake.
+   * Connects and completes the handshake; reading starts with {@link start}.
    * @throws {WebViewError} `INVALID_OPTION` (not loopback), `HISE_UNREACHABLE`
    */
   static async open(options: HiseSocketOptions): Promise<HiseSocket> {
@@ -75,6 +82,7 @@ export class HiseSocket extends EventEmitter<{ message: [opcode: number, payload
           return;
         }
         clearTimeout(timer);
+        socket.pause(); // nothing may flow past until the HiseSocket reads
         socket.off('data', onData);
         socket.removeAllListeners('error');
         const answer = head.subarray(0, end).toString('latin1');
@@ -113,7 +121,7 @@ export class HiseSocket extends EventEmitter<{ message: [opcode: number, payload
   }
 
   #receive(chunk: Uint8Array): void {
-    this.#pending = this.#pending.length === 0 ? chunk : concat(this.#pending, chunk);
+    this.#pending = this.#pending.length === 0 ? chunk : chunk.length === 0 ? this.#pending : concat(this.#pending, chunk);
     try {
       for (;;) {
         const frame = readHiseServerFrame(this.#pending, this.#maxPayload);

@@ -112,6 +112,7 @@ export function attachHiseProxy(wv: WebView, options: HiseProxyOptions): HisePro
         events.emit('disconnected', new WebViewError('HISE_UNREACHABLE', `lost HISE at port ${options.port}: ${reason}`));
         timer = setTimeout(() => void attempt(), retryInterval);
       });
+      opened.start();
       events.emit('connected');
       markReady();
     } catch (error) {
