@@ -59,7 +59,8 @@ export interface HiseEmulator {
   close(): Promise<void>;
 }
 
-export async function startHiseEmulator(): Promise<HiseEmulator> {
+/** Starts the emulator on `port` of 127.0.0.1 (0: any free port). */
+export async function startHiseEmulator(port = 0): Promise<HiseEmulator> {
   const sockets: PageSocket[] = [];
   const queue = new Map<string, Buffer>();
   const buffers = new Map<number, Registered>();
@@ -147,13 +148,13 @@ export async function startHiseEmulator(): Promise<HiseEmulator> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
   const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const bound = typeof address === 'object' && address !== null ? address.port : 0;
 
   return {
-    port,
+    port: bound,
     get pageCount() {
       return openSockets().length;
     },

@@ -126,7 +126,7 @@ describe('through the proxy, pages receive what HISE sends over 125 bytes intact
   it.skipIf(HISE_CLIENT_JS === undefined)(hiseTitle("HISE's stock client and the drop-in receive 2,048-float sends and buffers intact"), async () => {
     const run = await startProxied();
     try {
-      const pages = [await openPage(`${run.host.url}stock.html`), await openPage(`${run.host.url}drop-in.html`)];
+      const pages = await Promise.all([openPage(`${run.host.url}stock.html`), openPage(`${run.host.url}drop-in.html`)]);
       run.emulator.sendToWebSocket('scope', sine);
       run.emulator.sendToWebSocket('status', 'x'.repeat(300));
       run.emulator.addBufferToWebSocket(0, sine.map((v) => -v));
@@ -206,7 +206,7 @@ describe('page → HISE: over 125 bytes delivered as HISE reads it, or refused w
 });
 
 describe('what the proxy does not pass on', () => {
-  it('X3 HISE not there: HISE_UNREACHABLE, and a page message is refused with HISE_NOT_CONNECTED', async () => {
+  it('X3 HISE not there: HISE_UNREACHABLE, and a page message is refused with HISE_NOT_CONNECTED; once HISE starts, the proxy connects', async () => {
     const gone = await startHiseEmulator();
     await gone.close(); // its port is free now: nothing listens there
     let proxy!: HiseProxy;
@@ -220,6 +220,17 @@ describe('what the proxy does not pass on', () => {
       expect((await warned).code).toBe('HISE_NOT_CONNECTED');
       expect(JSON.parse((await received(page, HISE_PROXY_NOTICE_ID)).text!).code).toBe('HISE_NOT_CONNECTED');
       expect(proxy.connected).toBe(false);
+      // HISE starts: the proxy, trying every second, connects, and the page's messages reach it.
+      const back = await startHiseEmulator(gone.port);
+      try {
+        const connected = new Promise<void>((resolve) => proxy.once('connected', resolve));
+        const heard = new Promise<HiseData>((resolve) => back.setWebSocketCallback(resolve));
+        await connected;
+        await page.evaluate(() => (window as unknown as { server: { send(data: unknown): void } }).server.send('again'));
+        expect(await heard).toBe('again');
+      } finally {
+        await back.close();
+      }
     } finally {
       await host.close();
     }
@@ -229,6 +240,7 @@ describe('what the proxy does not pass on', () => {
     const run = await startProxied();
     try {
       const page = await openPage(`${run.host.url}drop-in.html`);
+      expect(run.proxy.connected).toBe(true);
       const warned = new Promise<WebViewError>((resolve) => run.proxy.once('warning', resolve));
       run.emulator.writeRaw(Buffer.from([0x01, 0x09, 0x00, 0x61])); // an id length past the end
       expect((await warned).code).toBe('HISE_MESSAGE_UNREADABLE');

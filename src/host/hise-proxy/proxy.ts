@@ -123,18 +123,19 @@ export function attachHiseProxy(wv: WebView, options: HiseProxyOptions): HisePro
   };
   void attempt();
 
-  return Object.assign(events, {
-    get connected() {
-      return socket !== undefined && !socket.closed;
+  // Properties, not a copy: `connected` is read when asked.
+  return Object.defineProperties(events, {
+    connected: { get: () => socket !== undefined && !socket.closed },
+    ready: { value: ready },
+    close: {
+      value: (): void => {
+        stopped = true;
+        pacer.clear();
+        if (timer !== undefined) clearTimeout(timer);
+        socket?.close();
+      },
     },
-    ready,
-    close() {
-      stopped = true;
-      pacer.clear();
-      if (timer !== undefined) clearTimeout(timer);
-      socket?.close();
-    },
-  });
+  }) as HiseProxy;
 }
 
 /** A page's message as HISE's client sends it: strings as text, floats as their bytes, objects as JSON text. */
