@@ -32,6 +32,24 @@ export interface HiseServerFrame {
   readonly lengthOrder: 'none' | 'little' | 'big';
 }
 
+/** Where the first frame of `bytes` lies: its header, its payload's length, how that length was written. */
+interface FrameBounds {
+  readonly headerBytes: number;
+  readonly length: number;
+  readonly lengthOrder: HiseServerFrame['lengthOrder'];
+}
+
+/**
+ * How many bytes the first frame of `bytes` takes in all, once its header says so (for an extended
+ * length of two possible readings, once the payload's own header has come too).
+ * @returns the size, or `undefined` when `bytes` does not hold enough of the frame to tell
+ * @throws {ProtocolError} `DATA_TOO_LARGE` past `maxPayload`
+ */
+export function hiseFrameSize(bytes: Uint8Array, maxPayload: number): number | undefined {
+  const bounds = frameBounds(bytes, maxPayload);
+  return bounds === undefined ? undefined : bounds.headerBytes + bounds.length;
+}
+
 /**
  * Reads the first frame of `bytes`, written by HISE's server: unmasked, extended length
  * little-endian. A 2-byte or 8-byte length that reads differently in the two byte orders is taken
@@ -41,31 +59,32 @@ export interface HiseServerFrame {
  * @throws {ProtocolError} `DATA_TOO_LARGE` past `maxPayload`, before anything is allocated
  */
 export function readHiseServerFrame(bytes: Uint8Array, maxPayload: number): HiseServerFrame | undefined {
+  const bounds = frameBounds(bytes, maxPayload);
+  if (bounds === undefined) return undefined;
+  const { headerBytes, length, lengthOrder } = bounds;
+  if (bytes.length < headerBytes + length) return undefined;
+  const payload = bytes.slice(headerBytes, headerBytes + length);
+  if ((bytes[1]! & 0x80) !== 0) unmask(payload, bytes.subarray(headerBytes - 4, headerBytes));
+  return { fin: (bytes[0]! & 0x80) !== 0, opcode: bytes[0]! & 0x0f, payload, size: headerBytes + length, lengthOrder };
+}
+
+function frameBounds(bytes: Uint8Array, maxPayload: number): FrameBounds | undefined {
   if (bytes.length < 2) return undefined;
-  const fin = (bytes[0]! & 0x80) !== 0;
   const opcode = bytes[0]! & 0x0f;
   const masked = (bytes[1]! & 0x80) !== 0;
   const short = bytes[1]! & 0x7f;
   const fieldBytes = short === HiseFraming.LENGTH_16 ? 2 : short === HiseFraming.LENGTH_64 ? 8 : 0;
-  const maskBytes = masked ? 4 : 0;
-  const headerBytes = 2 + fieldBytes + maskBytes;
+  const headerBytes = 2 + fieldBytes + (masked ? 4 : 0);
   if (bytes.length < headerBytes) return undefined;
-  let length = short;
-  let lengthOrder: HiseServerFrame['lengthOrder'] = 'none';
-  if (fieldBytes > 0) {
-    const little = readUnsigned(bytes, 2, fieldBytes, true);
-    const big = readUnsigned(bytes, 2, fieldBytes, false);
-    if (Math.min(little, big) > maxPayload) throw tooLarge(Math.min(little, big), maxPayload);
-    const order = little === big ? 'little' : chooseOrder(bytes, headerBytes, opcode, little, big);
-    if (order === undefined) return undefined; // the payload's header has not arrived yet
-    lengthOrder = order;
-    length = order === 'little' ? little : big;
-  }
+  if (fieldBytes === 0) return { headerBytes, length: short, lengthOrder: 'none' };
+  const little = readUnsigned(bytes, 2, fieldBytes, true);
+  const big = readUnsigned(bytes, 2, fieldBytes, false);
+  if (Math.min(little, big) > maxPayload) throw tooLarge(Math.min(little, big), maxPayload);
+  const order = little === big ? 'little' : chooseOrder(bytes, headerBytes, opcode, little, big);
+  if (order === undefined) return undefined; // the payload's header has not arrived yet
+  const length = order === 'little' ? little : big;
   if (length > maxPayload) throw tooLarge(length, maxPayload);
-  if (bytes.length < headerBytes + length) return undefined;
-  const payload = bytes.slice(headerBytes, headerBytes + length);
-  if (masked) unmask(payload, bytes.subarray(2 + fieldBytes, headerBytes));
-  return { fin, opcode, payload, size: headerBytes + length, lengthOrder };
+  return { headerBytes, length, lengthOrder: order };
 }
 
 /**

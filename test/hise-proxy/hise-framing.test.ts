@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../src/protocol/errors.js';
 import { decodeMessage } from '../../src/protocol/decode.js';
-import { encodeFrameForHise, readHiseServerFrame } from '../../src/protocol/hise-framing.js';
+import { encodeFrameForHise, hiseFrameSize, readHiseServerFrame } from '../../src/protocol/hise-framing.js';
 
 // Issue 22: HISE writes (and reads) WebSocket extended payload lengths little-endian
 // (HISE-BEHAVIOUR.md "WebSocket"; PROTOCOL-NOTES.md §1). The proxy reads HISE's frames and writes
@@ -66,6 +66,14 @@ describe('reading HISE server frames (readHiseServerFrame)', () => {
     const bytes = join(hex('82 7e 7e 00'), PAYLOAD_126);
     for (let end = 0; end < bytes.length; end++) expect(readHiseServerFrame(bytes.subarray(0, end), MAX)).toBeUndefined();
     expect(readHiseServerFrame(bytes, MAX)?.size).toBe(bytes.length);
+  });
+
+  it('hiseFrameSize: the whole size once the header (and, for an ambiguous order, the payload header) is there', () => {
+    const bytes = join(hex('82 7e 7e 00'), PAYLOAD_126);
+    expect(hiseFrameSize(bytes.subarray(0, 3), MAX)).toBeUndefined();
+    expect(hiseFrameSize(bytes.subarray(0, 8), MAX)).toBeUndefined(); // 7e 00 or 00 7e? the payload's id length has not come
+    expect(hiseFrameSize(bytes.subarray(0, 13), MAX)).toBe(130);
+    expect(hiseFrameSize(hex('82 10'), MAX)).toBe(18);
   });
 
   it('two frames back to back: the first one, and its size says where the second starts', () => {

@@ -12,9 +12,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** A server that answers the handshake and writes `after` in the same write. */
-async function answering(after: Buffer, status = '101 Switching Protocols'): Promise<number> {
+/** A server that answers the handshake and writes `after` in the same write, then `pieces` one by one. */
+async function answering(after: Buffer, status = '101 Switching Protocols', pieces: Buffer[] = []): Promise<number> {
   server = createServer((socket) => {
+    socket.on('error', () => undefined); // the client may go first: nothing to report here
     let head = '';
     socket.on('data', (chunk: Buffer) => {
       head += chunk.toString('latin1');
@@ -22,6 +23,10 @@ async function answering(after: Buffer, status = '101 Switching Protocols'): Pro
       const key = /sec-websocket-key:\s*(\S+)/i.exec(head)![1]!;
       const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
       socket.write(Buffer.concat([Buffer.from(`HTTP/1.1 ${status}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`), after]));
+      const next = (i: number): void => {
+        if (i < pieces.length) socket.write(pieces[i]!, () => setImmediate(() => next(i + 1)));
+      };
+      next(0);
     });
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
@@ -37,6 +42,18 @@ describe('HiseSocket', () => {
     socket.start();
     await two;
     expect(payloads.map((p) => Buffer.from(p).toString('hex'))).toEqual([frame.subarray(2).toString('hex'), frame.subarray(2).toString('hex')]);
+    socket.close();
+  });
+
+  it('2,048 floats (8,205-byte payload, length 0d 20 little-endian) written in 100-byte pieces arrive whole', async () => {
+    const samples = Float32Array.from({ length: 2048 }, (_, i) => i / 2048);
+    const payload = Buffer.concat([Buffer.from('0206007363 6f706500 00200000'.replace(/ /g, ''), 'hex'), Buffer.from(samples.buffer)]);
+    const frame = Buffer.concat([Buffer.from('827e0d20', 'hex'), payload]);
+    const pieces = Array.from({ length: Math.ceil(frame.length / 100) }, (_, i) => frame.subarray(i * 100, (i + 1) * 100));
+    const socket = await HiseSocket.open({ port: await answering(Buffer.alloc(0), undefined, pieces) });
+    const message = new Promise<Uint8Array>((resolve) => socket.on('message', (_opcode, data) => resolve(data)));
+    socket.start();
+    expect(Buffer.from(await message).equals(payload)).toBe(true);
     socket.close();
   });
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { connect, isIP, type Socket } from 'node:net';
-import { encodeFrameForHise, Opcode, readHiseServerFrame } from '../../protocol/hise-framing.js';
+import { encodeFrameForHise, hiseFrameSize, Opcode, readHiseServerFrame } from '../../protocol/hise-framing.js';
 import { WebViewError } from '../errors.js';
 
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -30,14 +30,20 @@ export const DEFAULT_HISE_SOCKET = { host: '127.0.0.1', maxPayload: 16 * 1024 * 
 export class HiseSocket extends EventEmitter<{ message: [opcode: number, payload: Uint8Array]; close: [reason: string] }> {
   readonly #socket: Socket;
   readonly #maxPayload: number;
-  #pending: Uint8Array = new Uint8Array(0);
+  #chunks: Uint8Array[] = [];
+  #buffered = 0;
+  /** Bytes to have before trying to read a frame again. */
+  #needed = 2;
   #closed = false;
 
   private constructor(socket: Socket, maxPayload: number, rest: Uint8Array) {
     super();
     this.#socket = socket;
     this.#maxPayload = maxPayload;
-    this.#pending = rest;
+    if (rest.length > 0) {
+      this.#chunks.push(rest);
+      this.#buffered = rest.length;
+    }
     socket.pause(); // until start(): HISE may send its held messages right behind the handshake
     socket.on('close', () => this.#end('HISE closed the connection'));
     socket.on('error', (error) => this.#end(`connection to HISE failed: ${error.message}`));
@@ -47,7 +53,7 @@ export class HiseSocket extends EventEmitter<{ message: [opcode: number, payload
   start(): void {
     this.#socket.on('data', (chunk: Buffer) => this.#receive(chunk));
     this.#socket.resume();
-    if (this.#pending.length > 0) this.#receive(new Uint8Array(0));
+    if (this.#buffered > 0) this.#receive(new Uint8Array(0));
   }
 
   /**
@@ -120,13 +126,27 @@ export class HiseSocket extends EventEmitter<{ message: [opcode: number, payload
     }
   }
 
+  /**
+   * Chunks are kept as they come and joined once a whole frame is there (its size known from its
+   * header), so a large frame arriving in many chunks is copied once, not once per chunk.
+   */
   #receive(chunk: Uint8Array): void {
-    this.#pending = this.#pending.length === 0 ? chunk : chunk.length === 0 ? this.#pending : concat(this.#pending, chunk);
+    if (chunk.length > 0) {
+      this.#chunks.push(chunk);
+      this.#buffered += chunk.length;
+    }
     try {
-      for (;;) {
-        const frame = readHiseServerFrame(this.#pending, this.#maxPayload);
-        if (frame === undefined) return;
-        this.#pending = this.#pending.subarray(frame.size);
+      while (this.#buffered >= this.#needed) {
+        const bytes = this.#joined();
+        const size = hiseFrameSize(bytes, this.#maxPayload);
+        if (size === undefined || bytes.length < size) {
+          this.#needed = size ?? bytes.length + 1;
+          return;
+        }
+        const frame = readHiseServerFrame(bytes, this.#maxPayload)!;
+        this.#chunks = size === bytes.length ? [] : [bytes.subarray(size)];
+        this.#buffered -= size;
+        this.#needed = 2;
         if (frame.opcode === Opcode.Close) return this.#end('HISE closed the connection');
         if (frame.opcode === Opcode.Ping) this.send(Opcode.Pong, frame.payload);
         else if (frame.opcode === Opcode.Text || frame.opcode === Opcode.Binary) this.emit('message', frame.opcode, frame.payload);
@@ -137,19 +157,25 @@ export class HiseSocket extends EventEmitter<{ message: [opcode: number, payload
     }
   }
 
+  /** Every chunk kept, as one array (kept so, as the only chunk). */
+  #joined(): Uint8Array {
+    if (this.#chunks.length === 1) return this.#chunks[0]!;
+    const joined = new Uint8Array(this.#buffered);
+    let at = 0;
+    for (const chunk of this.#chunks) {
+      joined.set(chunk, at);
+      at += chunk.length;
+    }
+    this.#chunks = [joined];
+    return joined;
+  }
+
   #end(reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#socket.destroy();
     this.emit('close', reason);
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
 }
 
 /** 127.0.0.0/8, ::1, `localhost`. */
