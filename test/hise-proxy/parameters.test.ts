@@ -79,7 +79,7 @@ describe('HISE-mode parameters through the proxy and the emulated HISE', () => {
   it('the page learns all 12 specs (sent in parts) with their values', async () => {
     expect(await pageValues()).toEqual(values);
     const spec = await page.evaluate(() => (window as unknown as { client: { parameter(id: string): { spec: unknown } } }).client.parameter('p3').spec);
-    expect(spec).toMatchObject({ type: 'number', min: 0, max: 100, step: 1, label: 'Parameter 3', unit: '%' });
+    expect(spec).toMatchObject({ type: 'number', min: 0, max: 100, step: 1, label: 'Parameter 3', unit: '%', skew: 'linear' }); // completed as a host's spec is
   });
 
   it('a 12-parameter preset load in one cycle arrives complete', async () => {

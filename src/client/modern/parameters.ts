@@ -1,7 +1,7 @@
 import { FrameType } from '../../protocol/extension.js';
 import { HiseSpecAssembler, readHiseParameterMessage, type HiseParameterMessage } from '../../protocol/hise-parameters.js';
 import { encodeParameterOp, hiseParameterOpText, HiseParameterId, readParameterJson, type ParameterOp, type ParameterValueEntry } from '../../protocol/parameter-messages.js';
-import type { ParameterError } from '../../protocol/parameter-spec.js';
+import { checkSpec, type ParameterError, type ParameterSpec } from '../../protocol/parameter-spec.js';
 import { createSessionId } from '../../protocol/session-id.js';
 import { ClientParameters, type ClientParameter } from './client-parameter.js';
 import type { Encode, Outbox } from './outbox.js';
@@ -97,9 +97,17 @@ export class ParametersModule implements ClientModule {
     if (this.#latest.has(id)) this.#learn(id);
   }
 
+  /** A spec a HISE script wrote is checked and completed (a `skew`, a `step` it left out) as a host's is. */
   #learn(id: string): void {
-    const spec = this.#waiting.get(id)!;
+    const parts = this.#waiting.get(id)!;
     this.#waiting.delete(id);
+    let spec: ParameterSpec;
+    try {
+      spec = checkSpec(id, parts);
+    } catch (error) {
+      const { code, message } = error as ParameterError;
+      return this.#model.receiveError(id, { code, message });
+    }
     const [value, source, text] = this.#latest.get(id)!;
     this.#model.receiveSpecs(Object.fromEntries([[id, { spec, value, source, ...(text === undefined ? {} : { text }) }]]));
   }
