@@ -5,6 +5,7 @@ import { colorsFor } from '../dev/colors.js';
 import { DevError, withDetails } from '../dev/errors.js';
 import { WebViewError } from '../host/errors.js';
 import type { InitOptions } from './init-command.js';
+import type { ProxyOptions } from './proxy-command.js';
 import type { ServeOptions } from './serve-command.js';
 import { checkArguments, checkOptions, unknownCommand } from './usage.js';
 import { packageVersion } from './version.js';
@@ -45,6 +46,26 @@ cli
   .example('hise-webview serve ./webview --port 8090 --allow-file-pages --token-file .hise-token')
   // Loaded only when serving, so --help and argument errors answer at once.
   .action(async (root: string, options: ServeOptions) => (await import('./serve-command.js')).serve(root, options));
+
+cli
+  .command('proxy [root]', "serve a webview folder as serve does, connected to a running HISE: HISE's messages to the pages, theirs to HISE, each framed so the other reads it")
+  .option('--hise <port>', "HISE's WebSocket port (its script's setEnableWebSocket(PORT)) on 127.0.0.1")
+  .option('--port <n>', 'port the pages connect to (0: any free port)', { default: 0 })
+  .option('--open', 'open the page in the default browser')
+  .option('--images <dir>', "the project's images folder: serves HISE's {PROJECT_FOLDER}name.png references from it")
+  .option('--inspect', "serve the live inspector page on the proxy's port and print its URL")
+  .option('--token <secret>', 'token every connection must present: auto (default), none, or a secret')
+  .option('--token-file <file>', 'read the token from a file (created with a random one, mode 0600, when missing)')
+  .option('--allow-file-pages', 'admit pages opened from disk (file://); needs a token from --token-file or $HISE_WEBVIEW_TOKEN')
+  .option('--allow-origin <origin>', 'admit pages of another origin of yours (repeatable)')
+  .option('--max-pages <n>', 'pages connected at once (default: 64)')
+  .option('--allow-host <name>', 'accept requests naming this host (repeatable)')
+  .option('--record <file>', 'record the session (HISE\'s messages, the pages\' messages, with timing): replay it later with serve --replay, without HISE')
+  .option('--force', 'with --record: overwrite an existing file that is not a recording')
+  .option('--record-max-bytes <n>', 'stop recording when the file would pass this size (default: 268435456, 256 MiB)')
+  .example('hise-webview proxy ./webview --hise 8123 --open')
+  .example('hise-webview proxy ./webview --hise 8123 --inspect --record session.hwvrec')
+  .action(async (root: string | undefined, options: ProxyOptions) => (await import('./proxy-command.js')).proxy(root, options));
 
 cli
   .command('init [dir]', 'create a project: a page written the HISE way, a typed host module, a Vite config and a test')

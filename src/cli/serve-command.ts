@@ -1,7 +1,8 @@
 import { consoleLogger, type DevLogger } from '../dev/log.js';
 import { startDevHost, type DevHost } from '../dev/dev-host.js';
 import { DevError } from '../dev/errors.js';
-import { WebViewError } from '../host/index.js';
+import { WebViewError, type WebViewOptions } from '../host/index.js';
+import type { HostFunction } from '../dev/host-module.js';
 import { parseFolder, parsePort, parsePositiveInteger, parseSignals } from './arguments.js';
 import { parseTape, type TapeArguments } from './tape-arguments.js';
 import { keepServingOnHostErrors } from './host-crashes.js';
@@ -31,11 +32,19 @@ export interface ServeOptions extends TapeArguments {
   hiseStrict?: boolean;
 }
 
+/** What `hise-webview proxy` changes in `serve`: its host function instead of a module, and the WebView options it needs. */
+export interface ServePlan {
+  hostFunction: HostFunction;
+  /** How the terminal names the host. */
+  hostLine: string;
+  webView: WebViewOptions;
+}
+
 /**
  * `hise-webview serve <root>`: serves `root` with the bridge injected, runs the host module (or the
  * inspector), prints the URL, and runs until SIGINT/SIGTERM.
  */
-export async function serve(root: string, options: ServeOptions): Promise<void> {
+export async function serve(root: string | undefined, options: ServeOptions, plan?: ServePlan): Promise<void> {
   const log = consoleLogger('  ');
   const port = parsePort(options.port);
   const signals = parseSignals(options.signal);
@@ -53,6 +62,7 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
     host = await startDevHost({
       root,
       hostModule,
+      hostFunction: plan?.hostFunction,
       tape: tape.options,
       projectImages: parseFolder('images', options.images),
       port,
@@ -65,6 +75,7 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
         allowedHosts: repeatable('allow-host', options.allowHost),
         maxPages: parsePositiveInteger('max-pages', options.maxPages),
         ...(options.hiseStrict === true ? { hise: 'strict' as const } : {}),
+        ...plan?.webView,
       },
       inspect: options.inspect === true,
       log,
@@ -76,13 +87,13 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
   const instances = host.webView.instances;
   // Shared: pages load from the shared port (the hub serves them), whichever instance this is.
   const url = instances === undefined ? host.url : `http://127.0.0.1:${host.port}/`;
-  console.log(`hise-webview: serving ${root} at ${url}`);
+  console.log(root === undefined ? `hise-webview: host at ${url}` : `hise-webview: serving ${root} at ${url}`);
   if (instances !== undefined) {
     const own = instances.role === 'hub' ? '' : ` (the hub serves its root there; this instance's own: ${host.url})`;
     console.log(`  shared port ${host.port}: ${instances.role === 'hub' ? 'holding it as the hub' : `joined the hub ${instances.hub}`} as instance ${instances.self}${own}`);
     instances.on('role', (role) => console.log(`  shared port ${host.port}: now ${role === 'hub' ? 'the hub' : `a member of hub ${instances.hub}`}`));
   }
-  const hostLine = tape.mock !== undefined ? `replay with mock ${tape.mock}` : tape.options.replay !== undefined ? 'replay (no host module)' : moduleFile === undefined ? 'stand-in (no --module)' : moduleFile;
+  const hostLine = plan !== undefined ? plan.hostLine : tape.mock !== undefined ? `replay with mock ${tape.mock}` : tape.options.replay !== undefined ? 'replay (no host module)' : moduleFile === undefined ? 'stand-in (no --module)' : moduleFile;
   console.log(`  host ${hostLine}; pages reload when files change. Ctrl+C stops.`);
   if (options.allowFilePages === true) {
     console.log(`  pages from disk (file://) are admitted with the token from ${token.source === 'file' ? String(options.tokenFile) : token.source === 'env' ? `$${TOKEN_ENV}` : '--token'}: ws://localhost:${host.port}/?token=…`);

@@ -4,7 +4,7 @@ import type { FSWatcher } from 'chokidar';
 import { WebView, type WebViewOptions } from '../host/index.js';
 import { attachInspector, type Inspector, type InspectorOptions as LiveInspectorOptions } from '../inspector/index.js';
 import { DevError } from './errors.js';
-import { resolveHostModule } from './host-module.js';
+import { resolveHostModule, type HostFunction } from './host-module.js';
 import { HostRunner } from './host-runner.js';
 import { inspectorHost, type InspectorOptions } from './inspector.js';
 import { printable } from './printable.js';
@@ -24,6 +24,8 @@ export interface DevHostOptions {
   hostModule?: string | undefined;
   /** Port of the host; 0: any free port. @default 0 */
   port?: number | undefined;
+  /** A host function to run instead of a host module or the inspector (not watched: `hise-webview proxy`'s). */
+  hostFunction?: HostFunction | undefined;
   /** What the inspector streams and how it logs, when no host module is given. */
   inspector?: InspectorOptions | undefined;
   /** Record the session to a file, or replay one (before the host module runs; a module given with a replay is its mock). */
@@ -84,7 +86,7 @@ export async function startDevHost(options: DevHostOptions): Promise<DevHost> {
       runner.beforeRun = tape.beforeRun;
     }
     if (hostModule !== undefined) await runner.runModule(hostModule);
-    else await runner.runFunction(inspectorHost(options.log, options.inspector));
+    else await runner.runFunction(options.hostFunction ?? inspectorHost(options.log, options.inspector));
     if (root !== undefined) {
       // A host module kept under the root restarts the host when edited; it does not reload the pages.
       const isHostFile = (file: string): boolean => runner.watchedFiles.has(file);

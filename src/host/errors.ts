@@ -80,6 +80,16 @@ export type WebViewErrorCode =
   | 'RELAY_LOG_FULL'
   /** Shared port: no hub could be reached or taken over for a while; this instance keeps trying. */
   | 'HUB_UNREACHABLE'
+  /** The proxy (`hise-webview proxy`) cannot connect to HISE's WebSocket server, or lost it. */
+  | 'HISE_UNREACHABLE'
+  /** A page's message the proxy does not pass to HISE: larger than HISE can read (65,535 bytes). */
+  | 'HISE_MESSAGE_TOO_LARGE'
+  /** A page's message while `maxWaitingBytes` of messages already wait to go to HISE: not delivered. */
+  | 'HISE_BACKLOG_FULL'
+  /** A page's message while the proxy has no connection to HISE: not delivered. */
+  | 'HISE_NOT_CONNECTED'
+  /** A frame from HISE that is not one of its messages (PROTOCOL.md §1): not passed on. */
+  | 'HISE_MESSAGE_UNREADABLE'
   /** HISE-strict mode's warnings (the `hise-warning` event; observers see each as an `error` observation): see docs/HISE-STRICT.md. */
   | HiseWarningCode;
 

@@ -31,6 +31,7 @@ export type { ParsedRequest } from './http/request.js';
 export type { Observation, Observer, ObservedCallKind, ObservedCallError, ObservedSendResult } from './observer.js';
 export { CallError, SUBPROTOCOL, type CallErrorCode, type Contract, type AnyContract } from '../protocol/index.js';
 export { record, DEFAULT_MAX_RECORDING_BYTES, type Recording, type RecordOptions, type RecordingSummary, type RecordingStopReason } from './record/recorder.js';
+export { attachHiseProxy, HISE_PROXY_NOTICE_ID, DEFAULT_HISE_PROXY, type HiseProxy, type HiseProxyOptions } from './hise-proxy/proxy.js';
 export { replay, answerFromRecording, recordedCallNames, readRecordingFile, MIN_LOOP_MS, DEFAULT_MAX_REPLAY_FILE_BYTES, type Replay, type ReplayOptions } from './record/replay.js';
 export { readRecording, ProtocolError, type DecodedRecording, type RecordedEvent } from '../protocol/index.js';
 export { Instances, type InstanceInfo, type InstancesEvents } from './shared-port/instances.js';

@@ -68,6 +68,12 @@ export interface WebViewOptions {
    */
   extensions?: boolean;
   /**
+   * Answer HISE-format pages' parameter messages (`{"hwv": "param", …}`, PROTOCOL.md §9 "HISE mode")
+   * with this host's parameters. `false` hands them to `setWebSocketCallback` like any message, as
+   * HISE does: what `hise-webview proxy` needs, since the HISE script answers them. @default true
+   */
+  hiseParameters?: boolean;
+  /**
    * A secret every connection must present as `?token=…`; others are refused with 401 before the
    * upgrade. `'auto'`: a random one per launch, which the host puts into the pages it serves (and
    * its bridge script). Unset: no token is asked for (HISE's behaviour).
@@ -210,6 +216,7 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   shared: false,
   sharedDirectory: undefined,
   extensions: true,
+  hiseParameters: true,
   callTimeout: 10_000,
   maxPendingCalls: 1024,
   maxIncomingCalls: 256,
@@ -307,6 +314,7 @@ export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOpt
     invalid('option allowedOrigins must be an array of strings');
   }
   if (typeof resolved.extensions !== 'boolean') invalid('option extensions must be a boolean');
+  if (typeof resolved.hiseParameters !== 'boolean') invalid('option hiseParameters must be a boolean');
   if (typeof resolved.shared !== 'boolean') invalid('option shared must be a boolean');
   if (resolved.sharedDirectory !== undefined && (typeof resolved.sharedDirectory !== 'string' || resolved.sharedDirectory === '')) {
     invalid('option sharedDirectory must be a non-empty path');

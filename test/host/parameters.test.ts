@@ -141,7 +141,7 @@ describe('host parameters with raw sockets', () => {
     await until(() => gain.value === -6); // still serving
   });
 
-  it("HISE mode: JSON text with hwv: 'param' one way, string messages with reserved ids the other", async () => {
+  it("HISE mode: JSON text with hwv: 'param' one way, ≤ 125-byte string messages with one id per parameter the other", async () => {
     const { wv, port } = await startHost({ extensions: false });
     const { gain } = declare(wv);
     const callback: unknown[] = [];
@@ -149,20 +149,32 @@ describe('host parameters with raw sockets', () => {
     wv.setWebSocketCallback((data) => void callback.push(data));
     const client = await connect(port);
     client.socket.send(JSON.stringify({ hwv: 'param', id: '', op: 'sync' }));
-    const [specs] = await client.waitFor(1);
-    const message = decodeMessage(new Uint8Array(specs!));
-    expect(message.id).toBe('hwv:param-specs');
-    expect(JSON.parse(message.data as string)).toMatchObject({ gain: { value: 0, source: 'host', spec: { min: -60, max: 12 } } });
+    // Per parameter: its value, then its spec in parts, each payload ≤ 125 bytes as HISE can send it (PROTOCOL.md §9).
+    const messages = (): { id: string; data: string; bytes: number }[] =>
+      client.messages.map((m) => ({ ...(decodeMessage(new Uint8Array(m.data)) as { id: string; data: string }), bytes: m.data.byteLength }));
+    const specOf = (id: string): Record<string, unknown> | undefined => {
+      const parts = messages().filter((m) => m.id.startsWith('hwv:s') && m.id.endsWith(`:${id}`));
+      const count = Number(/\/(\d+):/.exec(parts[0]?.id ?? '')?.[1] ?? 0);
+      if (count === 0 || parts.length < count) return undefined;
+      expect(parts.map((m) => m.id)).toEqual(parts.map((_, k) => `hwv:s${k}/${count}:${id}`));
+      return Object.assign({}, ...parts.map((m) => JSON.parse(m.data)));
+    };
+    await until(() => specOf('gain') !== undefined && specOf('mode') !== undefined);
+    expect(specOf('gain')).toMatchObject({ type: 'number', min: -60, max: 12, step: 0.1, unit: 'dB' });
+    expect(specOf('mode')).toMatchObject({ type: 'choice', choices: ['sine', 'saw'] });
+    expect(messages().find((m) => m.id === 'hwv:v:gain')?.data).toBe('{"v":0,"s":"host"}');
+    expect(messages().every((m) => m.bytes <= 125)).toBe(true);
+    const seen = client.messages.length;
     client.socket.send(JSON.stringify({ hwv: 'param', id: 'gain', op: 'set', v: -6 }));
     await until(() => gain.value === -6);
     client.socket.send(JSON.stringify({ hwv: 'param', id: 'gain', op: 'set', v: 'x' }));
-    const [, error] = await client.waitFor(2);
-    const refused = decodeMessage(new Uint8Array(error!));
-    expect(refused.id).toBe('hwv:param-error');
-    expect(JSON.parse(refused.data as string)).toMatchObject({ id: 'gain', code: 'INVALID_PARAMETER_VALUE', op: 'set' });
+    await client.waitFor(seen + 1);
+    const refused = messages()[seen]!;
+    expect(refused.id).toBe('hwv:e:gain');
+    expect(JSON.parse(refused.data)).toMatchObject({ code: 'INVALID_PARAMETER_VALUE', op: 'set' });
     gain.set(2);
-    const [, , values] = await client.waitFor(3);
-    expect(decodeMessage(new Uint8Array(values!))).toEqual({ type: 1, id: 'hwv:param-values', data: '{"gain":[2,"host"]}' });
+    await client.waitFor(seen + 2);
+    expect(messages()[seen + 1]).toMatchObject({ id: 'hwv:v:gain', data: '{"v":2,"s":"host"}' });
     client.socket.send(JSON.stringify({ other: 1 }));
     await until(() => callback.length === 1);
     expect(callback).toEqual([{ other: 1 }]); // parameter messages never reach the callback

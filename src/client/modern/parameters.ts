@@ -1,6 +1,7 @@
 import { FrameType } from '../../protocol/extension.js';
-import { encodeParameterOp, hiseParameterOpText, HiseParameterId, readParameterJson, type ParameterOp } from '../../protocol/parameter-messages.js';
-import type { ParameterError } from '../../protocol/parameter-spec.js';
+import { HiseSpecAssembler, readHiseParameterMessage, type HiseParameterMessage } from '../../protocol/hise-parameters.js';
+import { encodeParameterOp, hiseParameterOpText, HiseParameterId, readParameterJson, type ParameterOp, type ParameterValueEntry } from '../../protocol/parameter-messages.js';
+import { checkSpec, type ParameterError, type ParameterSpec } from '../../protocol/parameter-spec.js';
 import { createSessionId } from '../../protocol/session-id.js';
 import { ClientParameters, type ClientParameter } from './client-parameter.js';
 import type { Encode, Outbox } from './outbox.js';
@@ -27,6 +28,11 @@ export class ParametersModule implements ClientModule {
   readonly #encode: Encode = (id, op, seq, mode) =>
     mode === 'extended' ? encodeParameterOp(id, op as ParameterOp, seq) : hiseParameterOpText(id, { ...(op as ParameterOp), c: this.#clientId });
   #used = false;
+  /** HISE mode: the spec parts that have come, and each parameter's latest value (a value may come before its spec). */
+  readonly #specs = new HiseSpecAssembler();
+  readonly #latest = new Map<string, ParameterValueEntry>();
+  /** Specs whose parts have all come, waiting for a value. */
+  readonly #waiting = new Map<string, Record<string, unknown>>();
 
   constructor(transport: Transport, outbox: Outbox) {
     this.#transport = transport;
@@ -56,6 +62,12 @@ export class ParametersModule implements ClientModule {
 
   /** HISE's format: the parameter messages arrive as text messages with reserved ids; true when `id` was one of them. */
   claimText(id: string, text: string): boolean {
+    const message = readHiseParameterMessage(id, text);
+    if (message !== undefined) {
+      this.#receiveHise(message);
+      return true;
+    }
+    // The first convention (one id for all values, one message for all specs), which HISE cannot carry: still read.
     if (id !== HiseParameterId.Specs && id !== HiseParameterId.Values && id !== HiseParameterId.Error) return false;
     let data: unknown;
     try {
@@ -67,6 +79,37 @@ export class ParametersModule implements ClientModule {
     else if (id === HiseParameterId.Values) this.#model.receiveValues(data, this.#clientId);
     else this.#model.receiveError(String((data as { id?: unknown })?.id ?? ''), data);
     return true;
+  }
+
+  /** A per-parameter message (PROTOCOL.md §9 "HISE mode"): a spec is learnt once all its parts and a value came. */
+  #receiveHise(message: HiseParameterMessage): void {
+    const { id } = message;
+    if (message.kind === 'error') return this.#model.receiveError(id, message.body);
+    if (message.kind === 'value') {
+      if (message.client !== undefined && message.client === this.#clientId) return; // our own change, echoed to every page
+      this.#latest.set(id, message.entry);
+      if (this.#waiting.has(id)) return this.#learn(id);
+      return this.#model.receiveValues(Object.fromEntries([[id, message.entry]]));
+    }
+    const spec = this.#specs.add(id, message.part, message.parts, message.fields);
+    if (spec === undefined) return;
+    this.#waiting.set(id, spec);
+    if (this.#latest.has(id)) this.#learn(id);
+  }
+
+  /** A spec a HISE script wrote is checked and completed (a `skew`, a `step` it left out) as a host's is. */
+  #learn(id: string): void {
+    const parts = this.#waiting.get(id)!;
+    this.#waiting.delete(id);
+    let spec: ParameterSpec;
+    try {
+      spec = checkSpec(id, parts);
+    } catch (error) {
+      const { code, message } = error as ParameterError;
+      return this.#model.receiveError(id, { code, message });
+    }
+    const [value, source, text] = this.#latest.get(id)!;
+    this.#model.receiveSpecs(Object.fromEntries([[id, { spec, value, source, ...(text === undefined ? {} : { text }) }]]));
   }
 
   /**

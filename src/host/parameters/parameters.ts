@@ -20,6 +20,7 @@ import {
   type Frame,
 } from '../../protocol/index.js';
 import { isHiseParameterMessage } from '../../protocol/parameter-messages.js';
+import { hiseErrorMessage, hiseSpecMessages, hiseValueMessage, type HiseTextMessage } from '../../protocol/hise-parameters.js';
 import type { Capability, FrameTable } from '../capability.js';
 import type { HostCore } from '../core.js';
 import type { InboundOrder } from '../delivery/inbound-order.js';
@@ -161,7 +162,7 @@ export class HostParameters implements ParameterOwner, Capability {
 
   /** A HISE-format page's parameter message (PROTOCOL.md §9). */
   hiseMessage(connection: Connection, message: unknown): boolean {
-    if (!isHiseParameterMessage(message)) return false;
+    if (!this.#core.options.hiseParameters || !isHiseParameterMessage(message)) return false;
     this.receive(connection, typeof message.id === 'string' ? message.id : '', message);
     return true;
   }
@@ -278,6 +279,13 @@ export class HostParameters implements ParameterOwner, Capability {
   }
 
   #sendSpecs(connection: Connection, parameters: Parameter[]): void {
+    if (!connection.extended) {
+      for (const parameter of parameters) {
+        connection.deliver(hiseText(hiseValueMessage(parameter.id, parameter.value, parameter.source, parameter.formats ? parameter.text : undefined)));
+        for (const part of hiseSpecMessages(parameter.id, parameter.spec)) connection.deliver(hiseText(part));
+      }
+      return;
+    }
     const states: Record<string, ParameterState> = {};
     for (const parameter of parameters) {
       const state: ParameterState = { spec: parameter.spec, value: parameter.value, source: parameter.source };
@@ -289,6 +297,12 @@ export class HostParameters implements ParameterOwner, Capability {
   }
 
   #sendValues(connection: Connection, ids: string[]): void {
+    if (!connection.extended) {
+      for (const parameter of ids.map((id) => this.byId.get(id))) {
+        if (parameter !== undefined) connection.deliver(hiseText(hiseValueMessage(parameter.id, parameter.value, parameter.source, parameter.formats ? parameter.text : undefined)));
+      }
+      return;
+    }
     const values: Record<string, ParameterValueEntry> = {};
     for (const id of ids) {
       const parameter = this.byId.get(id);
@@ -302,7 +316,7 @@ export class HostParameters implements ParameterOwner, Capability {
     const raw = typeof data === 'object' && data !== null ? (data as { op?: unknown }).op : undefined;
     const op = typeof raw === 'string' ? raw.slice(0, 40) : undefined; // a page's value: never its own toString
     const body = { code, message, ...(op === undefined ? {} : { op }) };
-    connection.deliver(parameterMessage(HiseParameterId.Error, toJson({ id, ...body }), () => encodeParameterError(id, body)));
+    connection.deliver(connection.extended ? parameterMessage(HiseParameterId.Error, toJson({ id, ...body }), () => encodeParameterError(id, body)) : hiseText(hiseErrorMessage(id, body)));
     this.#core.report(new WebViewError(code, message, { data }), connection);
   }
 }
@@ -315,4 +329,9 @@ function actorOf(connection: Connection): string | Connection {
 /** A parameter message as each kind of page reads it: a 0x20–0x23 frame, or HISE's string message with a reserved id. */
 function parameterMessage(hiseId: string, text: string, extended: () => Uint8Array): OutboundMessage {
   return new OutboundMessage(hiseId, 'control', () => encodeString(hiseId, text), extended);
+}
+
+/** A HISE-mode parameter message (one id per parameter, PROTOCOL.md §9 "HISE mode"), to a page that speaks HISE's format. */
+function hiseText(message: HiseTextMessage): OutboundMessage {
+  return new OutboundMessage(message.id, 'control', () => encodeString(message.id, message.text), () => encodeString(message.id, message.text));
 }
