@@ -1,6 +1,7 @@
 import { nearestName } from '../protocol/closest-name.js';
 import { WebViewError } from './errors.js';
 import { allowedHostsProblem, type AllowedHosts } from './http/host-policy.js';
+import { resolveLanOptions, type LanOptions, type ResolvedLanOptions } from './lan/lan-options.js';
 
 /** Options of a {@link WebView}. Every limit has a unit and a default. */
 export interface WebViewOptions {
@@ -174,9 +175,19 @@ export interface WebViewOptions {
    * 0700, the secret file 0600). @default `$XDG_RUNTIME_DIR/hise-webview`, else `hise-webview-<uid>` in the temp directory
    */
   sharedDirectory?: string | undefined;
+  /**
+   * Also serve phones and tablets on the local network, each paired with a one-time code and given a
+   * role (`true` for the defaults; see docs/LAN.md and `LanOptions`). Off, nothing listens beyond loopback.
+   * @default false
+   */
+  lan?: boolean | LanOptions;
 }
 
-export type ResolvedWebViewOptions = Required<Omit<WebViewOptions, 'token' | 'sharedDirectory'>> & { token: string | undefined; sharedDirectory: string | undefined };
+export type ResolvedWebViewOptions = Required<Omit<WebViewOptions, 'token' | 'sharedDirectory' | 'lan'>> & {
+  token: string | undefined;
+  sharedDirectory: string | undefined;
+  lan: ResolvedLanOptions | undefined;
+};
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -201,6 +212,7 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   token: undefined,
   shared: false,
   sharedDirectory: undefined,
+  lan: undefined,
   extensions: true,
   callTimeout: 10_000,
   maxPendingCalls: 1024,
@@ -309,6 +321,8 @@ export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOpt
   }
   const hostsProblem = allowedHostsProblem(resolved.allowedHosts);
   if (hostsProblem !== undefined) invalid(hostsProblem);
+  resolved.lan = resolveLanOptions(options.lan);
+  if (resolved.lan !== undefined && resolved.shared) invalid('option lan cannot be used with shared (serve the LAN from one host)');
   return resolved;
 }
 
