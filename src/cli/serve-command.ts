@@ -8,9 +8,10 @@ import { keepServingOnHostErrors } from './host-crashes.js';
 import { openBrowser } from './open-browser.js';
 import { isHiseWebviewHost } from './port-holder.js';
 import { resolveToken, TOKEN_ENV, type ResolvedToken } from './token-source.js';
+import { lanOption, printLan, type LanFlags } from './lan-flags.js';
 
 /** The options of `hise-webview serve`, as cac parses them (`--record`, `--replay`, `--mock`: {@link TapeArguments}). */
-export interface ServeOptions extends TapeArguments {
+export interface ServeOptions extends TapeArguments, LanFlags {
   module?: unknown;
   /** The old name of `--module` (deprecated). */
   host?: unknown;
@@ -44,6 +45,7 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
   const tape = await parseTape({ ...options, host: moduleFile }, log);
   const hostModule = tape.mock ?? moduleFile;
   const token = await resolveToken(options, log);
+  const lan = lanOption(options);
   checkFilePages(options.allowFilePages === true, token);
   // From the module's first run on: a timer it starts may throw before the server is up.
   if (hostModule !== undefined) keepServingOnHostErrors(log);
@@ -63,6 +65,7 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
         allowedOrigins: repeatable('allow-origin', options.allowOrigin),
         allowedHosts: repeatable('allow-host', options.allowHost),
         maxPages: parsePositiveInteger('max-pages', options.maxPages),
+        ...(lan === undefined ? {} : { lan }),
       },
       inspect: options.inspect === true,
       log,
@@ -85,6 +88,7 @@ export async function serve(root: string, options: ServeOptions): Promise<void> 
   if (options.allowFilePages === true) {
     console.log(`  pages from disk (file://) are admitted with the token from ${token.source === 'file' ? String(options.tokenFile) : token.source === 'env' ? `$${TOKEN_ENV}` : '--token'}: ws://localhost:${host.port}/?token=…`);
   }
+  printLan(host.webView);
   if (host.inspectorUrl !== undefined) console.log(`hise-webview: inspector at ${host.inspectorUrl} (its token is in the URL: keep it to yourself)`);
   if (options.open) openBrowser(url);
   if (options.open && host.inspectorUrl !== undefined) openBrowser(host.inspectorUrl);

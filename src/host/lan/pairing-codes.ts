@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { DeviceRole } from './lan-options.js';
 
-/** 32 symbols without look-alikes (no 0/O, 1/I/L, U): 5 bits each, easy to read out and type. */
-export const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZab';
+/** 32 symbols without look-alikes (no 0/O, 1/I): 5 bits each, easy to read out and type (either case). */
+export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 /** Symbols in a pairing code: 8 × 5 = 40 bits, 2⁴⁰ ≈ 1.1 × 10¹² codes. */
 export const CODE_LENGTH = 8;
 /** Codes alive at once; making one more drops the oldest. */
@@ -44,6 +44,7 @@ export class PairingCodes {
   /** Takes `code` (it is gone after, whatever happens next): its role, or why it is refused. */
   take(code: string, now = Date.now()): PairingCode | CodeRefusal {
     this.#sweep(now);
+    code = code.toUpperCase();
     const found = this.#live.get(code);
     if (found === undefined) return this.#spent.get(code)?.reason ?? 'unknown';
     this.#live.delete(code);
