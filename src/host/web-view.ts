@@ -75,7 +75,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     const lan = (this.#lan = core.options.lan === undefined ? undefined : new Lan(core, core.options.lan));
     this.#http = new Http(core, this.#pages, this.#direct, sharing, lan);
     // The order each connection meets them in (attach), and the host closes them in (dispose).
-    core.compose(...(lan ? [lan] : []), this.#broadcast, this.#parameters, this.#direct, this.#calls, this.#inbox, ...(sharing ? [sharing] : []), this.#http, this.#delivery);
+    core.compose(this.#broadcast, this.#parameters, this.#direct, this.#calls, this.#inbox, ...(sharing ? [sharing] : []), this.#http, this.#delivery, ...(lan ? [lan] : []));
     registerInternals(this, new HostInternals(core, this.#calls, this.#direct));
   }
 

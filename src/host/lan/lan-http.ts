@@ -57,7 +57,10 @@ export function lanHandlers(context: LanHttpContext): HttpHandlers {
       const origin = checkHostAndOrigin(context, request, request.method !== 'GET' && request.method !== 'HEAD');
       if (typeof origin !== 'string') return answer(response, origin.status, origin.code, 'refused by the LAN gate (docs/LAN.md)');
       response.setHeader('Referrer-Policy', 'no-referrer');
-      if (request.url?.split(/[?#]/, 1)[0] === PAIR_PATH) return void pairRoute(context, request, response, origin);
+      const path = request.url?.split(/[?#]/, 1)[0];
+      if (path === PAIR_PATH) return void pairRoute(context, request, response, origin);
+      // Every page asks for one, the pairing page too: "none", rather than a refusal in the log.
+      if (path === '/favicon.ico') return void response.writeHead(204).end();
       const device = deviceOf(context, request);
       if (device === undefined) {
         context.refused('device', request);

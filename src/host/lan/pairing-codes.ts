@@ -7,6 +7,9 @@ export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 export const CODE_LENGTH = 8;
 /** Codes alive at once; making one more drops the oldest. */
 export const MAX_LIVE_CODES = 16;
+/** How long a spent code is remembered (to say `used` or `expired` rather than `unknown`), and how many. */
+const SPENT_MS = 600_000;
+const MAX_SPENT_CODES = 1024;
 
 /** A one-time pairing code and the role it pairs a device as. */
 export interface PairingCode {
@@ -23,7 +26,7 @@ export type CodeRefusal = 'unknown' | 'expired' | 'used';
 export class PairingCodes {
   readonly #lifetime: number;
   readonly #live = new Map<string, PairingCode>();
-  /** Codes taken or expired (kept as long as they would have lived, to tell `used`/`expired` from a guess). */
+  /** Codes taken or expired, for a while (to tell `used`/`expired` from a guess). */
   readonly #spent = new Map<string, { reason: 'expired' | 'used'; until: number }>();
 
   constructor(lifetime: number) {
@@ -48,15 +51,20 @@ export class PairingCodes {
     const found = this.#live.get(code);
     if (found === undefined) return this.#spent.get(code)?.reason ?? 'unknown';
     this.#live.delete(code);
-    this.#spent.set(code, { reason: 'used', until: found.expires });
+    this.#spend(code, 'used', now);
     return found;
+  }
+
+  #spend(code: string, reason: 'expired' | 'used', now: number): void {
+    if (this.#spent.size >= MAX_SPENT_CODES) this.#spent.delete(this.#spent.keys().next().value!);
+    this.#spent.set(code, { reason, until: now + SPENT_MS });
   }
 
   #sweep(now: number): void {
     for (const [code, made] of this.#live) {
       if (made.expires > now) continue;
       this.#live.delete(code);
-      this.#spent.set(code, { reason: 'expired', until: made.expires + this.#lifetime });
+      this.#spend(code, 'expired', now);
     }
     for (const [code, spent] of this.#spent) if (spent.until <= now) this.#spent.delete(code);
   }
