@@ -166,7 +166,7 @@ export class Lan implements Capability, LanHost {
     if (device?.role !== 'view') return false;
     const path = writePath(frame, hiseMessage);
     if (path === undefined) return false;
-    const message = `${device.name} (${device.id}) is a view device: ${path} was refused`;
+    const message = `${device.name} (${device.id}) is a view device, refused: ${path}`;
     if (frame?.type === FrameType.Call) connection.deliver(controlFrame(encodeCallError(readCall(frame).callId, new CallError('LAN_VIEW_ONLY', message))));
     this.#core.report(new WebViewError('LAN_VIEW_ONLY', message), connection);
     return true;
