@@ -177,8 +177,8 @@ export interface WebViewOptions {
   sharedDirectory?: string | undefined;
   /**
    * Also serve phones and tablets on the local network, each paired with a one-time code and given a
-   * role (`true` for the defaults; see docs/LAN.md and `LanOptions`). Off, nothing listens beyond loopback.
-   * @default false
+   * role (`true` for the defaults; its keys, with theirs, in docs/LAN.md and `LanOptions`).
+   * @default off: nothing listens beyond loopback
    */
   lan?: boolean | LanOptions;
 }
