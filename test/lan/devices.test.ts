@@ -7,14 +7,21 @@ import type { Browser, BrowserContext, Page as BrowserPage } from 'playwright-co
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebView, WebViewError } from '../../src/host/index.js';
 import { launchChromium } from '../helpers/chromium.js';
+import { PrivateDirectory } from '../../src/host/lan/private-file.js';
+import { loadTls } from '../../src/host/lan/tls.js';
 import { clientsOpen, LAN_ADDRESS, lanDirectory, pairIn, removeLanDirectories, startLanHost } from '../helpers/lan.js';
 
 let browser: Browser;
 const hosts: WebView[] = [];
 const contexts: BrowserContext[] = [];
+/** Where L13's host finds the certificate generated before the browser started, which trusts its key. */
+let tlsDirectory: string;
+let spki: string;
 
 beforeAll(async () => {
-  browser = await launchChromium();
+  tlsDirectory = await lanDirectory();
+  spki = (await loadTls('generate', [LAN_ADDRESS], new PrivateDirectory(tlsDirectory)))!.spki;
+  browser = await launchChromium([`--ignore-certificate-errors-spki-list=${spki}`]);
 }, 60_000);
 afterEach(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.close()));
@@ -32,8 +39,8 @@ async function host(...args: Parameters<typeof startLanHost>): ReturnType<typeof
 }
 
 /** Pairs a fresh browser context with a code of `role`; its page has both clients open. */
-async function pairDevice(wv: WebView, role: 'control' | 'view', on: Browser = browser): Promise<BrowserPage> {
-  const context = await on.newContext();
+async function pairDevice(wv: WebView, role: 'control' | 'view'): Promise<BrowserPage> {
+  const context = await browser.newContext();
   contexts.push(context);
   const page = await pairIn(context, wv.lan!.pair(role).url);
   expect(await page.title()).toBe('LAN page');
@@ -164,27 +171,19 @@ describe('revoke', () => {
 
 describe('HTTPS', () => {
   it('L13 a generated self-signed certificate (kept per user, 0600): Chromium trusting its key pairs and connects over wss', async () => {
-    const directory = await lanDirectory();
-    const { wv } = await host({ directory, https: true });
+    // The certificate was generated into this directory before the browser started (beforeAll): the host keeps using it.
+    const { wv } = await host({ directory: tlsDirectory, https: true });
+    expect(wv.lan!.spki).toBe(spki);
     expect(wv.lan!.url).toBe(`https://${LAN_ADDRESS}:${wv.lan!.port}/`);
     expect(wv.lan!.fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
-    for (const name of ['lan-cert.pem', 'lan-key.pem']) expect((await stat(join(directory, name))).mode & 0o777).toBe(0o600);
-    const trusting = await launchChromium([`--ignore-certificate-errors-spki-list=${wv.lan!.spki!}`]);
-    try {
-      const page = await pairDevice(wv, 'control', trusting);
-      expect(page.url()).toBe(wv.lan!.url);
-      expect(await page.evaluate(() => (window as unknown as Record<string, any>).hise.socket.url)).toMatch(/^wss:\/\/127\.0\.0\.2:\d+\//);
-      expect(await page.context().cookies()).toMatchObject([{ secure: true, httpOnly: true }]);
-      wv.sendToWebsocket('secure', 'hello');
-      await page.waitForFunction(() => (window as unknown as { got: unknown[][] }).got.some((g) => g[1] === 'secure'));
-      await page.context().close();
-    } finally {
-      await trusting.close();
-    }
-    // Kept: the next host on this directory serves the same certificate.
-    const fingerprint = wv.lan!.fingerprint;
-    await wv.close();
-    const again = await host({ directory, https: true });
-    expect(again.wv.lan!.fingerprint).toBe(fingerprint);
+    for (const name of ['lan-cert.pem', 'lan-key.pem']) expect((await stat(join(tlsDirectory, name))).mode & 0o777).toBe(0o600);
+    const page = await pairDevice(wv, 'control');
+    expect(page.url()).toBe(wv.lan!.url);
+    expect(await page.evaluate(() => (window as unknown as Record<string, any>).hise.socket.url)).toMatch(/^wss:\/\/127\.0\.0\.2:\d+\//);
+    expect(await page.context().cookies()).toMatchObject([{ secure: true, httpOnly: true }]);
+    wv.sendToWebsocket('secure', 'hello');
+    await page.waitForFunction(() => (window as unknown as { got: unknown[][] }).got.some((g) => g[1] === 'secure'));
+    // Plain HTTP is not served on the TLS port.
+    await expect(fetch(wv.lan!.url!.replace('https:', 'http:'))).rejects.toThrow();
   }, 60_000);
 });

@@ -9,7 +9,8 @@ import { WebView, type PairingRequest } from '../../src/host/index.js';
 import { serviceConfig } from '../../src/host/lan/mdns.js';
 import { AttemptLimit } from '../../src/host/lan/rate-limit.js';
 import { CODE_ALPHABET, CODE_LENGTH, PairingCodes } from '../../src/host/lan/pairing-codes.js';
-import { runCli, startCli } from '../cli/cli-process.js';
+import { lanOption } from '../../src/cli/lan-flags.js';
+import { startCli } from '../cli/cli-process.js';
 import { LAN_ADDRESS, lanDirectory, postCode, removeLanDirectories, startLanHost } from '../helpers/lan.js';
 
 const hosts: WebView[] = [];
@@ -169,9 +170,12 @@ describe('serve --lan', () => {
     } finally {
       await cli.stop();
     }
-    const refused = await runCli(['serve', root, '--https']);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('--https needs --lan');
+    // The flags, as serve reads them (a second process would only repeat the parsing).
+    expect(() => lanOption({ https: true })).toThrow('--https needs --lan');
+    expect(() => lanOption({ mdns: false })).toThrow('--no-mdns needs --lan');
+    expect(() => lanOption({ lan: true, lanRole: 'admin' })).toThrow('--lan-role must be view or control');
+    expect(() => lanOption({ lan: true, cert: 'c.pem' })).toThrow('--cert and --key go together');
+    expect(lanOption({ lan: true, lanHost: ['127.0.0.2', '::1'], https: true, mdns: false })).toEqual({ host: ['127.0.0.2', '::1'], role: 'control', https: true, approve: false, ephemeral: false, mdns: false });
   }, 60_000);
 });
 
