@@ -11,7 +11,7 @@ import { AttemptLimit } from '../../src/host/lan/rate-limit.js';
 import { CODE_ALPHABET, CODE_LENGTH, PairingCodes } from '../../src/host/lan/pairing-codes.js';
 import { lanOption } from '../../src/cli/lan-flags.js';
 import { startCli } from '../cli/cli-process.js';
-import { LAN_ADDRESS, lanDirectory, postCode, removeLanDirectories, startLanHost } from '../helpers/lan.js';
+import { LAN_ADDRESS, lanDirectory, postCode, removeLanDirectories, requestFrom, startLanHost } from '../helpers/lan.js';
 
 const hosts: WebView[] = [];
 afterEach(async () => {
@@ -133,6 +133,27 @@ describe('approval, limits, files', () => {
     const broken = new WebView({ lan: { host: LAN_ADDRESS, mdns: false, https: { cert: join(made, 'missing.pem'), key: given.key } } });
     hosts.push(broken);
     await expect(broken.setEnableWebSocket(0)).rejects.toMatchObject({ code: 'LAN_TLS_FAILED' });
+  });
+});
+
+describe('what a pairing request may be', () => {
+  it('L22 a pairing body over 512 bytes, not JSON, or cut off mid-way is refused or dropped; the host keeps pairing', async () => {
+    const { wv } = await host();
+    const origin = wv.lan!.url!.slice(0, -1);
+    const pairUrl = `${origin}/__hise-webview/lan/pair`;
+    const big = await requestFrom(pairUrl, { method: 'POST', headers: { origin }, body: JSON.stringify({ code: 'x'.repeat(10_000) }) });
+    expect([big.status, JSON.parse(big.body).code]).toEqual([413, 'INVALID_REQUEST']);
+    const garbage = await requestFrom(pairUrl, { method: 'POST', headers: { origin }, body: '{"code":' });
+    expect(garbage.status).toBe(403);
+    // A body announced as 100 bytes that stops after 10, then the connection goes.
+    await new Promise<void>((resolve) => {
+      const socket = connect({ host: LAN_ADDRESS, port: wv.lan!.port!, localAddress: '127.0.0.3' }, () => {
+        socket.write(`POST /__hise-webview/lan/pair HTTP/1.1\r\nHost: ${LAN_ADDRESS}:${wv.lan!.port}\r\nOrigin: ${origin}\r\nContent-Length: 100\r\n\r\n{"code":"A`);
+        setImmediate(() => socket.destroy());
+      });
+      socket.on('close', () => resolve());
+    });
+    expect((await postCode(wv, wv.lan!.pair().code, '127.0.0.4')).status).toBe(200);
   });
 });
 

@@ -68,7 +68,7 @@ function listenOne(port: number, host: string, handlers: HttpHandlers, limits: H
     if (limits.handshakeTimeout > 0) response.once('close', () => responseDone(request.socket, limits.handshakeTimeout, handlers));
     handlers.request(request, response);
   };
-  const server: Server = tls === undefined ? createServer(httpTimeouts(limits), serve) : createTlsServer({ ...httpTimeouts(limits), cert: tls.cert, key: tls.key }, serve);
+  const server: Server = tls === undefined ? createServer(httpTimeouts(limits), serve) : createTlsServer({ ...httpTimeouts(limits), ...tlsTimeout(limits), cert: tls.cert, key: tls.key }, serve);
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     requestStarted(request.socket);
     handlers.upgrade(request, socket, head);
@@ -106,6 +106,11 @@ function httpTimeouts(limits: HttpLimits): ServerOptions {
   const headersTimeout = limits.handshakeTimeout;
   // Node refuses a headersTimeout above requestTimeout (default 300 s).
   return { headersTimeout, requestTimeout: Math.max(headersTimeout, DEFAULT_REQUEST_TIMEOUT_MS) };
+}
+
+/** A TLS handshake that has not finished within the handshake timeout is cut too (Node's default waits 120 s). */
+function tlsTimeout(limits: HttpLimits): { handshakeTimeout?: number } {
+  return limits.handshakeTimeout > 0 ? { handshakeTimeout: limits.handshakeTimeout } : {};
 }
 
 /** Node's default `requestTimeout`. */

@@ -63,7 +63,12 @@ export class DeviceStore {
     const now = Date.now();
     const stored: StoredDevice = { id: randomBytes(6).toString('hex'), name, address, role, paired: now, lastSeen: now, tokenHash: hashToken(token) };
     this.#byHash.set(stored.tokenHash, stored);
-    this.#save(true);
+    try {
+      this.#save(true);
+    } catch (error) {
+      this.#byHash.delete(stored.tokenHash); // not paired unless it is kept
+      throw error;
+    }
     const { tokenHash: _, ...device } = stored;
     return { device, token };
   }
@@ -75,7 +80,11 @@ export class DeviceStore {
     if (found === undefined) return undefined;
     const seen: StoredDevice = { ...found, address, lastSeen: Date.now() };
     this.#byHash.set(hash, seen);
-    this.#save(false);
+    try {
+      this.#save(false);
+    } catch {
+      // `lastSeen` is kept on a best-effort basis: a file that cannot be written now must not refuse a paired device.
+    }
     const { tokenHash: _, ...device } = seen;
     return device;
   }

@@ -43,6 +43,8 @@ export interface LanHttpContext {
   paired(device: Device): void;
   /** A socket a device's request or upgrade arrived on (revoking the device destroys it). */
   seen(socket: Duplex, device: Device): void;
+  /** Pairing failed on the host's side (reported as an `error`). */
+  failed(error: unknown): void;
 }
 
 /**
@@ -58,7 +60,15 @@ export function lanHandlers(context: LanHttpContext): HttpHandlers {
       if (typeof origin !== 'string') return answer(response, origin.status, origin.code, 'refused by the LAN gate (docs/LAN.md)');
       response.setHeader('Referrer-Policy', 'no-referrer');
       const path = request.url?.split(/[?#]/, 1)[0];
-      if (path === PAIR_PATH) return void pairRoute(context, request, response, origin);
+      if (path === PAIR_PATH) {
+        // Whatever goes wrong (the device went away mid-body, the devices file cannot be written) is an answer, never a crash.
+        pairRoute(context, request, response, origin).catch((error: unknown) => {
+          context.failed(error);
+          if (!response.headersSent) answer(response, 500, 'LAN_PAIRING_REFUSED', 'the host could not pair this device');
+          else response.destroy();
+        });
+        return;
+      }
       // Every page asks for one, the pairing page too: "none", rather than a refusal in the log.
       if (path === '/favicon.ico') return void response.writeHead(204).end();
       const device = deviceOf(context, request);
@@ -131,6 +141,10 @@ async function pairRoute(context: LanHttpContext, request: IncomingMessage, resp
     return answer(response, 429, 'LAN_RATE_LIMITED', 'too many pairing attempts: wait a minute');
   }
   const code = await readCode(request);
+  if (code === 'too-large') {
+    response.setHeader('Connection', 'close');
+    return answer(response, 413, 'INVALID_REQUEST', `a pairing request is at most ${MAX_PAIR_BODY_BYTES} bytes`);
+  }
   const taken = code === undefined ? 'unknown' : context.codes.take(code);
   if (typeof taken === 'string') {
     context.refused('pairing', request);
@@ -148,13 +162,28 @@ async function pairRoute(context: LanHttpContext, request: IncomingMessage, resp
   context.paired(device);
 }
 
-/** The code of a pairing POST (`{"code": "…"}`, at most 512 bytes), or undefined. */
-async function readCode(request: IncomingMessage): Promise<string | undefined> {
-  let body = '';
-  for await (const chunk of request) {
-    body += String(chunk);
-    if (body.length > MAX_PAIR_BODY_BYTES) return undefined;
-  }
+/**
+ * The code of a pairing POST (`{"code": "…"}`), undefined when it is not one or the request went
+ * away, `'too-large'` past 512 bytes (then it is read no further).
+ */
+function readCode(request: IncomingMessage): Promise<string | undefined | 'too-large'> {
+  return new Promise((resolve) => {
+    let body = '';
+    const onData = (chunk: Buffer): void => {
+      body += chunk.toString('utf8');
+      if (body.length <= MAX_PAIR_BODY_BYTES) return;
+      request.off('data', onData);
+      request.pause();
+      resolve('too-large');
+    };
+    request.on('data', onData);
+    request.once('end', () => resolve(parseCode(body)));
+    request.once('error', () => resolve(undefined));
+    request.once('close', () => resolve(undefined)); // after 'end' it changes nothing
+  });
+}
+
+function parseCode(body: string): string | undefined {
   try {
     const code = (JSON.parse(body) as { code?: unknown })?.code;
     return typeof code === 'string' && code.length <= 64 ? code : undefined;

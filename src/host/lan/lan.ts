@@ -100,11 +100,14 @@ export class Lan implements Capability, LanHost {
   }
 
   /** Forgets the device and cuts every socket it has open now (WebSockets and HTTP): whether it was paired. */
+  /** @throws {WebViewError} `LAN_FILE_UNSAFE` when the devices file cannot be written (the device is cut off and forgotten here all the same) */
   revoke(id: string): boolean {
-    const known = this.#devices.remove(id);
-    for (const socket of this.#socketsOf.get(id) ?? []) socket.destroy();
-    this.#socketsOf.delete(id);
-    return known;
+    try {
+      return this.#devices.remove(id);
+    } finally {
+      for (const socket of this.#socketsOf.get(id) ?? []) socket.destroy();
+      this.#socketsOf.delete(id);
+    }
   }
 
   /** Listens on the LAN addresses (after the loopback listener, whose port is the default). */
@@ -126,6 +129,13 @@ export class Lan implements Capability, LanHost {
       ask: (request) => this.#core.listenerCount('pairing') > 0 && (this.#core.emit('pairing', request), true),
       paired: (device) => this.#core.emit('paired', device),
       seen: (socket, device) => this.#seen(socket, device),
+      failed: (error) => this.#core.report(error instanceof WebViewError ? error : new WebViewError('LAN_PAIRING_REFUSED', `pairing failed: ${String((error as Error)?.message ?? error)}`, { cause: error }), undefined),
+    };
+    // Until the listeners are up and the port known, the gate has no LAN host to admit (403) and nothing behind it (503).
+    let behind: LanHttpContext['inner'] | undefined;
+    context.inner = {
+      request: (request, response) => (behind === undefined ? void response.writeHead(503).end() : behind.request(request, response)),
+      upgrade: (request, socket, head, origin) => (behind === undefined ? void socket.destroy() : behind.upgrade(request, socket, head, origin)),
     };
     const handlers = lanHandlers(context as LanHttpContext);
     const limits = { handshakeTimeout: this.#core.options.handshakeTimeout };
@@ -143,7 +153,7 @@ export class Lan implements Capability, LanHost {
     this.port = port;
     for (const address of addresses) context.hosts.add(`${hostOf(address)}:${port}`);
     context.cookie = `hise-webview-device-${port}`;
-    context.inner = inner(port);
+    behind = inner(port);
     if (this.#options.mdns) {
       this.#announcement = await announce(serviceConfig(this.#options.name, port, this.https), (error) =>
         this.#core.report(new WebViewError('LAN_MDNS_FAILED', `the mDNS announcement failed: ${error.message}`, { cause: error }), undefined),
@@ -193,7 +203,7 @@ export class Lan implements Capability, LanHost {
   }
 
   #refused(reason: Parameters<LanHttpContext['refused']>[0], request: IncomingMessage): void {
-    this.#core.emit('refused', { reason, origin: request.headers.origin, remoteAddress: request.socket.remoteAddress, host: request.headers.host });
+    this.#core.emit('refused', { reason, origin: request.headers.origin, remoteAddress: request.socket?.remoteAddress, host: request.headers.host });
   }
 }
 
