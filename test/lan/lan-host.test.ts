@@ -45,6 +45,9 @@ describe('off unless asked', () => {
     expect(plain.lan).toBeUndefined();
     expect(plain.devices).toEqual([]);
     expect(plain.revoke('anything')).toBe(false);
+    const notStarted = new WebView({ lan: { host: LAN_ADDRESS, mdns: false, ephemeral: true } });
+    expect(() => notStarted.lan!.pair()).toThrow(expect.objectContaining({ code: 'NOT_ENABLED' }));
+    expect(notStarted.lan!.url).toBeUndefined();
     const { wv } = await host();
     expect(await accepts(LAN_ADDRESS, wv.lan!.port!)).toBe(true);
     expect(wv.lan!.port).toBe(wv.port); // the same port number, on the LAN address
