@@ -57,6 +57,7 @@ describe('off unless asked', () => {
     expect(() => new WebView({ lan: { hots: '127.0.0.2' } as never })).toThrow(/unknown lan option hots \(did you mean host\?\)/);
     expect(() => new WebView({ lan: { role: 'admin' as never } })).toThrow(/role must be 'control' or 'view'/);
     expect(() => new WebView({ lan: { host: 'my-laptop.local' } })).toThrow(/host must be an IP address/);
+    expect(() => new WebView({ lan: { host: '0.0.0.0' } })).toThrow(/not a wildcard/);
     expect(() => new WebView({ lan: { https: { cert: 'a.pem' } as never } })).toThrow(/https must be a boolean or \{ cert, key \}/);
     expect(() => new WebView({ lan: { codeLifetime: 0 } })).toThrow(/codeLifetime must be a whole number from 1/);
     expect(() => new WebView({ lan: true, shared: true })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/lan cannot be used with shared/) }));

@@ -103,6 +103,8 @@ export function resolveLanOptions(value: unknown): ResolvedLanOptions | undefine
   if (hosts !== undefined && (!Array.isArray(hosts) || hosts.length === 0 || !hosts.every((host) => typeof host === 'string' && isIP(host) !== 0))) {
     invalid('host must be an IP address or a non-empty list of them');
   }
+  // The gate admits the Host names of the addresses listened on: a wildcard names none of them.
+  if (hosts?.some((host) => host === '0.0.0.0' || host === '::')) invalid('host must be the LAN address itself, not a wildcard (leave host out for every LAN address)');
   const https = given.https === undefined || given.https === false ? false : given.https === true ? 'generate' : given.https;
   if (https !== false && https !== 'generate' && (typeof https !== 'object' || typeof https.cert !== 'string' || typeof https.key !== 'string' || https.cert === '' || https.key === '')) {
     invalid('https must be a boolean or { cert, key } (paths of PEM files)');
