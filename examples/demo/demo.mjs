@@ -2,7 +2,7 @@
 // `npm start`: a host streaming live audio over HISE's WebView protocol to a scope page.
 import { spawn } from 'node:child_process';
 import cac from 'cac';
-import { record } from 'hise-webview';
+import { lanBanner, record } from 'hise-webview';
 import { startDemoHost, FILE_SIGNAL } from './host.mjs';
 import { SIGNALS } from './signal.mjs';
 import { loadWav, WavError } from './wav-source.mjs';
@@ -21,6 +21,9 @@ cli
   .option('--paused', 'start paused at 0:00')
   .option('--open', 'open the page in the default browser')
   .option('--quiet', 'print only the URL lines')
+  .option('--lan', 'also serve phones and tablets on the LAN: prints a QR code to pair one (docs/LAN.md)')
+  .option('--lan-host <address>', 'with --lan: the LAN address to listen on (default: every non-internal IPv4 address)')
+  .option('--https', 'with --lan: serve the LAN over TLS with a self-signed certificate kept per user')
   .option('--record <file>', 'record the session to a file, for `hise-webview serve examples/demo/public --replay <file>`')
   .usage('[options]   (npm start -- [options])')
   .help()
@@ -50,7 +53,9 @@ async function main(options) {
     throw usageError(`--signal must be one of ${signals.join(', ')}, got ${JSON.stringify(options.signal)}`);
   }
   const log = options.quiet ? () => {} : (line) => console.log(`  ${line}`);
-  const start = (p) => startDemoHost({ port: p, file, signal: options.signal, paused: Boolean(options.paused), log });
+  if ((options.https || options.lanHost !== undefined) && !options.lan) throw usageError(`--${options.https ? 'https' : 'lan-host'} needs --lan`);
+  const lan = options.lan ? { https: Boolean(options.https), ...(options.lanHost === undefined ? {} : { host: String(options.lanHost) }) } : undefined;
+  const start = (p) => startDemoHost({ port: p, file, signal: options.signal, paused: Boolean(options.paused), lan, log });
 
   let host;
   try {
@@ -66,6 +71,14 @@ async function main(options) {
   console.log(`  host  ws://localhost:${host.port}  (serves the page and /hisewebsocket-min.js)`);
   console.log(`  page  ${host.url}`);
   console.log(`Open ${host.url} in a browser. Ctrl+C stops.`);
+  const lanHost = host.wv.lan;
+  if (lanHost !== undefined) {
+    for (const line of lanBanner(lanHost, lanHost.pair())) console.log(line);
+    host.wv.on('paired', (device) => {
+      console.log(`LAN: paired ${device.name} at ${device.address} as ${device.role}. The next device:`);
+      for (const line of lanBanner(lanHost, lanHost.pair()).slice(1)) console.log(line);
+    });
+  }
   if (options.open) openBrowser(host.url);
 
   const stop = async () => {

@@ -21,9 +21,9 @@ export const FILE_SIGNAL = 'file';
 /**
  * Starts the WebView on `port` and plays.
  * @param {{ port: number, file?: { name: string, sampleRate: number, left: Float32Array, right: Float32Array },
- *   signal?: string, paused?: boolean, log?: (line: string) => void }} options
+ *   signal?: string, paused?: boolean, lan?: import('hise-webview').LanOptions | boolean, log?: (line: string) => void }} options
  */
-export async function startDemoHost({ port, file, signal, paused = false, log = () => {} }) {
+export async function startDemoHost({ port, file, signal, paused = false, lan, log = () => {} }) {
   const sampleRate = file?.sampleRate ?? DEFAULT_SAMPLE_RATE;
   const signals = file ? [FILE_SIGNAL, ...SIGNALS] : [...SIGNALS];
   const sources = new Map(file ? [[FILE_SIGNAL, file]] : []);
@@ -34,7 +34,8 @@ export async function startDemoHost({ port, file, signal, paused = false, log = 
   const initial = signal ?? signals[0];
   if (!signals.includes(initial)) throw new Error(`unknown signal '${initial}' (choose from ${signals.join(', ')})`);
 
-  const wv = new WebView();
+  // `lan`: phones and tablets on the LAN too, each paired by a QR code (docs/LAN.md).
+  const wv = new WebView(lan === undefined ? {} : { lan });
   const boundPort = await wv.setEnableWebSocket(port);
   // The host serves the page itself, on the same port as the socket.
   await wv.setIndexFile(PUBLIC_DIR);

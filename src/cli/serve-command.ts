@@ -9,9 +9,10 @@ import { keepServingOnHostErrors } from './host-crashes.js';
 import { openBrowser } from './open-browser.js';
 import { isHiseWebviewHost } from './port-holder.js';
 import { resolveToken, TOKEN_ENV, type ResolvedToken } from './token-source.js';
+import { lanOption, printLan, type LanFlags } from './lan-flags.js';
 
 /** The options of `hise-webview serve`, as cac parses them (`--record`, `--replay`, `--mock`: {@link TapeArguments}). */
-export interface ServeOptions extends TapeArguments {
+export interface ServeOptions extends TapeArguments, LanFlags {
   module?: unknown;
   /** The old name of `--module` (deprecated). */
   host?: unknown;
@@ -54,6 +55,7 @@ export async function serve(root: string | undefined, options: ServeOptions, pla
   const tape = await parseTape({ ...options, host: moduleFile }, log);
   const hostModule = tape.mock ?? moduleFile;
   const token = await resolveToken(options, log);
+  const lan = lanOption(options);
   checkFilePages(options.allowFilePages === true, token);
   // From the module's first run on: a timer it starts may throw before the server is up.
   if (hostModule !== undefined) keepServingOnHostErrors(log);
@@ -76,6 +78,7 @@ export async function serve(root: string | undefined, options: ServeOptions, pla
         maxPages: parsePositiveInteger('max-pages', options.maxPages),
         ...(options.hiseStrict === true ? { hise: 'strict' as const } : {}),
         ...plan?.webView,
+        ...(lan === undefined ? {} : { lan }),
       },
       inspect: options.inspect === true,
       log,
@@ -98,6 +101,7 @@ export async function serve(root: string | undefined, options: ServeOptions, pla
   if (options.allowFilePages === true) {
     console.log(`  pages from disk (file://) are admitted with the token from ${token.source === 'file' ? String(options.tokenFile) : token.source === 'env' ? `$${TOKEN_ENV}` : '--token'}: ws://localhost:${host.port}/?token=…`);
   }
+  printLan(host.webView);
   if (host.inspectorUrl !== undefined) console.log(`hise-webview: inspector at ${host.inspectorUrl} (its token is in the URL: keep it to yourself)`);
   if (options.open) openBrowser(url);
   if (options.open && host.inspectorUrl !== undefined) openBrowser(host.inspectorUrl);

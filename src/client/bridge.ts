@@ -28,16 +28,19 @@ if (config !== undefined) startBridge(config);
 
 function startBridge(config: BridgeConfig): void {
   const scriptUrl = new URL((document.currentScript as HTMLScriptElement | null)?.src ?? location.href);
-  const hostname = scriptUrl.port === String(config.port) ? scriptUrl.hostname : 'localhost';
+  // A LAN page (a phone) dials its own origin: `localhost` there is the phone.
+  const lan = config.lan === true;
+  const hostname = lan || scriptUrl.port === String(config.port) ? scriptUrl.hostname : 'localhost';
+  const scheme = lan && location.protocol === 'https:' ? 'wss' : 'ws';
   const tab = newTabId();
-  tagSocketsToHost(config.port, hostname, {
+  tagSocketsToHost(config.port, hostname, lan, {
     [TAB_PARAM]: tab,
     ...(config.token === undefined ? {} : { [TOKEN_PARAM]: config.token }),
     ...(config.instance === undefined ? {} : { [INSTANCE_PARAM]: config.instance }),
   });
 
   const client = connect({
-    url: `ws://${hostname}:${config.port}/?${BRIDGE_PARAM}=1&${TAB_PARAM}=${tab}`,
+    url: `${scheme}://${lan ? location.host : `${hostname}:${config.port}`}/?${BRIDGE_PARAM}=1&${TAB_PARAM}=${tab}`,
     freshStreams: false, // the bridge's connection carries no data
     ...(config.token === undefined ? {} : { token: config.token }),
   });
@@ -179,9 +182,10 @@ function newTabId(): string {
  * A socket is the host's when it goes to the host's port on the host name the bridge came from or
  * on a loopback name (HISE's client always dials `ws://localhost:PORT`; the host holds that port on
  * 127.0.0.1 and ::1). A server on the same port number under any other name never sees them. The
- * tab id only groups connections; it is not a credential.
+ * tab id only groups connections; it is not a credential. A LAN page's sockets to the host go to the
+ * page's own origin instead (its device cookie goes along by itself).
  */
-function tagSocketsToHost(port: number, hostname: string, params: Readonly<Record<string, string>>): void {
+function tagSocketsToHost(port: number, hostname: string, lan: boolean, params: Readonly<Record<string, string>>): void {
   const hostNames = new Set(['localhost', '127.0.0.1', '[::1]', hostname]);
   const isHostSocket = (target: URL): boolean => {
     const targetPort = target.port === '' ? (target.protocol === 'wss:' || target.protocol === 'https:' ? '443' : '80') : target.port;
@@ -191,7 +195,11 @@ function tagSocketsToHost(port: number, hostname: string, params: Readonly<Recor
   class HostWebSocket extends Native {
     constructor(url: string | URL, protocols?: string | string[]) {
       const target = new URL(url, location.href);
-      if (isHostSocket(target)) for (const [name, value] of Object.entries(params)) if (!target.searchParams.has(name)) target.searchParams.set(name, value);
+      if (isHostSocket(target)) {
+        // On the LAN, the host is where the page came from (wss when it came over https).
+        if (lan) [target.protocol, target.hostname, target.port] = [location.protocol === 'https:' ? 'wss:' : 'ws:', location.hostname, location.port];
+        for (const [name, value] of Object.entries(params)) if (!target.searchParams.has(name)) target.searchParams.set(name, value);
+      }
       super(target, protocols);
     }
   }

@@ -66,6 +66,12 @@ export function describeRefusal(info: RefusedConnection, webView: WebView, hints
       return `dropped a connection that sent no complete request within ${handshakeTimeout} ms (a stalled client or a port scan; the limit is the option handshakeTimeout).`;
     case 'session':
       return `refused ${from}: its ?session= is not 32 lowercase hex digits (an older client than this host?).`;
+    case 'device':
+      return `LAN: refused ${printable(info.remoteAddress ?? 'a device')}: not a paired device (or revoked); it pairs by scanning the QR code.`;
+    case 'pairing':
+      return `LAN: refused a pairing code from ${printable(info.remoteAddress ?? 'a device')}: unknown, expired or used up.`;
+    case 'rate':
+      return `LAN: refused a pairing attempt from ${printable(info.remoteAddress ?? 'a device')}: too many attempts this minute (someone guessing codes?).`;
   }
 }
 

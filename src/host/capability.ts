@@ -23,6 +23,12 @@ export interface Capability {
   detach?(connection: Connection): void;
   /** The frames of modern pages this capability reads. */
   readonly frames?: FrameTable;
+  /**
+   * Asked before any capability reads what a page sent (a modern page's decoded `frame`, else the
+   * HISE-format `hiseMessage`): true refuses it, and this capability has reported why (the LAN's
+   * `view` role). May throw `ProtocolError` for a frame that does not decode further.
+   */
+  refuses?(connection: Connection, frame: Frame | undefined, hiseMessage: unknown): boolean;
   /** A message of a HISE-format page (text, JSON or float32): true when this capability took it; asked in composition order. */
   hiseMessage?(connection: Connection, message: unknown): boolean;
   /** The host closes: stop timers, let go of sockets and held messages. Run in composition order, each awaited. */

@@ -98,6 +98,11 @@ export class HostCore {
     else if (event === 'error') this.observers.emit({ type: 'error', time, error: args[0] as WebViewError, page: args[1] as Page | undefined });
   }
 
+  /** How many listeners the host's `event` has. */
+  listenerCount(event: keyof WebViewEvents): number {
+    return this.#events.listenerCount(event);
+  }
+
   /** Emits `error` with the page concerned (a connection stands for its page); with no listener, `console.warn`. */
   report(error: WebViewError, from: Page | Connection | undefined): void {
     const page = from instanceof Connection ? from.page : from;

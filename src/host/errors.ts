@@ -74,6 +74,18 @@ export type WebViewErrorCode =
   | 'RECORDING_FAILED'
   /** Shared port: the per-user secret's directory or file is not private to this user (another owner, open mode, a link). */
   | 'SHARED_SECRET_UNSAFE'
+  /** LAN: the devices file, certificate or their directory is not private to this user (another owner, open mode, a link) or is not one this project wrote. */
+  | 'LAN_FILE_UNSAFE'
+  /** LAN: `https` could not be set up (the given cert/key unreadable, or generating one failed; see `cause`). */
+  | 'LAN_TLS_FAILED'
+  /** LAN: no address to listen on (no non-internal IPv4 interface, and no `lan.host`). */
+  | 'LAN_NO_ADDRESS'
+  /** LAN: the mDNS announcement failed (the LAN itself keeps serving; pairing by QR code still works). */
+  | 'LAN_MDNS_FAILED'
+  /** LAN: a `view` device sent something that writes (a message, a parameter set or gesture, a call); refused, a call answered with this code. */
+  | 'LAN_VIEW_ONLY'
+  /** LAN: pairing refused because `maxDevices` devices are paired. */
+  | 'LAN_PAIRING_REFUSED'
   /** Shared port: an instance sent the hub something it cannot read, or failed the handshake; the link is closed. */
   | 'HUB_PROTOCOL_ERROR'
   /** Shared port: messages waiting for the hub (during a failover) passed their bound; the oldest were dropped. */

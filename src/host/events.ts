@@ -4,14 +4,18 @@ import type { RefusalReason } from './pages/upgrade-gate.js';
 import type { Connection } from './pages/connection.js';
 import type { Page } from './pages/page.js';
 import type { Parameter } from './parameters/parameter.js';
+import type { LanRefusalReason, PairingRequest } from './lan/lan-http.js';
+import type { Device } from './lan/devices.js';
 
 /**
  * Why a connection was refused before the upgrade: `'host'` (a `Host` that is not this machine nor
  * in `allowedHosts`, 403, for plain HTTP requests too), `'origin'` (403), `'token'` (401), `'capacity'`
  * (`maxPages` connected, 503), `'timeout'` (no complete request within `handshakeTimeout`; destroyed).
+ * On the LAN (docs/LAN.md) also `'device'` (no paired device's cookie, 401), `'pairing'` (a code
+ * refused: unknown, expired or used, 403) and `'rate'` (pairing attempts over the limit, 429).
  */
 export interface RefusedConnection {
-  reason: Exclude<RefusalReason, 'fallback'> | 'capacity' | 'timeout';
+  reason: Exclude<RefusalReason, 'fallback'> | 'capacity' | 'timeout' | LanRefusalReason;
   origin: string | undefined;
   remoteAddress: string | undefined;
   /** The refused `Host` header, with reason `'host'` (the name to add to `allowedHosts` if it is yours). */
@@ -35,6 +39,10 @@ export interface WebViewEvents {
   error: [error: WebViewError, page: Page | undefined];
   /** A connection was refused before the upgrade (403 origin, 401 token, 503 capacity) or timed out in its handshake. */
   refused: [info: RefusedConnection];
+  /** With `lan: { approve: true }`: a device asks to pair; call `approve()` or `deny()` (refused when no listener decides in `approveTimeout`). */
+  pairing: [request: PairingRequest];
+  /** A device paired on the LAN (it is in `wv.devices` now). */
+  paired: [device: Device];
   /** A parameter was declared (its first `wv.parameter(id, …)`): for tools that follow parameters and their gestures. */
   parameter: [parameter: Parameter];
   /**

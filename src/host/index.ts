@@ -35,3 +35,8 @@ export { attachHiseProxy, HISE_PROXY_NOTICE_ID, DEFAULT_HISE_PROXY, type HisePro
 export { replay, answerFromRecording, recordedCallNames, readRecordingFile, MIN_LOOP_MS, DEFAULT_MAX_REPLAY_FILE_BYTES, type Replay, type ReplayOptions } from './record/replay.js';
 export { readRecording, ProtocolError, type DecodedRecording, type RecordedEvent } from '../protocol/index.js';
 export { Instances, type InstanceInfo, type InstancesEvents } from './shared-port/instances.js';
+export type { LanOptions, DeviceRole } from './lan/lan-options.js';
+export type { LanHost, Pairing } from './lan/lan.js';
+export type { Device } from './lan/devices.js';
+export type { PairingRequest, LanRefusalReason } from './lan/lan-http.js';
+export { lanBanner, terminalQr } from './lan/terminal.js';

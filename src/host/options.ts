@@ -1,6 +1,7 @@
 import { nearestName } from '../protocol/closest-name.js';
 import { WebViewError } from './errors.js';
 import { allowedHostsProblem, type AllowedHosts } from './http/host-policy.js';
+import { resolveLanOptions, type LanOptions, type ResolvedLanOptions } from './lan/lan-options.js';
 
 /** Options of a {@link WebView}. Every limit has a unit and a default. */
 export interface WebViewOptions {
@@ -188,9 +189,19 @@ export interface WebViewOptions {
    * `'default'`: correct framing and this project's guarantees. @default 'default'
    */
   hise?: 'default' | 'strict';
+  /**
+   * Also serve phones and tablets on the local network, each paired with a one-time code and given a
+   * role (`true` for the defaults; its keys, with theirs, in docs/LAN.md and `LanOptions`).
+   * @default off: nothing listens beyond loopback
+   */
+  lan?: boolean | LanOptions;
 }
 
-export type ResolvedWebViewOptions = Required<Omit<WebViewOptions, 'token' | 'sharedDirectory'>> & { token: string | undefined; sharedDirectory: string | undefined };
+export type ResolvedWebViewOptions = Required<Omit<WebViewOptions, 'token' | 'sharedDirectory' | 'lan'>> & {
+  token: string | undefined;
+  sharedDirectory: string | undefined;
+  lan: ResolvedLanOptions | undefined;
+};
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -215,6 +226,7 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   token: undefined,
   shared: false,
   sharedDirectory: undefined,
+  lan: undefined,
   extensions: true,
   hiseParameters: true,
   callTimeout: 10_000,
@@ -327,6 +339,8 @@ export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOpt
   }
   const hostsProblem = allowedHostsProblem(resolved.allowedHosts);
   if (hostsProblem !== undefined) invalid(hostsProblem);
+  resolved.lan = resolveLanOptions(options.lan);
+  if (resolved.lan !== undefined && resolved.shared) invalid('option lan cannot be used with shared (serve the LAN from one host)');
   return resolved;
 }
 

@@ -1,3 +1,5 @@
+import type { Device } from './lan/devices.js';
+import type { LanHost } from './lan/lan.js';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Contract, EventsOf, HostFunctionsOf, MessagesOf, PageFunctionsOf, ParamsOf, SpecFor, ValueOfSpec } from '../protocol/index.js';
@@ -187,6 +189,18 @@ export interface WebViewApi<C extends Contract> {
   readonly url: string | undefined;
   /** The bridge script for pages the host does not serve (a Vite dev server, a file): include it first in `<head>`. */
   readonly bridgeScriptUrl: string | undefined;
+  /**
+   * With the `lan` option: the LAN side (addresses, port, `pair(role)` for a one-time code and its
+   * QR URL, the certificate's fingerprint); undefined without it. docs/LAN.md.
+   */
+  readonly lan: LanHost | undefined;
+  /** The devices paired on the LAN (name from the user agent, address, role, last seen); empty without `lan`. */
+  readonly devices: Device[];
+  /**
+   * Unpairs a LAN device: its WebSockets and HTTP connections are cut at once and its token is
+   * refused from now on (also after a restart). Whether it was paired.
+   */
+  revoke(id: string): boolean;
   /**
    * The host's own accounting of its session logs (what `maxSessions`, `maxSessionsPerSource` and
    * `maxSessionBytes` bound): to watch what pages that may come back cost, e.g.

@@ -18,6 +18,8 @@ import { Http } from './http/http.js';
 import type { ToolRoute } from './http/tool-routes.js';
 import { Inbox, type WebSocketCallback } from './inbox.js';
 import { HostInternals, registerInternals } from './internals.js';
+import type { Device } from './lan/devices.js';
+import { Lan, type LanHost } from './lan/lan.js';
 import type { Observer } from './observer.js';
 import { resolveOptions, type ResolvedWebViewOptions, type WebViewOptions } from './options.js';
 import type { Page } from './pages/page.js';
@@ -54,6 +56,7 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   readonly #parameters: HostParameters;
   readonly #delivery: Delivery;
   readonly #http: Http;
+  readonly #lan: Lan | undefined;
 
   /** @throws {WebViewError} `INVALID_OPTION` */
   constructor(options: WebViewOptions = {}) {
@@ -71,9 +74,10 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
     this.#parameters = new HostParameters(core, order);
     const sharing = core.instances === undefined ? undefined : new SharedPortLink(core, this.#broadcast, this.#inbox);
     const strict = core.options.hise === 'strict' ? [new HiseStrict(core, this.#broadcast, this.#direct)] : [];
-    this.#http = new Http(core, this.#pages, this.#direct, sharing);
+    const lan = (this.#lan = core.options.lan === undefined ? undefined : new Lan(core, core.options.lan));
+    this.#http = new Http(core, this.#pages, this.#direct, sharing, lan);
     // The order each connection meets them in (attach), and the host closes them in (dispose).
-    core.compose(this.#broadcast, this.#parameters, this.#direct, this.#calls, this.#inbox, ...(sharing ? [sharing] : []), ...strict, this.#http, this.#delivery);
+    core.compose(this.#broadcast, this.#parameters, this.#direct, this.#calls, this.#inbox, ...(sharing ? [sharing] : []), ...strict, this.#http, this.#delivery, ...(lan ? [lan] : []));
     registerInternals(this, new HostInternals(core, this.#calls, this.#direct));
   }
 
@@ -217,6 +221,18 @@ export class WebView<C extends Contract = AnyContract> extends EventEmitter<WebV
   get bridgeScriptUrl(): string | undefined {
     const port = this.#http.ownPort;
     return port === undefined ? undefined : `http://localhost:${port}${BRIDGE_SCRIPT_PATH}`;
+  }
+
+  get lan(): LanHost | undefined {
+    return this.#lan;
+  }
+
+  get devices(): Device[] {
+    return this.#lan?.devices ?? [];
+  }
+
+  revoke(id: string): boolean {
+    return this.#lan?.revoke(id) ?? false;
   }
 
   get sessionStats(): SessionStats {

@@ -81,4 +81,6 @@ export interface BridgeConfig {
   hiseStrict?: boolean;
   /** With a shared port: the id of the instance that served the page, which its sockets carry as `?instance=`. */
   instance?: string;
+  /** A page the host served on the LAN (a phone): its sockets to the host dial the page's own origin, never `localhost`. */
+  lan?: true;
 }

@@ -17,8 +17,8 @@ export interface DemoProcess {
 }
 
 /** Starts the demo with `args` and resolves once it has printed its URLs. */
-export async function startDemo(args: string[]): Promise<DemoProcess> {
-  const child = spawn(process.execPath, ['examples/demo/demo.mjs', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startDemo(args: string[], env: Record<string, string> = {}): Promise<DemoProcess> {
+  const child = spawn(process.execPath, ['examples/demo/demo.mjs', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const output: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   const lines = createInterface({ input: child.stdout! });

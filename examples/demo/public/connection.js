@@ -8,6 +8,14 @@ export function hostPort() {
   return port;
 }
 
+/**
+ * Where the host's scripts are: this page's own origin when the host serves it (also on a phone on
+ * the LAN, where `localhost` would be the phone), else `http://localhost:PORT`.
+ */
+export function hostOrigin(port) {
+  return location.port === String(port) ? location.origin : `http://localhost:${port}`;
+}
+
 /** Time between attempts to load the client while the host is down. */
 const RETRY_MS = 1000;
 
@@ -29,7 +37,7 @@ export async function loadClient(port, onWaiting) {
 function loadScript(port) {
   return new Promise((resolve, reject) => {
     const script = document.createElement('script');
-    script.src = `http://localhost:${port}/hisewebsocket-min.js`;
+    script.src = `${hostOrigin(port)}/hisewebsocket-min.js`;
     script.onload = () => resolve(window.HiseWebSocketServer);
     script.onerror = () => {
       script.remove();
@@ -47,6 +55,6 @@ export function showConnection(server, port, onChange) {
     lamp.lastElementChild.textContent = text;
     onChange(state === 'open');
   };
-  server.addEventListener('open', () => set('open', `ws://localhost:${port}`));
+  server.addEventListener('open', () => set('open', server.socket?.url.replace(/\/?\?.*$/, '') ?? `ws://localhost:${port}`));
   server.addEventListener('close', () => set('closed', 'reconnecting…'));
 }

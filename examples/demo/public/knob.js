@@ -2,6 +2,7 @@
 // (vertical drag, wheel, arrow keys, double-click to 0 dB). Each drag is one gesture, so the host
 // sees one undo step; while it lasts, changes from other pages wait. The HISE-style controls stay
 // on the drop-in client; both move the same parameter.
+import { hostOrigin } from './connection.js';
 
 /** Pixels of drag across the whole range. */
 const KNOB_PIXELS = 200;
@@ -10,7 +11,7 @@ const SWEEP_DEG = 270;
 
 /** Connects to the host on `port` and makes `element` its gain knob; `output` shows the value. */
 export async function createKnob(element, output, port) {
-  const { connect, attachDrag } = await import(`http://localhost:${port}/hise-webview-client.js`);
+  const { connect, attachDrag } = await import(`${hostOrigin(port)}/hise-webview-client.js`);
   const client = connect({ port });
   const gain = client.parameter('gain');
   const draw = () => {

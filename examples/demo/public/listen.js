@@ -2,6 +2,7 @@
 // AudioWorklet at the host's sample rate (so no resampling of our own). The blocks come through a
 // modern client (fresh streams) subscribed to AUDIO_ID only: each block's position in the stream
 // arrives as meta.samplePosition, its host time as meta.time, lost blocks as meta.dropped.
+import { hostOrigin } from './connection.js';
 import { AUDIO_ID } from './streams.js';
 
 /**
@@ -28,7 +29,7 @@ export function createListener(button, setSubscribed, port, onBlock) {
   }
 
   async function openStream() {
-    const { connect } = await import(`http://localhost:${port}/hise-webview-client.js`);
+    const { connect } = await import(`${hostOrigin(port)}/hise-webview-client.js`);
     client = connect({ port });
     client.subscribe([AUDIO_ID]); // this connection carries the audio, nothing else
     client.on(AUDIO_ID, (block, meta) => {

@@ -96,11 +96,13 @@ export class Direct implements Capability {
   }
 
   /** The config the bridge script starts from: port, token, bindings, and the persistent calls as of now. */
-  bridgePrelude(port: number): string {
+  bridgePrelude(port: number, lan = false): string {
     const instances = this.#core.instances;
     const config: BridgeConfig = {
       port,
-      token: this.#core.token,
+      // A LAN page's device is its credential (lan/): it is never handed the loopback token.
+      token: lan ? undefined : this.#core.token,
+      ...(lan ? { lan: true } : {}),
       bindings: [...this.#bindings.keys()],
       persisted: this.persistent.all(),
       debug: this.debug,

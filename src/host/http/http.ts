@@ -1,10 +1,11 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Capability } from '../capability.js';
 import type { HostCore } from '../core.js';
 import type { Direct } from '../direct/direct.js';
 import { WebViewError } from '../errors.js';
 import type { PageRegistry } from '../pages/registry.js';
+import type { Lan } from '../lan/lan.js';
 import type { SharedPortLink } from '../shared-port/web-view-link.js';
 import { HttpGuard } from './guard.js';
 import { listenHttp, type HttpHandlers, type HttpListener } from './listener.js';
@@ -32,11 +33,34 @@ export class Http implements Capability {
   /** HISE-strict mode: the port pages are served on, apart from the socket's (HISE's page is not on `http://localhost:PORT`). */
   #pageListener: HttpListener | undefined;
 
-  constructor(core: HostCore, pages: PageRegistry, direct: Direct, sharing: SharedPortLink | undefined) {
+  readonly #lan: Lan | undefined;
+
+  constructor(core: HostCore, pages: PageRegistry, direct: Direct, sharing: SharedPortLink | undefined, lan?: Lan) {
     this.#core = core;
     this.#pages = pages;
     this.#direct = direct;
     this.#sharing = sharing;
+    this.#lan = lan;
+  }
+
+  /**
+   * The handlers behind the LAN's gate (lan/): the same root, images and clients, never the mounted
+   * tools; the bridge without the token and told to dial the page's own origin; an upgrade admitted
+   * by the exact LAN `origin` the gate checked (the gate has checked `Host` with its port, and the device).
+   */
+  lanHandlers(port: number): { request: (request: IncomingMessage, response: ServerResponse) => void; upgrade: (request: IncomingMessage, socket: Duplex, head: Buffer, origin: string) => void } {
+    const guard = new HttpGuard({
+      ...this.#core.options,
+      allowedHosts: true,
+      report: (error) => this.#core.report(error, undefined),
+      refusedHost: () => undefined,
+    });
+    const routes = { root: this.root, projectImages: this.projectImages, allowedOrigins: [], bridgePrelude: () => this.#direct.bridgePrelude(port, true) };
+    return {
+      request: (request, response) => guard.request(request, response, (...parsed) => serveHttp(...parsed, routes)),
+      upgrade: (request, socket, head, origin) =>
+        guard.upgrade(request, socket, head, (...parsed) => this.#pages.upgrade(...parsed, { allowedOrigins: [origin], token: undefined })),
+    };
   }
 
   /**
@@ -150,6 +174,12 @@ export class Http implements Capability {
       await core.shared?.close();
       await listener.close();
       throw new WebViewError('CLOSED', 'this WebView was closed while starting');
+    }
+    try {
+      await this.#lan?.start(listener.port, (lanPort) => this.lanHandlers(lanPort));
+    } catch (error) {
+      await listener.close();
+      throw error;
     }
     this.#pages.startHeartbeat();
     return this.port!;

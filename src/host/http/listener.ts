@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebViewError } from '../errors.js';
@@ -35,9 +36,9 @@ const RANDOM_PORT_ATTEMPTS = 8;
  * same port, ::1 where the machine has IPv6, because browsers resolve `localhost` to either.
  * @throws {WebViewError} `PORT_IN_USE` or `LISTEN_FAILED`
  */
-export async function listenHttp(port: number, host: string, handlers: HttpHandlers, limits: HttpLimits): Promise<HttpListener> {
+export async function listenHttp(port: number, host: string, handlers: HttpHandlers, limits: HttpLimits, tls?: HttpTls): Promise<HttpListener> {
   if (host !== 'loopback') {
-    const server = await listenOne(port, host, handlers, limits);
+    const server = await listenOne(port, host, handlers, limits, tls);
     return listener(addressPort(server), [server]);
   }
   for (let attempt = 1; ; attempt++) {
@@ -55,17 +56,27 @@ export async function listenHttp(port: number, host: string, handlers: HttpHandl
   }
 }
 
-function listenOne(port: number, host: string, handlers: HttpHandlers, limits: HttpLimits): Promise<Server> {
-  const server = createServer(httpTimeouts(limits), (request, response) => {
+/** A certificate and its key (PEM): the listener serves HTTPS (the LAN's `https`). */
+export interface HttpTls {
+  readonly cert: string;
+  readonly key: string;
+}
+
+function listenOne(port: number, host: string, handlers: HttpHandlers, limits: HttpLimits, tls?: HttpTls): Promise<Server> {
+  const serve = (request: IncomingMessage, response: ServerResponse): void => {
     requestStarted(request.socket);
     if (limits.handshakeTimeout > 0) response.once('close', () => responseDone(request.socket, limits.handshakeTimeout, handlers));
     handlers.request(request, response);
-  });
+  };
+  const server: Server = tls === undefined ? createServer(httpTimeouts(limits), serve) : createTlsServer({ ...httpTimeouts(limits), ...tlsTimeout(limits), cert: tls.cert, key: tls.key }, serve);
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     requestStarted(request.socket);
     handlers.upgrade(request, socket, head);
   });
-  if (limits.handshakeTimeout > 0) server.on('connection', (socket: Socket) => startHandshakeTimer(socket, limits.handshakeTimeout, handlers));
+  // Over TLS the timer runs on the TLS socket, which is the one requests arrive on.
+  const accepted = tls === undefined ? 'connection' : 'secureConnection';
+  if (limits.handshakeTimeout > 0) server.on(accepted, (socket: Socket) => startHandshakeTimer(socket, limits.handshakeTimeout, handlers));
+  if (tls !== undefined) server.on('tlsClientError', (_error: Error, socket: Duplex) => socket.destroy());
   server.on('clientError', answerClientError);
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
@@ -95,6 +106,11 @@ function httpTimeouts(limits: HttpLimits): ServerOptions {
   const headersTimeout = limits.handshakeTimeout;
   // Node refuses a headersTimeout above requestTimeout (default 300 s).
   return { headersTimeout, requestTimeout: Math.max(headersTimeout, DEFAULT_REQUEST_TIMEOUT_MS) };
+}
+
+/** A TLS handshake that has not finished within the handshake timeout is cut too (Node's default waits 120 s). */
+function tlsTimeout(limits: HttpLimits): { handshakeTimeout?: number } {
+  return limits.handshakeTimeout > 0 ? { handshakeTimeout: limits.handshakeTimeout } : {};
 }
 
 /** Node's default `requestTimeout`. */

@@ -29,6 +29,8 @@ export class Connection {
   /** The request path of its handshake, e.g. `/`. */
   readonly path: string;
   readonly remoteAddress: string | undefined;
+  /** @internal The TCP (or TLS) socket its handshake arrived on: what the LAN knows its device by. */
+  readonly transport: object;
   /**
    * True when the connection negotiated the `hise-webview.1` extension (our modern client): it gets ids
    * both ways, more payload types, sequence numbers and calls. False for HISE's own client and the
@@ -66,6 +68,7 @@ export class Connection {
     this.origin = request.headers.origin;
     this.path = parsed.pathname;
     this.remoteAddress = request.socket.remoteAddress;
+    this.transport = request.socket;
     this.extended = socket.protocol === SUBPROTOCOL;
     this.bridged = this.extended && parsed.query.has(BRIDGE_PARAM);
     this.session = this.extended ? (parsed.query.get(SESSION_PARAM) ?? undefined) : undefined;

@@ -14,6 +14,7 @@ export class FrameRouter {
   readonly #core: HostCore;
   readonly #table: FrameTable = {};
   readonly #hise: Capability[];
+  readonly #refusers: Capability[];
 
   constructor(core: HostCore, capabilities: readonly Capability[]) {
     this.#core = core;
@@ -24,6 +25,7 @@ export class FrameRouter {
       }
     }
     this.#hise = capabilities.filter((capability) => capability.hiseMessage !== undefined);
+    this.#refusers = capabilities.filter((capability) => capability.refuses !== undefined);
   }
 
   /** One WebSocket message of `connection`. */
@@ -42,6 +44,7 @@ export class FrameRouter {
       const frame = decodeFrame(bytes);
       const handler = this.#table[frame.type];
       if (handler === undefined) throw new ProtocolError('UNKNOWN_TYPE', `a page may not send frame type 0x${frame.type.toString(16)}`);
+      if (this.#refusers.some((capability) => capability.refuses!(connection, frame, undefined))) return;
       handler(connection, frame);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
@@ -59,6 +62,7 @@ export class FrameRouter {
       this.#core.report(error as WebViewError, connection);
       return;
     }
+    if (this.#refusers.some((capability) => capability.refuses!(connection, undefined, message))) return;
     for (const capability of this.#hise) if (capability.hiseMessage!(connection, message)) return;
   }
 }

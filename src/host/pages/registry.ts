@@ -11,7 +11,7 @@ import { FrameRouter } from './frame-router.js';
 import { CloseCode, Page } from './page.js';
 import { RefusalCloser } from './refusal-close.js';
 import { tabOf, Tabs } from './tabs.js';
-import { checkUpgrade } from './upgrade-gate.js';
+import { checkUpgrade, type GatePolicy } from './upgrade-gate.js';
 
 /**
  * The host's connections and pages: takes a WebSocket upgrade through the gate (Origin, token,
@@ -77,13 +77,13 @@ export class PageRegistry {
   }
 
   /** A WebSocket upgrade the HTTP guard passed: refused (with the `refused` event) or accepted. */
-  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, parsed: ParsedRequest): void {
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, parsed: ParsedRequest, policy?: Pick<GatePolicy, 'allowedOrigins' | 'token'>): void {
     const core = this.#core;
     if (core.closed) {
       writeStatus(socket, 503);
       return;
     }
-    const refusal = checkUpgrade(request, parsed.query, { ...core.options, token: core.token });
+    const refusal = checkUpgrade(request, parsed.query, { ...core.options, token: core.token, ...policy });
     if (refusal !== undefined) {
       this.#refusals.refuse(request, socket, head, refusal.reason, core.options);
       if (refusal.reason !== 'fallback') core.emit('refused', { reason: refusal.reason, origin: request.headers.origin, remoteAddress: request.socket.remoteAddress });
