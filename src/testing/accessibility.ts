@@ -94,9 +94,10 @@ export interface AccessibleNode {
 
 /**
  * Every node of `page`'s accessibility tree that is not ignored, read through Chromium's DevTools
- * protocol (`Accessibility.getFullAXTree`). Chromium's protocol reports a range's `valuetext` as
- * empty (version 156 does, though its platform accessibility exposes `aria-valuetext`): for those
- * nodes the value text is read from the node's own `aria-valuetext`.
+ * protocol (`Accessibility.getFullAXTree`). Chromium's protocol leaves `aria-valuetext` out of a
+ * range's `valuetext` (version 156 reports it empty, or the number for an `<input type="range">`),
+ * though the platform's accessibility exposes it: for ranges, an `aria-valuetext` the element has
+ * is read from the element and wins.
  */
 export async function accessibilityTree(page: AccessiblePage): Promise<AccessibleNode[]> {
   const session = await page.context().newCDPSession(page as never);
@@ -107,7 +108,10 @@ export async function accessibilityTree(page: AccessiblePage): Promise<Accessibl
     for (const node of nodes) {
       if (node.ignored === true) continue;
       const properties = Object.fromEntries((node.properties ?? []).map((p) => [p.name, p.value?.value]));
-      if (properties.valuetext === '' && node.backendDOMNodeId !== undefined) properties.valuetext = await ariaValueText(session, node.backendDOMNodeId);
+      if ('valuetext' in properties && node.backendDOMNodeId !== undefined) {
+        const text = await ariaValueText(session, node.backendDOMNodeId);
+        if (text !== '') properties.valuetext = text;
+      }
       const text = typeof properties.valuetext === 'string' && properties.valuetext !== '' ? properties.valuetext : undefined;
       result.push({
         role: String(node.role?.value ?? ''),

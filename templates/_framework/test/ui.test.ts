@@ -73,22 +73,23 @@ test('a change from the host re-renders the controls, and the accessibility tree
 });
 
 test('60 frames a second of the meter change nothing in the page but its canvas', async () => {
-  const changed = await page.evaluate(async () => {
-    const canvas = document.getElementById('meter') as HTMLCanvasElement;
-    const mutations: string[] = [];
+  // (No named functions inside page.evaluate: tsx would wrap them in a helper the page lacks.)
+  const start = await page.evaluate(() => {
+    const seen: string[] = [];
     const observer = new MutationObserver((records) => {
-      for (const r of records) if (r.attributeName !== 'data-frames') mutations.push(`${r.type} ${(r.target as Element).id ?? ''} ${r.attributeName ?? ''}`);
+      for (const r of records) if (r.attributeName !== 'data-frames') seen.push(`${r.type} #${(r.target as Element).id} ${r.attributeName ?? ''}`);
     });
     observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-    const start = Number(canvas.dataset.frames);
-    await new Promise<void>((resolve) => {
-      const check = () => (Number(canvas.dataset.frames) >= start + 60 ? resolve() : requestAnimationFrame(check));
-      check();
-    });
-    observer.disconnect();
-    return mutations;
+    Object.assign(window, { seen, observer });
+    return Number(document.getElementById('meter')!.dataset.frames ?? 0);
   });
-  assert.deepEqual(changed, []);
+  await page.waitForFunction((from) => Number(document.getElementById('meter')!.dataset.frames) >= from + 60, start);
+  const seen = await page.evaluate(() => {
+    const { seen, observer } = window as unknown as { seen: string[]; observer: MutationObserver };
+    observer.disconnect();
+    return seen;
+  });
+  assert.deepEqual(seen, []);
 });
 
 test('the bound call: Reset asks the host, which resets the parameters', async () => {
