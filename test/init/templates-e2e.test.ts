@@ -42,7 +42,7 @@ describe('the React, Svelte and Vue templates', () => {
     expect(lock.packages['node_modules/hise-webview']?.resolved).toMatch(/^file:.*\.tgz$/);
   }, STEP_TIMEOUT_MS);
 
-  it.each(TEMPLATES)("%s: its own test builds the page with Vite and passes in Chromium", async (template) => {
+  it.concurrent.each(TEMPLATES)("%s: its own test builds the page with Vite and passes in Chromium", async (template) => {
     const tested = await run('npm', ['test'], join(work, `${template}-app`), undefined, { CHROMIUM_PATH });
     expect(tested.code, `${tested.stdout}\n${tested.stderr}`).toBe(0);
     expect(tested.stdout).toMatch(/# pass 5/);
