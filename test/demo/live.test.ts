@@ -42,8 +42,9 @@ describe('npm start: the live demo in Chromium', () => {
 
   it('axe-core finds no violations, and the gain knob is a named slider with its value text', async () => {
     await page.waitForFunction(() => document.getElementById('gain-knob')?.hasAttribute('aria-valuetext'), null, { timeout: WAIT_MS, polling: POLL_MS });
-    await expectAccessibleNode(page, { role: 'slider', name: /^gain/, value: /dB$/ });
-    await expectAccessible(page);
+    const knob = await expectAccessibleNode(page, { role: 'slider', name: /^gain/, value: /dB$/ });
+    expect(knob.properties).toMatchObject({ valuemin: -60, focusable: true });
+    await expect(expectAccessible(page)).resolves.toBeUndefined();
   });
 
   it('draws scope, spectrum and meters from live data that keeps changing', async () => {
