@@ -56,6 +56,16 @@ export function bindSwitch(element: ControlElement & { tagName?: string; textCon
   };
 }
 
+/** The part of an element {@link bindChoice} fills: any `HTMLElement` fits (written out so that the declarations need no DOM types). */
+export interface ChoiceContainer {
+  setAttribute(name: string, value: string): void;
+  getAttribute(name: string): string | null;
+  addEventListener(type: string, listener: (event: unknown) => void): void;
+  removeEventListener(type: string, listener: (event: unknown) => void): void;
+  appendChild(node: never): unknown;
+  readonly ownerDocument: unknown;
+}
+
 /** Keys that move a radio group's choice. */
 const CHOICE_KEYS: Readonly<Record<string, number>> = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1, Home: -Infinity, End: Infinity };
 
@@ -66,7 +76,8 @@ const CHOICE_KEYS: Readonly<Record<string, number>> = { ArrowDown: 1, ArrowRight
  * changes from the host are announced. `text` labels each choice. Returns a function that unbinds it
  * (and removes the buttons).
  */
-export function bindChoice(container: HTMLElement, typed: ClientParameter<string>, options: ToggleOptions & { text?: (choice: string) => string } = {}): () => void {
+export function bindChoice(element: ChoiceContainer, typed: ClientParameter<string>, options: ToggleOptions & { text?: (choice: string) => string } = {}): () => void {
+  const container = element as unknown as HTMLElement;
   const param = widen(typed);
   const idle = new IdleGesture(param);
   let buttons: HTMLButtonElement[] = [];

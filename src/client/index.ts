@@ -29,7 +29,7 @@ export {
 export { bridgeConfig, hostPort } from './bridge-config.js';
 export { ClientParameter, type ParameterMeta } from './modern/client-parameter.js';
 export { attachDrag, bindRange, WHEEL_GESTURE_MS, WHEEL_STEPS, type DragOptions, type RangeOptions, type ControlElement, type RangeElement } from './parameter-controls.js';
-export { bindSwitch, bindChoice, type ToggleOptions } from './choice-controls.js';
+export { bindSwitch, bindChoice, type ToggleOptions, type ChoiceContainer } from './choice-controls.js';
 export { ANNOUNCE_QUIET_MS } from './control-a11y.js';
 export {
   ParameterError,
