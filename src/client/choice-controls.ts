@@ -122,7 +122,8 @@ export function bindChoice(element: ChoiceContainer, typed: ClientParameter<stri
   const listeners: [string, Listener][] = [
     ['click', click as Listener],
     ['keydown', key as Listener],
-    ['focusout', (() => idle.finish()) as Listener],
+    // Focus leaving the group ends a key run's gesture; focus moving to the next radio does not.
+    ['focusout', ((event: FocusEvent) => void (container.contains(event.relatedTarget as Node | null) || idle.finish())) as Listener],
   ];
   for (const [type, listener] of listeners) container.addEventListener(type, listener);
   const unwatch = param.watch(show);

@@ -105,6 +105,21 @@ describe.each(FRAMEWORKS)('hise-webview/%s', (framework) => {
     expect((await app(page)).renders.knob).toBeGreaterThan(before);
     await page.waitForFunction(() => document.querySelector('[role=radio][aria-checked=true]')?.textContent === 'saw');
 
+    // The host's change is announced (a polite live region), once the run of changes is quiet.
+    await page.waitForFunction(() => document.getElementById('hise-webview-announcer')?.textContent === 'Mode: saw');
+    expect(await page.getAttribute('#hise-webview-announcer', 'aria-live')).toBe('polite');
+
+    // The radio group: arrows move the choice, a run of them one gesture.
+    const modeEnds = ends('mode');
+    await page.focus('[role=radio][aria-checked=true]');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('End');
+    await nextGestureEnd('mode', modeEnds);
+    expect(params.mode.value).toBe('noise');
+    expect(ends('mode') - modeEnds).toBe(1);
+    await page.waitForFunction(() => document.activeElement?.textContent === 'noise');
+
     await page.click('#bypass');
     await until(() => params.bypass.value === true);
     expect(gestures.filter((g) => g.id === 'bypass').map((g) => g.phase)).toEqual(expect.arrayContaining(['start', 'end']));
@@ -113,7 +128,7 @@ describe.each(FRAMEWORKS)('hise-webview/%s', (framework) => {
     console.log(await page.evaluate(() => document.querySelector('#knob')!.outerHTML));
     await expectAccessibleNode(page, { role: 'slider', name: 'Gain', value: '-6.0 dB', properties: { valuemin: -60, valuemax: 12 } });
     await expectAccessibleNode(page, { role: 'radiogroup', name: 'Mode' });
-    await expectAccessibleNode(page, { role: 'radio', name: 'saw', properties: { checked: 'true' } });
+    await expectAccessibleNode(page, { role: 'radio', name: 'noise', properties: { checked: 'true' } });
     await expectAccessibleNode(page, { role: 'switch', name: 'Bypass', properties: { checked: 'true' } });
     await expect(expectAccessibleNode(page, { role: 'slider', name: 'Gain', value: '+3.0 dB' })).rejects.toMatchObject({ code: 'NO_SUCH_NODE' });
     await expectAccessible(page);
