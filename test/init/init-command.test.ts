@@ -115,6 +115,17 @@ describe.concurrent('hise-webview init without a terminal', () => {
     expect((await init([path])).code).toBe(0);
   });
 
+  it('O2 --template picks the template, and an unknown one is refused naming the four, writing nothing', async () => {
+    const { code, stdout } = await init([join(work, 'vue-app'), '--template', 'vue']);
+    expect(code, stdout).toBe(0);
+    expect(await filesIn(join(work, 'vue-app'))).toEqual(expect.arrayContaining(['host/host.ts', 'shared/contract.ts', 'test/ui.test.ts', 'vite.config.ts', 'webview/Knob.vue', 'webview/style.css']));
+    expect(await readFile(join(work, 'vue-app', 'webview/App.vue'), 'utf8')).toContain('<h1>vue-app</h1>');
+    const refused = await init([join(work, 'no-such'), '--template', 'angular']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--template must be one of vanilla, react, svelte, vue, got "angular"');
+    expect(existsSync(join(work, 'no-such'))).toBe(false);
+  });
+
   it('a file where the folder should be is refused', async () => {
     await writeFile(join(work, 'a-file'), 'x');
     const { code, stderr } = await init([join(work, 'a-file')]);
