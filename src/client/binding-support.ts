@@ -11,12 +11,14 @@ export interface ConnectionState {
   mode: ClientMode | undefined;
   /** True while the client is connecting again after it was open (a dropped connection). */
   reconnecting: boolean;
+  /** The host's clock now (ms), as `client.hostTime()`: undefined until known (and without a client). */
+  hostTime(): number | undefined;
 }
 
 /** The client's connection state now; `undefined` client (no provider yet, or the server): connecting. */
 export function connectionState(client: HiseClient<any> | undefined, wasOpen: boolean): ConnectionState {
   const status = client?.status ?? 'connecting';
-  return { status, mode: client?.mode, reconnecting: status === 'connecting' && wasOpen };
+  return { status, mode: client?.mode, reconnecting: status === 'connecting' && wasOpen, hostTime: () => client?.hostTime() };
 }
 
 /**

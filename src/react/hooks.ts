@@ -90,7 +90,7 @@ export function useCall<A extends unknown[] = unknown[], R = unknown>(name: stri
   );
 }
 
-/** The connection: status, mode, and whether it is reconnecting; re-renders on each change. Host time: `useClient()?.hostTime()`. */
+/** The connection: status, mode, and whether it is reconnecting; re-renders on each change. `hostTime()` reads the host's clock. */
 export function useConnection(): ConnectionState {
   const client = useClient();
   const state = useRef<ConnectionState>(connectionState(client, false));

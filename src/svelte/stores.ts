@@ -99,7 +99,7 @@ export function useCall<A extends unknown[] = unknown[], R = unknown>(name: stri
       : (client.call(name, ...args) as Promise<R>);
 }
 
-/** The connection as a store: status, mode, and whether it is reconnecting. Host time: `useClient()?.hostTime()`. */
+/** The connection as a store: status, mode, and whether it is reconnecting. `hostTime()` reads the host's clock. */
 export function useConnection(client = useClient()): Readable<ConnectionState> {
   return readable(connectionState(client, false), (set) => (client === undefined ? undefined : watchConnection(client, set)));
 }

@@ -105,7 +105,7 @@ export function useCall<A extends unknown[] = unknown[], R = unknown>(name: stri
       : (client.call(name, ...args) as Promise<R>);
 }
 
-/** The connection as a ref: status, mode, and whether it is reconnecting. Host time: `useClient()?.hostTime()`. */
+/** The connection as a ref: status, mode, and whether it is reconnecting. `hostTime()` reads the host's clock. */
 export function useConnection(client = useClient()): Readonly<Ref<ConnectionState>> {
   const state = shallowRef(connectionState(client, false));
   if (client !== undefined) whenDisposed(watchConnection(client, (next) => (state.value = next)));
