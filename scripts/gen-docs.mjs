@@ -271,7 +271,8 @@ export function layoutDoc(root = ROOT) {
     '# Source layout',
     '',
     'Layers apart: `src/protocol` (pure: no DOM, no Node), `src/host` (Node), `src/client` (browser),',
-    '`src/dev` and `src/cli` (development tools), `src/vite`, `src/testing`, `src/inspector`.',
+    '`src/dev` and `src/cli` (development tools), `src/vite`, `src/testing`, `src/inspector`, and the framework',
+    'bindings `src/react`, `src/svelte`, `src/vue` (browser, each over the client).',
     '',
     ...lines,
   ].join('\n');

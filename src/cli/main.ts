@@ -77,11 +77,13 @@ cli
   .action(async (root: string | undefined, options: ProxyOptions) => (await import('./proxy-command.js')).proxy(root, options));
 
 cli
-  .command('init [dir]', 'create a project: a page written the HISE way, a typed host module, a Vite config and a test')
+  .command('init [dir]', 'create a project: a page (the HISE way, or React, Svelte, Vue), a typed host module, a Vite config and a test')
   .option('--name <name>', 'package name (default: the folder name)')
+  .option('--template <name>', 'vanilla (default: a page written the HISE way), react, svelte or vue; asked in a terminal')
   .option('--force', 'write into a folder that is not empty (existing files are never overwritten)')
   .option('-y, --yes', 'ask nothing: defaults and flags only (also when not in a terminal)')
   .example('hise-webview init my-webview')
+  .example('hise-webview init my-webview --template react')
   .example('hise-webview init . --force --name my-webview')
   .action(async (dir: string | undefined, options: InitOptions) => (await import('./init-command.js')).init(dir, options));
 

@@ -6,14 +6,33 @@ import { DevError } from '../dev/errors.js';
 /** The templates shipped in the package (dist/cli → ../../templates). */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
-/** The template `init` writes. */
-export const DEFAULT_TEMPLATE = 'default';
+/** The template `init` writes without `--template` (and without a choice at the prompt). */
+export const DEFAULT_TEMPLATE = 'vanilla';
+
+/**
+ * The templates `init --template` knows: the folders each is written from, in order (a later
+ * folder's file wins), and the framework's name. The three framework templates share `_framework`
+ * (host, contract, test, style).
+ */
+export const TEMPLATES = {
+  vanilla: { folders: ['default'], framework: 'plain JavaScript, the HISE way' },
+  react: { folders: ['_framework', 'react'], framework: 'React' },
+  svelte: { folders: ['_framework', 'svelte'], framework: 'Svelte' },
+  vue: { folders: ['_framework', 'vue'], framework: 'Vue' },
+} as const satisfies Record<string, { folders: readonly string[]; framework: string }>;
+
+export type TemplateName = keyof typeof TEMPLATES;
+
+/** Whether `name` is a template `init` knows. */
+export function isTemplateName(name: unknown): name is TemplateName {
+  return typeof name === 'string' && Object.hasOwn(TEMPLATES, name);
+}
 
 /** Template files stored under another name, because npm would drop or act on the real one when packing. */
 const RENAMED: Readonly<Record<string, string>> = { _gitignore: '.gitignore' };
 
 /** Files whose text gets `{{name}}`, `{{version}}` and `{{dependency}}` replaced. */
-const TEXT_WITH_PLACEHOLDERS = /\.(json|md|html|ts|js)$/;
+const TEXT_WITH_PLACEHOLDERS = /\.(json|md|html|ts|tsx|js|svelte|vue)$/;
 
 /** What the scaffold is made with. */
 export interface ScaffoldOptions {
@@ -25,8 +44,8 @@ export interface ScaffoldOptions {
   version: string;
   /** The project's dependency on hise-webview (`file:<path>` or a range). @default `^${version}` */
   dependency?: string;
-  /** @default 'default' */
-  template?: string;
+  /** @default 'vanilla' */
+  template?: TemplateName;
 }
 
 /** What `scaffold` did: files written, and files that existed and were kept as they were. */
@@ -41,16 +60,22 @@ export interface ScaffoldResult {
  * even a file that appears meanwhile is not replaced.
  */
 export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult> {
-  const source = join(TEMPLATES_DIR, options.template ?? DEFAULT_TEMPLATE);
-  const files = await listFiles(source).catch(() => {
-    throw new DevError('INVALID_ARGUMENT', `no template ${options.template ?? DEFAULT_TEMPLATE} in ${TEMPLATES_DIR}`);
-  });
+  const template = options.template ?? DEFAULT_TEMPLATE;
+  if (!isTemplateName(template)) throw new DevError('INVALID_ARGUMENT', `no template ${String(template)}: ${Object.keys(TEMPLATES).join(', ')}`);
+  // Each destination from the last folder that has it.
+  const sources = new Map<string, string>();
+  for (const folder of TEMPLATES[template].folders) {
+    const source = join(TEMPLATES_DIR, folder);
+    const files = await listFiles(source).catch(() => {
+      throw new DevError('INVALID_ARGUMENT', `no template folder ${folder} in ${TEMPLATES_DIR}`);
+    });
+    for (const file of files) sources.set(renamed(relative(source, file)), file);
+  }
   const result: ScaffoldResult = { written: [], kept: [] };
-  for (const file of files) {
-    const relativePath = renamed(relative(source, file));
+  for (const [relativePath, file] of [...sources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const destination = join(options.target, relativePath);
     const bytes = await readFile(file);
-    const content = TEXT_WITH_PLACEHOLDERS.test(file) ? fillPlaceholders(bytes.toString('utf8'), options) : bytes;
+    const content = TEXT_WITH_PLACEHOLDERS.test(file) ? fillPlaceholders(bytes.toString('utf8'), options, template) : bytes;
     await mkdir(dirname(destination), { recursive: true });
     try {
       await writeFile(destination, content, { flag: 'wx' });
@@ -106,7 +131,12 @@ function renamed(relativePath: string): string {
   return join(...parts, RENAMED[last] ?? last);
 }
 
-function fillPlaceholders(text: string, options: ScaffoldOptions): string {
+function fillPlaceholders(text: string, options: ScaffoldOptions, template: TemplateName): string {
   const dependency = JSON.stringify(options.dependency ?? `^${options.version}`).slice(1, -1); // it goes into JSON
-  return text.replaceAll('{{name}}', options.name).replaceAll('{{version}}', options.version).replaceAll('{{dependency}}', dependency);
+  return text
+    .replaceAll('{{name}}', options.name)
+    .replaceAll('{{version}}', options.version)
+    .replaceAll('{{dependency}}', dependency)
+    .replaceAll('{{template}}', template)
+    .replaceAll('{{framework}}', TEMPLATES[template].framework);
 }

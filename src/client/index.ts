@@ -28,7 +28,9 @@ export {
 } from './hise-websocket-server.js';
 export { bridgeConfig, hostPort } from './bridge-config.js';
 export { ClientParameter, type ParameterMeta } from './modern/client-parameter.js';
-export { attachDrag, bindRange, WHEEL_GESTURE_MS, WHEEL_STEPS, type DragOptions, type ControlElement, type RangeElement } from './parameter-controls.js';
+export { attachDrag, bindRange, WHEEL_GESTURE_MS, WHEEL_STEPS, type DragOptions, type RangeOptions, type ControlElement, type RangeElement } from './parameter-controls.js';
+export { bindSwitch, bindChoice, type ToggleOptions, type ChoiceContainer } from './choice-controls.js';
+export { ANNOUNCE_QUIET_MS } from './control-a11y.js';
 export {
   ParameterError,
   toNormalized,

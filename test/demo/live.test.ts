@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, expectAccessibleNode } from '../../src/testing/index.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { CANVASES, canvasPrints } from './canvas-prints.js';
 import { startDemo, type DemoProcess } from './demo-process.js';
@@ -37,6 +38,13 @@ describe('npm start: the live demo in Chromium', () => {
 
   afterEach(() => {
     expect(pageErrors).toEqual([]);
+  });
+
+  it('axe-core finds no violations, and the gain knob is a named slider with its value text', async () => {
+    await page.waitForFunction(() => document.getElementById('gain-knob')?.hasAttribute('aria-valuetext'), null, { timeout: WAIT_MS, polling: POLL_MS });
+    const knob = await expectAccessibleNode(page, { role: 'slider', name: /^gain/, value: /dB$/ });
+    expect(knob.properties).toMatchObject({ valuemin: -60, focusable: true });
+    await expect(expectAccessible(page)).resolves.toBeUndefined();
   });
 
   it('draws scope, spectrum and meters from live data that keeps changing', async () => {

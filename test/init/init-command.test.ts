@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -113,6 +115,17 @@ describe.concurrent('hise-webview init without a terminal', () => {
     expect((await init([path])).code).toBe(0);
   });
 
+  it('O2 --template picks the template, and an unknown one is refused naming the four, writing nothing', async () => {
+    const { code, stdout } = await init([join(work, 'vue-app'), '--template', 'vue']);
+    expect(code, stdout).toBe(0);
+    expect(await filesIn(join(work, 'vue-app'))).toEqual(expect.arrayContaining(['host/host.ts', 'shared/contract.ts', 'test/ui.test.ts', 'vite.config.ts', 'webview/Knob.vue', 'webview/style.css']));
+    expect(await readFile(join(work, 'vue-app', 'webview/App.vue'), 'utf8')).toContain('<h1>vue-app</h1>');
+    const refused = await init([join(work, 'no-such'), '--template', 'angular']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--template must be one of vanilla, react, svelte, vue, got "angular"');
+    expect(existsSync(join(work, 'no-such'))).toBe(false);
+  });
+
   it('a file where the folder should be is refused', async () => {
     await writeFile(join(work, 'a-file'), 'x');
     const { code, stderr } = await init([join(work, 'a-file')]);
@@ -124,7 +137,7 @@ describe.concurrent('hise-webview init without a terminal', () => {
 describe.concurrent('hise-webview init in a terminal', () => {
   it('asks for the folder and the package name, asking again for an invalid name', async () => {
     const cwd = await folder('tty-ask');
-    const { code, stdout } = await initInTerminal([], ['synth page', 'Synth Page', 'synth-page'], cwd);
+    const { code, stdout } = await initInTerminal(['--template', 'vanilla'], ['synth page', 'Synth Page', 'synth-page'], cwd);
     expect(code, stdout).toBe(0);
     expect(stdout).toContain('Project folder (hise-webview-app):');
     expect(stdout).toContain('Package name (synth-page):');
@@ -134,7 +147,7 @@ describe.concurrent('hise-webview init in a terminal', () => {
 
   it('empty answers take the defaults', async () => {
     const cwd = await folder('tty-defaults');
-    const { code } = await initInTerminal([], ['', ''], cwd);
+    const { code } = await initInTerminal(['--template', 'vanilla'], ['', ''], cwd);
     expect(code).toBe(0);
     expect(JSON.parse(await readFile(join(cwd, 'hise-webview-app', 'package.json'), 'utf8')).name).toBe('hise-webview-app');
   });
@@ -145,7 +158,7 @@ describe.concurrent('hise-webview init in a terminal', () => {
     expect(no.code).toBe(1);
     expect(no.stdout).toContain('is not empty. Add the files it lacks, keeping every existing file? (y/N)');
     expect(await filesIn(path)).toEqual(['README.md']);
-    const yes = await initInTerminal([path, '--name', 'kept'], ['y'], work);
+    const yes = await initInTerminal([path, '--name', 'kept', '--template', 'vanilla'], ['y'], work);
     expect(yes.code).toBe(0);
     expect(await readFile(join(path, 'README.md'), 'utf8')).toBe('# keep me\n');
     expect(await filesIn(path)).toEqual(TEMPLATE_FILES);
@@ -157,6 +170,29 @@ describe.concurrent('hise-webview init in a terminal', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('hise-webview: cancelled: nothing was written');
     expect(await filesIn(cwd)).toEqual([]);
+  });
+
+  it('without --template, offers the templates to pick from (arrow keys, Enter)', async () => {
+    const cwd = await folder('tty-pick');
+    // Keys typed once the prompt shows (typed ahead, the terminal would turn Enter into a newline before the prompt reads it raw).
+    const command = `stty cols 100 rows 30; '${process.execPath}' '${CLI}' init picked --name picked`;
+    const child = spawn(SCRIPT, ['-qec', command, '/dev/null'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let typed = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (typed || !stdout.includes('Enter')) return;
+      typed = true;
+      child.stdin.write('\u001b[B'); // down: react
+      child.stdin.write('\r');
+    });
+    const [code] = (await once(child, 'close')) as [number];
+    expect(code, stdout).toBe(0);
+    expect(stdout).toContain('Template');
+    expect(stdout).toContain('svelte (Svelte)');
+    const manifest = JSON.parse(await readFile(join(cwd, 'picked', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(manifest.dependencies)).toContain('react'); // the second choice
+    expect(stdout).toContain('npm run dev      # the page through Vite, with its host');
   });
 
   it('--yes asks nothing', async () => {

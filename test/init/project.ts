@@ -19,9 +19,9 @@ export interface Finished {
   stderr: string;
 }
 
-/** Runs `command` in `cwd` to completion (no shell), feeding `input` to stdin when given. */
-export async function run(command: string, args: string[], cwd: string, input?: string): Promise<Finished> {
-  const child = spawn(command, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: cleanEnv() });
+/** Runs `command` in `cwd` to completion (no shell), feeding `input` to stdin when given; `env` adds to the environment. */
+export async function run(command: string, args: string[], cwd: string, input?: string, env: Record<string, string> = {}): Promise<Finished> {
+  const child = spawn(command, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...cleanEnv(), ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -17,6 +17,7 @@ describe('the built package', () => {
     for (const internal of ['encodeHubData', 'HubOp', 'SequencedLog', 'isWindowName', 'encodeRecord', 'PendingCalls']) expect(protocol).not.toHaveProperty(internal);
     const client = await import('hise-webview/client');
     expect(Object.keys(client).sort()).toEqual([
+      'ANNOUNCE_QUIET_MS',
       'CLIENT_DEFAULTS',
       'CallError',
       'ClientError',
@@ -28,7 +29,9 @@ describe('the built package', () => {
       'WHEEL_GESTURE_MS',
       'WHEEL_STEPS',
       'attachDrag',
+      'bindChoice',
       'bindRange',
+      'bindSwitch',
       'bridgeConfig',
       'connect',
       'defaultText',
@@ -41,7 +44,16 @@ describe('the built package', () => {
 
   it('hise-webview/testing exports the test host', async () => {
     const testing = await import('hise-webview/testing');
-    expect(Object.keys(testing).sort()).toEqual(['DEFAULT_MAX_QUEUED', 'DEFAULT_TEST_TIMEOUT_MS', 'TestHostError', 'createTestHost']);
+    expect(Object.keys(testing).sort()).toEqual([
+      'DEFAULT_MAX_QUEUED',
+      'DEFAULT_TEST_TIMEOUT_MS',
+      'TestHostError',
+      'accessibilityTree',
+      'accessibilityViolations',
+      'createTestHost',
+      'expectAccessible',
+      'expectAccessibleNode',
+    ]);
     const host = await testing.createTestHost({ html: '<p>x</p>' });
     expect((await fetch(host.url)).status).toBe(200);
     await host.close();
@@ -50,6 +62,36 @@ describe('the built package', () => {
   it('hise-webview/vite exports the plugin', async () => {
     const vite = await import('hise-webview/vite');
     expect(typeof vite.hiseWebview).toBe('function');
+  });
+
+  it('hise-webview/react, /svelte and /vue import on a server and render there without a client, opening nothing', async () => {
+    const HOOKS = ['createHooks', 'useCall', 'useClient', 'useConnection', 'useLatest', 'useMessage', 'useParameter', 'useStream'];
+    const react = await import('hise-webview/react');
+    expect(Object.keys(react).sort()).toEqual(['HiseProvider', ...HOOKS]);
+    const svelte = await import('hise-webview/svelte');
+    expect(Object.keys(svelte).sort()).toEqual([...HOOKS, 'setHiseClient'].sort());
+    const vue = await import('hise-webview/vue');
+    expect(Object.keys(vue).sort()).toEqual([...HOOKS, 'hisePlugin', 'provideHise'].sort());
+
+    // Server rendering: no client (it is made in the browser), so no value yet and `connecting`.
+    const { createElement } = await import('react');
+    const { renderToString } = await import('react-dom/server');
+    const Gain = () => {
+      const gain = react.useParameter('gain');
+      return createElement('p', null, `${gain.text}|${react.useConnection().status}|${String(react.useLatest('level'))}`);
+    };
+    expect(renderToString(createElement(react.HiseProvider, { client: undefined }, createElement(Gain)))).toBe('<p>|connecting|undefined</p>');
+    const { createSSRApp, h } = await import('vue');
+    const { renderToString: renderVue } = await import('vue/server-renderer');
+    const app = createSSRApp({
+      setup() {
+        const gain = vue.useParameter('gain');
+        const connection = vue.useConnection();
+        return () => h('p', `${gain.text.value}|${connection.value.status}`);
+      },
+    }).use(vue.hisePlugin(undefined));
+    expect(await renderVue(app)).toBe('<p>|connecting</p>');
+    expect(react.createHooks().useCall).toBe(react.useCall); // typed, and the same function
   });
 
   it('hise-webview/inspector exports attachInspector', async () => {

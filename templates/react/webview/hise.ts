@@ -1,0 +1,5 @@
+// The hooks of hise-webview/react, typed from the shared contract: ids, values and calls are checked.
+import { createHooks } from 'hise-webview/react';
+import type { App } from '../shared/contract.js';
+
+export const { useParameter, useStream, useCall, useConnection } = createHooks<App>();

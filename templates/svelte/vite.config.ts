@@ -1,0 +1,11 @@
+// `npm run dev`: the page through Vite with the host beside it; `npm run build`: the page into dist/.
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { hiseWebview } from 'hise-webview/vite';
+
+export default defineConfig({
+  root: 'webview',
+  base: './',
+  build: { outDir: '../dist', emptyOutDir: true },
+  plugins: [svelte(), hiseWebview({ module: '../host/host.ts' })], // relative to Vite's root
+});
