@@ -171,10 +171,15 @@ export class Transport {
   }
 }
 
-/** The socket's URL: the session (so a reconnect resumes it), the fresh-streams offer, the token. */
+/**
+ * The socket's URL: the session (so a reconnect resumes it), the fresh-streams offer, the token. A
+ * client that never offers the extension (`extensions: false`, a page meant for HISE) names no
+ * session: a host that speaks the extension answers a session without the subprotocol with 426, to
+ * have the client offer it again, which this one never would.
+ */
 function socketUrl(options: ResolvedOptions, freshStreams: boolean): string {
   const url = new URL(options.url);
-  url.searchParams.set(SESSION_PARAM, createSessionId());
+  if (options.extensions) url.searchParams.set(SESSION_PARAM, createSessionId());
   if (freshStreams) url.searchParams.set(STREAMS_PARAM, String(STREAMS_VERSION));
   if (options.token !== undefined) url.searchParams.set(TOKEN_PARAM, options.token);
   return url.toString();

@@ -281,8 +281,8 @@ export class HostParameters implements ParameterOwner, Capability {
   #sendSpecs(connection: Connection, parameters: Parameter[]): void {
     if (!connection.extended) {
       for (const parameter of parameters) {
-        connection.deliver(hiseText(hiseValueMessage(parameter.id, parameter.value, parameter.source, parameter.formats ? parameter.text : undefined)));
-        for (const part of hiseSpecMessages(parameter.id, parameter.spec)) connection.deliver(hiseText(part));
+        this.#deliverHise(connection, hiseValueMessage(parameter.id, parameter.value, parameter.source, parameter.formats ? parameter.text : undefined));
+        for (const part of hiseSpecMessages(parameter.id, parameter.spec)) this.#deliverHise(connection, part);
       }
       return;
     }
@@ -296,10 +296,21 @@ export class HostParameters implements ParameterOwner, Capability {
     connection.deliver(parameterMessage(HiseParameterId.Specs, text, () => encodeParameterSpecs(states)));
   }
 
+  /**
+   * A HISE-mode message to a page of HISE's format. In HISE-strict mode it goes as HISE's script would
+   * send it, `sendToWebSocket(id, object)`: through HISE's send cycle (the latest per id, to every page),
+   * its length checked against what HISE frames correctly.
+   */
+  #deliverHise(connection: Connection, message: HiseTextMessage): void {
+    const strict = this.#core.hise;
+    if (strict === undefined) connection.deliver(hiseText(message));
+    else strict.send(message.id, JSON.parse(message.text) as object, 'sendToWebSocket');
+  }
+
   #sendValues(connection: Connection, ids: string[]): void {
     if (!connection.extended) {
       for (const parameter of ids.map((id) => this.byId.get(id))) {
-        if (parameter !== undefined) connection.deliver(hiseText(hiseValueMessage(parameter.id, parameter.value, parameter.source, parameter.formats ? parameter.text : undefined)));
+        if (parameter !== undefined) this.#deliverHise(connection, hiseValueMessage(parameter.id, parameter.value, parameter.source, parameter.formats ? parameter.text : undefined));
       }
       return;
     }
