@@ -8,7 +8,8 @@ import { FreshStreamsLink } from './stream-link.js';
 import { SubscriptionBook, type SubscribeOptions } from './subscription-book.js';
 import type { ClientMode, ClientModule, FrameHandler, FrameRoutes, Write } from './types.js';
 
-type PageDocument = Pick<Partial<Document>, 'visibilityState' | 'addEventListener' | 'removeEventListener'>;
+/** Where the client learns the page's visibility: the document, or (in a worker) what the page tells it. */
+export type PageDocument = Pick<Partial<Document>, 'visibilityState' | 'addEventListener' | 'removeEventListener'>;
 
 /**
  * Stream frames (typed arrays, bytes; timed or not) to the listeners, and fresh streams when
@@ -24,12 +25,13 @@ export class Streams implements ClientModule {
   #subscriptionsChanged = false;
   /** Fresh streams on the current connection (extended mode). */
   #link: FreshStreamsLink | undefined;
-  readonly #document = (globalThis as { document?: PageDocument }).document;
+  readonly #document: PageDocument | undefined;
   /** An owned frame's head (PROTOCOL.md §4.9) whose payload is the next message. */
   #head: OwnedHead | undefined;
 
-  constructor(inbox: Inbox, freshStreams: boolean) {
+  constructor(inbox: Inbox, freshStreams: boolean, page = (globalThis as { document?: PageDocument }).document) {
     this.#inbox = inbox;
+    this.#document = page;
     this.#fresh = freshStreams;
     const stream: FrameHandler = (frame, bytes) => this.#deliver(bytes.byteLength, () => ({ frame, meta: undefined }));
     const frames: Record<number, FrameHandler> = {
