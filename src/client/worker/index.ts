@@ -7,4 +7,4 @@
 export { connectWorker, WorkerClient, type WorkerConnectOptions } from './worker-client.js';
 export type { WorkerContext } from './worker-context.js';
 export { StreamRing } from './rings.js';
-export type { Component, ComponentKind, ComponentOptions } from '../scopes/components.js';
+export { mountComponent, type Component, type ComponentKind, type ComponentOptions, type FrameSource } from '../scopes/components.js';
