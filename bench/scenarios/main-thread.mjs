@@ -147,8 +147,8 @@ async function measure(adapter, { server, warmMs, windowMs }) {
 
 export async function run({ server, quick = false, runs = quick ? 1 : 3, clients, log = () => {} }) {
   const names = (clients ?? Object.keys(MAIN_THREAD_CLIENTS)).filter((n) => n in MAIN_THREAD_CLIENTS);
-  const warmMs = quick ? 300 : 1500;
-  const windowMs = quick ? 1000 : 4000;
+  const warmMs = quick ? 200 : 1500;
+  const windowMs = quick ? 500 : 4000;
   const samples = new Map(names.map((n) => [n, []]));
   const rows = [];
   for (let r = 0; r < runs; r++) {

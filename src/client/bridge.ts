@@ -164,11 +164,16 @@ function tagSocketsToHost(port: number, hostname: string, params: Readonly<Recor
     return targetPort === String(port) && hostNames.has(target.hostname);
   };
   const Native = window.WebSocket;
+  const tag = (url: string | URL): URL => {
+    const target = new URL(url, location.href);
+    if (isHostSocket(target)) for (const [name, value] of Object.entries(params)) if (!target.searchParams.has(name)) target.searchParams.set(name, value);
+    return target;
+  };
   class HostWebSocket extends Native {
+    /** The URL a socket to `url` gets, tagged: for sockets opened elsewhere for this tab (the worker client's, in its Worker). */
+    static tagUrl = (url: string): string => tag(url).href;
     constructor(url: string | URL, protocols?: string | string[]) {
-      const target = new URL(url, location.href);
-      if (isHostSocket(target)) for (const [name, value] of Object.entries(params)) if (!target.searchParams.has(name)) target.searchParams.set(name, value);
-      super(target, protocols);
+      super(tag(url), protocols);
     }
   }
   window.WebSocket = HostWebSocket;

@@ -24,6 +24,13 @@ describe('owned frames from literal bytes', () => {
     expect(head(encodeOwnedHead(FrameType.Int16, 'a', 2, { samplePosition: 3 }, 1)).meta).toEqual({ samplePosition: 3 });
   });
 
+  it("PROTOCOL.md's example: [0.5, -1] under buf, seq 7, as head then payload", () => {
+    const headBytes = encodeOwnedHead(FrameType.Float32, 'buf', 8, undefined, 7);
+    expect(Buffer.from(headBytes)).toEqual(hex('9c | 04 00 | 62 75 66 00 | 08 00 00 00 | 07 00 00 00 | 02 00 00 00 | 08 00 00 00'));
+    const payload = new Uint8Array(hex('00 00 00 3f 00 00 80 bf'));
+    expect(readPayload(ownedFrame(head(headBytes), payload))).toEqual(new Float32Array([0.5, -1]));
+  });
+
   it('the payload message is the frame data itself: read exact, the typed array is its buffer (no copy)', () => {
     const payload = new Uint8Array(new Float32Array([0.5, -1]).buffer);
     const frame = ownedFrame(head(encodeOwnedHead(FrameType.Float32, 'buf', 8, undefined, 7)), payload);

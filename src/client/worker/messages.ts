@@ -1,4 +1,4 @@
-// The messages between the page's main thread and the client's Worker (PROTOCOL.md §4.10).
+// The messages between the page's main thread and the worker client's Worker (an internal interface, not a wire format).
 import type { MessageMeta } from '../modern/types.js';
 import type { SubscribeOptions } from '../modern/subscription-book.js';
 

@@ -37,7 +37,9 @@ export class WorkerSocket implements WebSocketLike {
     this.#port = port;
     port.sockets.set(this.#n, this);
     const list = protocols === undefined ? undefined : typeof protocols === 'string' ? [protocols] : protocols;
-    port.post({ t: 'open', n: this.#n, url, protocols: list, ...port.features });
+    // The page's bridge tags its sockets to the host with the tab (one page per tab): the worker's too.
+    const tagUrl = (globalThis as { WebSocket?: { tagUrl?: (url: string) => string } }).WebSocket?.tagUrl;
+    port.post({ t: 'open', n: this.#n, url: tagUrl?.(url) ?? url, protocols: list, ...port.features });
   }
 
   send(data: string | ArrayBufferLike | ArrayBufferView): void {
