@@ -15,7 +15,7 @@ import { readUint32LE, writeUint32LE } from './uint32.js';
  * offered it; smaller frames go whole (a page may get either, and reads both). Below it the second
  * WebSocket message costs Chromium more than copying the samples out (bench/RESULTS.md, "Owned frames").
  */
-export const OWNED_MIN_BYTES = 2048;
+export const OWNED_MIN_BYTES = 8192;
 
 /** Layout of an OwnedHead frame's data. */
 export const OwnedLayout = {
