@@ -8,9 +8,6 @@ import { FreshStreamsLink } from './stream-link.js';
 import { SubscriptionBook, type SubscribeOptions } from './subscription-book.js';
 import type { ClientMode, ClientModule, FrameHandler, FrameRoutes, Write } from './types.js';
 
-/** Where the client learns the page's visibility: the document, or (in a worker) what the page tells it. */
-export type PageDocument = Pick<Partial<Document>, 'visibilityState' | 'addEventListener' | 'removeEventListener'>;
-
 /**
  * Stream frames (typed arrays, bytes; timed or not) to the listeners, and fresh streams when
  * offered (PROTOCOL.md §4.8): per connection a {@link FreshStreamsLink} (credit, subscriptions,
@@ -116,3 +113,6 @@ export class Streams implements ClientModule {
     return this.#document?.visibilityState !== 'hidden';
   }
 }
+
+/** Where the client learns the page's visibility: the document, or (in a worker) what the page tells it. */
+export type PageDocument = Pick<Partial<Document>, 'visibilityState' | 'addEventListener' | 'removeEventListener'>;

@@ -1,3 +1,7 @@
+/**
+ * The reference components (oscilloscope, spectrum, peak/RMS meter): the newest frame of a stream
+ * drawn once per animation frame, on the main thread or in the worker client's worker.
+ */
 import type { MessageMeta } from '../modern/types.js';
 import { SpectrumAnalyser } from './spectrum.js';
 import { parseColor, surfaceFor, type AnyCanvas, type Rgba, type Surface } from './surface.js';
