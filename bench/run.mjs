@@ -13,6 +13,7 @@ import { judgeTargets, printTargets } from './lib/targets.mjs';
 import * as codec from './scenarios/codec.mjs';
 import * as fanout from './scenarios/fanout.mjs';
 import * as inspector from './scenarios/inspector.mjs';
+import * as mainThread from './scenarios/main-thread.mjs';
 import * as freshness from './scenarios/freshness.mjs';
 import * as parameters from './scenarios/parameters.mjs';
 import * as roundtrip from './scenarios/roundtrip.mjs';
@@ -20,7 +21,7 @@ import * as sharedPort from './scenarios/shared-port.mjs';
 import * as stall from './scenarios/stall.mjs';
 import * as throughput from './scenarios/throughput.mjs';
 
-const SCENARIOS = { codec, throughput, roundtrip, fanout, stall, freshness, parameters, inspector, 'shared-port': sharedPort };
+const SCENARIOS = { codec, throughput, roundtrip, fanout, 'main-thread': mainThread, stall, freshness, parameters, inspector, 'shared-port': sharedPort };
 const options = parseArgs();
 const resultsDir = new URL('./results/', import.meta.url);
 
@@ -62,7 +63,7 @@ try {
   await server.close();
 }
 
-const machine = { ...machineBefore, loadAverageAfter: machineInfo().loadAverage, durationSec: Math.round((Date.now() - started) / 1000), quick: options.quick, runs: options.runs ?? (options.quick ? 1 : 'several (throughput 5, codec 5, round trip 3, fan-out 3, stalled page 2)') };
+const machine = { ...machineBefore, loadAverageAfter: machineInfo().loadAverage, durationSec: Math.round((Date.now() - started) / 1000), quick: options.quick, runs: options.runs ?? (options.quick ? 1 : 'several (throughput 5, codec 5, round trip 3, fan-out 3, main thread 3, stalled page 2)') };
 const targets = judgeTargets(rows);
 console.log('');
 printRows(rows);

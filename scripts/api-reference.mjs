@@ -9,10 +9,10 @@ import { resolve } from 'node:path';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** One entry point per export of package.json, under the name a user imports it by. */
-export const ENTRY_POINTS = ['host', 'client', 'protocol', 'vite', 'testing', 'inspector', 'react', 'svelte', 'vue'].map((layer) => `src/${layer}/index.ts`);
+export const ENTRY_POINTS = ['host', 'client', 'client/worker', 'client/scopes', 'protocol', 'vite', 'testing', 'inspector', 'react', 'svelte', 'vue'].map((layer) => `src/${layer}/index.ts`);
 
 /** What a user imports each entry point as (the export of package.json). */
-const IMPORT_NAMES = { host: 'hise-webview', client: 'hise-webview/client', protocol: 'hise-webview/protocol', vite: 'hise-webview/vite', testing: 'hise-webview/testing', inspector: 'hise-webview/inspector', react: 'hise-webview/react', svelte: 'hise-webview/svelte', vue: 'hise-webview/vue' };
+const IMPORT_NAMES = { host: 'hise-webview', client: 'hise-webview/client', 'client/worker': 'hise-webview/client/worker', 'client/scopes': 'hise-webview/client/scopes', protocol: 'hise-webview/protocol', vite: 'hise-webview/vite', testing: 'hise-webview/testing', inspector: 'hise-webview/inspector', react: 'hise-webview/react', svelte: 'hise-webview/svelte', vue: 'hise-webview/vue' };
 
 /** Writes the reference to `outDir` (absolute or relative to the repository); rejects when TypeDoc reports an error. */
 export async function generate(outDir) {

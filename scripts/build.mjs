@@ -20,6 +20,11 @@ const BUNDLES = [
   { entry: 'src/client/index.ts', out: 'dist/hise-webview-client.js', format: 'esm' },
   // The page side of direct communication, a classic script the host serves after its config.
   { entry: 'src/client/bridge.ts', out: 'dist/hise-webview-bridge.js', format: 'iife' },
+  // The worker client (issue 26), a separate entry so connect() pages load none of it, and its worker
+  // (a module worker; the client looks for it beside itself: served by the host, and in dist/client/worker/).
+  { entry: 'src/client/worker/index.ts', out: 'dist/hise-webview-worker-client.js', format: 'esm' },
+  { entry: 'src/client/worker/worker-entry.ts', out: 'dist/hise-webview-worker.js', format: 'esm' },
+  { entry: 'src/client/worker/worker-entry.ts', out: 'dist/client/worker/hise-webview-worker.js', format: 'esm' },
   // The inspector page (src/inspector/page), built on the modern client; served by attachInspector.
   { entry: 'src/inspector/page/main.ts', out: 'dist/inspector-page.js', format: 'esm' },
 ];

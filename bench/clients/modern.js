@@ -51,3 +51,11 @@ export const modernFlowControlOff = {
   label: 'modern client, fresh streams off',
   pageParams: { clientOptions: { freshStreams: false } },
 };
+
+/** The modern client without owned frames (`ownedFrames: false`, issue 26): each stream frame whole, its samples copied out. */
+export const modernWhole = {
+  ...modern,
+  name: 'modern-whole',
+  label: 'modern client, owned frames off',
+  pageParams: { clientOptions: { ownedFrames: false } },
+};

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { waitFor } from './webview-host.js';
 
-export default {
+const rawWs = {
   name: 'raw-ws',
   label: 'raw ws (no framing)',
   available: () => ({ ok: true }),
@@ -56,7 +56,8 @@ export default {
     const pending = new Map();
     let nextCall = 0;
     ws.onmessage = (e) => {
-      if (typeof e.data !== 'string') return onFloats('', new Float32Array(e.data));
+      // `copy`: the samples copied out, as a client must when they arrive inside a framed message.
+      if (typeof e.data !== 'string') return onFloats('', params.copy ? new Float32Array(e.data.slice(0)) : new Float32Array(e.data));
       if (e.data.startsWith('{"rpc"')) {
         const { rpc, result } = JSON.parse(e.data);
         pending.get(rpc)?.(result);
@@ -83,3 +84,8 @@ export default {
     };
   },
 };
+
+export default rawWs;
+
+/** Raw ws with a page that copies each frame's samples into a buffer of their own (issue 26): the limit of a format whose samples sit inside a framed message, like HISE's. */
+export const rawWsCopy = { ...rawWs, name: 'raw-ws-copy', label: 'raw ws, page copies the samples', pageParams: { copy: true } };

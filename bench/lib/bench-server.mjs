@@ -80,7 +80,8 @@ export async function startBenchServer() {
       }
       if (file === undefined) return void res.writeHead(404).end('not found');
       const body = await readFile(file);
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' }).end(body);
+      // A module worker's script carries the page's embedder policy (else Chromium blocks the worker).
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store', 'Cross-Origin-Embedder-Policy': 'credentialless' }).end(body);
     } catch (error) {
       if (!res.headersSent) res.writeHead(error.code === 'ENOENT' ? 404 : 500);
       res.end(String(error.message));

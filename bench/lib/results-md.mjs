@@ -50,6 +50,9 @@ export function resultsMarkdown({ machine, targets, rows }) {
         ? [r.client, skipped(r), '', '', '']
         : [r.client, `${r.floats}`, `${num(r.framesPerSec)} (${num(r.framesRatio, 2)}×)`, `${num(r.hostCpu, 2)} (${num(r.cpuRatio, 2)}×)`, ''],
   );
+  const mt = by('main-thread').map((r) =>
+    r.busyMsPerSec === undefined ? [r.client, skipped(r), '', '', '', ''] : [r.client, `${num(r.busyMsPerSec, 1)} ms/s`, `${num(r.busyRatioToMain, 3)}×`, num(r.longTasksPerSec, 2), `${num(r.drawnFpsCalm, 1)} fps`, `${num(r.drawnFpsUnderJank, 1)} fps`],
+  );
   const analysisFile = new URL('../ANALYSIS.md', import.meta.url);
   const analysis = existsSync(analysisFile) ? readFileSync(analysisFile, 'utf8') : '';
   return `# Benchmark results
@@ -82,6 +85,14 @@ ${table(['client', 'p50 ms', 'p99 ms', 'max ms', 'p50 vs raw'], rt)}
 ## 3. Fan-out: one host, 4 pages (one Chromium each), 16 streams × 60 fps × 2048 floats
 
 ${table(['client', 'host CPU (share of one core)', 'frames/s per page', 'expected'], fo)}
+
+## 3b. The page's main thread (issue 26): 16 streams × 60 fps × 2048 floats, each drawn by an oscilloscope
+
+\`modern-main\`: \`connect()\` and the components on the page's main thread; \`modern-worker\`: \`connectWorker()\`, the components in
+its worker on transferred canvases. Busy = the window minus the idle time \`requestIdleCallback\` reported; jank = a 200 ms
+busy loop on the main thread every second.
+
+${table(['client', 'main thread busy', 'vs main-thread client', 'long tasks/s', 'scope 0 drawn', 'scope 0 drawn under jank'], mt)}
 
 ## 4. Stalled page (busy main thread for 5 s while 16 streams × 60 fps × 2048 floats continue)
 

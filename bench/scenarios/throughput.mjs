@@ -109,7 +109,8 @@ export async function measureClient(adapter, { server, sizes, durationMs, warmFr
  * client and size with the median of the runs.
  */
 export async function run({ server, quick = false, runs = quick ? 1 : 5, clients, adapters = CLIENTS, log = () => {} }) {
-  const names = clients ?? Object.keys(adapters);
+  // A full run also measures the modern client without owned frames (issue 26), side by side.
+  const names = clients ?? [...Object.keys(adapters), ...(quick || adapters !== CLIENTS ? [] : ['modern-whole'])];
   const client = (name) => adapters[name] ?? clientByName(name);
   const durationMs = quick ? 150 : 1000;
   const sizes = SIZES;

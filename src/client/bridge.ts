@@ -192,15 +192,20 @@ function tagSocketsToHost(port: number, hostname: string, lan: boolean, params: 
     return targetPort === String(port) && hostNames.has(target.hostname);
   };
   const Native = window.WebSocket;
+  const tag = (url: string | URL): URL => {
+    const target = new URL(url, location.href);
+    if (isHostSocket(target)) {
+      // On the LAN, the host is where the page came from (wss when it came over https).
+      if (lan) [target.protocol, target.hostname, target.port] = [location.protocol === 'https:' ? 'wss:' : 'ws:', location.hostname, location.port];
+      for (const [name, value] of Object.entries(params)) if (!target.searchParams.has(name)) target.searchParams.set(name, value);
+    }
+    return target;
+  };
   class HostWebSocket extends Native {
+    /** The URL a socket to `url` gets, tagged: for sockets opened elsewhere for this tab (the worker client's, in its Worker). */
+    static tagUrl = (url: string): string => tag(url).href;
     constructor(url: string | URL, protocols?: string | string[]) {
-      const target = new URL(url, location.href);
-      if (isHostSocket(target)) {
-        // On the LAN, the host is where the page came from (wss when it came over https).
-        if (lan) [target.protocol, target.hostname, target.port] = [location.protocol === 'https:' ? 'wss:' : 'ws:', location.hostname, location.port];
-        for (const [name, value] of Object.entries(params)) if (!target.searchParams.has(name)) target.searchParams.set(name, value);
-      }
-      super(target, protocols);
+      super(tag(url), protocols);
     }
   }
   window.WebSocket = HostWebSocket;

@@ -194,6 +194,7 @@ export class HiseClient<C extends Contract = AnyContract> {
   #receive(bytes: Uint8Array): void {
     try {
       if (this.#transport.mode === 'legacy') return this.#inbox.receiveLegacy(bytes);
+      if (this.#streams.awaitsPayload) return this.#streams.payload(bytes); // an owned frame's samples
       const frame = decodeFrame(bytes);
       const route = this.#routes[frame.type];
       if (route !== undefined) route(frame, bytes);

@@ -169,6 +169,13 @@ export interface WebViewOptions {
    */
   parameterInterval?: number;
   /**
+   * Serve every HTTP answer with `Cross-Origin-Opener-Policy: same-origin` and
+   * `Cross-Origin-Embedder-Policy: require-corp`, so the host's pages are cross-origin isolated:
+   * `SharedArrayBuffer` works there (the worker client's stream rings, `client.ring(id)`). Pages
+   * then load cross-origin resources only when those opt in (CORP or CORS). @default false
+   */
+  crossOriginIsolation?: boolean;
+  /**
    * Share the port with other hise-webview hosts of this user (plugin instances, a CLI, tests):
    * the first to `setEnableWebSocket(port)` holds it as the hub, later ones join it, and another
    * takes over when the hub goes. Every page on the port gets what any instance sends, every
@@ -247,6 +254,7 @@ export const DEFAULT_OPTIONS: Readonly<ResolvedWebViewOptions> = Object.freeze({
   callbackErrors: 'reject',
   parameterInterval: 16,
   hise: 'default',
+  crossOriginIsolation: false,
 });
 
 /** What a numeric option counts: bytes, milliseconds, or things (ids, pages, calls …: whole numbers). */
@@ -328,6 +336,7 @@ export function resolveOptions(options: WebViewOptions = {}): ResolvedWebViewOpt
   if (typeof resolved.extensions !== 'boolean') invalid('option extensions must be a boolean');
   if (typeof resolved.hiseParameters !== 'boolean') invalid('option hiseParameters must be a boolean');
   if (typeof resolved.shared !== 'boolean') invalid('option shared must be a boolean');
+  if (typeof resolved.crossOriginIsolation !== 'boolean') invalid('option crossOriginIsolation must be a boolean');
   if (resolved.sharedDirectory !== undefined && (typeof resolved.sharedDirectory !== 'string' || resolved.sharedDirectory === '')) {
     invalid('option sharedDirectory must be a non-empty path');
   }

@@ -67,6 +67,13 @@ export const FrameType = {
    * of it is consumed.
    */
   StreamWindow: 0x1b,
+  /**
+   * Host → page, owned streams (PROTOCOL.md §4.9), to a page that offered them (`?owned=1`): the
+   * header of a stream frame whose data is the **next** WebSocket message, exactly the samples.
+   * id and seq as the stream frame's; data = inner type (1 byte), flags (1 byte), 2 NULs, uint32 LE
+   * bytes of the payload message, then (flags ≠ 0) float64 LE time and float64 LE sample position.
+   */
+  OwnedHead: 0x1c,
   /** Host → page: parameters' specs and values, data = JSON `{id: {"spec", "value", "source", "text"?}}` (PROTOCOL.md "Parameters"). */
   ParameterSpecs: 0x20,
   /** Host → page: parameters' latest values, data = JSON `{id: [value, source, text?]}`. */
@@ -110,3 +117,12 @@ export const STREAMS_PARAM = 'streams';
 export const STREAMS_VERSION = 1;
 /** Query parameter carrying the client's session id, for exactly-once delivery across reconnects. */
 export const SESSION_PARAM = 'session';
+/**
+ * Query parameter by which a modern client offers owned stream frames (PROTOCOL.md §4.9): each
+ * stream frame as a header message and a payload message that is exactly its samples, so the page
+ * hands out the socket's own `ArrayBuffer` with no copy. Its value is {@link OWNED_VERSION}; hosts
+ * that do not know it ignore it and send stream frames whole.
+ */
+export const OWNED_PARAM = 'owned';
+/** The owned-frames feature version a client offers. */
+export const OWNED_VERSION = 1;

@@ -17,7 +17,10 @@ export {
   ELEMENT_BYTES,
   STREAMS_PARAM,
   STREAMS_VERSION,
+  OWNED_PARAM,
+  OWNED_VERSION,
 } from './extension.js';
+export { OWNED_MIN_BYTES, OwnedLayout, encodeOwnedHead, readOwnedHead, ownedFrame, type OwnedHead } from './owned-frame.js';
 export {
   ALL_STREAMS,
   STREAM_TYPES,

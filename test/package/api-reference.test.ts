@@ -48,7 +48,7 @@ describe('docs/reference (the API reference)', () => {
     const pkg = JSON.parse(await readFile(join(packed.REPO_ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
     const typed = Object.entries(pkg.exports).filter(([, target]) => typeof target === 'object').map(([name]) => name);
     const layers = typed.map((name) => (name === '.' ? 'host' : name.slice(2)));
-    expect(ENTRY_POINTS.map((entry) => /^src\/(\w+)\/index\.ts$/.exec(entry)![1]).sort()).toEqual(layers.sort());
+    expect(ENTRY_POINTS.map((entry) => /^src\/([\w/]+)\/index\.ts$/.exec(entry)![1]).sort()).toEqual(layers.sort());
     const index = await readFile(join(COMMITTED, 'README.md'), 'utf8');
     for (const name of typed) expect(index).toContain(`[${name === '.' ? 'hise-webview' : `hise-webview/${name.slice(2)}`}]`);
   });

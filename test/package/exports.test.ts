@@ -94,6 +94,14 @@ describe('the built package', () => {
     expect(react.createHooks().useCall).toBe(react.useCall); // typed, and the same function
   });
 
+  it('hise-webview/client/worker and hise-webview/client/scopes: the worker client and the reference components, no side effects at import', async () => {
+    const worker = await import('hise-webview/client/worker');
+    expect(Object.keys(worker).sort()).toEqual(['StreamRing', 'WorkerClient', 'connectWorker', 'mountComponent']);
+    const scopes = await import('hise-webview/client/scopes');
+    expect(Object.keys(scopes).sort()).toEqual(['SpectrumAnalyser', 'mountComponent']);
+    expect(() => worker.connectWorker()).toThrow(expect.objectContaining({ code: 'NOT_AVAILABLE' })); // Node has no Worker global of this kind
+  });
+
   it('hise-webview/inspector exports attachInspector', async () => {
     const inspector = await import('hise-webview/inspector');
     expect(Object.keys(inspector).sort()).toEqual(['DEFAULT_INSPECTOR_OPTIONS', 'attachInspector']);

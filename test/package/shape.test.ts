@@ -10,7 +10,7 @@ describe('the code shape', () => {
     expect(shape.files.length).toBeGreaterThan(100);
     expect(shape.facades.map((f) => f.className)).toEqual(['WebView', 'HiseClient']);
     for (const facade of shape.facades) expect(facade.publicMembers).toBeGreaterThan(5);
-    expect(shape.exports.map((e) => e.name)).toEqual(['.', './client', './protocol', './vite', './testing', './inspector', './react', './svelte', './vue']);
+    expect(shape.exports.map((e) => e.name)).toEqual(['.', './client', './client/worker', './client/scopes', './protocol', './vite', './testing', './inspector', './react', './svelte', './vue']);
     const protocol = shape.exports.find((e) => e.name === './protocol')!;
     expect(protocol.values).toBeGreaterThan(10);
   });

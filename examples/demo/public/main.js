@@ -9,6 +9,7 @@ import { createMeters, formatDb, toDb } from './meters.js';
 import { createScope } from './scope.js';
 import { createSpectrum } from './spectrum.js';
 import { Action, BufferIndex, Meters, STATE_ID } from './streams.js';
+import { createWorkerViews } from './worker-views.js';
 
 /** Longest step the animations take, so a tab coming back from the background does not jump. */
 const MAX_DT = 0.1;
@@ -35,6 +36,12 @@ $('listen').addEventListener('click', () => listener.toggle(latest.state?.sample
 window.demo = { server, port, stats, latest, send }; // for tests and the console
 // The gain parameter's knob (modern client); the page works without it if it cannot load.
 createKnob($('gain-knob'), $('knob-value'), port).then((knob) => (window.demo.knob = knob), (error) => console.warn('gain knob unavailable:', error));
+
+// The same stream drawn in a Worker (worker client); the page works without it if it cannot load.
+createWorkerViews(port, { scope: $('worker-scope'), spectrum: $('worker-spectrum'), meter: $('worker-meter') }).then(
+  (client) => (window.demo.worker = client),
+  (error) => console.warn('worker views unavailable:', error),
+);
 
 showConnection(server, port, (open) => {
   controls.setConnected(open);

@@ -28,7 +28,7 @@ export class Inbox implements ClientModule {
     this.#emit(frame.id, readPayload(frame), undefined, undefined);
   };
   readonly frames: FrameRoutes = { [FrameType.Hello]: (frame) => this.#hello(frame), [FrameType.String]: this.#numbered, [FrameType.Json]: this.#numbered };
-  readonly #transport: Transport;
+  readonly #transport: Pick<Transport, 'write'>;
   readonly #exact: boolean;
   /** HISE's format: takes a text message with a reserved id instead of the listeners (true when it did). */
   readonly #claimText: (id: string, text: string) => boolean;
@@ -40,7 +40,7 @@ export class Inbox implements ClientModule {
   #hostSeq = 0;
   #ackScheduled = false;
 
-  constructor(transport: Transport, exactBuffers: boolean, claimText: (id: string, text: string) => boolean) {
+  constructor(transport: Pick<Transport, 'write'>, exactBuffers: boolean, claimText: (id: string, text: string) => boolean) {
     this.#transport = transport;
     this.#exact = exactBuffers;
     this.#claimText = claimText;

@@ -31,6 +31,7 @@ export const CLIENT_DEFAULTS = {
   maxReconnectDelay: MAX_RECONNECT_DELAY_MS,
   exactBuffers: true,
   freshStreams: true,
+  ownedFrames: true,
 } as const;
 
 /** Options of {@link connect}; unknown keys and values of the wrong kind throw `ClientError` `INVALID_OPTION`. Defaults: {@link CLIENT_DEFAULTS}. */
@@ -84,6 +85,14 @@ export interface ConnectOptions {
    * @default true
    */
   freshStreams?: boolean;
+  /**
+   * Offer owned stream frames (PROTOCOL.md §4.9): the host sends each stream frame as a small head
+   * and a payload message that is exactly the samples, so a listener's typed array *is* the
+   * socket's buffer (`byteOffset` 0, `buffer.byteLength === byteLength`) with no copy, whatever
+   * `exactBuffers` says. A host that does not speak them ignores the offer.
+   * @default true
+   */
+  ownedFrames?: boolean;
   /** A WebSocket constructor, for running outside a browser (e.g. the `ws` package). @default globalThis.WebSocket */
   WebSocket?: WebSocketConstructor;
 }
@@ -118,6 +127,7 @@ const CHECKS: { readonly [K in keyof Required<ConnectOptions>]: Check } = {
   extensions: boolean,
   exactBuffers: boolean,
   freshStreams: boolean,
+  ownedFrames: boolean,
   reconnect: boolean,
   minReconnectDelay: delay,
   maxReconnectDelay: delay,

@@ -1,13 +1,12 @@
 import { FrameType } from '../../protocol/extension.js';
 import type { Frame } from '../../protocol/frame.js';
+import { ownedFrame, readOwnedHead, type OwnedHead } from '../../protocol/owned-frame.js';
 import { readTimedFrame, STREAM_TYPES, type StreamMeta } from '../../protocol/stream-meta.js';
 import { HostClock } from './host-clock.js';
 import type { Inbox } from './inbox.js';
 import { FreshStreamsLink } from './stream-link.js';
 import { SubscriptionBook, type SubscribeOptions } from './subscription-book.js';
 import type { ClientMode, ClientModule, FrameHandler, FrameRoutes, Write } from './types.js';
-
-type PageDocument = Pick<Partial<Document>, 'visibilityState' | 'addEventListener' | 'removeEventListener'>;
 
 /**
  * Stream frames (typed arrays, bytes; timed or not) to the listeners, and fresh streams when
@@ -23,21 +22,39 @@ export class Streams implements ClientModule {
   #subscriptionsChanged = false;
   /** Fresh streams on the current connection (extended mode). */
   #link: FreshStreamsLink | undefined;
-  readonly #document = (globalThis as { document?: PageDocument }).document;
+  readonly #document: PageDocument | undefined;
+  /** An owned frame's head (PROTOCOL.md §4.9) whose payload is the next message. */
+  #head: OwnedHead | undefined;
 
-  constructor(inbox: Inbox, freshStreams: boolean) {
+  constructor(inbox: Inbox, freshStreams: boolean, page = (globalThis as { document?: PageDocument }).document) {
     this.#inbox = inbox;
+    this.#document = page;
     this.#fresh = freshStreams;
-    const stream: FrameHandler = (frame, bytes) => this.#deliver(bytes, () => ({ frame, meta: undefined }));
+    const stream: FrameHandler = (frame, bytes) => this.#deliver(bytes.byteLength, () => ({ frame, meta: undefined }));
     const frames: Record<number, FrameHandler> = {
       [FrameType.StreamsReady]: (frame) => this.#link?.start(frame, this.#subscriptions.state, this.#visible(), !this.#subscriptionsChanged),
       [FrameType.TimeSync]: (frame) => this.#link?.timeSync(frame),
       [FrameType.StreamWindow]: (frame) => this.#link?.streamWindow(frame),
-      [FrameType.Timed]: (frame, bytes) => this.#deliver(bytes, () => readTimedFrame(frame)),
+      [FrameType.Timed]: (frame, bytes) => this.#deliver(bytes.byteLength, () => readTimedFrame(frame)),
+      [FrameType.OwnedHead]: (frame, bytes) => {
+        this.#head = readOwnedHead(frame, bytes.byteLength);
+      },
     };
     for (const type of STREAM_TYPES) frames[type] = stream;
     this.frames = frames;
     if (freshStreams) this.#document?.addEventListener?.('visibilitychange', this.#onVisibilityChange);
+  }
+
+  /** True when the next message is the payload of an owned frame whose head came last. */
+  get awaitsPayload(): boolean {
+    return this.#head !== undefined;
+  }
+
+  /** The payload of the owned frame whose head came last: delivered as it is, its buffer the listeners' own. */
+  payload(bytes: Uint8Array): void {
+    const head = this.#head!;
+    this.#head = undefined;
+    this.#deliver(head.headBytes + bytes.byteLength, () => ({ frame: ownedFrame(head, bytes), meta: head.meta }));
   }
 
   subscribe(ids: string | readonly string[] | undefined, options: SubscribeOptions | undefined): void {
@@ -55,11 +72,13 @@ export class Streams implements ClientModule {
   }
 
   opened(mode: ClientMode, write: Write): void {
+    this.#head = undefined;
     this.#link?.stop();
     this.#link = this.#fresh && mode === 'extended' ? new FreshStreamsLink(write, this.#clock) : undefined;
   }
 
   closed(): void {
+    this.#head = undefined;
     this.#link?.stop();
   }
 
@@ -72,12 +91,12 @@ export class Streams implements ClientModule {
    * Hands a stream frame to the listeners and counts it as consumed for the host's window, also
    * when it turns out unreadable (the host counted it as sent either way).
    */
-  #deliver(message: Uint8Array, unwrap: () => { frame: Frame; meta: StreamMeta | undefined }): void {
+  #deliver(messageBytes: number, unwrap: () => { frame: Frame; meta: StreamMeta | undefined }): void {
     try {
       const { frame, meta } = unwrap();
       this.#inbox.deliver(frame, meta);
     } finally {
-      this.#link?.acks.consumed(message.byteLength);
+      this.#link?.acks.consumed(messageBytes);
     }
   }
 
@@ -94,3 +113,6 @@ export class Streams implements ClientModule {
     return this.#document?.visibilityState !== 'hidden';
   }
 }
+
+/** Where the client learns the page's visibility: the document, or (in a worker) what the page tells it. */
+export type PageDocument = Pick<Partial<Document>, 'visibilityState' | 'addEventListener' | 'removeEventListener'>;

@@ -1,5 +1,5 @@
 import { CallError } from '../../protocol/calls.js';
-import { SESSION_PARAM, STREAMS_PARAM, STREAMS_VERSION, SUBPROTOCOL, TOKEN_PARAM } from '../../protocol/extension.js';
+import { OWNED_PARAM, OWNED_VERSION, SESSION_PARAM, STREAMS_PARAM, STREAMS_VERSION, SUBPROTOCOL, TOKEN_PARAM } from '../../protocol/extension.js';
 import { createSessionId } from '../../protocol/session-id.js';
 import { Reconnect } from '../reconnect.js';
 import { refusalLog, type CloseLike } from '../refusals.js';
@@ -172,7 +172,7 @@ export class Transport {
 }
 
 /**
- * The socket's URL: the session (so a reconnect resumes it), the fresh-streams offer, the token. A
+ * The socket's URL: the session (so a reconnect resumes it), the fresh-streams and owned-frames offers, the token. A
  * client that never offers the extension (`extensions: false`, a page meant for HISE) names no
  * session: a host that speaks the extension answers a session without the subprotocol with 426, to
  * have the client offer it again, which this one never would.
@@ -181,6 +181,7 @@ function socketUrl(options: ResolvedOptions, freshStreams: boolean): string {
   const url = new URL(options.url);
   if (options.extensions) url.searchParams.set(SESSION_PARAM, createSessionId());
   if (freshStreams) url.searchParams.set(STREAMS_PARAM, String(STREAMS_VERSION));
+  if (options.ownedFrames && options.extensions) url.searchParams.set(OWNED_PARAM, String(OWNED_VERSION));
   if (options.token !== undefined) url.searchParams.set(TOKEN_PARAM, options.token);
   return url.toString();
 }

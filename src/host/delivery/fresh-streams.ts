@@ -12,7 +12,7 @@ import {
   type Frame,
 } from '../../protocol/index.js';
 import { hostTime } from './host-clock.js';
-import { controlFrame, type WireFrame } from './outbound.js';
+import { controlFrame, wireBytes, type WireFrame } from './outbound.js';
 import type { DeliveryResult } from './page-outbox.js';
 import { StreamCredit } from './stream-credit.js';
 import { Subscriptions } from './subscriptions.js';
@@ -118,7 +118,7 @@ export class FreshStreams {
   /** Bytes of the frames waiting here. */
   get waitingBytes(): number {
     let bytes = 0;
-    for (const frame of this.#waiting.values()) bytes += frame.bytes.byteLength;
+    for (const frame of this.#waiting.values()) bytes += wireBytes(frame);
     return bytes;
   }
 
@@ -139,7 +139,7 @@ export class FreshStreams {
 
   /** @internal A frame that was handed to the socket was replaced before it went: it never reaches the page. */
   discarded(frame: WireFrame): void {
-    this.#credit.refund(frame.bytes.byteLength);
+    this.#credit.refund(wireBytes(frame));
     this.#countsOf(frame.id).coalesced++;
   }
 
@@ -212,7 +212,7 @@ export class FreshStreams {
   }
 
   #mayGo(frame: WireFrame, now: number): boolean {
-    if (!this.#visible || !this.#credit.allows(frame.bytes.byteLength)) return false;
+    if (!this.#visible || !this.#credit.allows(wireBytes(frame))) return false;
     const slot = this.#nextSlot.get(frame.id);
     if (slot !== undefined && now < slot) {
       this.#wakeAt(slot);
@@ -231,7 +231,7 @@ export class FreshStreams {
   }
 
   #send(frame: WireFrame, counts: StreamIdStats): DeliveryResult {
-    this.#credit.spend(frame.bytes.byteLength);
+    this.#credit.spend(wireBytes(frame));
     counts.sent++;
     const interval = this.#subscriptions.interval(frame.id);
     if (interval > 0) {
@@ -250,7 +250,7 @@ export class FreshStreams {
     for (const [id, frame] of this.#waiting) {
       if (!this.#visible) break;
       if (!this.#mayGo(frame, now)) {
-        if (!this.#credit.allows(frame.bytes.byteLength)) break;
+        if (!this.#credit.allows(wireBytes(frame))) break;
         continue; // capped: its timer is set
       }
       this.#waiting.delete(id);

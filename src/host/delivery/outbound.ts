@@ -1,4 +1,6 @@
 import {
+  encodeOwnedHead,
+  OWNED_MIN_BYTES,
   encodeTimedFrame,
   encodeFloat32,
   encodeFrame,
@@ -23,6 +25,16 @@ export interface WireFrame {
   readonly id: string;
   readonly kind: FrameKind;
   readonly bytes: Uint8Array;
+  /**
+   * An owned stream frame (PROTOCOL.md §4.9): `bytes` is its head and this its payload, written as
+   * the next WebSocket message; the two count as one frame ({@link wireBytes}).
+   */
+  readonly payload?: Uint8Array;
+}
+
+/** Bytes of a frame on the wire: what backpressure and fresh-streams credit count. */
+export function wireBytes(frame: WireFrame): number {
+  return frame.bytes.byteLength + (frame.payload?.byteLength ?? 0);
 }
 
 /** What `sendToWebSocket` accepts: HISE's String and Buffer, and objects or arrays as JSON. */
@@ -55,6 +67,9 @@ export class OutboundMessage {
   /** The Timed form, for pages that speak fresh streams, when the message has a time or sample position. */
   readonly #encodeTimed: (() => Uint8Array) | undefined;
   #timed: WireFrame | undefined;
+  /** The owned form (head + payload), for pages that offered it; undefined for control messages. */
+  readonly #encodeOwned: ((meta: StreamMeta | undefined) => { bytes: Uint8Array; payload: Uint8Array }) | undefined;
+  #owned: WireFrame | undefined;
 
   constructor(
     id: string,
@@ -62,6 +77,7 @@ export class OutboundMessage {
     encodeLegacy: Encoder,
     encodeExtended: (seq?: number) => Uint8Array,
     timed?: { meta: StreamMeta; encode: () => Uint8Array },
+    encodeOwned?: (meta: StreamMeta | undefined) => { bytes: Uint8Array; payload: Uint8Array },
   ) {
     this.id = id;
     this.kind = kind;
@@ -69,6 +85,7 @@ export class OutboundMessage {
     this.#encodeExtended = encodeExtended;
     this.meta = timed?.meta;
     this.#encodeTimed = timed?.encode;
+    this.#encodeOwned = encodeOwned;
   }
 
   /**
@@ -87,9 +104,13 @@ export class OutboundMessage {
 
   /**
    * The frame for a page; `null` when a legacy page cannot read this payload type. A page that
-   * speaks fresh streams (`timed`) gets a stream's time and sample position too.
+   * speaks fresh streams (`timed`) gets a stream's time and sample position too; one that offered
+   * owned frames (`owned`, PROTOCOL.md §4.9) gets a stream frame as head + payload.
    */
-  forPage(extended: boolean, timed = false): WireFrame | null {
+  forPage(extended: boolean, timed = false, owned = false): WireFrame | null {
+    if (extended && owned && this.#encodeOwned !== undefined) {
+      return (this.#owned ??= { id: this.id, kind: this.kind, ...this.#encodeOwned(timed ? this.meta : undefined) });
+    }
     if (extended && timed && this.#encodeTimed !== undefined) return (this.#timed ??= this.#wire(this.#encodeTimed()));
     if (extended) return (this.#extended ??= this.#wire(this.#encodeExtended()))!;
     if (this.#legacy === undefined) {
@@ -129,6 +150,7 @@ export function hiseMessage(id: unknown, data: unknown, seq: () => number, meta?
       () => legacy,
       () => encodeFrame(FrameType.Float32, checkedId, floats(), { seq: sequence, align: true }),
       checkedMeta && { meta: checkedMeta, encode: () => encodeTimedFrame(FrameType.Float32, checkedId, floats(), checkedMeta, { seq: sequence }) },
+      data.byteLength >= OWNED_MIN_BYTES ? (meta) => ({ bytes: encodeOwnedHead(FrameType.Float32, checkedId, data.byteLength, meta, sequence), payload: floats() }) : undefined,
     );
   }
   if (isJsonContainer(data)) return textMessage(checkedId, json(data), FrameType.String);
@@ -168,6 +190,7 @@ export function anyMessage(id: unknown, value: unknown, seq: () => number, meta?
     () => null,
     () => encodeFrame(type, checkedId, bytes, { seq: sequence, align: true }),
     checkedMeta && { meta: checkedMeta, encode: () => encodeTimedFrame(type, checkedId, bytes, checkedMeta, { seq: sequence }) },
+    bytes.byteLength >= OWNED_MIN_BYTES ? (meta) => ({ bytes: encodeOwnedHead(type, checkedId, bytes.byteLength, meta, sequence), payload: bytes }) : undefined,
   );
 }
 

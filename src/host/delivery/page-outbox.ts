@@ -1,4 +1,4 @@
-import type { WireFrame } from './outbound.js';
+import { wireBytes, type WireFrame } from './outbound.js';
 
 /** Where an outbox writes: a WebSocket, seen only through the two things the policy needs. */
 export interface FrameSink {
@@ -68,7 +68,7 @@ export class PageOutbox {
   /** Bytes held in this outbox (not counting what the socket buffers). */
   get queuedBytes(): number {
     let bytes = this.#controlBytes;
-    for (const frame of this.#streams.values()) bytes += frame.bytes.byteLength;
+    for (const frame of this.#streams.values()) bytes += wireBytes(frame);
     return bytes;
   }
 
@@ -92,11 +92,17 @@ export class PageOutbox {
    */
   #fits(frame: WireFrame): boolean {
     const buffered = this.#sink.bufferedAmount;
-    return buffered === 0 || buffered + frame.bytes.byteLength <= this.#highWaterMark;
+    return buffered === 0 || buffered + wireBytes(frame) <= this.#highWaterMark;
   }
 
   #write(frame: WireFrame): void {
-    this.#sink.send(frame.bytes, this.#onWritten);
+    const { bytes, payload } = frame;
+    if (payload === undefined) this.#sink.send(bytes, this.#onWritten);
+    else {
+      // An owned stream frame (PROTOCOL.md §4.9): its head, then its payload, as two messages.
+      this.#sink.send(bytes, ignoreWritten);
+      this.#sink.send(payload, this.#onWritten);
+    }
     this.stats.framesSent++;
     if (this.#sink.bufferedAmount > this.#highWaterMark) this.#congested = true;
   }
@@ -111,12 +117,12 @@ export class PageOutbox {
   }
 
   #holdControl(frame: WireFrame): DeliveryResult {
-    if (this.#controlBytes + frame.bytes.byteLength > this.#maxQueuedBytes) {
+    if (this.#controlBytes + wireBytes(frame) > this.#maxQueuedBytes) {
       this.#onOverflow();
       return 'overflow';
     }
     this.#control.push(frame);
-    this.#controlBytes += frame.bytes.byteLength;
+    this.#controlBytes += wireBytes(frame);
     return 'queued';
   }
 
@@ -130,7 +136,7 @@ export class PageOutbox {
         break;
       }
       this.#control[this.#controlHead++] = undefined;
-      this.#controlBytes -= frame.bytes.byteLength;
+      this.#controlBytes -= wireBytes(frame);
       this.#write(frame);
     }
     if (this.#controlHead === this.#control.length) {
@@ -148,3 +154,5 @@ export class PageOutbox {
     }
   }
 }
+
+function ignoreWritten(): void {}

@@ -6,6 +6,9 @@ export const CLIENT_SCRIPTS = {
   '/hisewebsocket-min.js': 'hisewebsocket-min.js',
   /** The modern client as one ES module (`import { connect } from 'http://localhost:PORT/hise-webview-client.js'`). */
   '/hise-webview-client.js': 'hise-webview-client.js',
+  /** The worker client (`connectWorker`) as one ES module, and the module worker it starts beside itself. */
+  '/hise-webview-worker-client.js': 'hise-webview-worker-client.js',
+  '/hise-webview-worker.js': 'hise-webview-worker.js',
 } as const;
 
 const cache = new Map<string, Promise<Buffer | undefined>>();

@@ -10,6 +10,8 @@ import { frameAncestors } from './origin-policy.js';
 export interface GuardContext {
   readonly allowedHosts: AllowedHosts;
   readonly allowedOrigins: readonly string[];
+  /** Sends COOP/COEP with every answer (the `crossOriginIsolation` option). */
+  readonly crossOriginIsolation?: boolean;
   /** Bad requests and the host's own failures, as coded errors. Must not throw. */
   report(error: WebViewError): void;
   /** A request or upgrade naming a `Host` that is not allowed (answered 403). */
@@ -71,6 +73,10 @@ export class HttpGuard {
       response.setHeader('X-Content-Type-Options', 'nosniff');
       // A foreign site must not frame the webview (clickjacking its controls); loopback pages may.
       response.setHeader('Content-Security-Policy', this.#frameAncestors);
+      if (this.#context.crossOriginIsolation) {
+        response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+        response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+      }
       const parsed = parseRequest(request);
       if (!this.#hostAllowed(request, parsed)) {
         respondText(response, 403, 'this host name is not allowed (see the allowedHosts option)');

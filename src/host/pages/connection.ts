@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { BRIDGE_PARAM, PendingCalls, SESSION_PARAM, STREAMS_PARAM, STREAMS_VERSION, SUBPROTOCOL } from '../../protocol/index.js';
+import { BRIDGE_PARAM, OWNED_PARAM, OWNED_VERSION, PendingCalls, SESSION_PARAM, STREAMS_PARAM, STREAMS_VERSION, SUBPROTOCOL } from '../../protocol/index.js';
 import { FreshStreams, type FreshStreamsLimits } from '../delivery/fresh-streams.js';
 import type { ParsedRequest } from '../http/request.js';
 import type { OutboundMessage, WireFrame } from '../delivery/outbound.js';
@@ -51,6 +51,8 @@ export class Connection {
    * as before.
    */
   readonly streams: FreshStreams | undefined;
+  /** True when the page offered owned stream frames (`?owned=1`, PROTOCOL.md §4.9): it gets each as head + payload. */
+  readonly owned: boolean;
   readonly #socket: PageSocket;
   readonly #outbox: PageOutbox;
   #answeredPing = true;
@@ -87,6 +89,7 @@ export class Connection {
       },
     };
     const offersStreams = this.extended && !this.bridged && parsed.query.get(STREAMS_PARAM) === String(STREAMS_VERSION);
+    this.owned = this.extended && !this.bridged && parsed.query.get(OWNED_PARAM) === String(OWNED_VERSION);
     this.streams = offersStreams
       ? new FreshStreams({ stream: (frame) => this.#outbox.send(frame), control: (frame) => this.#outbox.send(frame) }, limits)
       : undefined;
@@ -127,7 +130,7 @@ export class Connection {
 
   /** @internal Offers a message in the form this connection reads; `'skipped'` when it cannot read it. */
   deliver(message: OutboundMessage | WireFrame): DeliveryResult | 'skipped' {
-    const frame = 'forPage' in message ? message.forPage(this.extended, this.streams !== undefined) : message;
+    const frame = 'forPage' in message ? message.forPage(this.extended, this.streams !== undefined, this.owned) : message;
     if (frame === null) return 'skipped';
     if (frame.kind === 'stream' && this.streams !== undefined) return this.streams.offer(frame);
     return this.#outbox.send(frame);
