@@ -9,7 +9,7 @@ import { bundleSizes } from './bundle-sizes.mjs';
 import { directorySize, installedPackages, installProject, megabytes, packFreshCopy, tempDir } from './packed-package.mjs';
 
 /** The install budget the README promises (issue 12): node_modules of `npm i hise-webview`. */
-export const INSTALL_BUDGET_BYTES = 3e6;
+export const INSTALL_BUDGET_BYTES = 4e6;
 
 const json = process.argv.includes('--json');
 const dir = await tempDir('hise-package-report-');
