@@ -46,7 +46,10 @@ export async function loadTls(https: ResolvedLanOptions['https'], addresses: rea
 }
 
 async function generate(addresses: readonly string[]): Promise<{ cert: string; key: string }> {
-  const { generate: selfsigned } = await import('selfsigned');
+  const { generate: selfsigned } = await import('selfsigned').catch((error: unknown) => {
+    // An optional peer (7 MB with its ASN.1 stack, for this one use): say how to get it, or not need it.
+    throw new WebViewError('LAN_TLS_FAILED', 'a self-signed certificate needs the package selfsigned: npm i -D selfsigned, or give your own with --cert/--key (e.g. made with mkcert)', { cause: error });
+  });
   const notAfterDate = new Date(Date.now() + GENERATED_DAYS * 86_400_000);
   const altNames = [{ type: 2 as const, value: 'localhost' }, ...addresses.map((ip) => ({ type: 7 as const, ip }))];
   const made = await selfsigned([{ name: 'commonName', value: 'hise-webview LAN' }], {
