@@ -47,6 +47,7 @@ export function describeRefusal(info: RefusedConnection, webView: WebView, hints
   const origin = info.origin === undefined ? undefined : printable(info.origin); // what a page sent is escaped
   const from = origin === undefined ? 'a client without Origin' : `a page from ${origin}`;
   const { maxPages, maxConnectionsPerPage, handshakeTimeout } = webView.options;
+  if (info.lan === true && (info.reason === 'host' || info.reason === 'origin')) return describeLanRefusal(info, from);
   switch (info.reason) {
     case 'origin':
       if (origin === 'null') {
@@ -73,6 +74,17 @@ export function describeRefusal(info: RefusedConnection, webView: WebView, hints
     case 'rate':
       return `LAN: refused a pairing attempt from ${printable(info.remoteAddress ?? 'a device')}: too many attempts this minute (someone guessing codes?).`;
   }
+}
+
+/**
+ * A LAN refusal of a name or an origin: the LAN admits only its own address and origin (the QR code's
+ * URL), whatever `allowedHosts` and `allowedOrigins` say, so those are not offered.
+ */
+function describeLanRefusal(info: RefusedConnection, from: string): string {
+  if (info.reason === 'host') {
+    return `LAN: refused a request for Host ${printable(info.host ?? '')}: on the LAN only the host's own LAN address is served (the DNS-rebinding defence; allowedHosts does not apply there). Open the URL of the QR code on the device.`;
+  }
+  return `LAN: refused ${from}: on the LAN only the host's own pages connect (their origin is the LAN address of the QR code's URL; allowedOrigins does not apply there). Open that URL on the device.`;
 }
 
 /**

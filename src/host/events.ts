@@ -20,6 +20,8 @@ export interface RefusedConnection {
   remoteAddress: string | undefined;
   /** The refused `Host` header, with reason `'host'` (the name to add to `allowedHosts` if it is yours). */
   host?: string | undefined;
+  /** Refused on the LAN listener (`lan` option), where `allowedHosts` and `allowedOrigins` do not apply. */
+  lan?: true;
 }
 
 export interface WebViewEvents {

@@ -3,6 +3,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RefusedConnection, WebView } from '../../src/host/index.js';
+import { CLI_HINTS, describeRefusal } from '../../src/dev/refusal-log.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { clientsOpen, LAN_ADDRESS, OTHER_DEVICE, pairIn, postCode, removeLanDirectories, requestFrom, startLanHost } from '../helpers/lan.js';
 
@@ -145,8 +146,12 @@ describe('the LAN gate: Host and Origin', () => {
     expect(response?.status()).toBe(403);
     // The page, and its favicon request when the browser makes one: each refused for its Host.
     expect(seen.length).toBeGreaterThanOrEqual(1);
-    expect(seen.every((s) => s.reason === 'host' && s.host === `evil.test:${wv.lan!.port}`)).toBe(true);
+    expect(seen.every((s) => s.reason === 'host' && s.host === `evil.test:${wv.lan!.port}` && s.lan === true)).toBe(true);
     expect(wv.devices).toEqual([]);
+    // The terminal's line says what admits a device (the QR code's URL), not a flag that does not apply on the LAN.
+    const line = describeRefusal(seen[0]!, wv, CLI_HINTS);
+    expect(line).toMatch(/^LAN: refused a request for Host evil\.test:\d+: .*QR code/);
+    expect(line).not.toContain('--allow-host');
   }, 60_000);
 
   it('L08 a paired device\'s token from a page of another origin is refused: Origin must be the LAN origin (403)', async () => {
@@ -163,6 +168,9 @@ describe('the LAN gate: Host and Origin', () => {
     expect((await upgrade(`http://localhost:${wv.lan!.port}`)).status).toBe(403);
     expect((await upgrade(undefined)).status).toBe(403); // a LAN socket must say where it comes from
     expect(seen.map((s) => s.reason)).toEqual(['origin', 'origin', 'origin']);
+    const line = describeRefusal(seen[0]!, wv, CLI_HINTS);
+    expect(line).toMatch(/^LAN: refused a page from http:\/\/127\.0\.0\.3:8080: .*QR code/);
+    expect(line).not.toContain('--allow-origin');
     // A pairing POST from another origin (a web page trying to pair the visitor's browser) is refused too.
     const origin = wv.lan!.url!.slice(0, -1);
     const foreign = await requestFrom(`${origin}/__hise-webview/lan/pair`, { method: 'POST', headers: { origin: 'http://evil.test' }, body: '{"code":"x"}' });

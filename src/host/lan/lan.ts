@@ -203,7 +203,7 @@ export class Lan implements Capability, LanHost {
   }
 
   #refused(reason: Parameters<LanHttpContext['refused']>[0], request: IncomingMessage): void {
-    this.#core.emit('refused', { reason, origin: request.headers.origin, remoteAddress: request.socket?.remoteAddress, host: request.headers.host });
+    this.#core.emit('refused', { reason, origin: request.headers.origin, remoteAddress: request.socket?.remoteAddress, host: request.headers.host, lan: true });
   }
 }
 
