@@ -92,8 +92,10 @@ describe('chaos', () => {
     await startCounting(page, 2);
     for (let cut = 0; cut < 3; cut++) {
       await until(() => inbox.filter((m) => m.id === 'n').length > (cut + 1) * 30, 5000, 'messages between cuts');
-      wv.pages[0]!.terminate();
-      await until(() => wv.pages.length === 0, 5000, 'the cut');
+      const cutPage = wv.pages[0]!;
+      const cutOff = new Promise<void>((resolve) => wv.on('disconnect', (p) => p === cutPage && resolve())); // not a poll: it may be back between two
+      cutPage.terminate();
+      await cutOff;
       wv.send('state', { generation: cut + 2 });
       await until(() => wv.pages.length === 1, 5000, 'the page to reconnect by itself');
     }
@@ -111,8 +113,12 @@ describe('chaos', () => {
     const page = await openModernPage(port);
     // (a) The only page is cut: its session log keeps every message sent meanwhile (the
     // latest-per-id queue for new pages does not apply to a session coming back).
-    wv.pages[0]!.terminate();
-    await until(() => wv.pages.length === 0, 5000, 'the cut');
+    // Its disconnect, not a poll of wv.pages (the page may be back between two polls on a loaded
+    // machine): the sends below run before any socket I/O, so before it can be back.
+    const first = wv.pages[0]!;
+    const cutOff = new Promise<void>((resolve) => wv.on('disconnect', (p) => p === first && resolve()));
+    first.terminate();
+    await cutOff;
     for (let i = 1; i <= 5; i++) expect(wv.send('ctl', `a${i}`)).toBe('queued');
     await until(() => wv.pages.length === 1, 5000, 'the reconnect');
     await page.waitForFunction(() => window.received.some((r) => r.value === 'a5'));
