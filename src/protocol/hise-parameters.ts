@@ -12,6 +12,7 @@
  * - `hwv:e:<id>`: a refusal, `{"code", "message", "op"?}`.
  * Pure: no Node, no DOM.
  */
+import { hiseJson } from './hise-json.js';
 import { HiseFraming } from './hise-framing.js';
 import { Layout } from './constants.js';
 import { setOwn } from './own-key.js';
@@ -64,7 +65,8 @@ export function hiseSpecMessages(id: string, spec: object): HiseTextMessage[] {
   const budget = hiseTextBudget(`${HiseParameterPrefix.Spec}99/99:${id}`);
   const parts: Record<string, unknown>[] = [];
   let part: Record<string, unknown> = {};
-  const fits = (candidate: Record<string, unknown>): boolean => hiseWrittenLength(candidate) <= budget;
+  // Measured as HISE writes it (a space after `:` and `,`): HISE's script sends each part.
+  const fits = (candidate: Record<string, unknown>): boolean => hiseJson(asciiJson(candidate)).length <= budget;
   const place = (key: string, value: unknown): void => {
     if (fits({ ...part, [key]: value })) {
       part[key] = value;
@@ -93,25 +95,6 @@ export function hiseSpecMessages(id: string, spec: object): HiseTextMessage[] {
   }
   if (Object.keys(part).length > 0 || parts.length === 0) parts.push(part);
   return parts.map((fields, k) => ({ id: `${HiseParameterPrefix.Spec}${k}/${parts.length}:${id}`, text: asciiJson(fields) }));
-}
-
-/**
- * The length of `asciiJson(value)` as HISE writes an object its script sends (HISE-BEHAVIOUR.md: JSON
- * text with a space after `:` and `,`): what a spec part must fit, since HISE's script sends it.
- */
-function hiseWrittenLength(value: unknown): number {
-  const text = asciiJson(value);
-  let spaces = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === ':' || c === ',') spaces++;
-  }
-  return text.length + spaces;
 }
 
 /** What a string message under `messageId` says, when it is one of HISE mode's parameter messages (else `undefined`). */

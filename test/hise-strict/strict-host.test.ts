@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WebView, WebViewError } from '../../src/host/index.js';
 import type { HiseWarning } from '../../src/host/hise-strict/warnings.js';
-import { cutAsHise, hiseCharCount, hiseJson, hisePayloadBytes } from '../../src/host/hise-strict/hise-text.js';
+import { hiseJson } from '../../src/protocol/hise-json.js';
+import { cutAsHise, hiseCharCount, hisePayloadBytes } from '../../src/host/hise-strict/hise-text.js';
 import { hostInternals } from '../../src/host/internals.js';
 import { scopeWebView } from '../../src/dev/scoped-web-view.js';
 import { logWebViewErrors } from '../../src/dev/webview-errors.js';

@@ -7,7 +7,8 @@ import { checkAttached, checkId, hiseMessage, json, textBytesMessage, type Outbo
 import type { Direct } from '../direct/direct.js';
 import { WebViewError } from '../errors.js';
 import type { Connection } from '../pages/connection.js';
-import { cutAsHise, HISE_MAX_INTACT_PAYLOAD, hiseCharCount, hiseJson, hisePayloadBytes, isAscii } from './hise-text.js';
+import { hiseJson } from '../../protocol/hise-json.js';
+import { cutAsHise, HISE_MAX_INTACT_PAYLOAD, hiseCharCount, hisePayloadBytes, isAscii } from './hise-text.js';
 import { count, HiseWarnings, quoteId } from './warnings.js';
 
 /** Milliseconds of HISE's send cycle: messages of one id queued within it are replaced by the latest. */

@@ -36,22 +36,3 @@ export function isAscii(text: string): boolean {
 export function hisePayloadBytes(id: string, dataBytes: number): number {
   return 1 + 2 + hiseCharCount(id) + 1 + 4 + dataBytes;
 }
-
-/**
- * An object as HISE writes it to the page: JSON with a space after each `:` and `,` between
- * tokens (strings are left as they are).
- */
-export function hiseJson(json: string): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < json.length; i++) {
-    const c = json[i]!;
-    out += c;
-    if (inString) {
-      if (c === '\\') out += json[++i] ?? '';
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === ':' || c === ',') out += ' ';
-  }
-  return out;
-}
